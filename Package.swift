@@ -1,0 +1,80 @@
+// swift-tools-version:6.1
+// Apiary: a local, self-contained emulation of Amazon SageMaker for object detection.
+//
+// Dependency arrows point down only:
+//   ctl → JobService → {LabelStore, ModelCore} → ImageCodec → {CTurboJPEG, CPNG}
+//                                   ModelCore → CDNNL
+import PackageDescription
+
+/// Swift SIMD compiles to scalar `fmaf()` calls unless the compiler may assume a vector ISA.
+/// Haswell (AVX2 + FMA) is the floor of the machines Apiary targets; heavy math still lives in oneDNN.
+#if arch(x86_64)
+let vectorISA: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+let vectorISA: [SwiftSetting] = []
+#endif
+
+let package = Package(
+    name: "apiary",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ctl", targets: ["ctl"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+    ],
+    targets: [
+        // MARK: C system libraries
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+
+        // MARK: Libraries
+        .target(
+            name: "ImageCodec",
+            dependencies: ["CTurboJPEG", "CPNG"],
+            swiftSettings: vectorISA
+        ),
+        .target(
+            name: "ModelCore",
+            dependencies: ["CDNNL", "ImageCodec"],
+            swiftSettings: vectorISA
+        ),
+        .target(
+            name: "LabelStore",
+            dependencies: [
+                "ImageCodec",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "JobService",
+            dependencies: [
+                "LabelStore",
+                "ModelCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // MARK: The one binary
+        .executableTarget(
+            name: "ctl",
+            dependencies: [
+                "JobService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: Tests
+        .testTarget(name: "ImageCodecTests", dependencies: ["ImageCodec"]),
+        .testTarget(name: "ModelCoreTests", dependencies: ["ModelCore"]),
+        .testTarget(
+            name: "LabelStoreTests",
+            dependencies: ["LabelStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+    ]
+)

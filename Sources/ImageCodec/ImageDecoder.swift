@@ -1,0 +1,22 @@
+/// Decodes JPEG or PNG bytes, choosing the codec by magic bytes.
+public enum ImageDecoder {
+    /// Decodes any supported image.
+    /// - Parameter bytes: the whole encoded file.
+    /// - Throws: `ImageCodecError` naming the problem, including "not a JPEG or PNG file".
+    public static func decode(_ bytes: [UInt8]) throws -> RGBImage {
+        switch ImageFormat.sniff(bytes) {
+        case .jpeg: return try JPEGCodec.decode(bytes)
+        case .png: return try PNGCodec.decode(bytes)
+        case nil:
+            if bytes.isEmpty { throw ImageCodecError("empty file: 0 bytes") }
+            let head = bytes.prefix(4).map { String($0, radix: 16, uppercase: true).leftPadded(to: 2) }.joined(separator: " ")
+            throw ImageCodecError("not a JPEG or PNG file (starts with \(head))")
+        }
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

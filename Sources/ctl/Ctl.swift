@@ -1,0 +1,17 @@
+import ArgumentParser
+import JobService
+
+/// `ctl`: the one Apiary binary. Subcommands appear here only as they become real.
+@main
+struct Ctl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ctl",
+        abstract: "Apiary: a local emulation of Amazon SageMaker for object detection.",
+        discussion: """
+            Apiary speaks the real AWS wire protocols on 127.0.0.1, so boto3, the aws CLI and course notebooks
+            work against it with only endpoint_url changed.
+            """,
+        version: Apiary.version,
+        subcommands: []
+    )
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs what Apiary needs on a Debian 12 machine, as root, only when it is missing:
+# the Swift toolchain must already be present (/opt/swift or on PATH); system libraries come from apt,
+# the compatibility tests' Python clients from pip. Safe to run again: it changes nothing when all is there.
+set -euo pipefail
+
+APT_PACKAGES=(
+    libsqlite3-dev        # GRDB's SQLite
+    libcurl4-openssl-dev  # Foundation networking
+    libdnnl-dev           # oneDNN 2.x: convolution and other network kernels
+    libturbojpeg0-dev     # libjpeg-turbo: JPEG decode/encode
+    libpng-dev            # libpng: PNG decode/encode
+    make
+)
+PIP_PACKAGES=(boto3 awscli)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+if ! command -v swift >/dev/null 2>&1; then
+    if [ -x /opt/swift/usr/bin/swift ]; then
+        export PATH="/opt/swift/usr/bin:$PATH"
+    else
+        echo "error: no Swift toolchain found. Install Swift 6.1 or newer (https://www.swift.org/install/linux/) and re-run." >&2
+        exit 1
+    fi
+fi
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    log "installing system packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+missing=()
+for pkg in "${PIP_PACKAGES[@]}"; do
+    python3 -c "import importlib.metadata as m; m.version('$pkg')" 2>/dev/null || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    log "installing Python packages: ${missing[*]}"
+    python3 -m pip install --quiet "${missing[@]}"
+fi
