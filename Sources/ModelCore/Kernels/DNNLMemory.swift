@@ -1,19 +1,25 @@
 import CDNNL
 
-/// A oneDNN memory object: a descriptor (shape, data type, layout) plus a buffer the library owns.
+/// A oneDNN memory object: a descriptor (shape, data type, layout) plus a buffer.
 ///
-/// Activations stay in the layout a primitive asks for (often a blocked one such as `nChw16c`); only
-/// `copy(from:)`/`toArray()` cross into plain Swift arrays, through a reorder when the layouts differ.
+/// The buffer is either owned by the library (`DNNL_MEMORY_ALLOCATE`) or borrowed from Swift (a `Parameter`'s
+/// plain array), in which case the owner must outlive this object. Activations stay in the layout a primitive
+/// asks for (often a blocked one such as `nChw8c`); only reorders cross between layouts.
 final class DNNLMemory {
+    typealias Descriptor = dnnl_memory_desc_t
+
     let handle: dnnl_memory_t
-    var descriptor: dnnl_memory_desc_t
+    let descriptor: dnnl_memory_desc_t
     unowned let engine: CPUEngine
 
-    /// Allocates memory for `descriptor` on `engine`.
-    init(_ descriptor: dnnl_memory_desc_t, engine: CPUEngine) throws {
+    /// Allocates memory for `descriptor` on `engine`, or wraps `buffer` when one is given.
+    init(_ descriptor: dnnl_memory_desc_t, engine: CPUEngine, buffer: UnsafeMutableRawPointer? = nil) throws {
         var descriptor = descriptor
         var handle: dnnl_memory_t?
-        try dnnlCheck(dnnl_memory_create(&handle, &descriptor, engine.engine, ck_dnnl_memory_allocate()), "allocate memory")
+        try dnnlCheck(
+            dnnl_memory_create(&handle, &descriptor, engine.engine, buffer ?? ck_dnnl_memory_allocate()),
+            "allocate memory"
+        )
         self.handle = handle!
         self.descriptor = descriptor
         self.engine = engine
@@ -22,7 +28,13 @@ final class DNNLMemory {
     deinit { dnnl_memory_destroy(handle) }
 
     /// Size of the buffer in bytes, padding of blocked layouts included.
-    var byteCount: Int { dnnl_memory_desc_get_size(&descriptor) }
+    var byteCount: Int {
+        var md = descriptor
+        return dnnl_memory_desc_get_size(&md)
+    }
+
+    /// The logical dimensions, e.g. `[N, C, H, W]`, whatever the physical layout.
+    var dims: [Int] { descriptor.logicalDims }
 
     /// The raw buffer, valid while this object lives.
     var pointer: UnsafeMutableRawPointer {
@@ -31,7 +43,17 @@ final class DNNLMemory {
         return data!
     }
 
-    /// A plain-layout float descriptor.
+    /// The buffer as floats (all Apiary memories are f32), padding included.
+    var floats: UnsafeMutableBufferPointer<Float> {
+        UnsafeMutableBufferPointer(start: pointer.assumingMemoryBound(to: Float.self), count: byteCount / 4)
+    }
+
+    /// Sets every byte of the buffer to zero (padding included, which blocked layouts require to be zero).
+    func zero() {
+        pointer.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
+    }
+
+    /// A float descriptor in a named layout.
     /// - Parameters:
     ///   - dims: logical dimensions, e.g. `[N, C, H, W]`.
     ///   - tag: the layout, e.g. `dnnl_nchw`, or `dnnl_format_tag_any` to let a primitive choose.
@@ -42,29 +64,31 @@ final class DNNLMemory {
         return md
     }
 
-    /// Whether two descriptors describe the same layout.
-    static func sameLayout(_ a: dnnl_memory_desc_t, _ b: dnnl_memory_desc_t) -> Bool {
-        var a = a
-        var b = b
-        return dnnl_memory_desc_equal(&a, &b) != 0
+    /// The plain (row-major) layout tag for a rank: `x`, `nc`, `nchw`.
+    static func plainTag(rank: Int) -> dnnl_format_tag_t {
+        switch rank {
+        case 1: dnnl_a
+        case 2: dnnl_ab
+        case 3: dnnl_abc
+        case 4: dnnl_abcd
+        default: preconditionFailure("unsupported rank \(rank)")
+        }
+    }
+}
+
+extension dnnl_memory_desc_t {
+    /// The logical dimensions of the descriptor.
+    var logicalDims: [Int] {
+        var copy = self.dims
+        return withUnsafeBytes(of: &copy) { raw in
+            Array(raw.bindMemory(to: Int64.self).prefix(Int(ndims)).map(Int.init))
+        }
     }
 
-    /// Copies this memory into `destination`, converting layout with a oneDNN reorder.
-    func reorder(into destination: DNNLMemory) throws {
-        var pd: dnnl_primitive_desc_t?
-        try dnnlCheck(
-            dnnl_reorder_primitive_desc_create(&pd, &descriptor, engine.engine, &destination.descriptor, engine.engine, nil),
-            "create reorder"
-        )
-        defer { dnnl_primitive_desc_destroy(pd) }
-        var primitive: dnnl_primitive_t?
-        try dnnlCheck(dnnl_primitive_create(&primitive, pd), "create reorder primitive")
-        defer { dnnl_primitive_destroy(primitive) }
-        let args = [
-            dnnl_exec_arg_t(arg: DNNL_ARG_FROM, memory: handle),
-            dnnl_exec_arg_t(arg: DNNL_ARG_TO, memory: destination.handle),
-        ]
-        try dnnlCheck(dnnl_primitive_execute(primitive, engine.stream, Int32(args.count), args), "run reorder")
-        try engine.wait()
+    /// Whether two descriptors describe the same shape and layout.
+    func sameLayout(as other: dnnl_memory_desc_t) -> Bool {
+        var a = self
+        var b = other
+        return dnnl_memory_desc_equal(&a, &b) != 0
     }
 }

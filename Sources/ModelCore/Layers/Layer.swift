@@ -1,0 +1,20 @@
+/// Whether a forward pass is part of training (batch statistics, saved state for backward) or inference.
+public enum ForwardMode: Sendable {
+    case training
+    case inference
+}
+
+/// A network layer with a forward and a backward pass over oneDNN tensors.
+///
+/// `forward` may keep what `backward` needs (inputs, workspaces); `backward` takes the gradient of the loss
+/// with respect to the layer's output, writes its parameters' gradients and returns the gradient with
+/// respect to its input. Primitives are built for the input shape on first use and rebuilt when it changes.
+public protocol Layer: AnyObject {
+    /// Trainable parameters, in a stable order.
+    var parameters: [Parameter] { get }
+    /// Runs the layer.
+    func forward(_ input: Tensor, mode: ForwardMode) throws -> Tensor
+    /// Propagates `outputGradient` back through the last training forward pass.
+    /// Returns `nil` when the layer was told its input needs no gradient (the network's first layer).
+    func backward(_ outputGradient: Tensor) throws -> Tensor?
+}
