@@ -12,9 +12,15 @@ public enum ForwardMode: Sendable {
 public protocol Layer: AnyObject {
     /// Trainable parameters, in a stable order.
     var parameters: [Parameter] { get }
+    /// Non-trainable state saved with checkpoints (batch norm running statistics), in a stable order.
+    var buffers: [Parameter] { get }
     /// Runs the layer.
     func forward(_ input: Tensor, mode: ForwardMode) throws -> Tensor
     /// Propagates `outputGradient` back through the last training forward pass.
     /// Returns `nil` when the layer was told its input needs no gradient (the network's first layer).
     func backward(_ outputGradient: Tensor) throws -> Tensor?
+}
+
+extension Layer {
+    public var buffers: [Parameter] { [] }
 }
