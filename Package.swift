@@ -71,7 +71,7 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "ImageCodecTests", dependencies: ["ImageCodec"]),
-        .testTarget(name: "ModelCoreTests", dependencies: ["ModelCore"]),
+        .testTarget(name: "ModelCoreTests", dependencies: ["ModelCore"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "LabelStoreTests",
             dependencies: ["LabelStore", .product(name: "GRDB", package: "GRDB.swift")]
