@@ -1,0 +1,68 @@
+/// The SSD detector's network: a base network whose stage outputs feed the multibox heads.
+///
+/// Forward returns the raw predictions (box offsets and class logits per anchor); backward takes the loss's
+/// gradients with respect to them. Where a feature map feeds both its head and the next stage, the two
+/// gradients are added before flowing into the stage that produced it.
+public final class SSDNetwork {
+    public let architecture: BackboneArchitecture
+    public let head: MultiBoxHead
+    private let engine: CPUEngine
+    private var gradientSums: [TensorSum] = []
+
+    /// Builds a network with seeded initial weights.
+    /// - Parameters:
+    ///   - baseNetwork: `vgg-16`, `resnet-50` or `apiary-mobile`.
+    ///   - classes: object classes, background excluded (`num_classes`).
+    ///   - seed: seeds the initialisation.
+    public init(baseNetwork: String, classes: Int, seed: UInt64, engine: CPUEngine) throws {
+        guard let architecture = BackboneArchitecture.named(baseNetwork, seed: seed, engine: engine) else {
+            throw NetworkError.unknownBaseNetwork(baseNetwork)
+        }
+        self.architecture = architecture
+        self.engine = engine
+        var headBuilder = NetworkBuilder(engine: engine, seed: seed &+ 1)
+        head = MultiBoxHead(architecture: architecture, classes: classes, builder: &headBuilder)
+        (architecture.stages.first?.layers.first as? Conv2D)?.computesInputGradient = false
+        gradientSums = architecture.stages.map { _ in TensorSum(engine: engine) }
+    }
+
+    /// Trainable parameters: base network first, then heads, in a stable order.
+    public var parameters: [Parameter] { architecture.stages.flatMap(\.parameters) + head.parameters }
+    /// Non-trainable state (batch norm running statistics).
+    public var buffers: [Parameter] { architecture.stages.flatMap(\.buffers) }
+
+    /// Runs the network on a batch of images.
+    /// - Parameter images: `[B, 3, S, S]`, normalised.
+    /// - Returns: `locations` `[B, P, 4]` and `classLogits` `[B, P, classes + 1]`.
+    public func forward(_ images: Tensor, mode: ForwardMode) throws -> (locations: [Float], classLogits: [Float]) {
+        var features: [Tensor] = []
+        var x = images
+        for stage in architecture.stages {
+            x = try stage.forward(x, mode: mode)
+            features.append(x)
+        }
+        return try head.forward(features, mode: mode)
+    }
+
+    /// Back-propagates the loss gradients, writing every parameter's gradient.
+    public func backward(locationGradient: [Float], classGradient: [Float]) throws {
+        let headGradients = try head.backward(locationGradient: locationGradient, classGradient: classGradient)
+        var fromDeeper: Tensor? = nil
+        for i in architecture.stages.indices.reversed() {
+            let gradient = try fromDeeper.map { try gradientSums[i].add(headGradients[i], $0) } ?? headGradients[i]
+            fromDeeper = try architecture.stages[i].backward(gradient)
+        }
+    }
+}
+
+/// Why a network could not be built.
+public enum NetworkError: Error, Equatable, CustomStringConvertible {
+    case unknownBaseNetwork(String)
+
+    public var description: String {
+        switch self {
+        case .unknownBaseNetwork(let name):
+            "unknown base_network '\(name)'; expected one of \(BackboneArchitecture.names.joined(separator: ", "))"
+        }
+    }
+}
