@@ -3,7 +3,7 @@
 //
 // Dependency arrows point down only:
 //   ctl → JobService → {LabelStore, ModelCore} → ImageCodec → {CTurboJPEG, CPNG}
-//                                   ModelCore → CDNNL
+//                                   ModelCore → CDNNL, CZlib
 import PackageDescription
 
 /// Swift SIMD compiles to scalar `fmaf()` calls unless the compiler may assume a vector ISA.
@@ -31,6 +31,7 @@ let package = Package(
         .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .systemLibrary(name: "CTurboJPEG", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Libraries
         .target(
@@ -40,7 +41,7 @@ let package = Package(
         ),
         .target(
             name: "ModelCore",
-            dependencies: ["CDNNL", "ImageCodec"],
+            dependencies: ["CDNNL", "CZlib", "ImageCodec"],
             swiftSettings: vectorISA
         ),
         .target(

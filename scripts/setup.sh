@@ -10,6 +10,7 @@ APT_PACKAGES=(
     libdnnl-dev           # oneDNN 2.x: convolution and other network kernels
     libturbojpeg0-dev     # libjpeg-turbo: JPEG decode/encode
     libpng-dev            # libpng: PNG decode/encode
+    zlib1g-dev            # zlib: model.tar.gz
     make
 )
 PIP_PACKAGES=(boto3 awscli)
