@@ -79,3 +79,11 @@ let package = Package(
         ),
     ]
 )
+
+// Benchmarks build only when asked (`APIARY_BENCH=1 swift build -c release --product model-bench`), so CI and
+// users never compile them.
+if Context.environment["APIARY_BENCH"] != nil {
+    package.products.append(.executable(name: "model-bench", targets: ["ModelBench"]))
+    package.targets.append(
+        .executableTarget(name: "ModelBench", dependencies: ["ModelCore"], path: "Benchmarks/ModelBench", swiftSettings: vectorISA))
+}

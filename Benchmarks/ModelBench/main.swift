@@ -1,0 +1,57 @@
+import Foundation
+import ModelCore
+
+// model-bench: ModelCore's speed on this machine, printed as JSON lines for bench/run_model_bench.sh.
+//   model-bench network BASE_NETWORK IMAGE_SHAPE BATCH ITERATIONS   forward+backward (training) and batch-1 inference
+// Weights are random; only speed is measured.
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func peakRSSMegabytes() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        return Double(line.split(separator: " ").dropFirst().first ?? "0").map { $0 / 1024 } ?? 0
+    }
+    return 0
+}
+
+func benchNetwork(_ base: String, size: Int, batch: Int, iterations: Int) throws {
+    let engine = try CPUEngine()
+    let network = try SSDNetwork(baseNetwork: base, classes: 1, seed: 1, engine: engine)
+    var random = SeededGenerator(seed: 2)
+    let pixels = (0..<(batch * 3 * size * size)).map { _ in random.nextUniform() - 0.5 }
+    let images = try Tensor(plain: pixels, dims: [batch, 3, size, size], engine: engine)
+    var (locations, logits) = try network.forward(images, mode: .training)
+    let locationGradient = locations.map { _ in random.nextUniform() * 1e-3 }
+    let classGradient = logits.map { _ in random.nextUniform() * 1e-3 }
+    try network.backward(locationGradient: locationGradient, classGradient: classGradient)
+    var times: [Double] = []
+    for _ in 0..<iterations {
+        times.append(
+            try seconds {
+                (locations, logits) = try network.forward(images, mode: .training)
+                try network.backward(locationGradient: locationGradient, classGradient: classGradient)
+            })
+    }
+    let trainStep = times.sorted()[times.count / 2]
+    let single = try Tensor(plain: Array(pixels.prefix(3 * size * size)), dims: [1, 3, size, size], engine: engine)
+    _ = try network.forward(single, mode: .inference)
+    var inference: [Double] = []
+    for _ in 0..<max(5, iterations) { inference.append(try seconds { _ = try network.forward(single, mode: .inference) }) }
+    let latency = inference.sorted()[inference.count / 2]
+    print(
+        #"{"impl": "apiary", "base_network": "\#(base)", "image_shape": \#(size), "batch": \#(batch), "train_images_per_s": \#(Double(batch) / trainStep), "train_step_s": \#(trainStep), "inference_batch1_ms": \#(latency * 1000), "peak_rss_mb": \#(peakRSSMegabytes())}"#
+    )
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count == 6, arguments[1] == "network", let size = Int(arguments[3]), let batch = Int(arguments[4]), let iterations = Int(arguments[5])
+else {
+    FileHandle.standardError.write(Data("usage: model-bench network BASE_NETWORK IMAGE_SHAPE BATCH ITERATIONS\n".utf8))
+    exit(2)
+}
+try benchNetwork(arguments[2], size: size, batch: batch, iterations: iterations)
