@@ -25,7 +25,7 @@ struct SampleBeeDatasetPreview {
                 let sample = try SampleBeeDataset.sample(seed: seed, split: split, index: index)
                 var image = try JPEGCodec.decode(sample.jpeg)
                 let boxes = sample.boxes.map { BoxDrawing.Box(left: $0.left, top: $0.top, width: $0.width, height: $0.height) }
-                BoxDrawing.draw(boxes: boxes, on: &image, color: (255, 0, 255))
+                BoxDrawing.draw(boxes: boxes, on: &image, color: (255, 0, 255), thickness: 2)
                 let name = "\(split)-\(index)-\(sample.fileName.replacingOccurrences(of: ".jpg", with: ".png"))"
                 try Data(try PNGCodec.encode(image)).write(to: output.appendingPathComponent(name))
                 annotated.append(image)
@@ -53,7 +53,7 @@ struct SampleBeeDatasetPreview {
         let boxes = scene.bees.compactMap { $0.visibleExtent().box }.map {
             BoxDrawing.Box(left: Double($0.left), top: Double($0.top), width: Double($0.width), height: Double($0.height))
         }
-        BoxDrawing.draw(boxes: boxes, on: &image, color: (255, 0, 255))
+        BoxDrawing.draw(boxes: boxes, on: &image, color: (255, 0, 255), thickness: 2)
         try Data(try PNGCodec.encode(image)).write(to: output.appendingPathComponent("bee-gallery.png"))
     }
 

@@ -54,7 +54,7 @@ enum BackgroundPainter {
         let dark = SIMD3(random.uniform(0.03, 0.1), random.uniform(0.1, 0.2), random.uniform(0.02, 0.08))
         let light = SIMD3(random.uniform(0.3, 0.5), random.uniform(0.45, 0.65), random.uniform(0.1, 0.25))
         let size = Float(min(canvas.width, canvas.height))
-        blotches(&canvas, &random, dark: dark, light: light, scale: size * random.uniform(0.15, 0.35))
+        blotches(&canvas, &random, dark: dark, light: light, scale: size * random.uniform(0.25, 0.5))
         // Defocused leaves.
         for _ in 0..<random.int(4...14) {
             let base = SIMD2(random.uniform(-0.1, 1.1) * Float(canvas.width), random.uniform(-0.1, 1.1) * Float(canvas.height))

@@ -127,9 +127,9 @@ enum SampleComposer {
         for _ in 0..<count {
             let length: Float
             if count == 1 {
-                length = size * (random.chance(0.7) ? random.uniform(0.3, 0.75) : random.uniform(0.12, 0.3))
+                length = size * (random.chance(0.75) ? random.uniform(0.3, 0.75) : random.uniform(0.15, 0.3))
             } else {
-                length = size * random.uniform(0.1, 0.42 - 0.05 * Float(count))
+                length = size * random.uniform(0.12, 0.45 - 0.05 * Float(count))
             }
             let truncated = random.chance(0.12)
             for _ in 0..<20 {

@@ -146,7 +146,8 @@ struct Blade: Shape {
         let profile = root + (shape - root) * pointedness
         let width = halfWidth * profile
         let distance = max(abs(across) - width, -along, along - length)
-        return ShapeSample(distance: distance, local: SIMD2(u, across / max(width, 1e-3)))
+        // Clamped: near the pointed ends the half-width vanishes and the ratio would blow up.
+        return ShapeSample(distance: distance, local: SIMD2(u, min(max(across / max(width, 1e-3), -1), 1)))
     }
 }
 
