@@ -6,6 +6,11 @@
 //                                   ModelCore → CDNNL, CZlib
 import PackageDescription
 
+/// The sample-data generator in LabelStore rasterises hundreds of thousands of pixels per image through Swift
+/// SIMD types and generic shapes, which unoptimised code runs some 30× slower; it is optimised in debug builds
+/// too, so that the test suite, which generates a dozen images, stays fast.
+let optimizedAlways: [SwiftSetting] = [.unsafeFlags(["-O"])]
+
 /// Swift SIMD compiles to scalar `fmaf()` calls unless the compiler may assume a vector ISA.
 /// Haswell (AVX2 + FMA) is the floor of the machines Apiary targets; heavy math still lives in oneDNN.
 #if arch(x86_64)
@@ -49,7 +54,8 @@ let package = Package(
             dependencies: [
                 "ImageCodec",
                 .product(name: "GRDB", package: "GRDB.swift"),
-            ]
+            ],
+            swiftSettings: optimizedAlways + vectorISA
         ),
         .target(
             name: "JobService",

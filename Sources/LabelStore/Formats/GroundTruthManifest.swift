@@ -1,0 +1,366 @@
+import Foundation
+
+/// One object in a Ground Truth bounding-box label: a class index and a box in pixels, `left`/`top` being the
+/// top-left corner. Coordinates are `Double` because labelers' tools write fractions (`95.39999999999998`).
+public struct GroundTruthBox: Sendable, Equatable, Codable {
+    public var classId: Int
+    public var left: Double
+    public var top: Double
+    public var width: Double
+    public var height: Double
+
+    public init(classId: Int, left: Double, top: Double, width: Double, height: Double) {
+        self.classId = classId
+        self.left = left
+        self.top = top
+        self.width = width
+        self.height = height
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case classId = "class_id"
+        case left, top, width, height
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        classId = try container.decodeWholeNumber(forKey: .classId)
+        left = try container.decode(Double.self, forKey: .left)
+        top = try container.decode(Double.self, forKey: .top)
+        width = try container.decode(Double.self, forKey: .width)
+        height = try container.decode(Double.self, forKey: .height)
+    }
+}
+
+/// The size of a labelled image, as Ground Truth records it (`depth` is 3 for RGB).
+public struct GroundTruthImageSize: Sendable, Equatable, Codable {
+    public var width: Int
+    public var height: Int
+    public var depth: Int
+
+    public init(width: Int, height: Int, depth: Int = 3) {
+        self.width = width
+        self.height = height
+        self.depth = depth
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        width = try container.decodeWholeNumber(forKey: .width)
+        height = try container.decodeWholeNumber(forKey: .height)
+        depth = try container.decodeWholeNumber(forKey: .depth)
+    }
+}
+
+/// The value of a bounding-box label attribute: `{"annotations": [...], "image_size": [{...}]}`.
+/// An image with no objects has an empty `annotations` array.
+public struct GroundTruthBoundingBoxLabel: Sendable, Equatable, Codable {
+    public var annotations: [GroundTruthBox]
+    /// One element in every manifest Ground Truth writes.
+    public var imageSize: [GroundTruthImageSize]
+
+    public init(annotations: [GroundTruthBox], imageSize: GroundTruthImageSize) {
+        self.annotations = annotations
+        self.imageSize = [imageSize]
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case annotations
+        case imageSize = "image_size"
+    }
+}
+
+/// The `<attribute>-metadata` object of a bounding-box label. Every member is optional when reading, since
+/// hand-made manifests often carry only some of them; members that are `nil` are not written.
+public struct GroundTruthLabelMetadata: Sendable, Equatable, Codable {
+    /// The labeler's confidence in one annotation; `objects[i]` belongs to `annotations[i]`.
+    public struct Object: Sendable, Equatable, Codable {
+        public var confidence: Double
+
+        public init(confidence: Double) {
+            self.confidence = confidence
+        }
+    }
+
+    /// The task type of bounding-box jobs.
+    public static let objectDetectionType = "groundtruth/object-detection"
+
+    /// e.g. `labeling-job/bees-500`.
+    public var jobName: String?
+    /// Class index (as a string) → class name, e.g. `["0": "bee"]`.
+    public var classMap: [String: String]?
+    /// `"yes"` when a person drew the boxes, `"no"` for machine labels.
+    public var humanAnnotated: String?
+    public var objects: [Object]?
+    /// ISO 8601 without a zone, with microseconds: `2019-05-16T00:15:58.914553`.
+    public var creationDate: String?
+    /// `groundtruth/object-detection` for bounding boxes.
+    public var type: String?
+
+    public init(
+        jobName: String?,
+        classMap: [String: String]?,
+        humanAnnotated: String?,
+        objects: [Object]?,
+        creationDate: String?,
+        type: String? = GroundTruthLabelMetadata.objectDetectionType
+    ) {
+        self.jobName = jobName
+        self.classMap = classMap
+        self.humanAnnotated = humanAnnotated
+        self.objects = objects
+        self.creationDate = creationDate
+        self.type = type
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case jobName = "job-name"
+        case classMap = "class-map"
+        case humanAnnotated = "human-annotated"
+        case objects
+        case creationDate = "creation-date"
+        case type
+    }
+}
+
+/// One line of a Ground Truth output manifest (JSON Lines):
+///
+///     {"source-ref": "s3://bucket/input/10006450.jpg", "bees-500": {"annotations": [...], "image_size": [...]},
+///      "bees-500-metadata": {...}}
+///
+/// The label attribute's name is chosen per labeling job, so it is a property of the line rather than a key
+/// fixed at compile time. An input manifest line has only `source-ref`: `label` and `metadata` are `nil`.
+public struct GroundTruthManifestLine: Sendable, Equatable {
+    /// The image's URI (`s3://…`, `file://…` or a path relative to the manifest's dataset).
+    public var sourceRef: String
+    /// The label attribute name, e.g. `bees-500`; the metadata lives under `<name>-metadata`.
+    public var labelAttributeName: String
+    public var label: GroundTruthBoundingBoxLabel?
+    public var metadata: GroundTruthLabelMetadata?
+
+    public init(
+        sourceRef: String,
+        labelAttributeName: String,
+        label: GroundTruthBoundingBoxLabel?,
+        metadata: GroundTruthLabelMetadata?
+    ) {
+        self.sourceRef = sourceRef
+        self.labelAttributeName = labelAttributeName
+        self.label = label
+        self.metadata = metadata
+    }
+}
+
+/// Why a manifest could not be read or written; `line` is 1-based (0 when no line is concerned).
+public struct GroundTruthManifestError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let line: Int
+    public let reason: String
+
+    public init(line: Int, reason: String) {
+        self.line = line
+        self.reason = reason
+    }
+
+    public var description: String { line > 0 ? "manifest line \(line): \(reason)" : "manifest: \(reason)" }
+}
+
+extension KeyedDecodingContainer {
+    /// An integer that a manifest may also spell as a float with no fraction (`0.0`).
+    fileprivate func decodeWholeNumber(forKey key: Key) throws -> Int {
+        if let value = try? decode(Int.self, forKey: key) { return value }
+        let value = try decode(Double.self, forKey: key)
+        guard value.rounded() == value, abs(value) < 1e15 else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "expected a whole number, got \(value)")
+        }
+        return Int(value)
+    }
+}
+
+/// Reads and writes Ground Truth manifests: JSON Lines, one image per line.
+///
+/// Writing is byte-deterministic and mirrors what Ground Truth itself emits — the same key order
+/// (`source-ref`, the label, its metadata; `class_id, width, top, height, left` in a box), `", "` and `": "`
+/// separators, whole-number coordinates without a fraction, other numbers in shortest round-trip form — so the
+/// same labels always produce the same bytes.
+public enum GroundTruthManifest {
+    /// Parses a whole manifest. Blank lines are skipped but still counted, so errors name the line a text
+    /// editor shows.
+    /// - Parameters:
+    ///   - text: the manifest's contents.
+    ///   - labelAttributeName: the label attribute to read, e.g. `bees-500`; other attributes are ignored.
+    /// - Throws: `GroundTruthManifestError` naming the first bad line and what is wrong with it.
+    public static func parse(_ text: String, labelAttributeName: String) throws -> [GroundTruthManifestLine] {
+        var lines: [GroundTruthManifestLine] = []
+        for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { continue }
+            lines.append(try parseLine(String(line), labelAttributeName: labelAttributeName, lineNumber: offset + 1))
+        }
+        return lines
+    }
+
+    /// Parses one manifest line; `lineNumber` only labels errors.
+    public static func parseLine(_ line: String, labelAttributeName: String, lineNumber: Int = 1) throws -> GroundTruthManifestLine {
+        let decoder = JSONDecoder()
+        decoder.userInfo[LineRecord.attributeKey] = labelAttributeName
+        do {
+            return try decoder.decode(LineRecord.self, from: Data(line.utf8)).line
+        } catch let error as DecodingError {
+            throw GroundTruthManifestError(line: lineNumber, reason: describe(error))
+        } catch {
+            throw GroundTruthManifestError(line: lineNumber, reason: "\(error)")
+        }
+    }
+
+    /// The manifest text for `lines`: each line followed by `"\n"`.
+    /// - Throws: `GroundTruthManifestError` when a number is not finite (JSON cannot represent it).
+    public static func encode(_ lines: [GroundTruthManifestLine]) throws -> String {
+        var text = ""
+        for (offset, line) in lines.enumerated() {
+            do {
+                text += try encodeLine(line) + "\n"
+            } catch let error as GroundTruthManifestError {
+                throw GroundTruthManifestError(line: offset + 1, reason: error.reason)
+            }
+        }
+        return text
+    }
+
+    /// One line of JSON, without the trailing newline.
+    public static func encodeLine(_ line: GroundTruthManifestLine) throws -> String {
+        var json = JSONLineWriter()
+        json.beginObject()
+        json.key("source-ref")
+        json.string(line.sourceRef)
+        if let label = line.label {
+            json.key(line.labelAttributeName)
+            json.beginObject()
+            json.key("annotations")
+            try json.array(label.annotations) { json, box in
+                json.beginObject()
+                json.key("class_id")
+                json.integer(box.classId)
+                for (name, value) in [("width", box.width), ("top", box.top), ("height", box.height), ("left", box.left)] {
+                    json.key(name)
+                    try json.number(value)
+                }
+                json.endObject()
+            }
+            json.key("image_size")
+            json.array(label.imageSize) { json, size in
+                json.beginObject()
+                for (name, value) in [("width", size.width), ("depth", size.depth), ("height", size.height)] {
+                    json.key(name)
+                    json.integer(value)
+                }
+                json.endObject()
+            }
+            json.endObject()
+        }
+        if let metadata = line.metadata {
+            json.key(line.labelAttributeName + "-metadata")
+            json.beginObject()
+            if let jobName = metadata.jobName {
+                json.key("job-name")
+                json.string(jobName)
+            }
+            if let classMap = metadata.classMap {
+                json.key("class-map")
+                json.beginObject()
+                // Numerically ordered class ids ("2" before "10"), then any non-numeric keys.
+                let keys = classMap.keys.sorted { (Int($0) ?? .max, $0) < (Int($1) ?? .max, $1) }
+                for key in keys {
+                    json.key(key)
+                    json.string(classMap[key]!)
+                }
+                json.endObject()
+            }
+            if let humanAnnotated = metadata.humanAnnotated {
+                json.key("human-annotated")
+                json.string(humanAnnotated)
+            }
+            if let objects = metadata.objects {
+                json.key("objects")
+                try json.array(objects) { json, object in
+                    json.beginObject()
+                    json.key("confidence")
+                    try json.number(object.confidence, alwaysFloat: true)
+                    json.endObject()
+                }
+            }
+            if let creationDate = metadata.creationDate {
+                json.key("creation-date")
+                json.string(creationDate)
+            }
+            if let type = metadata.type {
+                json.key("type")
+                json.string(type)
+            }
+            json.endObject()
+        }
+        json.endObject()
+        return json.text
+    }
+
+    /// A decoding error in words, with the JSON path of the offending value.
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            var text = ""
+            for key in keys {
+                if let index = key.intValue {
+                    text += "[\(index)]"
+                } else {
+                    text += text.isEmpty ? "\"\(key.stringValue)\"" : ".\"\(key.stringValue)\""
+                }
+            }
+            return text.isEmpty ? "the line" : text
+        }
+        func kind(_ type: Any.Type) -> String {
+            switch type {
+            case is Double.Type: "a number"
+            case is Int.Type: "a whole number"
+            case is String.Type: "a string"
+            case is [Any].Type: "an array"
+            default: "an object"
+            }
+        }
+        switch error {
+        case .typeMismatch(let type, let context):
+            return "\(path(context.codingPath)): expected \(kind(type))"
+        case .valueNotFound(let type, let context):
+            return "\(path(context.codingPath)): expected \(kind(type)), got null"
+        case .keyNotFound(let key, let context):
+            return "missing \"\(key.stringValue)\" in \(path(context.codingPath))"
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty { return "not valid JSON" }
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}
+
+/// Decodes one line with a label attribute name known only at run time.
+private struct LineRecord: Decodable {
+    static let attributeKey = CodingUserInfoKey(rawValue: "labelAttributeName")!
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    let line: GroundTruthManifestLine
+
+    init(from decoder: any Decoder) throws {
+        let name = decoder.userInfo[Self.attributeKey] as? String ?? ""
+        let container = try decoder.container(keyedBy: Key.self)
+        line = GroundTruthManifestLine(
+            sourceRef: try container.decode(String.self, forKey: Key("source-ref")),
+            labelAttributeName: name,
+            label: try container.decodeIfPresent(GroundTruthBoundingBoxLabel.self, forKey: Key(name)),
+            metadata: try container.decodeIfPresent(GroundTruthLabelMetadata.self, forKey: Key(name + "-metadata"))
+        )
+    }
+}
