@@ -6,9 +6,9 @@
 //                                   ModelCore → CDNNL, CZlib
 import PackageDescription
 
-/// The sample-data generator in LabelStore rasterises hundreds of thousands of pixels per image through Swift
-/// SIMD types and generic shapes, which unoptimised code runs some 30× slower; it is optimised in debug builds
-/// too, so that the test suite, which generates a dozen images, stays fast.
+/// LabelStore's sample-data generator and ModelCore's pixel, loss and optimizer loops run through Swift SIMD
+/// types and generic code that unoptimised builds run some 30× slower; both are optimised in debug builds too,
+/// so that the test suite (which generates images and trains small networks) stays fast.
 let optimizedAlways: [SwiftSetting] = [.unsafeFlags(["-O"])]
 
 /// Swift SIMD compiles to scalar `fmaf()` calls unless the compiler may assume a vector ISA.
@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "ModelCore",
             dependencies: ["CDNNL", "CZlib", "ImageCodec"],
-            swiftSettings: vectorISA
+            swiftSettings: optimizedAlways + vectorISA
         ),
         .target(
             name: "LabelStore",
@@ -91,5 +91,5 @@ let package = Package(
 if Context.environment["APIARY_BENCH"] != nil {
     package.products.append(.executable(name: "model-bench", targets: ["ModelBench"]))
     package.targets.append(
-        .executableTarget(name: "ModelBench", dependencies: ["ModelCore"], path: "Benchmarks/ModelBench", swiftSettings: vectorISA))
+        .executableTarget(name: "ModelBench", dependencies: ["ModelCore", "ImageCodec"], path: "Benchmarks/ModelBench", swiftSettings: vectorISA))
 }

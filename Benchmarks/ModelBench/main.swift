@@ -3,6 +3,7 @@ import ModelCore
 
 // model-bench: ModelCore's speed on this machine, printed as JSON lines for bench/run_model_bench.sh.
 //   model-bench network BASE_NETWORK IMAGE_SHAPE BATCH ITERATIONS   forward+backward (training) and batch-1 inference
+//   model-bench train DIR BASE_NETWORK IMAGE_SHAPE BATCH EPOCHS [k=v…]   a real training run (see TrainBench.swift)
 // Weights are random; only speed is measured.
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
@@ -35,7 +36,8 @@ func benchNetwork(_ base: String, size: Int, batch: Int, iterations: Int) throws
             try seconds {
                 (locations, logits) = try network.forward(images, mode: .training)
                 try network.backward(locationGradient: locationGradient, classGradient: classGradient)
-            })
+            }
+        )
     }
     let trainStep = times.sorted()[times.count / 2]
     let single = try Tensor(plain: Array(pixels.prefix(3 * size * size)), dims: [1, 3, size, size], engine: engine)
@@ -49,6 +51,10 @@ func benchNetwork(_ base: String, size: Int, batch: Int, iterations: Int) throws
 }
 
 let arguments = CommandLine.arguments
+if arguments.count >= 7, arguments[1] == "train" {
+    try trainBench(Array(arguments.dropFirst(2)))
+    exit(0)
+}
 guard arguments.count == 6, arguments[1] == "network", let size = Int(arguments[3]), let batch = Int(arguments[4]), let iterations = Int(arguments[5])
 else {
     FileHandle.standardError.write(Data("usage: model-bench network BASE_NETWORK IMAGE_SHAPE BATCH ITERATIONS\n".utf8))

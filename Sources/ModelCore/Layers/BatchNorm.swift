@@ -15,7 +15,8 @@ public final class BatchNorm: Layer {
     public let momentum: Float
 
     private let engine: CPUEngine
-    private var plans: [ForwardMode: Plan] = [:]
+    private var plans = PlanCache<PlanKey, Plan>()
+    private var trainingPlan: Plan?
     private var savedInput: DNNLMemory?
 
     /// - Parameters:
@@ -60,7 +61,7 @@ public final class BatchNorm: Layer {
     }
 
     public func backward(_ outputGradient: Tensor) throws -> Tensor? {
-        guard let plan = plans[.training], let backward = plan.backward, let savedInput else {
+        guard let plan = trainingPlan, let backward = plan.backward, let savedInput else {
             preconditionFailure("BatchNorm.backward without a training forward pass")
         }
         let gradient = try plan.gradientAdapter.adapt(outputGradient.memory, to: backward.memoryDescriptor(dnnl_query_diff_dst_md))
@@ -72,10 +73,14 @@ public final class BatchNorm: Layer {
         return Tensor(plan.inputGradient!)
     }
 
+    private struct PlanKey: Hashable {
+        let dims: [Int]
+        let mode: ForwardMode
+    }
+
     private func plan(for descriptor: dnnl_memory_desc_t, mode: ForwardMode) throws -> Plan {
-        if let plan = plans[mode], plan.inputDims == descriptor.logicalDims { return plan }
-        let plan = try Plan(layer: self, data: descriptor, mode: mode)
-        plans[mode] = plan
+        let plan = try plans.plan(for: PlanKey(dims: descriptor.logicalDims, mode: mode)) { try Plan(layer: self, data: descriptor, mode: mode) }
+        if mode == .training { trainingPlan = plan }
         return plan
     }
 }

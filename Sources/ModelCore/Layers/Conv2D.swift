@@ -18,6 +18,7 @@ public final class Conv2D: Layer {
     public var computesInputGradient = true
 
     private let engine: CPUEngine
+    private var plans = PlanCache<[Int], Plan>()
     private var plan: Plan?
     private var savedInput: DNNLMemory?
 
@@ -65,6 +66,8 @@ public final class Conv2D: Layer {
         )
     }
 
+    public func outputDims(for inputDims: [Int]) -> [Int] { geometry(for: inputDims).outputDims }
+
     public func forward(_ input: Tensor, mode: ForwardMode) throws -> Tensor {
         let plan = try self.plan(for: input.dims)
         let source = try plan.inputAdapter.adapt(input.memory, to: plan.forward.memoryDescriptor(dnnl_query_src_md))
@@ -107,8 +110,7 @@ public final class Conv2D: Layer {
     }
 
     private func plan(for dims: [Int]) throws -> Plan {
-        if let plan, plan.inputDims == dims { return plan }
-        let plan = try Plan(layer: self, geometry: geometry(for: dims))
+        let plan = try plans.plan(for: dims) { try Plan(layer: self, geometry: geometry(for: dims)) }
         self.plan = plan
         return plan
     }

@@ -16,6 +16,8 @@ public protocol Layer: AnyObject {
     var buffers: [Parameter] { get }
     /// Runs the layer.
     func forward(_ input: Tensor, mode: ForwardMode) throws -> Tensor
+    /// The output shape for an input shape, without running anything (used to lay out anchors).
+    func outputDims(for inputDims: [Int]) -> [Int]
     /// Propagates `outputGradient` back through the last training forward pass.
     /// Returns `nil` when the layer was told its input needs no gradient (the network's first layer).
     func backward(_ outputGradient: Tensor) throws -> Tensor?
@@ -23,4 +25,6 @@ public protocol Layer: AnyObject {
 
 extension Layer {
     public var buffers: [Parameter] { [] }
+    /// Shape-preserving layers (batch norm, ReLU, L2 normalization) need not say more.
+    public func outputDims(for inputDims: [Int]) -> [Int] { inputDims }
 }

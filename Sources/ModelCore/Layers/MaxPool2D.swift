@@ -11,6 +11,7 @@ public final class MaxPool2D: Layer {
     public let ceilMode: Bool
 
     private let engine: CPUEngine
+    private var plans = PlanCache<[Int], Plan>()
     private var plan: Plan?
 
     public init(kernelSize: Int, stride: Int, padding: Int = 0, ceilMode: Bool = false, engine: CPUEngine) {
@@ -33,6 +34,10 @@ public final class MaxPool2D: Layer {
         return (size, highPadding)
     }
 
+    public func outputDims(for inputDims: [Int]) -> [Int] {
+        [inputDims[0], inputDims[1], outputSize(inputDims[2]).size, outputSize(inputDims[3]).size]
+    }
+
     public func forward(_ input: Tensor, mode: ForwardMode) throws -> Tensor {
         let plan = try self.plan(for: input.memory.descriptor)
         let source = try plan.inputAdapter.adapt(input.memory, to: plan.forward.memoryDescriptor(dnnl_query_src_md))
@@ -48,8 +53,7 @@ public final class MaxPool2D: Layer {
     }
 
     private func plan(for descriptor: dnnl_memory_desc_t) throws -> Plan {
-        if let plan, plan.inputDims == descriptor.logicalDims { return plan }
-        let plan = try Plan(layer: self, data: descriptor)
+        let plan = try plans.plan(for: descriptor.logicalDims) { try Plan(layer: self, data: descriptor) }
         self.plan = plan
         return plan
     }

@@ -3,6 +3,7 @@ import CDNNL
 /// The rectified linear unit, `y = max(x, 0)`, elementwise, in the input's own layout.
 public final class ReLU: Layer {
     private let engine: CPUEngine
+    private var plans = PlanCache<[Int], Plan>()
     private var plan: Plan?
     private var savedInput: DNNLMemory?
 
@@ -26,8 +27,7 @@ public final class ReLU: Layer {
     }
 
     private func plan(for descriptor: dnnl_memory_desc_t) throws -> Plan {
-        if let plan, plan.inputDims == descriptor.logicalDims { return plan }
-        let plan = try Plan(engine: engine, data: descriptor)
+        let plan = try plans.plan(for: descriptor.logicalDims) { try Plan(engine: engine, data: descriptor) }
         self.plan = plan
         return plan
     }

@@ -20,6 +20,8 @@ public final class Residual: Layer {
     public var parameters: [Parameter] { branch.parameters + (shortcut?.parameters ?? []) }
     public var buffers: [Parameter] { branch.buffers + (shortcut?.buffers ?? []) }
 
+    public func outputDims(for inputDims: [Int]) -> [Int] { branch.outputDims(for: inputDims) }
+
     public func forward(_ input: Tensor, mode: ForwardMode) throws -> Tensor {
         let main = try branch.forward(input, mode: mode)
         let skip = try shortcut?.forward(input, mode: mode) ?? input

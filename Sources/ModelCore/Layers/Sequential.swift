@@ -10,6 +10,8 @@ public final class Sequential: Layer {
     public var parameters: [Parameter] { layers.flatMap(\.parameters) }
     public var buffers: [Parameter] { layers.flatMap(\.buffers) }
 
+    public func outputDims(for inputDims: [Int]) -> [Int] { layers.reduce(inputDims) { $1.outputDims(for: $0) } }
+
     public func forward(_ input: Tensor, mode: ForwardMode) throws -> Tensor {
         var x = input
         for layer in layers { x = try layer.forward(x, mode: mode) }

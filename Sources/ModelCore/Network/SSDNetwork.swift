@@ -31,6 +31,15 @@ public final class SSDNetwork {
     /// Non-trainable state (batch norm running statistics).
     public var buffers: [Parameter] { architecture.stages.flatMap(\.buffers) }
 
+    /// Feature map sizes `(height, width)` for square `imageShape` inputs, computed without running the network.
+    public func featureMapSizes(imageShape: Int) -> [(height: Int, width: Int)] {
+        var dims = [1, 3, imageShape, imageShape]
+        return architecture.stages.map { stage in
+            dims = stage.outputDims(for: dims)
+            return (dims[2], dims[3])
+        }
+    }
+
     /// Runs the network on a batch of images.
     /// - Parameter images: `[B, 3, S, S]`, normalised.
     /// - Returns: `locations` `[B, P, 4]` and `classLogits` `[B, P, classes + 1]`.

@@ -1,0 +1,67 @@
+import Foundation
+import ImageCodec
+import ModelCore
+
+/// `model-bench train DIR BASE_NETWORK IMAGE_SHAPE BATCH EPOCHS [key=value…]`: trains on a Ground Truth output
+/// manifest (`DIR/output.manifest`, label attribute `bees-500`, images relative to DIR) with an 80/20 split,
+/// printing the algorithm's log, then evaluates the best model on `DIR/test/test.manifest` if present.
+func trainBench(_ arguments: [String]) throws {
+    let directory = URL(fileURLWithPath: arguments[0])
+    func records(_ manifest: URL) throws -> [TrainingRecord] {
+        try String(contentsOf: manifest, encoding: .utf8).split(separator: "\n").map { line in
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            let path = object["source-ref"] as! String
+            let label = object["bees-500"] as! [String: Any]
+            let boxes = (label["annotations"] as! [[String: Any]]).map { a in
+                GroundTruthBox(
+                    classID: a["class_id"] as! Int,
+                    box: BoundingBox(
+                        x: Float(a["left"] as! Double),
+                        y: Float(a["top"] as! Double),
+                        width: Float(a["width"] as! Double),
+                        height: Float(a["height"] as! Double)
+                    )
+                )
+            }
+            let url = directory.appendingPathComponent(path)
+            return TrainingRecord(identifier: path, boxes: boxes) { try ImageDecoder.decode(Array(try Data(contentsOf: url))) }
+        }
+    }
+    let all = try records(directory.appendingPathComponent("output.manifest"))
+    let split = all.count * 8 / 10
+    var raw = [
+        "num_classes": "1", "num_training_samples": String(split), "base_network": arguments[1], "image_shape": arguments[2],
+        "mini_batch_size": arguments[3], "epochs": arguments[4],
+    ]
+    for pair in arguments.dropFirst(5) {
+        let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+        raw[parts[0]] = parts[1]
+    }
+    let hyperparameters = try ObjectDetectionHyperparameters(raw)
+    let engine = try CPUEngine()
+    let trainer = try ObjectDetectionTrainer(
+        hyperparameters: hyperparameters,
+        training: Array(all[..<split]),
+        validation: Array(all[split...]),
+        seed: 1,
+        engine: engine
+    )
+    let start = Date()
+    let outcome = try trainer.fit { event in
+        if case .log(let message) = event { print(AlgorithmLog.line(message)) }
+    }
+    print("trained \(outcome.completedEpochs) epochs in \(Int(Date().timeIntervalSince(start))) s, best validation mAP \(outcome.bestMAP ?? 0)")
+    let testManifest = directory.appendingPathComponent("test/test.manifest")
+    guard FileManager.default.fileExists(atPath: testManifest.path) else { return }
+    let detector = try ObjectDetector(artifact: trainer.artifact(of: outcome), engine: engine)
+    var metric = MeanAveragePrecision()
+    for (i, record) in try records(testManifest).enumerated() {
+        let image = try record.loadImage()
+        let detections = try detector.detect([image])[0]
+        let truth = record.boxes.map {
+            GroundTruthBox(classID: $0.classID, box: $0.box.scaled(x: 1 / Float(image.width), y: 1 / Float(image.height)))
+        }
+        metric.add(detections: detections, groundTruth: truth, imageID: i)
+    }
+    print("held-out test mAP (VOC07 @0.5): \(metric.voc07(iou: 0.5).mean)")
+}

@@ -1,0 +1,76 @@
+import Foundation
+import ImageCodec
+
+/// A trained detector loaded from `model.tar.gz`: images in, SageMaker-shaped detections out.
+///
+/// Preprocessing follows training's validation path exactly (squash-resize to `image_shape`, ImageNet
+/// normalisation); decoding applies `nms_threshold` and `nms_topk` from the artifact's `hyperparams.json`.
+/// Thread-safe: concurrent callers are serialised on the network (one forward pass at a time, which already
+/// uses every core through oneDNN), and `detect` takes a whole batch for an endpoint's micro-batching.
+public final class ObjectDetector: @unchecked Sendable {
+    public let symbol: ModelSymbol
+    public let hyperparameters: [String: String]
+    private let network: SSDNetwork
+    private let decoder: DetectionDecoder
+    private let assembler: ImageBatchAssembler
+    private let engine: CPUEngine
+    private let lock = NSLock()
+
+    /// Rebuilds the network from the artifact and loads its weights strictly.
+    /// - Throws: `ArtifactError` when the symbol names an unknown network or the weights do not fit it.
+    public init(artifact: ModelArtifact, engine: CPUEngine) throws {
+        let symbol = artifact.symbol
+        let network: SSDNetwork
+        do {
+            network = try SSDNetwork(baseNetwork: symbol.baseNetwork, classes: symbol.numClasses, seed: 0, engine: engine)
+        } catch {
+            throw ArtifactError("\(ModelArtifact.symbolFile): \(error)")
+        }
+        guard network.architecture.anchorsPerCell == symbol.anchorsPerCell else {
+            throw ArtifactError(
+                "\(ModelArtifact.symbolFile) declares \(symbol.anchorsPerCell) anchors per cell, \(symbol.baseNetwork) has \(network.architecture.anchorsPerCell)"
+            )
+        }
+        guard symbol.imageShape >= 64 else { throw ArtifactError("\(ModelArtifact.symbolFile) has image_shape \(symbol.imageShape)") }
+        try network.load(weights: artifact.weights)
+        self.symbol = symbol
+        self.hyperparameters = artifact.hyperparameters
+        self.network = network
+        self.engine = engine
+        let anchors = DefaultBoxes.mxnet(mapSizes: network.featureMapSizes(imageShape: symbol.imageShape).map(\.height))
+        decoder = DetectionDecoder(
+            anchors: anchors,
+            nmsThreshold: artifact.hyperparameters["nms_threshold"].flatMap(Float.init) ?? NonMaximumSuppression.defaultIoUThreshold,
+            topK: artifact.hyperparameters["nms_topk"].flatMap(Int.init) ?? NonMaximumSuppression.defaultTopK
+        )
+        assembler = ImageBatchAssembler(imageSize: symbol.imageShape)
+    }
+
+    /// Loads a `model.tar.gz` file's bytes.
+    public convenience init(archive: [UInt8], engine: CPUEngine) throws {
+        try self.init(artifact: ModelArtifact(archive: archive), engine: engine)
+    }
+
+    /// Detections for each image: 0-based class ids, scores, corners normalised to `0...1`, best first.
+    public func detect(_ images: [RGBImage]) throws -> [[Detection]] {
+        guard !images.isEmpty else { return [] }
+        let batch = assembler.assemble(images.map { ($0, []) })
+        return try lock.withLock {
+            let input = try Tensor(plain: batch.pixels, dims: [images.count, 3, symbol.imageShape, symbol.imageShape], engine: engine)
+            let (locations, logits) = try network.forward(input, mode: .inference)
+            return decoder(locations: locations, classLogits: logits)
+        }
+    }
+
+    /// SageMaker's response body: `{"prediction": [[class_id, score, xmin, ymin, xmax, ymax], ...]}`.
+    public static func predictionJSON(_ detections: [Detection]) -> [UInt8] {
+        var out = Array(#"{"prediction": ["#.utf8)
+        for (i, d) in detections.enumerated() {
+            if i > 0 { out += Array(", ".utf8) }
+            let values = [Float(d.classID), d.score, d.box.xmin, d.box.ymin, d.box.xmax, d.box.ymax]
+            out += Array(("[" + values.map { "\(Double($0))" }.joined(separator: ", ") + "]").utf8)
+        }
+        out += Array("]}".utf8)
+        return out
+    }
+}

@@ -1,0 +1,291 @@
+import Dispatch
+
+/// The built-in Object Detection algorithm's training loop: SSD on the chosen base network, trained with the
+/// multibox loss, evaluated every epoch by validation mAP, the best epoch kept.
+///
+/// Emits events to one callback between batches (log lines, batch and epoch figures, a checkpoint after every
+/// epoch); a callback throwing `TrainingStop` ends training cleanly. Runs on the caller's thread, which should
+/// be a dedicated one (oneDNN's OpenMP workers inherit its priority). Knows nothing of HTTP or SQLite.
+public final class ObjectDetectionTrainer {
+    public let hyperparameters: ObjectDetectionHyperparameters
+    public let network: SSDNetwork
+    public let anchors: DefaultBoxes
+    private let engine: CPUEngine
+    private let training: BatchSource
+    private let validation: BatchSource?
+    private let assigner: TargetAssigner
+    private let loss = MultiBoxLoss()
+    private let decoder: DetectionDecoder
+    private var optimizer: any Optimizer
+    private let frozen: [String]
+
+    /// Builds the network and checks the data's shape.
+    /// - Parameters:
+    ///   - training: the `train` channel's records.
+    ///   - validation: the `validation` channel's records (none: no mAP, the last epoch is kept).
+    ///   - seed: seeds initialisation, data order and augmentation.
+    /// - Throws: `TrainingClientError` for empty data or more boxes than `label_width` allows.
+    public init(
+        hyperparameters: ObjectDetectionHyperparameters,
+        training: [TrainingRecord],
+        validation: [TrainingRecord],
+        seed: UInt64,
+        engine: CPUEngine
+    ) throws {
+        guard !training.isEmpty else {
+            throw TrainingClientError(
+                "Got empty batch from pipe. Please check if the manifest file contains valid batches and the value of training job "
+                    + "parameter AttributeNames matches attributes names in the augmented manifest."
+            )
+        }
+        for record in training + validation {
+            do {
+                try hyperparameters.validateLabelWidth(objectsInImage: record.boxes.count)
+            } catch {
+                throw TrainingClientError("Image '\(record.identifier)' has \(record.boxes.count) boxes: \(error)")
+            }
+        }
+        self.hyperparameters = hyperparameters
+        self.engine = engine
+        network = try SSDNetwork(baseNetwork: hyperparameters.baseNetwork.rawValue, classes: hyperparameters.numClasses, seed: seed, engine: engine)
+        anchors = DefaultBoxes.mxnet(mapSizes: network.featureMapSizes(imageShape: hyperparameters.imageShape).map(\.height))
+        assigner = TargetAssigner(anchors: anchors, overlapThreshold: Float(hyperparameters.overlapThreshold))
+        decoder = DetectionDecoder(anchors: anchors, nmsThreshold: Float(hyperparameters.nmsThreshold), topK: hyperparameters.nmsTopK)
+        optimizer = hyperparameters.makeOptimizer()
+        frozen = hyperparameters.freezeLayerPattern.freeze(network.parameters)
+        let size = hyperparameters.imageShape
+        let batchSize = hyperparameters.miniBatchSize
+        self.training = BatchSource(
+            records: training,
+            batchSize: batchSize,
+            assembler: ImageBatchAssembler(imageSize: size, augmentation: .ssd),
+            seed: seed,
+            shuffles: true,
+            classCount: hyperparameters.numClasses
+        )
+        self.validation =
+            validation.isEmpty
+            ? nil
+            : BatchSource(
+                records: validation,
+                batchSize: batchSize,
+                assembler: ImageBatchAssembler(imageSize: size),
+                seed: seed,
+                shuffles: false,
+                classCount: hyperparameters.numClasses
+            )
+    }
+
+    /// Trains until `epochs`, early stopping, or a `TrainingStop` from `events`.
+    /// - Parameter checkpoint: resume after this checkpoint's epoch.
+    public func fit(resumingFrom checkpoint: TrainingCheckpoint? = nil, events: (TrainingEvent) throws -> Void) throws -> TrainingOutcome {
+        let hp = hyperparameters
+        var earlyStopping = hp.makeEarlyStopping()
+        var bestWeights = network.weights()
+        var firstEpoch = 0
+        if let checkpoint {
+            try network.load(weights: checkpoint.weights)
+            try optimizer.load(state: checkpoint.optimizerState, for: network.parameters)
+            earlyStopping = checkpoint.earlyStopping
+            bestWeights = checkpoint.bestWeights
+            firstEpoch = checkpoint.completedEpochs
+        }
+        try announce(events, resuming: checkpoint != nil)
+        var outcome = TrainingOutcome(
+            bestWeights: bestWeights,
+            bestMAP: earlyStopping.bestMAP,
+            bestEpoch: earlyStopping.bestEpoch,
+            completedEpochs: firstEpoch
+        )
+        let prefetcher = Prefetcher<(pixels: [Float], boxes: [[GroundTruthBox]], records: [Int])>()
+        defer { prefetcher.cancel() }
+        do {
+            for epoch in firstEpoch..<hp.epochs {
+                let (smoothL1, crossEntropy, throughput) = try trainEpoch(epoch, prefetcher: prefetcher, events: events)
+                let mAP = try validate()
+                let verdict = earlyStopping.record(validationMAP: mAP)
+                if verdict.isNewBest { bestWeights = network.weights() }
+                let summary = EpochSummary(
+                    epoch: epoch,
+                    smoothL1: smoothL1,
+                    crossEntropy: crossEntropy,
+                    validationMAP: mAP,
+                    throughput: throughput,
+                    learningRate: hp.learningRateSchedule.learningRate(epoch: epoch),
+                    isBest: verdict.isNewBest
+                )
+                try report(summary, events: events)
+                outcome = TrainingOutcome(
+                    bestWeights: bestWeights,
+                    bestMAP: earlyStopping.bestMAP,
+                    bestEpoch: earlyStopping.bestEpoch,
+                    completedEpochs: epoch + 1,
+                    lastEpoch: summary
+                )
+                let checkpoint = TrainingCheckpoint(
+                    completedEpochs: epoch + 1,
+                    weights: network.weights(),
+                    optimizerState: optimizer.state(),
+                    earlyStopping: earlyStopping,
+                    bestWeights: bestWeights
+                )
+                try events(.epochEnd(summary, checkpoint: checkpoint))
+                if verdict.shouldStop {
+                    try events(
+                        .log(
+                            "Early stopping criteria met at epoch \(epoch): best validation mAP \(earlyStopping.bestMAP ?? 0) at epoch \(earlyStopping.bestEpoch ?? epoch)."
+                        )
+                    )
+                    outcome.stoppedEarly = true
+                    break
+                }
+            }
+        } catch is TrainingStop {
+            outcome.wasStopped = true
+        }
+        return outcome
+    }
+
+    /// One epoch over the training data; returns the epoch's mean losses and images per second.
+    private func trainEpoch(
+        _ epoch: Int,
+        prefetcher: Prefetcher<(pixels: [Float], boxes: [[GroundTruthBox]], records: [Int])>,
+        events: (TrainingEvent) throws -> Void
+    ) throws -> (Double, Double, Double) {
+        let source = training
+        let order = source.order(epoch: epoch)
+        let batches = source.batchesPerEpoch
+        let learningRate = hyperparameters.learningRateSchedule.learningRate(epoch: epoch)
+        let size = hyperparameters.imageShape
+        let start = DispatchTime.now().uptimeNanoseconds
+        var sums = (smoothL1: 0.0, crossEntropy: 0.0)
+        let logEvery = max(1, batches / 4)
+        prefetcher.start { try source.batch(epoch: epoch, index: 0, order: order) }
+        for index in 0..<batches {
+            let batch = try prefetcher.take()
+            if index + 1 < batches { prefetcher.start { try source.batch(epoch: epoch, index: index + 1, order: order) } }
+            let images = try Tensor(plain: batch.pixels, dims: [source.batchSize, 3, size, size], engine: engine)
+            let (locations, logits) = try network.forward(images, mode: .training)
+            let targets = batch.boxes.map { assigner($0) }
+            let result = loss(locations: locations, classLogits: logits, targets: targets)
+            guard result.total.isFinite else {
+                throw TrainingClientError(
+                    "Training diverged at epoch \(epoch), batch \(index): the loss is not finite. Try a smaller learning_rate (now \(learningRate))."
+                )
+            }
+            try network.backward(locationGradient: result.locationGradient, classGradient: result.classLogitGradient)
+            optimizer.step(network.parameters, learningRate: learningRate)
+            sums.smoothL1 += result.smoothL1
+            sums.crossEntropy += result.crossEntropy
+            let done = Double(index + 1)
+            try events(
+                .batchEnd(
+                    epoch: epoch,
+                    batch: index + 1,
+                    batchesPerEpoch: batches,
+                    smoothL1: sums.smoothL1 / done,
+                    crossEntropy: sums.crossEntropy / done
+                )
+            )
+            if (index + 1) % logEvery == 0 || index + 1 == batches {
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                let examples = (index + 1) * source.batchSize
+                try events(
+                    .log(
+                        AlgorithmLog.speedometer(
+                            epoch: epoch,
+                            batches: index + 1,
+                            examples: examples,
+                            samplesPerSecond: Double(examples) / elapsed,
+                            elapsed: elapsed
+                        )
+                    )
+                )
+                try events(.log(AlgorithmLog.trainLoss(epoch: epoch, batch: index + 1, name: "cross_entropy", value: sums.crossEntropy / done)))
+                try events(.log(AlgorithmLog.trainLoss(epoch: epoch, batch: index + 1, name: "smooth_l1", value: sums.smoothL1 / done)))
+            }
+        }
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return (sums.smoothL1 / Double(batches), sums.crossEntropy / Double(batches), Double(batches * source.batchSize) / elapsed)
+    }
+
+    /// Validation mAP (VOC07 11-point at `overlap_threshold`), or 0 without a validation channel.
+    private func validate() throws -> Double {
+        guard let validation else { return 0 }
+        var metric = MeanAveragePrecision()
+        let size = hyperparameters.imageShape
+        let order = validation.order(epoch: 0)
+        var seen = Set<Int>()
+        for index in 0..<validation.batchesPerEpoch {
+            let batch = try validation.batch(epoch: 0, index: index, order: order)
+            let images = try Tensor(plain: batch.pixels, dims: [validation.batchSize, 3, size, size], engine: engine)
+            let (locations, logits) = try network.forward(images, mode: .inference)
+            for (b, detections) in decoder(locations: locations, classLogits: logits).enumerated() where seen.insert(batch.records[b]).inserted {
+                metric.add(detections: detections, groundTruth: batch.boxes[b], imageID: batch.records[b])
+            }
+        }
+        return metric.voc07(iou: hyperparameters.overlapThreshold).mean
+    }
+
+    private func announce(_ events: (TrainingEvent) throws -> Void, resuming: Bool) throws {
+        let hp = hyperparameters
+        if hp.usePretrainedModel {
+            try events(
+                .log(
+                    "use_pretrained_model=1: no ImageNet weights can be downloaded here; training the \(hp.baseNetwork.rawValue) base network from scratch (random initialisation)."
+                )
+            )
+        }
+        if !frozen.isEmpty {
+            try events(
+                .log(
+                    "Freezing \(frozen.count) parameters matching freeze_layer_pattern: \(frozen.prefix(8).joined(separator: ", "))\(frozen.count > 8 ? ", …" : "")"
+                )
+            )
+        }
+        try events(
+            .log(
+                "Network \(hp.baseNetwork.rawValue), image_shape \(hp.imageShape): \(anchors.count) default boxes on feature maps \(anchors.featureMaps.map { "\($0.height)x\($0.width)" }.joined(separator: ", "))."
+            )
+        )
+        try events(
+            .log(
+                "Training on \(training.records.count) images, validating on \(validation?.records.count ?? 0); \(training.batchesPerEpoch) batches of \(training.batchSize) per epoch."
+            )
+        )
+        if resuming { try events(.log("Resuming from checkpoint.")) }
+    }
+
+    private func report(_ s: EpochSummary, events: (TrainingEvent) throws -> Void) throws {
+        let hp = hyperparameters
+        try events(.log(AlgorithmLog.throughput(s.throughput)))
+        try events(.log(AlgorithmLog.validationMAP(epoch: s.epoch, value: s.validationMAP)))
+        try events(.log(AlgorithmLog.progress(percent: (s.epoch + 1) * 100 / hp.epochs)))
+        if s.isBest {
+            try events(.log("Updating the best model with validation-mAP=\(s.validationMAP)"))
+            try events(.log("Saved checkpoint to \"/opt/ml/model/model_algo_1-0000.params\""))
+        }
+    }
+
+    /// The artifact of a training outcome: the best weights, the symbol and every resolved hyperparameter.
+    public func artifact(of outcome: TrainingOutcome) -> ModelArtifact {
+        ModelArtifact(
+            hyperparameters: hyperparameters.resolved(),
+            symbol: network.symbol(imageShape: hyperparameters.imageShape),
+            weights: outcome.bestWeights
+        )
+    }
+}
+
+/// How training ended.
+public struct TrainingOutcome: Sendable {
+    public var bestWeights: [NamedTensor]
+    /// Best validation mAP and its epoch; `nil` before the first epoch.
+    public var bestMAP: Double?
+    public var bestEpoch: Int?
+    public var completedEpochs: Int
+    public var lastEpoch: EpochSummary? = nil
+    public var stoppedEarly = false
+    /// A callback asked to stop (StopTrainingJob, MaxRuntimeInSeconds).
+    public var wasStopped = false
+}

@@ -1,0 +1,26 @@
+/// Everything needed to resume training after an epoch and finish with the same weights as a run that was
+/// never interrupted: weights (with batch norm statistics), optimizer state, early-stopping state and the best
+/// model so far. Data order and augmentation derive from the seed and the epoch alone, so no RNG state is kept.
+public struct TrainingCheckpoint: Sendable, Equatable {
+    /// Epochs completed.
+    public var completedEpochs: Int
+    public var weights: [NamedTensor]
+    public var optimizerState: [String: [Float]]
+    public var earlyStopping: EarlyStopping
+    /// The weights of the best epoch so far (by validation mAP).
+    public var bestWeights: [NamedTensor]
+
+    public init(
+        completedEpochs: Int,
+        weights: [NamedTensor],
+        optimizerState: [String: [Float]],
+        earlyStopping: EarlyStopping,
+        bestWeights: [NamedTensor]
+    ) {
+        self.completedEpochs = completedEpochs
+        self.weights = weights
+        self.optimizerState = optimizerState
+        self.earlyStopping = earlyStopping
+        self.bestWeights = bestWeights
+    }
+}
