@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
+# oneDNN's OpenMP workers must not spin on a shared 2-core machine (see Sources/ctl/OpenMPEnvironment.swift).
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 
 echo "==> building (debug)" >&2
 swift build --build-tests

@@ -8,10 +8,24 @@ struct Ctl: AsyncParsableCommand {
         commandName: "ctl",
         abstract: "Apiary: a local emulation of Amazon SageMaker for object detection.",
         discussion: """
-            Apiary speaks the real AWS wire protocols on 127.0.0.1, so boto3, the aws CLI and course notebooks
+            Apiary speaks the real AWS wire protocols on 127.0.0.1, so boto3, the aws CLI and course notebooks \
             work against it with only endpoint_url changed.
             """,
         version: Apiary.version,
         subcommands: []
     )
+
+    static func main() async {
+        OpenMPEnvironment.ensurePassiveWaiting()
+        do {
+            var command = try parseAsRoot(nil)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
