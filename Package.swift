@@ -72,6 +72,7 @@ let package = Package(
             name: "ctl",
             dependencies: [
                 "JobService",
+                "LabelStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -79,6 +80,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "ImageCodecTests", dependencies: ["ImageCodec"]),
         .testTarget(name: "ModelCoreTests", dependencies: ["ModelCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ctlTests", dependencies: ["ctl"]),
         .testTarget(
             name: "LabelStoreTests",
             dependencies: ["LabelStore", .product(name: "GRDB", package: "GRDB.swift")]

@@ -12,7 +12,7 @@ struct Ctl: AsyncParsableCommand {
             work against it with only endpoint_url changed.
             """,
         version: Apiary.version,
-        subcommands: []
+        subcommands: [Datasets.self]
     )
 
     static func main() async {

@@ -13,7 +13,7 @@ struct GroundTruthManifestTests {
     func parsesRealLine() throws {
         let line = try GroundTruthManifest.parseLine(Self.fixture, labelAttributeName: "bees-500")
         #expect(line.sourceRef == "s3://bucket/input/10006450.jpg")
-        #expect(line.label?.annotations == [GroundTruthBox(classId: 0, left: 177, top: 256.2, width: 95.39999999999998, height: 86.8)])
+        #expect(line.label?.annotations == [GroundTruthAnnotation(classId: 0, left: 177, top: 256.2, width: 95.39999999999998, height: 86.8)])
         #expect(line.label?.annotations.first?.width == 95.39999999999998)
         #expect(line.label?.imageSize == [GroundTruthImageSize(width: 500, height: 500, depth: 3)])
         #expect(line.metadata?.classMap == ["0": "bee"])

@@ -2,7 +2,7 @@ import Foundation
 
 /// One object in a Ground Truth bounding-box label: a class index and a box in pixels, `left`/`top` being the
 /// top-left corner. Coordinates are `Double` because labelers' tools write fractions (`95.39999999999998`).
-public struct GroundTruthBox: Sendable, Equatable, Codable {
+public struct GroundTruthAnnotation: Sendable, Equatable, Codable {
     public var classId: Int
     public var left: Double
     public var top: Double
@@ -55,11 +55,11 @@ public struct GroundTruthImageSize: Sendable, Equatable, Codable {
 /// The value of a bounding-box label attribute: `{"annotations": [...], "image_size": [{...}]}`.
 /// An image with no objects has an empty `annotations` array.
 public struct GroundTruthBoundingBoxLabel: Sendable, Equatable, Codable {
-    public var annotations: [GroundTruthBox]
+    public var annotations: [GroundTruthAnnotation]
     /// One element in every manifest Ground Truth writes.
     public var imageSize: [GroundTruthImageSize]
 
-    public init(annotations: [GroundTruthBox], imageSize: GroundTruthImageSize) {
+    public init(annotations: [GroundTruthAnnotation], imageSize: GroundTruthImageSize) {
         self.annotations = annotations
         self.imageSize = [imageSize]
     }

@@ -36,7 +36,7 @@ public enum SampleBeeDataset {
         /// The JPEG file's bytes.
         public let jpeg: [UInt8]
         /// Ground truth, class 0, integer pixel coordinates.
-        public let boxes: [GroundTruthBox]
+        public let boxes: [GroundTruthAnnotation]
     }
 
     /// What `generate` wrote.
@@ -142,7 +142,7 @@ public enum SampleBeeDataset {
     private static func makeSample(seed: UInt64, split: Split, index: Int, fileName: String) throws -> Sample {
         let rendered = render(seed: seed, split: split, index: index)
         let boxes = rendered.boxes.map {
-            GroundTruthBox(classId: 0, left: Double($0.left), top: Double($0.top), width: Double($0.width), height: Double($0.height))
+            GroundTruthAnnotation(classId: 0, left: Double($0.left), top: Double($0.top), width: Double($0.width), height: Double($0.height))
         }
         let jpeg = try JPEGCodec.encode(rendered.image, quality: rendered.jpegQuality)
         return Sample(fileName: fileName, image: rendered.image, jpeg: jpeg, boxes: boxes)

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+/// Runs the built `ctl` binary, as a user would.
+enum CtlBinary {
+    static var url: URL {
+        // The test bundle and the ctl executable are built into the same products folder.
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("ctl")
+    }
+
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+}
+
+@Suite("ctl, the binary")
+struct CtlTests {
+    @Test("--version and --help work")
+    func versionAndHelp() throws {
+        let version = try CtlBinary.run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.output == "0.1.0\n")
+        let help = try CtlBinary.run(["--help"])
+        #expect(help.status == 0)
+        #expect(help.output.contains("datasets"))
+    }
+
+    @Test("datasets generate-sample writes images and a Ground Truth manifest; bad flags exit 64 with the fix")
+    func generateSample() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ctl-sample-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try CtlBinary.run(["datasets", "generate-sample", directory.path, "--count", "3", "--test-count", "1", "--json"])
+        #expect(result.status == 0, "\(result.error)")
+        let summary = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
+        #expect(summary?["images"] as? Int == 3)
+        let manifest = try String(contentsOf: directory.appendingPathComponent("output.manifest"), encoding: .utf8)
+        let lines = manifest.split(separator: "\n")
+        #expect(lines.count == 3)
+        let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]
+        let sourceRef = try #require(first?["source-ref"] as? String)
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(sourceRef).path))
+        #expect(first?["bees-500-metadata"] != nil)
+
+        let bad = try CtlBinary.run(["datasets", "generate-sample", directory.path, "--count", "0"])
+        #expect(bad.status == 64)
+        #expect(bad.error.contains("--count must be between 1 and 100000, got 0"))
+    }
+}
