@@ -81,6 +81,40 @@ struct ElementwiseLayerTests {
         expectClose(numeric, analytic, atol: 3e-2, rtol: 3e-2, "dL/dx")
     }
 
+    @Test("batch norm with fused ReLU equals batch norm then ReLU, forward and backward")
+    func fusedReLU() throws {
+        let dims = [2, 16, 5, 6]
+        var rng = TestRandom(seed: 17)
+        let engine = try CPUEngine()
+        let fused = BatchNorm(name: "bn", channels: 16, fusesReLU: true, engine: engine)
+        fused.scale.assign(rng.uniform(16).map { $0 + 1.5 })
+        fused.shift.assign(rng.uniform(16))
+        let input = rng.uniform(dims.reduce(1, *))
+        let outputGradient = rng.uniform(input.count)
+        let normalized = ReferenceKernels.batchNormForward(
+            input: input,
+            dims: dims,
+            scale: Array(fused.scale.value),
+            shift: Array(fused.shift.value),
+            epsilon: fused.epsilon
+        )
+        let output = try fused.forward(Tensor(plain: input, dims: dims, engine: engine), mode: .training)
+        expectClose(try output.plainValues(), ReferenceKernels.reluForward(normalized.output), atol: 1e-4, rtol: 1e-4, "forward")
+        let reluGradient = ReferenceKernels.reluBackward(input: normalized.output, outputGradient: outputGradient)
+        let expected = ReferenceKernels.batchNormBackward(
+            input: input,
+            dims: dims,
+            outputGradient: reluGradient,
+            scale: Array(fused.scale.value),
+            epsilon: fused.epsilon
+        )
+        let inputGradient = try fused.backward(Tensor(plain: outputGradient, dims: dims, engine: engine))!
+        expectClose(try inputGradient.plainValues(), expected.input, atol: 1e-4, rtol: 1e-4, "backward input")
+        expectClose(Array(fused.scale.gradient), expected.scale, atol: 1e-4, rtol: 1e-4, "backward scale")
+        let inferred = try fused.forward(Tensor(plain: input, dims: dims, engine: engine), mode: .inference).plainValues()
+        #expect(inferred.allSatisfy { $0 >= 0 })
+    }
+
     @Test("relu forward and backward are exact")
     func relu() throws {
         let dims = [2, 8, 3, 5]

@@ -4,7 +4,9 @@ import CDNNL
 ///
 /// Training normalises with the batch's statistics (biased variance, as oneDNN and every framework do) and
 /// updates running statistics with `momentum` (`running = (1 − momentum)·running + momentum·batch`, unbiased
-/// variance, as PyTorch and MXNet); inference normalises with the running statistics.
+/// variance, as PyTorch and MXNet); inference normalises with the running statistics. With `fusesReLU` the
+/// layer also applies `max(y, 0)` in the same pass (oneDNN's `fuse_norm_relu`), saving a full read and write of
+/// the activations in each direction.
 public final class BatchNorm: Layer {
     public let scale: Parameter
     public let shift: Parameter
@@ -13,6 +15,8 @@ public final class BatchNorm: Layer {
     public let channels: Int
     public let epsilon: Float
     public let momentum: Float
+    /// Whether a ReLU is fused after the normalization.
+    public let fusesReLU: Bool
 
     private let engine: CPUEngine
     private var plans = PlanCache<PlanKey, Plan>()
@@ -22,7 +26,8 @@ public final class BatchNorm: Layer {
     /// - Parameters:
     ///   - name: the parameter name prefix, e.g. `"conv1_bn"`.
     ///   - channels: `C`.
-    public init(name: String, channels: Int, epsilon: Float = 1e-5, momentum: Float = 0.1, engine: CPUEngine) {
+    public init(name: String, channels: Int, epsilon: Float = 1e-5, momentum: Float = 0.1, fusesReLU: Bool = false, engine: CPUEngine) {
+        self.fusesReLU = fusesReLU
         self.channels = channels
         self.epsilon = epsilon
         self.momentum = momentum
@@ -43,10 +48,12 @@ public final class BatchNorm: Layer {
         let plan = try self.plan(for: input.memory.descriptor, mode: mode)
         let source = try plan.inputAdapter.adapt(input.memory, to: plan.forward.memoryDescriptor(dnnl_query_src_md))
         // In training, mean and variance are outputs (the batch's statistics); in inference, inputs (running ones).
-        try plan.forward.execute([
-            (DNNL_ARG_SRC, source), (DNNL_ARG_DST, plan.output), (DNNL_ARG_SCALE, plan.scale), (DNNL_ARG_SHIFT, plan.shift),
-            (DNNL_ARG_MEAN, plan.mean), (DNNL_ARG_VARIANCE, plan.variance),
-        ])
+        try plan.forward.execute(
+            [
+                (DNNL_ARG_SRC, source), (DNNL_ARG_DST, plan.output), (DNNL_ARG_SCALE, plan.scale), (DNNL_ARG_SHIFT, plan.shift),
+                (DNNL_ARG_MEAN, plan.mean), (DNNL_ARG_VARIANCE, plan.variance),
+            ] + (plan.workspace.map { [(DNNL_ARG_WORKSPACE, $0)] } ?? [])
+        )
         guard mode == .training else { return Tensor(plan.output) }
         let n = Float(input.count / channels)
         let unbiased = n > 1 ? n / (n - 1) : 1
@@ -65,11 +72,14 @@ public final class BatchNorm: Layer {
             preconditionFailure("BatchNorm.backward without a training forward pass")
         }
         let gradient = try plan.gradientAdapter.adapt(outputGradient.memory, to: backward.memoryDescriptor(dnnl_query_diff_dst_md))
-        try backward.execute([
-            (DNNL_ARG_SRC, savedInput), (DNNL_ARG_MEAN, plan.mean), (DNNL_ARG_VARIANCE, plan.variance),
-            (DNNL_ARG_DIFF_DST, gradient), (DNNL_ARG_SCALE, plan.scale), (DNNL_ARG_SHIFT, plan.shift), (DNNL_ARG_DIFF_SRC, plan.inputGradient!),
-            (DNNL_ARG_DIFF_SCALE, plan.scaleGradient!), (DNNL_ARG_DIFF_SHIFT, plan.shiftGradient!),
-        ])
+        try backward.execute(
+            [
+                (DNNL_ARG_SRC, savedInput), (DNNL_ARG_MEAN, plan.mean), (DNNL_ARG_VARIANCE, plan.variance),
+            ] + (plan.workspace.map { [(DNNL_ARG_WORKSPACE, $0)] } ?? []) + [
+                (DNNL_ARG_DIFF_DST, gradient), (DNNL_ARG_SCALE, plan.scale), (DNNL_ARG_SHIFT, plan.shift), (DNNL_ARG_DIFF_SRC, plan.inputGradient!),
+                (DNNL_ARG_DIFF_SCALE, plan.scaleGradient!), (DNNL_ARG_DIFF_SHIFT, plan.shiftGradient!),
+            ]
+        )
         return Tensor(plan.inputGradient!)
     }
 
@@ -97,6 +107,8 @@ extension BatchNorm {
         let variance: DNNLMemory
         let output: DNNLMemory
         let inputGradient: DNNLMemory?
+        /// Where fused ReLU remembers which outputs were clipped (training only).
+        let workspace: DNNLMemory?
         let scaleGradient: DNNLMemory?
         let shiftGradient: DNNLMemory?
         let inputAdapter: LayoutAdapter
@@ -106,7 +118,7 @@ extension BatchNorm {
             let engine = layer.engine
             inputDims = data.logicalDims
             var data = data
-            let affine = dnnl_use_scale.rawValue | dnnl_use_shift.rawValue
+            let affine = dnnl_use_scale.rawValue | dnnl_use_shift.rawValue | (layer.fusesReLU ? dnnl_fuse_norm_relu.rawValue : 0)
             let flags = mode == .training ? affine : affine | dnnl_use_global_stats.rawValue
             var forwardDesc = dnnl_batch_normalization_desc_t()
             try dnnlCheck(
@@ -149,6 +161,7 @@ extension BatchNorm {
                 shiftGradient = nil
             }
             output = try forward.allocate(dnnl_query_dst_md)
+            workspace = mode == .training && layer.fusesReLU ? try forward.allocate(dnnl_query_workspace_md) : nil
             inputAdapter = LayoutAdapter(engine: engine)
             gradientAdapter = LayoutAdapter(engine: engine)
         }

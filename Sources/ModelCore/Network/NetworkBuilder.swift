@@ -39,10 +39,9 @@ struct NetworkBuilder {
         )
         initialize(conv)
         channels = outputChannels
-        var layers: [any Layer] = [conv]
-        if batchNorm { layers.append(BatchNorm(name: "\(name)_bn", channels: outputChannels, engine: engine)) }
-        if relu { layers.append(ReLU(engine: engine)) }
-        return layers
+        // Batch norm followed by ReLU runs as one fused oneDNN pass.
+        if batchNorm { return [conv, BatchNorm(name: "\(name)_bn", channels: outputChannels, fusesReLU: relu, engine: engine)] }
+        return relu ? [conv, ReLU(engine: engine)] : [conv]
     }
 
     /// A max pooling layer (channels unchanged).
