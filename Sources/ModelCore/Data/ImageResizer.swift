@@ -150,36 +150,33 @@ public enum ImageResizer {
         UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<Float>.self)
     }
 
-    /// Stores the first three lanes as one RGB pixel of bytes.
+    /// Stores the first three lanes as one RGB pixel of bytes, rounded to the nearest level.
+    ///
+    /// No clamping: every filter weight is non-negative and they sum to 1, so a blend of bytes stays in
+    /// `0...255` up to float rounding, which the rounding absorbs.
     @inline(__always)
     private static func store(_ value: SIMD4<Float>, to output: UnsafeMutablePointer<UInt8>) {
-        let levels = bytePatterns(value)
+        let levels = value + roundingBias
         output[0] = UInt8(truncatingIfNeeded: levels.x.bitPattern)
         output[1] = UInt8(truncatingIfNeeded: levels.y.bitPattern)
         output[2] = UInt8(truncatingIfNeeded: levels.z.bitPattern)
     }
 
-    /// Rounds each lane to the nearest level (ties to even) and saturates to `0...255`, like OpenCV's
-    /// `saturate_cast<uchar>`; the level is the low byte of each result's bit pattern.
-    ///
-    /// Branch-free on purpose: adding 1.5·2²³ to a float in `0...255` leaves the rounded integer in the
-    /// low mantissa bits. Swift's checked float→integer conversions (and its generic SIMD ones) cost
+    /// 1.5·2²³: added to a float in `0...255`, it leaves the value rounded to the nearest integer (ties to
+    /// even) in the low mantissa bits, so the low byte of the bit pattern is the level. Branch-free and
+    /// vectorisable, where Swift's checked float→integer conversions (and its generic SIMD ones) cost
     /// several times the arithmetic of the whole resize.
-    /// Written per concrete vector type: the generic spelling (and `clamped`, `pointwiseMin`) is not
-    /// inlined into vector instructions and runs ten times slower.
-    @inline(__always)
-    static func bytePatterns(_ value: SIMD4<Float>) -> SIMD4<Float> {
-        var clamped = value.replacing(with: 0, where: value .< 0)
-        clamped.replace(with: 255, where: clamped .> 255)
-        return clamped + 12_582_912
-    }
+    static let roundingBias: Float = 12_582_912
 
-    /// `bytePatterns` for eight lanes.
+    /// Saturates each lane to `0...255` and adds `roundingBias`, like OpenCV's `saturate_cast<uchar>`; the
+    /// level is the low byte of each lane's bit pattern. Written for the concrete vector type: the
+    /// generic spelling (and `clamped`, `pointwiseMin`) is not inlined into vector instructions and runs
+    /// ten times slower.
     @inline(__always)
-    static func bytePatterns(_ value: SIMD8<Float>) -> SIMD8<Float> {
+    static func saturatedBytePatterns(_ value: SIMD8<Float>) -> SIMD8<Float> {
         var clamped = value.replacing(with: 0, where: value .< 0)
         clamped.replace(with: 255, where: clamped .> 255)
-        return clamped + 12_582_912
+        return clamped + roundingBias
     }
 
     /// Resizes one float plane (`sourceWidth × sourceHeight`, row-major) into `output` (`width × height`),

@@ -97,11 +97,12 @@ public struct PhotometricDistortion: Sendable, Equatable {
             // Eight pixels at a time, deinterleaved into one 8-lane vector per channel, so each step is
             // nine multiply-adds and a clamp per channel vector.
             var i = 0
-            while i < pixelCount {
-                let lanes = min(8, pixelCount - i)
-                Self.distort(pixels.baseAddress! + i * 3, lanes: lanes, plan: plan, random: &random)
-                i += lanes
+            while i + 8 <= pixelCount {
+                // A literal lane count, so the inlined loads and stores unroll.
+                Self.distort(pixels.baseAddress! + i * 3, lanes: 8, plan: plan, random: &random)
+                i += 8
             }
+            if i < pixelCount { Self.distort(pixels.baseAddress! + i * 3, lanes: pixelCount - i, plan: plan, random: &random) }
         }
         return output
     }
@@ -131,9 +132,9 @@ public struct PhotometricDistortion: Sendable, Equatable {
             g.addProduct(approximateNormals(&random), plan.noise)
             b.addProduct(approximateNormals(&random), plan.noise)
         }
-        let red = ImageResizer.bytePatterns(r)
-        let green = ImageResizer.bytePatterns(g)
-        let blue = ImageResizer.bytePatterns(b)
+        let red = ImageResizer.saturatedBytePatterns(r)
+        let green = ImageResizer.saturatedBytePatterns(g)
+        let blue = ImageResizer.saturatedBytePatterns(b)
         for lane in 0..<lanes {
             pixels[lane * 3] = UInt8(truncatingIfNeeded: red[lane].bitPattern)
             pixels[lane * 3 + 1] = UInt8(truncatingIfNeeded: green[lane].bitPattern)
