@@ -79,7 +79,7 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "ImageCodecTests", dependencies: ["ImageCodec"]),
-        .testTarget(name: "ModelCoreTests", dependencies: ["ModelCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ModelCoreTests", dependencies: ["ModelCore", "ImageCodec"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ctlTests", dependencies: ["ctl"]),
         .testTarget(
             name: "LabelStoreTests",
