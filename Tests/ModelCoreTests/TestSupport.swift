@@ -1,19 +1,13 @@
 import ModelCore
 import Testing
 
-/// SplitMix64: a tiny deterministic generator so every test run sees the same numbers.
+/// Seeded test data: ModelCore's own generator, so every test run sees the same numbers.
 struct TestRandom {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    private var generator: SeededGenerator
+    init(seed: UInt64) { generator = SeededGenerator(seed: seed) }
+    mutating func next() -> UInt64 { generator.next() }
     /// Uniform in [-1, 1).
-    mutating func uniform() -> Float { Float(next() >> 40) / Float(1 << 23) - 1 }
+    mutating func uniform() -> Float { generator.nextUniform() * 2 - 1 }
     /// `count` uniform values in [-1, 1).
     mutating func uniform(_ count: Int) -> [Float] { (0..<count).map { _ in uniform() } }
 }
