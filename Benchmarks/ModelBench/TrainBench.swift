@@ -4,7 +4,8 @@ import ModelCore
 
 /// `model-bench train DIR BASE_NETWORK IMAGE_SHAPE BATCH EPOCHS [key=value…]`: trains on a Ground Truth output
 /// manifest (`DIR/output.manifest`, label attribute `bees-500`, images relative to DIR) with an 80/20 split,
-/// printing the algorithm's log, then evaluates the best model on `DIR/test/test.manifest` if present.
+/// printing the algorithm's log, then evaluates the best model on `DIR/test/test.manifest` if present and writes
+/// each test image with its detections (score ≥ 0.3, yellow) and ground truth (green) to `DIR/predictions/`.
 func trainBench(_ arguments: [String]) throws {
     let directory = URL(fileURLWithPath: arguments[0])
     func records(_ manifest: URL) throws -> [TrainingRecord] {
@@ -55,13 +56,39 @@ func trainBench(_ arguments: [String]) throws {
     guard FileManager.default.fileExists(atPath: testManifest.path) else { return }
     let detector = try ObjectDetector(artifact: trainer.artifact(of: outcome), engine: engine)
     var metric = MeanAveragePrecision()
+    let predictions = directory.appendingPathComponent("predictions")
+    try FileManager.default.createDirectory(at: predictions, withIntermediateDirectories: true)
     for (i, record) in try records(testManifest).enumerated() {
         let image = try record.loadImage()
         let detections = try detector.detect([image])[0]
+        var annotated = image
+        let (w, h) = (Double(image.width), Double(image.height))
+        let drawn =
+            record.boxes.map {
+                BoxDrawing.Box(
+                    left: Double($0.box.xmin),
+                    top: Double($0.box.ymin),
+                    width: Double($0.box.width),
+                    height: Double($0.box.height),
+                    color: (0, 220, 0)
+                )
+            }
+            + detections.filter { $0.score >= 0.3 }.map {
+                BoxDrawing.Box(
+                    left: Double($0.box.xmin) * w,
+                    top: Double($0.box.ymin) * h,
+                    width: Double($0.box.width) * w,
+                    height: Double($0.box.height) * h,
+                    color: (255, 230, 0)
+                )
+            }
+        BoxDrawing.draw(boxes: drawn, on: &annotated, thickness: 2)
+        let name = URL(fileURLWithPath: record.identifier).deletingPathExtension().lastPathComponent + ".png"
+        try Data(PNGCodec.encode(annotated)).write(to: predictions.appendingPathComponent(name))
         let truth = record.boxes.map {
             GroundTruthBox(classID: $0.classID, box: $0.box.scaled(x: 1 / Float(image.width), y: 1 / Float(image.height)))
         }
         metric.add(detections: detections, groundTruth: truth, imageID: i)
     }
-    print("held-out test mAP (VOC07 @0.5): \(metric.voc07(iou: 0.5).mean)")
+    print("held-out test mAP (VOC07 @0.5): \(metric.voc07(iou: 0.5).mean); annotated images in \(predictions.path)")
 }

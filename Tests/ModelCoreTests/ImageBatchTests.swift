@@ -97,28 +97,4 @@ struct ImageBatchTests {
             try Data(PNGCodec.encode(image)).write(to: directory.appendingPathComponent("sample-\(seed).png"))
         }
     }
-
-    /// Times augment + resize + normalise for a 500×375 image at S = 300 on one core, and the validation path.
-    /// Run with `APIARY_BENCH=1` on a release build: `APIARY_BENCH=1 swift test -c release --filter ImageBatchTests`.
-    @Test("benchmark: per-image preparation time", .enabled(if: AugmentationFixture.enabled("APIARY_BENCH")))
-    func benchmark() {
-        let image = AugmentationFixture.noise(width: 500, height: 375, seed: 1)
-        let boxes = [GroundTruthBox(classID: 0, box: BoundingBox(xmin: 100, ymin: 80, xmax: 180, ymax: 140))]
-        var output = [Float](repeating: 0, count: 3 * 300 * 300)
-        func time(_ name: String, _ assembler: ImageBatchAssembler, iterations: Int) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            for i in 0..<iterations {
-                var random = SeededGenerator(seed: UInt64(i))
-                _ = output.withUnsafeMutableBufferPointer { assembler.prepare(image, boxes: boxes, random: &random, into: $0) }
-            }
-            let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 / Double(iterations)
-            print("benchmark \(name): \(String(format: "%.3f", milliseconds)) ms/image")
-        }
-        time("training 500×375 → 300 (augment + resize + normalise)", ImageBatchAssembler(imageSize: 300, augmentation: .ssd), iterations: 500)
-        time("validation 500×375 → 300 (resize + normalise)", ImageBatchAssembler(imageSize: 300), iterations: 500)
-        let large = AugmentationFixture.noise(width: 640, height: 480, seed: 2)
-        let start = DispatchTime.now().uptimeNanoseconds
-        for _ in 0..<500 { _ = ImageResizer.resize(large, width: 300, height: 300) }
-        print("benchmark resize 640×480 → 300: \(String(format: "%.3f", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 / 500)) ms")
-    }
 }
