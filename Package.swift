@@ -2,7 +2,7 @@
 // Apiary: a local, self-contained emulation of Amazon SageMaker for object detection.
 //
 // Dependency arrows point down only:
-//   ctl → JobService → {LabelStore, ModelCore} → ImageCodec → {CTurboJPEG, CPNG}
+//   ctl → JobService → {LabelStore, ModelCore} → {ImageCodec → {CTurboJPEG, CPNG}, GroundTruthFormat}
 //                                   ModelCore → CDNNL, CZlib
 import PackageDescription
 
@@ -39,6 +39,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Libraries
+        .target(name: "GroundTruthFormat"),
         .target(
             name: "ImageCodec",
             dependencies: ["CTurboJPEG", "CPNG"],
@@ -46,13 +47,14 @@ let package = Package(
         ),
         .target(
             name: "ModelCore",
-            dependencies: ["CDNNL", "CZlib", "ImageCodec"],
+            dependencies: ["CDNNL", "CZlib", "ImageCodec", "GroundTruthFormat"],
             swiftSettings: optimizedAlways + vectorISA
         ),
         .target(
             name: "LabelStore",
             dependencies: [
                 "ImageCodec",
+                "GroundTruthFormat",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: optimizedAlways + vectorISA
@@ -81,9 +83,10 @@ let package = Package(
         .testTarget(name: "ImageCodecTests", dependencies: ["ImageCodec"]),
         .testTarget(name: "ModelCoreTests", dependencies: ["ModelCore", "ImageCodec"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ctlTests", dependencies: ["ctl"]),
+        .testTarget(name: "GroundTruthFormatTests", dependencies: ["GroundTruthFormat"]),
         .testTarget(
             name: "LabelStoreTests",
-            dependencies: ["LabelStore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["LabelStore", "GroundTruthFormat", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )

@@ -9,23 +9,8 @@ import ModelCore
 func trainBench(_ arguments: [String]) throws {
     let directory = URL(fileURLWithPath: arguments[0])
     func records(_ manifest: URL) throws -> [TrainingRecord] {
-        try String(contentsOf: manifest, encoding: .utf8).split(separator: "\n").map { line in
-            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
-            let path = object["source-ref"] as! String
-            let label = object["bees-500"] as! [String: Any]
-            let boxes = (label["annotations"] as! [[String: Any]]).map { a in
-                GroundTruthBox(
-                    classID: a["class_id"] as! Int,
-                    box: BoundingBox(
-                        x: Float(a["left"] as! Double),
-                        y: Float(a["top"] as! Double),
-                        width: Float(a["width"] as! Double),
-                        height: Float(a["height"] as! Double)
-                    )
-                )
-            }
-            let url = directory.appendingPathComponent(path)
-            return TrainingRecord(identifier: path, boxes: boxes) { try ImageDecoder.decode(Array(try Data(contentsOf: url))) }
+        try TrainingChannel.augmentedManifest(String(contentsOf: manifest, encoding: .utf8), attributeNames: ["source-ref", "bees-500"]) {
+            Array(try Data(contentsOf: directory.appendingPathComponent($0)))
         }
     }
     let all = try records(directory.appendingPathComponent("output.manifest"))

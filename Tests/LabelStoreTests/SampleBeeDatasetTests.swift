@@ -1,4 +1,5 @@
 import Foundation
+import GroundTruthFormat
 import ImageCodec
 import Testing
 

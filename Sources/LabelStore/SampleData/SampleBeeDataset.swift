@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import GroundTruthFormat
 import ImageCodec
 import Synchronization
 

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import LabelStore
+@testable import GroundTruthFormat
 
 @Suite("Ground Truth manifest")
 struct GroundTruthManifestTests {
