@@ -3,6 +3,7 @@ import ModelCore
 
 // model-bench: ModelCore's speed on this machine, printed as JSON lines for bench/run_model_bench.sh.
 //   model-bench network BASE_NETWORK IMAGE_SHAPE BATCH ITERATIONS   forward+backward (training) and batch-1 inference
+//   model-bench conv                                                Conv2D GFLOP/s forward and backward
 //   model-bench preprocess                                          input pipeline time per image (one core)
 //   model-bench train DIR BASE_NETWORK IMAGE_SHAPE BATCH EPOCHS [k=v…]   a real training run (see TrainBench.swift)
 // Weights are random; only speed is measured.
@@ -52,6 +53,10 @@ func benchNetwork(_ base: String, size: Int, batch: Int, iterations: Int) throws
 }
 
 let arguments = CommandLine.arguments
+if arguments.count == 2, arguments[1] == "conv" {
+    try convBench()
+    exit(0)
+}
 if arguments.count == 2, arguments[1] == "preprocess" {
     preprocessBench()
     exit(0)

@@ -51,7 +51,7 @@ public final class Conv2D: Layer {
     public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
 
     /// The geometry for an input of `dims`.
-    func geometry(for dims: [Int]) -> Conv2DGeometry {
+    public func geometry(for dims: [Int]) -> Conv2DGeometry {
         precondition(dims.count == 4 && dims[1] == inputChannels, "conv expects [N, \(inputChannels), H, W], got \(dims)")
         return Conv2DGeometry(
             batch: dims[0],
