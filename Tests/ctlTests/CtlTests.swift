@@ -57,3 +57,26 @@ struct CtlTests {
         #expect(bad.error.contains("--count must be between 1 and 100000, got 0"))
     }
 }
+
+@Suite("ctl datasets sample")
+struct CtlSampleTests {
+    @Test("2% of the sample manifest is 10 lines, the same for the same seed; a missing file says so")
+    func sample() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ctl-random-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let manifest = directory.appendingPathComponent("input.manifest")
+        try Data((0..<500).map { #"{"source-ref": "s3://bees/\#($0).jpg"}"# + "\n" }.joined().utf8).write(to: manifest)
+        let first = try CtlBinary.run(["datasets", "sample", manifest.path, "--seed", "5"])
+        #expect(first.status == 0)
+        #expect(first.output.split(separator: "\n").count == 10)
+        #expect(try CtlBinary.run(["datasets", "sample", manifest.path, "--seed", "5"]).output == first.output)
+        let written = directory.appendingPathComponent("sample.manifest")
+        let toFile = try CtlBinary.run(["datasets", "sample", manifest.path, "--seed", "5", "--output", written.path])
+        #expect(toFile.output == "Sampled 10 of 500 lines (2.0%, seed 5) into \(written.path)\n")
+        #expect(try String(contentsOf: written, encoding: .utf8) == first.output)
+        let missing = try CtlBinary.run(["datasets", "sample", directory.appendingPathComponent("nope.manifest").path])
+        #expect(missing.status == 64)
+        #expect(missing.error.contains("cannot read manifest"))
+    }
+}

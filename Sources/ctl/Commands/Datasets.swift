@@ -7,7 +7,7 @@ struct Datasets: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "datasets",
         abstract: "Work with image datasets.",
-        subcommands: [GenerateSample.self]
+        subcommands: [GenerateSample.self, Sample.self]
     )
 }
 
@@ -77,6 +77,56 @@ extension Datasets {
                 print("  manifest:       \(summary.manifest.path)  (label attribute \(SampleBeeDataset.labelAttributeName))")
                 print("  test manifest:  \(summary.testManifest.path)")
             }
+        }
+    }
+}
+
+extension Datasets {
+    /// `ctl datasets sample MANIFEST`: Ground Truth's "Random sample" of a manifest.
+    struct Sample: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sample",
+            abstract: "Take a seeded random sample of a manifest's lines (Ground Truth's \"Random sample\"; 2% by default).",
+            discussion: """
+                Lines are kept verbatim and in order; the same seed always picks the same lines. Without --output the \
+                sampled manifest goes to standard output.
+
+                Examples:
+                  ctl datasets sample bees/output.manifest --output bees/sample.manifest          # 10 of 500
+                  ctl datasets sample input.manifest --percent 10 --seed 7 > sample.manifest
+                """
+        )
+
+        @Argument(help: "The manifest to sample (JSON Lines).")
+        var manifest: String
+
+        @Option(help: "Percentage of lines to keep, in (0, 100].")
+        var percent = RandomSample.defaultPercent
+
+        @Option(help: "Seed: the same seed picks the same lines.")
+        var seed: UInt64 = 1
+
+        @Option(name: .shortAndLong, help: "Where to write the sampled manifest (default: standard output).")
+        var output: String?
+
+        func validate() throws {
+            guard percent > 0, percent <= 100 else { throw ValidationError("--percent must be greater than 0 and at most 100, got \(percent)") }
+        }
+
+        func run() throws {
+            let text: String
+            do {
+                text = try String(contentsOfFile: manifest, encoding: .utf8)
+            } catch {
+                throw ValidationError("cannot read manifest '\(manifest)': check the path (and that it is UTF-8 JSON Lines)")
+            }
+            let sample = RandomSample.manifest(text, percent: percent, seed: seed)
+            guard let output else {
+                print(sample.text, terminator: "")
+                return
+            }
+            try Data(sample.text.utf8).write(to: URL(fileURLWithPath: output))
+            print("Sampled \(sample.kept) of \(sample.total) lines (\(percent)%, seed \(seed)) into \(output)")
         }
     }
 }
