@@ -55,7 +55,7 @@ struct TrainerTests {
     func overfitOneBatch() throws {
         let engine = try CPUEngine()
         let network = try SSDNetwork(baseNetwork: "apiary-mobile", classes: 1, seed: 4, engine: engine)
-        let anchors = DefaultBoxes.mxnet(mapSizes: network.featureMapSizes(imageShape: 300).map(\.height))
+        let anchors = network.defaultBoxes(imageShape: 300)
         let assigner = TargetAssigner(anchors: anchors)
         let batch = ImageBatchAssembler(imageSize: 300).assemble([SyntheticBees.image(seed: 1), SyntheticBees.image(seed: 2)])
         let targets = batch.boxes.map { assigner($0) }

@@ -41,21 +41,17 @@ public struct ModelArtifact: Sendable, Equatable {
             }
             return entry.contents
         }
-        let decoder = JSONDecoder()
-        do {
-            hyperparameters = try decoder.decode([String: String].self, from: Data(try file(Self.hyperparametersFile)))
-        } catch let error as ArtifactError {
-            throw error
-        } catch {
-            throw ArtifactError("\(Self.hyperparametersFile) is not a JSON object of strings")
+        /// Decodes one JSON member of the archive; a missing file keeps its own message, bad JSON gets `what`.
+        func decode<T: Decodable>(_ type: T.Type, _ name: String, _ what: String) throws -> T {
+            let contents = try file(name)
+            do {
+                return try JSONDecoder().decode(type, from: Data(contents))
+            } catch {
+                throw ArtifactError("\(name) is not \(what): \(error)")
+            }
         }
-        do {
-            symbol = try decoder.decode(ModelSymbol.self, from: Data(try file(Self.symbolFile)))
-        } catch let error as ArtifactError {
-            throw error
-        } catch {
-            throw ArtifactError("\(Self.symbolFile) is not an Apiary network description: \(error)")
-        }
+        hyperparameters = try decode([String: String].self, Self.hyperparametersFile, "a JSON object of strings")
+        symbol = try decode(ModelSymbol.self, Self.symbolFile, "an Apiary network description")
         guard symbol.format == ModelSymbol.currentFormat else {
             throw ArtifactError("\(Self.symbolFile) has format '\(symbol.format)', this Apiary reads '\(ModelSymbol.currentFormat)'")
         }

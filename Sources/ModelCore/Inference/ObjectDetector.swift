@@ -37,7 +37,7 @@ public final class ObjectDetector: @unchecked Sendable {
         self.hyperparameters = artifact.hyperparameters
         self.network = network
         self.engine = engine
-        let anchors = DefaultBoxes.mxnet(mapSizes: network.featureMapSizes(imageShape: symbol.imageShape).map(\.height))
+        let anchors = network.defaultBoxes(imageShape: symbol.imageShape)
         decoder = DetectionDecoder(
             anchors: anchors,
             nmsThreshold: artifact.hyperparameters["nms_threshold"].flatMap(Float.init) ?? NonMaximumSuppression.defaultIoUThreshold,

@@ -12,7 +12,7 @@ final class DNNLPrimitive {
     ///   - attributes: post-ops and other attributes, or `nil`.
     ///   - hint: the forward primitive, required by backward primitives.
     ///   - what: a description for error messages.
-    init<Operation>(
+    convenience init<Operation>(
         _ operation: Operation,
         attributes: dnnl_primitive_attr_t? = nil,
         hint: DNNLPrimitive? = nil,
@@ -24,16 +24,7 @@ final class DNNLPrimitive {
         try withUnsafePointer(to: &operation) { op in
             try dnnlCheck(dnnl_primitive_desc_create(&pd, op, attributes, engine.engine, hint?.descriptor), "create \(what)")
         }
-        var primitive: dnnl_primitive_t?
-        do {
-            try dnnlCheck(dnnl_primitive_create(&primitive, pd), "instantiate \(what)")
-        } catch {
-            dnnl_primitive_desc_destroy(pd)
-            throw error
-        }
-        self.descriptor = pd!
-        self.primitive = primitive!
-        self.engine = engine
+        try self.init(descriptor: pd!, engine: engine, what: what)
     }
 
     /// A reorder from one layout to another.
@@ -48,6 +39,7 @@ final class DNNLPrimitive {
         try self.init(descriptor: pd!, engine: engine, what: "reorder")
     }
 
+    /// Instantiates a primitive descriptor, taking ownership of it (destroyed here on failure, in `deinit` otherwise).
     private init(descriptor: dnnl_primitive_desc_t, engine: CPUEngine, what: String) throws {
         var primitive: dnnl_primitive_t?
         do {

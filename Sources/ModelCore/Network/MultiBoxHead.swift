@@ -15,6 +15,8 @@ public final class MultiBoxHead {
     private let engine: CPUEngine
     private var outputAdapters: [LayoutAdapter] = []
     private var gradientSums: [TensorSum] = []
+    /// One NHWC gradient buffer per head convolution (locations of map i at 2i, classes at 2i + 1), reused each step.
+    private var gradientBuffers: [DNNLMemory?] = []
     /// Feature map sizes `(height, width)` seen by the last forward pass.
     public private(set) var mapSizes: [(height: Int, width: Int)] = []
     private var batch = 0
@@ -37,6 +39,7 @@ public final class MultiBoxHead {
         locationConvs = locations
         classConvs = logits
         gradientSums = locations.map { _ in TensorSum(engine: builder.engine) }
+        gradientBuffers = Array(repeating: nil, count: 2 * locations.count)
     }
 
     public var parameters: [Parameter] {
@@ -88,10 +91,10 @@ public final class MultiBoxHead {
         for i in locationConvs.indices {
             let mapAnchors = mapSizes[i].height * mapSizes[i].width * anchorsPerCell[i]
             let fromLocations = try locationConvs[i].backward(
-                scatter(locationGradient, width: 4, offset: anchorOffset, map: i, mapAnchors: mapAnchors)
+                scatter(locationGradient, width: 4, offset: anchorOffset, map: i, mapAnchors: mapAnchors, slot: 2 * i)
             )!
             let fromClasses = try classConvs[i].backward(
-                scatter(classGradient, width: classes + 1, offset: anchorOffset, map: i, mapAnchors: mapAnchors)
+                scatter(classGradient, width: classes + 1, offset: anchorOffset, map: i, mapAnchors: mapAnchors, slot: 2 * i + 1)
             )!
             var gradient = try gradientSums[i].add(fromLocations, fromClasses)
             if i == 0, let normalization { gradient = try normalization.backward(gradient)! }
@@ -114,14 +117,16 @@ public final class MultiBoxHead {
     }
 
     /// The inverse of `gather`: one head's slice of a gradient as an NHWC tensor.
-    private func scatter(_ gradient: [Float], width: Int, offset: Int, map: Int, mapAnchors: Int) throws -> Tensor {
+    private func scatter(_ gradient: [Float], width: Int, offset: Int, map: Int, mapAnchors: Int, slot: Int) throws -> Tensor {
         let dims = [batch, anchorsPerCell[map] * width, mapSizes[map].height, mapSizes[map].width]
-        let memory = try DNNLMemory(DNNLMemory.descriptor(dims, dnnl_nhwc), engine: engine)
+        if gradientBuffers[slot]?.dims != dims { gradientBuffers[slot] = try DNNLMemory(DNNLMemory.descriptor(dims, dnnl_nhwc), engine: engine) }
+        let memory = gradientBuffers[slot]!
         let perImage = mapAnchors * width
         let total = anchorCount * width
+        let destination = memory.floats.baseAddress!
         gradient.withUnsafeBufferPointer { source in
             for b in 0..<batch {
-                (memory.floats.baseAddress! + b * perImage).update(from: source.baseAddress! + b * total + offset * width, count: perImage)
+                (destination + b * perImage).update(from: source.baseAddress! + b * total + offset * width, count: perImage)
             }
         }
         return Tensor(memory)

@@ -40,6 +40,11 @@ public final class SSDNetwork {
         }
     }
 
+    /// The default boxes matching this network's feature maps for square `imageShape` inputs.
+    public func defaultBoxes(imageShape: Int) -> DefaultBoxes {
+        DefaultBoxes.mxnet(mapSizes: featureMapSizes(imageShape: imageShape).map(\.height))
+    }
+
     /// Runs the network on a batch of images.
     /// - Parameter images: `[B, 3, S, S]`, normalised.
     /// - Returns: `locations` `[B, P, 4]` and `classLogits` `[B, P, classes + 1]`.

@@ -33,7 +33,7 @@ struct BatchSource: Sendable {
     /// Batch `index` of an epoch: `[B, 3, S, S]` pixels, normalised boxes, and which records it holds.
     func batch(epoch: Int, index: Int, order: [Int]) throws -> (pixels: [Float], boxes: [[GroundTruthBox]], records: [Int]) {
         let members = (0..<batchSize).map { order[(index * batchSize + $0) % order.count] }
-        let failures = FailureSlots(count: members.count)
+        let failures = FailureSlots()
         let epochRandom = SeededGenerator(seed: seed).derived(UInt64(epoch)).derived(0xA06)
         var boxes: [[GroundTruthBox]] = []
         let pixels = [Float](unsafeUninitializedCapacity: batchSize * assembler.floatsPerImage) { buffer, initialized in
@@ -86,7 +86,6 @@ struct BatchSource: Sendable {
 private final class FailureSlots: @unchecked Sendable {
     private let lock = NSLock()
     private var errors: [Int: any Error] = [:]
-    init(count: Int) {}
     func record(_ error: any Error, at index: Int) { lock.withLock { errors[index] = error } }
     var first: (any Error)? { lock.withLock { errors.keys.min().map { errors[$0]! } } }
 }

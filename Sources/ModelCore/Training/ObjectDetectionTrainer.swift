@@ -48,7 +48,7 @@ public final class ObjectDetectionTrainer {
         self.hyperparameters = hyperparameters
         self.engine = engine
         network = try SSDNetwork(baseNetwork: hyperparameters.baseNetwork.rawValue, classes: hyperparameters.numClasses, seed: seed, engine: engine)
-        anchors = DefaultBoxes.mxnet(mapSizes: network.featureMapSizes(imageShape: hyperparameters.imageShape).map(\.height))
+        anchors = network.defaultBoxes(imageShape: hyperparameters.imageShape)
         assigner = TargetAssigner(anchors: anchors, overlapThreshold: Float(hyperparameters.overlapThreshold))
         decoder = DetectionDecoder(anchors: anchors, nmsThreshold: Float(hyperparameters.nmsThreshold), topK: hyperparameters.nmsTopK)
         optimizer = hyperparameters.makeOptimizer()
