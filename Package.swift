@@ -4,6 +4,7 @@
 // Dependency arrows point down only:
 //   ctl → JobService → {LabelStore, ModelCore} → {ImageCodec → {CTurboJPEG, CPNG}, GroundTruthFormat}
 //                                   ModelCore → CDNNL, CZlib
+//         JobService → {AWSProtocol → CCrypto, ObjectStore}
 import PackageDescription
 
 /// LabelStore's sample-data generator and ModelCore's pixel, loss and optimizer loops run through Swift SIMD
@@ -37,9 +38,12 @@ let package = Package(
         .systemLibrary(name: "CTurboJPEG", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
 
         // MARK: Libraries
         .target(name: "GroundTruthFormat"),
+        .target(name: "AWSProtocol", dependencies: ["CCrypto"]),
+        .target(name: "ObjectStore"),
         .target(
             name: "ImageCodec",
             dependencies: ["CTurboJPEG", "CPNG"],
@@ -62,8 +66,11 @@ let package = Package(
         .target(
             name: "JobService",
             dependencies: [
+                "AWSProtocol",
+                "ObjectStore",
                 "LabelStore",
                 "ModelCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -84,6 +91,8 @@ let package = Package(
         .testTarget(name: "ModelCoreTests", dependencies: ["ModelCore", "ImageCodec"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ctlTests", dependencies: ["ctl"]),
         .testTarget(name: "GroundTruthFormatTests", dependencies: ["GroundTruthFormat"]),
+        .testTarget(name: "AWSProtocolTests", dependencies: ["AWSProtocol"]),
+        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore"]),
         .testTarget(
             name: "LabelStoreTests",
             dependencies: ["LabelStore", "GroundTruthFormat", .product(name: "GRDB", package: "GRDB.swift")]

@@ -6,7 +6,8 @@ set -euo pipefail
 
 APT_PACKAGES=(
     libsqlite3-dev        # GRDB's SQLite
-    libcurl4-openssl-dev  # Foundation networking
+    libcurl4-openssl-dev  # Foundation networking (URLSession in ctl)
+    libssl-dev            # OpenSSL libcrypto: SHA-256/HMAC (SigV4), MD5 (S3 ETags)
     libdnnl-dev           # oneDNN 2.x: convolution and other network kernels
     libturbojpeg0-dev     # libjpeg-turbo: JPEG decode/encode
     libpng-dev            # libpng: PNG decode/encode
