@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(name: "ModelCoreTests", dependencies: ["ModelCore", "ImageCodec"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ctlTests", dependencies: ["ctl"]),
         .testTarget(name: "GroundTruthFormatTests", dependencies: ["GroundTruthFormat"]),
-        .testTarget(name: "AWSProtocolTests", dependencies: ["AWSProtocol"]),
+        .testTarget(name: "AWSProtocolTests", dependencies: ["AWSProtocol"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore"]),
         .testTarget(
             name: "LabelStoreTests",
