@@ -42,7 +42,7 @@ let package = Package(
 
         // MARK: Libraries
         .target(name: "GroundTruthFormat"),
-        .target(name: "AWSProtocol", dependencies: ["CCrypto"]),
+        .target(name: "AWSProtocol", dependencies: ["CCrypto"], resources: [.copy("Resources")]),
         .target(name: "ObjectStore"),
         .target(
             name: "ImageCodec",
