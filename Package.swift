@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
     ],
     targets: [
         // MARK: C system libraries
@@ -72,6 +74,8 @@ let package = Package(
                 "ModelCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -82,6 +86,8 @@ let package = Package(
             dependencies: [
                 "JobService",
                 "LabelStore",
+                "AWSProtocol",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -89,10 +95,11 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "ImageCodecTests", dependencies: ["ImageCodec"]),
         .testTarget(name: "ModelCoreTests", dependencies: ["ModelCore", "ImageCodec"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ctlTests", dependencies: ["ctl"]),
+        .testTarget(name: "ctlTests", dependencies: ["ctl", "ObjectStore", "LabelStore", "ModelCore"]),
         .testTarget(name: "GroundTruthFormatTests", dependencies: ["GroundTruthFormat"]),
         .testTarget(name: "AWSProtocolTests", dependencies: ["AWSProtocol"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore"]),
+        .testTarget(name: "JobServiceTests", dependencies: ["JobService", "AWSProtocol", "ObjectStore", "ModelCore", "LabelStore"]),
         .testTarget(
             name: "LabelStoreTests",
             dependencies: ["LabelStore", "GroundTruthFormat", .product(name: "GRDB", package: "GRDB.swift")]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import JobService
 
 /// `ctl`: the one Apiary binary. Subcommands appear here only as they become real.
@@ -12,7 +13,7 @@ struct Ctl: AsyncParsableCommand {
             work against it with only endpoint_url changed.
             """,
         version: Apiary.version,
-        subcommands: [Datasets.self]
+        subcommands: [Serve.self, Datasets.self, TrainingJobs.self, Models.self, EndpointConfigs.self]
     )
 
     static func main() async {
@@ -24,6 +25,12 @@ struct Ctl: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+        } catch let error as CLIError {
+            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            Foundation.exit(error.exitCode)
+        } catch let error as APICallError {
+            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            Foundation.exit(1)
         } catch {
             exit(withError: error)
         }

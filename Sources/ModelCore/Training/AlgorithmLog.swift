@@ -36,10 +36,12 @@ public enum AlgorithmLog {
 
     /// Prefixes a message as the container's Python logger did: `[04/07/2019 10:10:16 INFO 140057223599936] message`.
     public static func line(_ message: String, at date: Date = Date()) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "MM/dd/yyyy HH:mm:ss"
-        return "[\(formatter.string(from: date)) INFO 140057223599936] \(message)"
+        // gmtime_r, not a DateFormatter: called for every log line, from any thread.
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var utc = tm()
+        gmtime_r(&seconds, &utc)
+        let stamp = String(
+            format: "%02d/%02d/%04d %02d:%02d:%02d", utc.tm_mon + 1, utc.tm_mday, utc.tm_year + 1900, utc.tm_hour, utc.tm_min, utc.tm_sec)
+        return "[\(stamp) INFO 140057223599936] \(message)"
     }
 }

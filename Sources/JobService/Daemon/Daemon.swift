@@ -1,0 +1,65 @@
+import AWSProtocol
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ObjectStore
+
+/// `ctl serve`: the SageMaker control plane, CloudWatch Logs and (as they land) the runtime and S3, on one
+/// port, over one SQLite state file, with the training queue's workers. Stops gracefully on SIGTERM/SIGINT:
+/// running jobs checkpoint and stay queued, to resume on the next start.
+public final class Daemon: Sendable {
+    public let configuration: DaemonConfiguration
+    let store: ControlPlaneStore
+    let objects: ObjectStore
+    let queue: TrainingQueue
+    let logger: Logger
+
+    public init(configuration: DaemonConfiguration, logger: Logger = Logger(label: "apiary")) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        self.logger = logger
+        let home = configuration.home
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        store = try ControlPlaneStore.open(path: home.appendingPathComponent("state.sqlite").path)
+        objects = ObjectStore(root: home.appendingPathComponent("s3", isDirectory: true))
+        let worker = TrainingWorker(store: store, objects: objects, jobsDirectory: home.appendingPathComponent("jobs", isDirectory: true), logger: logger)
+        queue = TrainingQueue(store: store, concurrency: configuration.trainingConcurrency, logger: logger) { name, control in
+            worker.run(name, control: control)
+        }
+    }
+
+    /// Serves until SIGTERM/SIGINT. - Parameter onReady: called with the bound port once listening.
+    public func run(onReady: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+        try queue.start(now: AWSTimestamp.seconds(Date()))
+        let (store, queue) = (self.store, self.queue)
+        let reset: @Sendable () throws -> Void = {
+            try queue.stopAll(at: AWSTimestamp.seconds(Date()))
+            try store.wipe()
+        }
+        let responder = EdgeResponder(
+            sageMaker: SageMakerService(store: store, scheduler: queue),
+            logs: LogsService(store: store),
+            authenticator: EdgeAuthenticator(
+                mode: configuration.authMode, verifier: SigV4Verifier(credentials: configuration.credentials),
+                defaultRegion: configuration.defaultRegion),
+            account: configuration.account,
+            reset: configuration.testHooks ? reset : nil,
+            logger: logger
+        )
+        let app = Application(
+            responder: responder,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Apiary"),
+            onServerRunning: { channel in onReady(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+        try await app.runService()
+        logger.info("shutting down: checkpointing running training jobs")
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread {
+                queue.shutdown()
+                done.resume()
+            }.start()
+        }
+    }
+}

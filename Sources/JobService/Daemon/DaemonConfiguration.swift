@@ -1,0 +1,90 @@
+import AWSProtocol
+import Foundation
+
+/// How `ctl serve` runs: where it listens, where it keeps its data, how it checks signatures, whose account
+/// its ARNs name, how many jobs train at once. Flags override the environment (`APIARY_*`), which overrides
+/// the defaults.
+public struct DaemonConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    /// 0 picks a free port (the daemon reports the one it bound).
+    public var port = 4566
+    /// Binding anything but a loopback address needs this (Apiary has no TLS and, by default, no auth).
+    public var allowRemote = false
+    /// `$APIARY_HOME`, default `~/.apiary`: `state.sqlite`, `s3/` (the object store), `jobs/` (checkpoints).
+    public var home: URL
+    public var authMode: AuthMode = .parse
+    /// Access key id → secret, for `verify` mode.
+    public var credentials: [String: String] = [:]
+    public var account = "000000000000"
+    /// The region of requests that name none (unsigned requests in `off` mode).
+    public var defaultRegion = "us-east-1"
+    public var trainingConcurrency = 1
+    /// Serve `POST /moto-api/reset` (wipes all state) for moto's test suite.
+    public var testHooks = false
+
+    public init(home: URL) {
+        self.home = home
+    }
+
+    /// Defaults, then `APIARY_HOME`, `APIARY_HOST`, `APIARY_PORT`, `APIARY_AUTH` (off|parse|verify),
+    /// `APIARY_CREDENTIALS` (`AKID:secret,AKID2:secret2`), `APIARY_ACCOUNT`, `APIARY_REGION`,
+    /// `APIARY_TRAINING_CONCURRENCY`.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DaemonConfiguration {
+        let home =
+            environment["APIARY_HOME"].map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".apiary")
+        var configuration = DaemonConfiguration(home: home)
+        if let host = environment["APIARY_HOST"] { configuration.host = host }
+        if let port = environment["APIARY_PORT"] {
+            guard let value = Int(port), (0...65535).contains(value) else { throw DaemonConfigurationError("APIARY_PORT must be a port number, got '\(port)'") }
+            configuration.port = value
+        }
+        if let mode = environment["APIARY_AUTH"] {
+            guard let value = AuthMode(rawValue: mode) else { throw DaemonConfigurationError("APIARY_AUTH must be off, parse or verify, got '\(mode)'") }
+            configuration.authMode = value
+        }
+        if let list = environment["APIARY_CREDENTIALS"] { configuration.credentials = try parseCredentials(list) }
+        if let account = environment["APIARY_ACCOUNT"] { configuration.account = account }
+        if let region = environment["APIARY_REGION"] { configuration.defaultRegion = region }
+        if let value = environment["APIARY_TRAINING_CONCURRENCY"] {
+            guard let count = Int(value), count >= 1 else { throw DaemonConfigurationError("APIARY_TRAINING_CONCURRENCY must be 1 or more, got '\(value)'") }
+            configuration.trainingConcurrency = count
+        }
+        return configuration
+    }
+
+    /// `AKID:secret,AKID2:secret2` → pairs.
+    public static func parseCredentials(_ list: String) throws -> [String: String] {
+        var credentials: [String: String] = [:]
+        for pair in list.split(separator: ",") {
+            let parts = pair.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw DaemonConfigurationError("credentials must be ACCESS_KEY_ID:SECRET pairs separated by commas")
+            }
+            credentials[String(parts[0])] = String(parts[1])
+        }
+        return credentials
+    }
+
+    /// Checks the combination before anything starts.
+    public func validate() throws {
+        guard (0...65535).contains(port) else { throw DaemonConfigurationError("port must be 0…65535, got \(port)") }
+        guard allowRemote || Self.isLoopback(host) else {
+            throw DaemonConfigurationError(
+                "refusing to listen on \(host): Apiary has no TLS and accepts any credentials by default. Use a loopback address, or pass --allow-remote (and --auth verify).")
+        }
+        if authMode == .verify && credentials.isEmpty {
+            throw DaemonConfigurationError("--auth verify needs credentials (--credentials AKID:SECRET or APIARY_CREDENTIALS)")
+        }
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+}
+
+/// A configuration the daemon cannot start with; the message says how to fix it.
+public struct DaemonConfigurationError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}

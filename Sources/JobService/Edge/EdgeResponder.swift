@@ -1,0 +1,95 @@
+import AWSProtocol
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// The daemon's one port: authenticates every request (SigV4), picks the service the way the specs say
+/// (JSON 1.1 `X-Amz-Target` for SageMaker and CloudWatch Logs; the runtime's `/endpoints/{name}/…` paths) and
+/// answers in that service's protocol. Nothing here ever answers an HTML page or drops a connection on bad input.
+struct EdgeResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+
+    /// The largest body read: the runtime's 6 MiB payload limit with room for encoding.
+    static let maximumBodySize = 8 * 1024 * 1024
+
+    let sageMaker: SageMakerService
+    let logs: LogsService
+    let authenticator: EdgeAuthenticator
+    let account: String
+    /// `POST /moto-api/reset` wipes all state (moto's test-suite hook); nil unless `--test-hooks`.
+    let reset: (@Sendable () throws -> Void)?
+    let logger: Logger
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        let requestID = UUID().uuidString.lowercased()
+        let path = request.uri.path
+        if path.hasPrefix("/moto-api/") { return testHook(path, request: request, requestID: requestID) }
+        let body: [UInt8]
+        do {
+            body = Array(buffer: try await request.body.collect(upTo: Self.maximumBodySize))
+        } catch {
+            return AWSResponses.json11(AWSError("RequestEntityTooLarge", "The request body is larger than \(Self.maximumBodySize) bytes.", status: 413), requestID: requestID)
+        }
+        let target = request.headers[HTTPField.Name("X-Amz-Target")!]
+        let isRuntime = path.hasPrefix("/endpoints/")
+        let context: AWSRequestContext
+        do {
+            let region = try authenticator.authenticate(request, body: body)
+            context = AWSRequestContext(region: region, account: account, requestID: requestID)
+        } catch let error as AWSError {
+            return isRuntime ? AWSResponses.restJSON(error, requestID: requestID) : AWSResponses.json11(error, requestID: requestID)
+        }
+        if isRuntime {
+            return AWSResponses.restJSON(AWSError("UnknownOperationException", "No runtime operation is served at \(path) yet.", status: 404), requestID: requestID)
+        }
+        guard request.method == .post, path == "/", let target, let dot = target.firstIndex(of: ".") else {
+            let what = target.map { "X-Amz-Target \($0)" } ?? "\(request.method) \(path)"
+            return AWSResponses.json11(AWSError("UnknownOperationException", "Apiary serves no operation for \(what)."), requestID: requestID)
+        }
+        let service = target[..<dot]
+        let operation = String(target[target.index(after: dot)...])
+        return json11(service: service, operation: operation, body: body, context: context)
+    }
+
+    /// A JSON 1.1 call: parse the body, run the operation, render the answer or the error.
+    private func json11(service: Substring, operation: String, body: [UInt8], context: AWSRequestContext) -> Response {
+        do {
+            let input = try Self.parseObject(body)
+            let output: JSONValue
+            switch service {
+            case "SageMaker": output = try sageMaker.handle(operation, input, context)
+            case "Logs_20140328": output = try logs.handle(operation, input, context)
+            default: throw AWSError.unknownOperation("\(service).\(operation)")
+            }
+            return AWSResponses.json11(output, requestID: context.requestID)
+        } catch let error as AWSError {
+            logger.debug("request failed", metadata: ["operation": "\(operation)", "code": "\(error.code)", "requestId": "\(context.requestID)"])
+            return AWSResponses.json11(error, requestID: context.requestID)
+        } catch {
+            logger.error("internal failure", metadata: ["operation": "\(operation)", "error": "\(error)", "requestId": "\(context.requestID)"])
+            return AWSResponses.json11(AWSError.internalFailure("\(error)"), requestID: context.requestID)
+        }
+    }
+
+    /// The request body as a JSON object; an empty body counts as `{}`.
+    static func parseObject(_ body: [UInt8]) throws -> JSONValue {
+        if body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return [:] }
+        guard let value = try? JSONValue.parse(body), case .object = value else {
+            throw AWSError.serialization("The request body is not a JSON object.")
+        }
+        return value
+    }
+
+    private func testHook(_ path: String, request: Request, requestID: String) -> Response {
+        guard let reset, path == "/moto-api/reset", request.method == .post else {
+            return AWSResponses.restJSON(AWSError("NotFound", "No test hook at \(path) (start the daemon with --test-hooks).", status: 404), requestID: requestID)
+        }
+        do {
+            try reset()
+            return AWSResponses.response(status: 200, contentType: "application/json", body: Array("{}".utf8), requestID: requestID)
+        } catch {
+            return AWSResponses.restJSON(AWSError.internalFailure("reset failed: \(error)"), requestID: requestID)
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import AWSProtocol
+
+/// The CloudWatch Logs calls notebooks and the SageMaker SDK use to read training logs (JSON 1.1,
+/// `X-Amz-Target: Logs_20140328.<Operation>`): DescribeLogGroups, DescribeLogStreams, GetLogEvents.
+/// Training jobs write to the group `/aws/sagemaker/TrainingJobs`, one stream `<job>/algo-1-<epoch seconds>`.
+struct LogsService: Sendable {
+    let store: ControlPlaneStore
+    let validator = ShapeValidator(model: .logs)
+
+    func handle(_ operation: String, _ input: JSONValue, _ context: AWSRequestContext) throws -> JSONValue {
+        if ["DescribeLogGroups", "DescribeLogStreams", "GetLogEvents"].contains(operation) { try validator.validate(input, operation: operation) }
+        switch operation {
+        case "DescribeLogGroups": return try describeLogGroups(input, context)
+        case "DescribeLogStreams": return try describeLogStreams(input, context)
+        case "GetLogEvents": return try getLogEvents(input)
+        default: throw AWSError.unknownOperation(operation)
+        }
+    }
+
+    private func describeLogGroups(_ input: JSONValue, _ context: AWSRequestContext) throws -> JSONValue {
+        let prefix = input["logGroupNamePrefix"]?.stringValue ?? ""
+        let groups = try store.logGroups().filter { $0.hasPrefix(prefix) }
+        return [
+            "logGroups": .array(
+                try groups.map { group in
+                    let streams = try store.logStreams(group: group)
+                    return [
+                        "logGroupName": .string(group),
+                        "creationTime": .int(Int(streams.map(\.creationTime).min() ?? 0)),
+                        "arn": .string("arn:aws:logs:\(context.region):\(context.account):log-group:\(group):*"),
+                        "storedBytes": .int(Int(streams.map(\.storedBytes).reduce(0, +))),
+                    ]
+                })
+        ]
+    }
+
+    private func describeLogStreams(_ input: JSONValue, _ context: AWSRequestContext) throws -> JSONValue {
+        let group = try groupName(input)
+        var streams = try store.logStreams(group: group, prefix: input["logStreamNamePrefix"]?.stringValue ?? "")
+        guard try !streams.isEmpty || store.logGroups().contains(group) else { throw Self.noGroup }
+        if input["orderBy"]?.stringValue == "LastEventTime" {
+            streams.sort { ($0.lastEventTimestamp ?? 0, $0.streamName) < ($1.lastEventTimestamp ?? 0, $1.streamName) }
+        }
+        if input["descending"]?.boolValue == true { streams.reverse() }
+        let start = try input["nextToken"]?.stringValue.map { token -> Int in
+            guard let offset = Int(token), offset >= 0 else { throw AWSError("InvalidParameterException", "The specified nextToken is invalid.") }
+            return offset
+        } ?? 0
+        let limit = min(max(input["limit"]?.intValue ?? 50, 1), 50)
+        let page = streams.dropFirst(start).prefix(limit)
+        var output: JSONValue = [
+            "logStreams": .array(
+                page.map { s in
+                    var stream: JSONValue = [
+                        "logStreamName": .string(s.streamName),
+                        "creationTime": .int(Int(s.creationTime)),
+                        "arn": .string("arn:aws:logs:\(context.region):\(context.account):log-group:\(group):log-stream:\(s.streamName)"),
+                        "storedBytes": .int(Int(s.storedBytes)),
+                    ]
+                    stream["firstEventTimestamp"] = s.firstEventTimestamp.map { .int(Int($0)) }
+                    stream["lastEventTimestamp"] = s.lastEventTimestamp.map { .int(Int($0)) }
+                    stream["lastIngestionTime"] = s.lastIngestionTime.map { .int(Int($0)) }
+                    return stream
+                })
+        ]
+        if start + limit < streams.count { output["nextToken"] = .string(String(start + limit)) }
+        return output
+    }
+
+    /// Tokens are `f/<id>` (events after id) and `b/<id>` (events before id); at the end of the stream the
+    /// forward token comes back unchanged, which is how SDKs know to stop.
+    private func getLogEvents(_ input: JSONValue) throws -> JSONValue {
+        let group = try groupName(input)
+        guard let stream = input["logStreamName"]?.stringValue else {
+            throw AWSError.validation("1 validation error detected: Value null at 'logStreamName' failed to satisfy constraint: Member must not be null")
+        }
+        guard try store.logStreamExists(group: group, stream: stream) else {
+            throw try store.logGroups().contains(group)
+                ? AWSError("ResourceNotFoundException", "The specified log stream does not exist.") : Self.noGroup
+        }
+        let limit = min(max(input["limit"]?.intValue ?? 10_000, 1), 10_000)
+        let start = input["startTime"]?.intValue.map(Int64.init)
+        let end = input["endTime"]?.intValue.map(Int64.init)
+        let token = input["nextToken"]?.stringValue
+        let events: [LogEvent]
+        switch token.map({ ($0.prefix(2), Int64($0.dropFirst(2))) }) {
+        case nil:
+            events = try store.logEvents(
+                group: group, stream: stream, ids: 0...Int64.max, start: start, end: end, limit: limit,
+                fromEnd: input["startFromHead"]?.boolValue != true)
+        case ("f/", let id?)?:
+            events = try store.logEvents(group: group, stream: stream, ids: (id + 1)...Int64.max, start: start, end: end, limit: limit, fromEnd: false)
+        case ("b/", let id?)?:
+            events = try store.logEvents(group: group, stream: stream, ids: 0...max(0, id - 1), start: start, end: end, limit: limit, fromEnd: true)
+        default:
+            throw AWSError("InvalidParameterException", "The specified nextToken is invalid.")
+        }
+        let forward = events.last.map { "f/\($0.id)" } ?? (token?.hasPrefix("f/") == true ? token! : "f/0")
+        let backward = events.first.map { "b/\($0.id)" } ?? (token?.hasPrefix("b/") == true ? token! : "b/0")
+        return [
+            "events": .array(
+                events.map { ["timestamp": .int(Int($0.timestamp)), "message": .string($0.message), "ingestionTime": .int(Int($0.ingestionTime))] }),
+            "nextForwardToken": .string(forward),
+            "nextBackwardToken": .string(backward),
+        ]
+    }
+
+    private func groupName(_ input: JSONValue) throws -> String {
+        guard let group = input["logGroupName"]?.stringValue ?? input["logGroupIdentifier"]?.stringValue else {
+            throw AWSError("InvalidParameterException", "Either logGroupName or logGroupIdentifier must be given.")
+        }
+        return group
+    }
+
+    private static let noGroup = AWSError("ResourceNotFoundException", "The specified log group does not exist.")
+}

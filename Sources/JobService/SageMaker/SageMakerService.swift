@@ -1,0 +1,42 @@
+import AWSProtocol
+
+/// The SageMaker control plane (JSON 1.1, `X-Amz-Target: SageMaker.<Operation>`): one table from operation
+/// name to handler. Handlers take the request body as JSON and answer JSON or throw an `AWSError`.
+struct SageMakerService: Sendable {
+    typealias Handler = @Sendable (JSONValue, AWSRequestContext) throws -> JSONValue
+
+    let handlers: [String: Handler]
+    /// Checks requests against botocore's model (patterns, enums, lengths, ranges, required members).
+    let validator = ShapeValidator(model: .sageMaker)
+
+    init(store: ControlPlaneStore, scheduler: any TrainingScheduler) {
+        let training = TrainingJobOperations(store: store, scheduler: scheduler)
+        let models = ModelOperations(store: store)
+        let configs = EndpointConfigOperations(store: store)
+        let tags = TagOperations(store: store)
+        handlers = [
+            "CreateTrainingJob": training.create,
+            "DescribeTrainingJob": training.describe,
+            "ListTrainingJobs": { input, _ in try training.list(input) },
+            "StopTrainingJob": training.stop,
+            "CreateModel": models.create,
+            "DescribeModel": models.registry.describe,
+            "ListModels": { input, _ in try models.registry.list(input) },
+            "DeleteModel": models.registry.delete,
+            "CreateEndpointConfig": configs.create,
+            "DescribeEndpointConfig": configs.registry.describe,
+            "ListEndpointConfigs": { input, _ in try configs.registry.list(input) },
+            "DeleteEndpointConfig": configs.registry.delete,
+            "AddTags": { input, _ in try tags.add(input) },
+            "ListTags": { input, _ in try tags.list(input) },
+            "DeleteTags": { input, _ in try tags.delete(input) },
+        ]
+    }
+
+    /// Runs one operation. - Throws: `AWSError` (`UnknownOperationException` for operations not served).
+    func handle(_ operation: String, _ input: JSONValue, _ context: AWSRequestContext) throws -> JSONValue {
+        guard let handler = handlers[operation] else { throw AWSError.unknownOperation(operation) }
+        try validator.validate(input, operation: operation)
+        return try handler(input, context)
+    }
+}

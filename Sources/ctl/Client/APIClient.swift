@@ -1,0 +1,67 @@
+import AWSProtocol
+import Foundation
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// ctl's client for the daemon: AWS JSON 1.1 calls (`X-Amz-Target`), SigV4-signed like botocore signs them,
+/// so ctl exercises exactly the path boto3 and the aws CLI take.
+struct APIClient {
+    let endpoint: URL
+    let region: String
+    let accessKeyID: String
+    let secretAccessKey: String
+
+    /// From `--endpoint-url` / `--region`, else `APIARY_URL` or `AWS_ENDPOINT_URL`, `AWS_REGION` or
+    /// `AWS_DEFAULT_REGION`, `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`; defaults suit a local daemon.
+    init(endpointURL: String?, region: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        let url = endpointURL ?? environment["APIARY_URL"] ?? environment["AWS_ENDPOINT_URL"] ?? "http://127.0.0.1:4566"
+        guard let endpoint = URL(string: url), endpoint.scheme == "http" || endpoint.scheme == "https", endpoint.host != nil else {
+            throw CLIError("--endpoint-url must be an http(s) URL such as http://127.0.0.1:4566, got '\(url)'", exitCode: 64)
+        }
+        self.endpoint = endpoint
+        self.region = region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? "us-east-1"
+        accessKeyID = environment["AWS_ACCESS_KEY_ID"] ?? "APIARYLOCALACCESSKEY"
+        secretAccessKey = environment["AWS_SECRET_ACCESS_KEY"] ?? "apiary-local-secret"
+    }
+
+    /// Calls `<prefix>.<operation>` (e.g. `SageMaker.DescribeTrainingJob`).
+    /// - Throws: `APICallError` for an AWS error answer, `CLIError` when the daemon cannot be reached.
+    func call(_ target: String, _ input: JSONValue = [:], service: String = "sagemaker") async throws -> JSONValue {
+        let body = input.renderedBytes
+        var headers = [
+            ("Content-Type", "application/x-amz-json-1.1"),
+            ("X-Amz-Target", target),
+            ("Host", endpoint.port.map { "\(endpoint.host!):\($0)" } ?? endpoint.host!),
+        ]
+        let signed = SigV4Signer(accessKeyId: accessKeyID, secretAccessKey: secretAccessKey, region: region, service: service)
+            .sign(SignableRequest(method: "POST", rawPath: "/", headers: headers, body: body), date: Date())
+        var request = URLRequest(url: endpoint)
+        request.httpMethod = "POST"
+        for (name, value) in signed.headers where name != "Host" { request.setValue(value, forHTTPHeaderField: name) }
+        request.httpBody = Data(body)
+        let data: Data
+        let response: URLResponse
+        do {
+            (data, response) = try await URLSession.shared.data(for: request)
+        } catch {
+            throw CLIError("cannot reach Apiary at \(endpoint.absoluteString) (\(error.localizedDescription)). Is `ctl serve` running?", exitCode: 69)
+        }
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        let json = (try? JSONValue.parse(data)) ?? [:]
+        guard status == 200 else {
+            let type = json["__type"]?.stringValue ?? "HTTP \(status)"
+            let code = String(type.split(separator: "#").last ?? Substring(type))
+            throw APICallError(code: code, message: json["message"]?.stringValue ?? json["Message"]?.stringValue ?? "")
+        }
+        return json
+    }
+}
+
+/// An AWS error answer, printed as `error: <Code>: <message>`.
+struct APICallError: Error, CustomStringConvertible {
+    var code: String
+    var message: String
+    var description: String { "\(code): \(message)" }
+}

@@ -1,0 +1,36 @@
+import AWSProtocol
+
+/// Reads a training job's log lines through CloudWatch Logs (`/aws/sagemaker/TrainingJobs`, streams
+/// `<job>/…`), remembering where it stopped so each `poll()` returns only new lines.
+struct TrainingLogReader {
+    static let group = "/aws/sagemaker/TrainingJobs"
+    let client: APIClient
+    let job: String
+    private var tokens: [String: String] = [:]
+
+    init(client: APIClient, job: String) {
+        self.client = client
+        self.job = job
+    }
+
+    /// New lines since the last poll, stream by stream.
+    mutating func poll() async throws -> [String] {
+        let streams = try await client.call(
+            "Logs_20140328.DescribeLogStreams", ["logGroupName": .string(Self.group), "logStreamNamePrefix": .string(job + "/")], service: "logs")
+        var lines: [String] = []
+        for stream in streams["logStreams"]?.arrayValue ?? [] {
+            guard let name = stream["logStreamName"]?.stringValue else { continue }
+            while true {
+                var input: JSONValue = ["logGroupName": .string(Self.group), "logStreamName": .string(name), "startFromHead": true]
+                if let token = tokens[name] { input["nextToken"] = .string(token) }
+                let page = try await client.call("Logs_20140328.GetLogEvents", input, service: "logs")
+                let events = page["events"]?.arrayValue ?? []
+                lines += events.compactMap { $0["message"]?.stringValue }
+                let next = page["nextForwardToken"]?.stringValue
+                defer { tokens[name] = next }
+                if events.isEmpty || next == tokens[name] { break }
+            }
+        }
+        return lines
+    }
+}

@@ -1,0 +1,91 @@
+import AWSProtocol
+import ArgumentParser
+import Foundation
+import JobService
+import Logging
+
+/// `ctl serve`: run the Apiary daemon in the foreground.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the Apiary daemon: SageMaker, CloudWatch Logs and the training queue on one local port.",
+        discussion: """
+            Point any AWS client at it with only the endpoint changed:
+              aws --endpoint-url http://127.0.0.1:4566 sagemaker list-training-jobs
+              boto3.client("sagemaker", endpoint_url="http://127.0.0.1:4566", region_name="us-east-1")
+
+            State lives in $APIARY_HOME (default ~/.apiary). SIGTERM or Ctrl-C stops gracefully: running training \
+            jobs checkpoint and resume on the next start. Environment: APIARY_HOME, APIARY_HOST, APIARY_PORT, \
+            APIARY_AUTH, APIARY_CREDENTIALS, APIARY_ACCOUNT, APIARY_REGION, APIARY_TRAINING_CONCURRENCY.
+            """
+    )
+
+    @Option(help: "Address to listen on (default 127.0.0.1; anything but loopback needs --allow-remote).")
+    var host: String?
+
+    @Option(help: "Port to listen on (default 4566; 0 picks a free one, see --port-file).")
+    var port: Int?
+
+    @Option(help: "Data directory (default $APIARY_HOME or ~/.apiary).")
+    var home: String?
+
+    @Option(help: "Signature checking: off, parse (default: any credentials, region from the signature) or verify.")
+    var auth: String?
+
+    @Option(help: "Access keys accepted with --auth verify: ACCESS_KEY_ID:SECRET[,…].")
+    var credentials: String?
+
+    @Option(help: "Account id in ARNs (default 000000000000).")
+    var account: String?
+
+    @Option(help: "Region for requests that name none (default us-east-1).")
+    var region: String?
+
+    @Option(help: "Training jobs run at once (default 1).")
+    var trainingConcurrency: Int?
+
+    @Flag(help: "Allow listening on a non-loopback address.")
+    var allowRemote = false
+
+    @Flag(help: "Serve POST /moto-api/reset (wipes all state), for moto's test suite.")
+    var testHooks = false
+
+    @Option(help: "Write the bound port to this file once listening (useful with --port 0).")
+    var portFile: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel = "info"
+
+    func run() async throws {
+        var configuration: DaemonConfiguration
+        do {
+            configuration = try DaemonConfiguration.fromEnvironment()
+            if let home { configuration.home = URL(fileURLWithPath: home) }
+            if let host { configuration.host = host }
+            if let port { configuration.port = port }
+            if let auth {
+                guard let mode = AuthMode(rawValue: auth) else { throw ValidationError("--auth must be off, parse or verify, got '\(auth)'") }
+                configuration.authMode = mode
+            }
+            if let credentials { configuration.credentials = try DaemonConfiguration.parseCredentials(credentials) }
+            if let account { configuration.account = account }
+            if let region { configuration.defaultRegion = region }
+            if let trainingConcurrency { configuration.trainingConcurrency = trainingConcurrency }
+            configuration.allowRemote = allowRemote
+            configuration.testHooks = testHooks
+            try configuration.validate()
+        } catch let error as DaemonConfigurationError {
+            throw ValidationError(error.description)
+        }
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        var logger = Logger(label: "apiary")
+        logger.logLevel = level
+        let daemon = try Daemon(configuration: configuration, logger: logger)
+        let (host, home, portFile) = (configuration.host, configuration.home.path, portFile)
+        try await daemon.run { port in
+            FileHandle.standardOutput.write(Data("Apiary \(Apiary.version) listening on http://\(host):\(port)  (data: \(home))\n".utf8))
+            if let portFile { try? "\(port)\n".write(toFile: portFile, atomically: true, encoding: .utf8) }
+        }
+    }
+}

@@ -1,0 +1,211 @@
+import AWSProtocol
+import ArgumentParser
+import Foundation
+
+/// `ctl training-jobs …`: SageMaker training jobs on the daemon.
+struct TrainingJobs: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "training-jobs",
+        abstract: "Create, watch and stop training jobs (SageMaker's built-in Object Detection algorithm).",
+        subcommands: [Create.self, Describe.self, List.self, Stop.self, Logs.self, Wait.self]
+    )
+}
+
+extension TrainingJobs {
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Start a training job.",
+            discussion: """
+                Either flags (an augmented-manifest job, as the course runs it) or --cli-input-json with the same JSON \
+                as `aws sagemaker create-training-job --cli-input-json` (flags given as well override its hyperparameters).
+
+                Examples:
+                  ctl training-jobs create bees-1 --train s3://bees/train.manifest --validation s3://bees/validation.manifest \\
+                      --output s3://bees/output --num-training-samples 400 --epochs 4 --optimizer adam
+                  ctl training-jobs create --cli-input-json file://job.json
+                """
+        )
+
+        @Argument(help: "The job's name (letters, digits, hyphens; at most 63).")
+        var name: String?
+
+        @Option(help: "The train channel's augmented manifest (s3://…).")
+        var train: String?
+
+        @Option(help: "The validation channel's augmented manifest (s3://…).")
+        var validation: String?
+
+        @Option(help: "Where model.tar.gz goes: <output>/<name>/output/model.tar.gz.")
+        var output: String?
+
+        @Option(help: "The label attribute in the manifests.")
+        var labelAttribute = "bees"
+
+        @Option(help: "num_classes.") var numClasses = 1
+        @Option(help: "num_training_samples (the train manifest's line count).") var numTrainingSamples: Int?
+        @Option(help: "base_network: vgg-16, resnet-50 (SageMaker's) or apiary-mobile (a fast CPU network).") var baseNetwork: String?
+        @Option(help: "epochs.") var epochs: Int?
+        @Option(help: "mini_batch_size.") var miniBatchSize: Int?
+        @Option(help: "learning_rate.") var learningRate: String?
+        @Option(help: "optimizer: sgd, adam, rmsprop, adadelta.") var optimizer: String?
+        @Option(help: "image_shape.") var imageShape: Int?
+        @Option(name: [.customShort("H"), .customLong("hyperparameter")], help: "Any hyperparameter as key=value (repeatable).")
+        var hyperparameters: [String] = []
+
+        @Option(name: [.customShort("e"), .customLong("environment")], help: "A container environment variable as KEY=VALUE (repeatable); APIARY_SEED=N fixes the job's seed.")
+        var environment: [String] = []
+
+        @Option(help: "Instance type recorded with the job.") var instanceType = "ml.p3.2xlarge"
+        @Option(help: "MaxRuntimeInSeconds.") var maxRuntime = 86_400
+        @Option(help: "The IAM role ARN recorded with the job.") var role = "arn:aws:iam::000000000000:role/ApiarySageMakerRole"
+        @Option(help: "The request as JSON, or file://path to it (the aws CLI's --cli-input-json).") var cliInputJson: String?
+
+        @OptionGroup var options: ClientOptions
+
+        func run() async throws {
+            var request = try cliInputJson.map(Self.readInput) ?? [:]
+            if let name { request["TrainingJobName"] = .string(name) }
+            guard request["TrainingJobName"] != nil else { throw CLIError("give the job a name: ctl training-jobs create NAME …", exitCode: 64) }
+            if cliInputJson == nil {
+                guard let train, let validation, let output else {
+                    throw CLIError("--train, --validation and --output are required (or pass --cli-input-json)", exitCode: 64)
+                }
+                guard let numTrainingSamples else {
+                    throw CLIError("--num-training-samples is required: the number of lines in the train manifest", exitCode: 64)
+                }
+                let region = try options.client().region
+                request["AlgorithmSpecification"] = [
+                    "TrainingImage": .string(ObjectDetectionImage.uri(region: region)), "TrainingInputMode": "Pipe",
+                ]
+                request["RoleArn"] = .string(role)
+                request["InputDataConfig"] = [Self.channel("train", train, labelAttribute), Self.channel("validation", validation, labelAttribute)]
+                request["OutputDataConfig"] = ["S3OutputPath": .string(output)]
+                request["ResourceConfig"] = ["InstanceType": .string(instanceType), "InstanceCount": 1, "VolumeSizeInGB": 50]
+                request["StoppingCondition"] = ["MaxRuntimeInSeconds": .int(maxRuntime)]
+                request["HyperParameters"] = ["num_classes": .string(String(numClasses)), "num_training_samples": .string(String(numTrainingSamples))]
+            }
+            var hp = request["HyperParameters"]?.objectValue ?? [:]
+            let flags: [(String, String?)] = [
+                ("base_network", baseNetwork), ("epochs", epochs.map(String.init)), ("mini_batch_size", miniBatchSize.map(String.init)),
+                ("learning_rate", learningRate), ("optimizer", optimizer), ("image_shape", imageShape.map(String.init)),
+            ]
+            for (key, value) in flags { if let value { hp[key] = .string(value) } }
+            for pair in hyperparameters {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2 else { throw CLIError("-H takes key=value, got '\(pair)'", exitCode: 64) }
+                hp[String(parts[0])] = .string(String(parts[1]))
+            }
+            if !hp.isEmpty { request["HyperParameters"] = .object(hp) }
+            var env = request["Environment"]?.objectValue ?? [:]
+            for pair in environment {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2 else { throw CLIError("--environment takes KEY=VALUE, got '\(pair)'", exitCode: 64) }
+                env[String(parts[0])] = .string(String(parts[1]))
+            }
+            if !env.isEmpty { request["Environment"] = .object(env) }
+            let answer = try await options.client().call("SageMaker.CreateTrainingJob", request)
+            if options.json { JSONOutput.print(answer) } else { print(answer["TrainingJobArn"]?.stringValue ?? "") }
+        }
+
+        static func channel(_ name: String, _ uri: String, _ label: String) -> JSONValue {
+            [
+                "ChannelName": .string(name),
+                "DataSource": [
+                    "S3DataSource": [
+                        "S3DataType": "AugmentedManifestFile", "S3Uri": .string(uri), "S3DataDistributionType": "FullyReplicated",
+                        "AttributeNames": ["source-ref", .string(label)],
+                    ]
+                ],
+                "ContentType": "application/x-recordio", "RecordWrapperType": "RecordIO", "InputMode": "Pipe",
+            ]
+        }
+
+        /// `--cli-input-json`: inline JSON or `file://path`, as the aws CLI reads it.
+        static func readInput(_ argument: String) throws -> JSONValue {
+            var bytes = Array(argument.utf8)
+            if argument.hasPrefix("file://") {
+                let path = String(argument.dropFirst(7))
+                guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read \(path)", exitCode: 66) }
+                bytes = Array(data)
+            }
+            guard let value = try? JSONValue.parse(bytes), case .object = value else {
+                throw CLIError("--cli-input-json must be a JSON object (inline or file://path)", exitCode: 65)
+            }
+            return value
+        }
+    }
+
+    struct Describe: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a training job: status, timings, metrics, artifact.")
+        @Argument(help: "The job's name.") var name: String
+        @OptionGroup var options: ClientOptions
+
+        func run() async throws {
+            let job = try await options.client().call("SageMaker.DescribeTrainingJob", ["TrainingJobName": .string(name)])
+            if options.json { return JSONOutput.print(job) }
+            var rows: [[String]] = [
+                ["Name", job["TrainingJobName"]?.stringValue ?? name],
+                ["Status", "\(job["TrainingJobStatus"]?.stringValue ?? "?") / \(job["SecondaryStatus"]?.stringValue ?? "?")"],
+                ["Created", JSONOutput.date(job["CreationTime"])],
+                ["Training time", job["TrainingTimeInSeconds"]?.intValue.map { "\($0) s" } ?? "-"],
+                ["Artifact", job["ModelArtifacts"]?["S3ModelArtifacts"]?.stringValue ?? "-"],
+            ]
+            if let reason = job["FailureReason"]?.stringValue { rows.append(["Failure", reason]) }
+            for metric in job["FinalMetricDataList"]?.arrayValue ?? [] {
+                rows.append([metric["MetricName"]?.stringValue ?? "?", metric["Value"]?.doubleValue.map { String(format: "%.4f", $0) } ?? "-"])
+            }
+            print(TextTable(headers: ["FIELD", "VALUE"], rows: rows).render())
+            print("\nTRANSITIONS")
+            let transitions = (job["SecondaryStatusTransitions"]?.arrayValue ?? []).map {
+                [JSONOutput.date($0["StartTime"]), $0["Status"]?.stringValue ?? "", $0["StatusMessage"]?.stringValue ?? ""]
+            }
+            print(TextTable(headers: ["TIME", "STATUS", "MESSAGE"], rows: transitions).render())
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List training jobs, newest first.")
+        @Option(help: "Only names containing this.") var nameContains: String?
+        @Option(help: "Only this status: InProgress, Completed, Failed, Stopping, Stopped.") var status: String?
+        @Option(help: "At most this many (1–100).") var max = 100
+        @OptionGroup var options: ClientOptions
+
+        func run() async throws {
+            var input: JSONValue = ["MaxResults": .int(max), "SortOrder": "Descending"]
+            if let nameContains { input["NameContains"] = .string(nameContains) }
+            if let status { input["StatusEquals"] = .string(status) }
+            let answer = try await options.client().call("SageMaker.ListTrainingJobs", input)
+            if options.json { return JSONOutput.print(answer) }
+            let rows = (answer["TrainingJobSummaries"]?.arrayValue ?? []).map {
+                [
+                    $0["TrainingJobName"]?.stringValue ?? "", $0["TrainingJobStatus"]?.stringValue ?? "", $0["SecondaryStatus"]?.stringValue ?? "",
+                    JSONOutput.date($0["CreationTime"]),
+                ]
+            }
+            print(TextTable(headers: ["NAME", "STATUS", "SECONDARY", "CREATED"], rows: rows).render())
+        }
+    }
+
+    struct Stop: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop a training job (it keeps its best model so far).")
+        @Argument(help: "The job's name.") var name: String
+        @OptionGroup var options: ClientOptions
+
+        func run() async throws {
+            _ = try await options.client().call("SageMaker.StopTrainingJob", ["TrainingJobName": .string(name)])
+            if !options.json { print("stopping \(name)") } else { JSONOutput.print([:]) }
+        }
+    }
+}
+
+/// The built-in Object Detection image URI of a region (SageMaker's registry accounts).
+enum ObjectDetectionImage {
+    static let registries = [
+        "us-east-1": "811284229777", "us-east-2": "825641698319", "us-west-2": "433757028032", "eu-west-1": "685385470294",
+        "eu-central-1": "813361260812", "ap-northeast-1": "501404015308",
+    ]
+
+    static func uri(region: String) -> String {
+        "\(registries[region] ?? "811284229777").dkr.ecr.\(region).amazonaws.com/object-detection:1"
+    }
+}

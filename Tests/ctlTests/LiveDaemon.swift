@@ -1,0 +1,92 @@
+import Foundation
+
+/// A `ctl serve` subprocess on a free port with its own data directory, for tests that drive it with real
+/// clients (boto3, the aws CLI, moto's suite). Stopped (SIGTERM) when the test is done.
+final class LiveDaemon {
+    let home: URL
+    private(set) var process: Process
+    private(set) var port = 0
+    let log: URL
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    /// The repository root (tests/compat lives there).
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    init(home: URL? = nil, extraArguments: [String] = []) throws {
+        self.home = home ?? FileManager.default.temporaryDirectory.appendingPathComponent("apiary-live-\(UUID().uuidString)")
+        log = self.home.appendingPathExtension("log")
+        process = Process()
+        try start(extraArguments: extraArguments)
+    }
+
+    /// Starts (or restarts) the daemon on a fresh free port and waits until it listens.
+    func start(extraArguments: [String] = []) throws {
+        let portFile = home.appendingPathExtension("port")
+        try? FileManager.default.removeItem(at: portFile)
+        process = Process()
+        process.executableURL = CtlBinary.url
+        process.arguments =
+            ["serve", "--port", "0", "--port-file", portFile.path, "--home", home.path, "--test-hooks", "--account", "123456789012"] + extraArguments
+        if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
+        let handle = try FileHandle(forWritingTo: log)
+        handle.seekToEndOfFile()
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            if let text = try? String(contentsOf: portFile, encoding: .utf8), let value = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                port = value
+                return
+            }
+            guard process.isRunning else { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        throw LiveDaemonError("the daemon did not start; its log:\n\(daemonLog)")
+    }
+
+    var daemonLog: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+    func terminate() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    func kill() {
+        guard process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    deinit { terminate() }
+
+    /// Runs a client program with APIARY_URL and dummy AWS credentials set. - Returns: exit status and output.
+    func runClient(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+        let client = Process()
+        client.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        client.arguments = [executable] + arguments
+        client.currentDirectoryURL = Self.repositoryRoot
+        var env = ProcessInfo.processInfo.environment
+        env["APIARY_URL"] = url
+        env["AWS_ACCESS_KEY_ID"] = "AKIAAPIARYTEST000000"
+        env["AWS_SECRET_ACCESS_KEY"] = "apiary-test-secret"
+        env["AWS_DEFAULT_REGION"] = "us-east-1"
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        for (key, value) in environment { env[key] = value }
+        client.environment = env
+        let pipe = Pipe()
+        client.standardOutput = pipe
+        client.standardError = pipe
+        try client.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        client.waitUntilExit()
+        return (client.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+}
+
+struct LiveDaemonError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

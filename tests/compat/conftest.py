@@ -1,0 +1,32 @@
+"""Shared fixtures: boto3 clients pointed at a running Apiary daemon (APIARY_URL)."""
+import os
+import uuid
+
+import boto3
+import pytest
+from botocore.config import Config
+
+URL = os.environ.get("APIARY_URL", "http://127.0.0.1:4566")
+REGION = "us-east-1"
+
+
+def client(service):
+    return boto3.client(service, endpoint_url=URL, region_name=REGION, aws_access_key_id="AKIAAPIARYTEST000000",
+                        aws_secret_access_key="apiary-test-secret",
+                        config=Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=30))
+
+
+@pytest.fixture
+def sm():
+    return client("sagemaker")
+
+
+@pytest.fixture
+def logs():
+    return client("logs")
+
+
+@pytest.fixture
+def name():
+    """A fresh resource name per test."""
+    return "t-" + uuid.uuid4().hex[:12]
