@@ -93,6 +93,7 @@ let package = Package(
         .testTarget(name: "GroundTruthFormatTests", dependencies: ["GroundTruthFormat"]),
         .testTarget(name: "AWSProtocolTests", dependencies: ["AWSProtocol"]),
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore"]),
+        .testTarget(name: "JobServiceTests", dependencies: ["JobService", "AWSProtocol", "ObjectStore", "ModelCore", "LabelStore"]),
         .testTarget(
             name: "LabelStoreTests",
             dependencies: ["LabelStore", "GroundTruthFormat", .product(name: "GRDB", package: "GRDB.swift")]
