@@ -33,6 +33,8 @@ struct ModelArtifactUpload {
     }
 
     private var missingBucket: TrainingClientError {
-        TrainingClientError("The output bucket '\(destination.bucket)' of OutputDataConfig.S3OutputPath does not exist: create it before starting the job.")
+        TrainingClientError(
+            "The output bucket '\(destination.bucket)' of OutputDataConfig.S3OutputPath does not exist: create it before starting the job."
+        )
     }
 }

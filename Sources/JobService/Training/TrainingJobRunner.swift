@@ -38,7 +38,12 @@ public struct TrainingJobRunner: Sendable {
         } catch {
             let reason = TrainingFailure.reason(for: error)
             progress(.log(reason))
-            return TrainingJobOutcome(ending: .failed(failureReason: reason), finalMetrics: state.metrics, modelArtifacts: nil, completedEpochs: state.completedEpochs)
+            return TrainingJobOutcome(
+                ending: .failed(failureReason: reason),
+                finalMetrics: state.metrics,
+                modelArtifacts: nil,
+                completedEpochs: state.completedEpochs
+            )
         }
     }
 
@@ -53,9 +58,10 @@ public struct TrainingJobRunner: Sendable {
         stopRequested: () -> TrainingStopReason?,
         progress: (TrainingProgress) -> Void
     ) throws -> TrainingJobOutcome {
-        guard let image = spec.trainingImage, TrainingJobSpec.isBuiltInObjectDetection(image: image) else {
+        let image = spec.trainingImage ?? ""
+        guard TrainingJobSpec.isBuiltInObjectDetection(image: image) else {
             throw AlgorithmError(
-                "unsupported training image '\(spec.trainingImage ?? "")': Apiary runs only the built-in object detection algorithm "
+                "unsupported training image '\(image)': Apiary runs only the built-in object detection algorithm "
                     + "(<account>.dkr.ecr.<region>.amazonaws.com/object-detection:<tag>)."
             )
         }
@@ -66,18 +72,8 @@ public struct TrainingJobRunner: Sendable {
         let data = try ChannelReader(store: store).read(spec.channels)
 
         progress(.secondaryStatus(.training, message: "Training image download completed. Training in progress."))
-        progress(.log(ObjectDetectionHyperparameters.defaultConfigurationLogMessage))
-        progress(.log(ObjectDetectionHyperparameters.providedConfigurationLogMessage(spec.hyperparameters)))
-        let hyperparameters = try ObjectDetectionHyperparameters(spec.hyperparameters)
-        progress(.log(hyperparameters.finalConfigurationLogMessage))
-        for channel in spec.channels {
-            let mode = channel.inputMode.rawValue.lowercased()
-            progress(.log("The channel '\(channel.name)' is in \(mode) input mode under /opt/ml/input/data/\(channel.name)."))
-        }
-
+        let hyperparameters = try configuration(progress)
         let work = try TrainingWorkDirectory(url: workDirectory)
-        let checkpoint = try work.loadCheckpoint()
-        let saved = try work.loadProgress()
         let trainer = try ObjectDetectionTrainer(
             hyperparameters: hyperparameters,
             training: data.training,
@@ -85,46 +81,10 @@ public struct TrainingJobRunner: Sendable {
             seed: spec.seed,
             engine: CPUEngine()
         )
-        if let checkpoint {
-            state.completedEpochs = checkpoint.completedEpochs
-            if let saved, saved.completedEpochs == checkpoint.completedEpochs { state.metrics = saved.metrics }
-        }
-
-        let bestWeights: [NamedTensor]
-        var stopReason: TrainingStopReason?
-        if let checkpoint, let saved, saved.finished, saved.completedEpochs == checkpoint.completedEpochs {
-            // Restarted after training had finished (during the upload): upload the saved best model again.
-            bestWeights = checkpoint.bestWeights
-        } else {
-            if let checkpoint { progress(.resuming(completedEpochs: checkpoint.completedEpochs)) }
-            let outcome = try trainer.fit(resumingFrom: checkpoint) { event in
-                switch event {
-                case .log(let line):
-                    progress(.log(line))
-                    // fit() takes TrainingStop only between batches, so log events are not stop points.
-                    return
-                case .batchEnd:
-                    break
-                case .epochEnd(let summary, let checkpoint):
-                    state.metrics = TrainingMetric.metrics(of: summary, epochs: hyperparameters.epochs)
-                    state.completedEpochs = checkpoint.completedEpochs
-                    progress(.epochMetrics(epoch: summary.epoch, metrics: state.metrics))
-                    try work.save(checkpoint, progress: .init(completedEpochs: checkpoint.completedEpochs, finished: false, metrics: state.metrics))
-                    progress(.checkpointSaved(completedEpochs: checkpoint.completedEpochs))
-                }
-                if let reason = stopRequested() {
-                    stopReason = reason
-                    throw TrainingStop()
-                }
-            }
-            if !outcome.wasStopped {
-                try work.save(TrainingWorkDirectory.Progress(completedEpochs: outcome.completedEpochs, finished: true, metrics: state.metrics))
-            }
-            bestWeights = outcome.bestWeights
-        }
+        let (bestWeights, stopReason) = try train(trainer, work: work, state: &state, stopRequested: stopRequested, progress: progress)
 
         let ending: TrainingJobOutcome.Ending = stopReason.map { .stopped($0) } ?? .completed
-        guard state.completedEpochs > 0, stopReason != .shutdown else {
+        guard state.completedEpochs > 0 else {
             return TrainingJobOutcome(ending: ending, finalMetrics: [], modelArtifacts: nil, completedEpochs: 0)
         }
         progress(.secondaryStatus(.uploading, message: "Uploading generated training model"))
@@ -136,6 +96,72 @@ public struct TrainingJobRunner: Sendable {
             weights: bestWeights
         )
         try upload.put(artifact)
-        return TrainingJobOutcome(ending: ending, finalMetrics: state.metrics, modelArtifacts: spec.modelArtifacts, completedEpochs: state.completedEpochs)
+        return TrainingJobOutcome(
+            ending: ending,
+            finalMetrics: state.metrics,
+            modelArtifacts: spec.modelArtifacts,
+            completedEpochs: state.completedEpochs
+        )
+    }
+
+    /// Logs the configuration as the container did and parses the hyperparameters.
+    private func configuration(_ progress: (TrainingProgress) -> Void) throws -> ObjectDetectionHyperparameters {
+        progress(.log(ObjectDetectionHyperparameters.defaultConfigurationLogMessage))
+        progress(.log(ObjectDetectionHyperparameters.providedConfigurationLogMessage(spec.hyperparameters)))
+        let hyperparameters = try ObjectDetectionHyperparameters(spec.hyperparameters)
+        progress(.log(hyperparameters.finalConfigurationLogMessage))
+        for channel in spec.channels {
+            let mode = channel.inputMode.rawValue.lowercased()
+            progress(.log("The channel '\(channel.name)' is in \(mode) input mode under /opt/ml/input/data/\(channel.name)."))
+        }
+        return hyperparameters
+    }
+
+    /// Trains from the work directory's checkpoint (if any) to the end or a stop, checkpointing every epoch.
+    /// Returns the best weights and why training stopped early (nil: it ran to its end).
+    private func train(
+        _ trainer: ObjectDetectionTrainer,
+        work: TrainingWorkDirectory,
+        state: inout RunState,
+        stopRequested: () -> TrainingStopReason?,
+        progress: (TrainingProgress) -> Void
+    ) throws -> (bestWeights: [NamedTensor], stopReason: TrainingStopReason?) {
+        let checkpoint = try work.loadCheckpoint()
+        let saved = try work.loadProgress()
+        if let checkpoint {
+            state.completedEpochs = checkpoint.completedEpochs
+            if let saved, saved.completedEpochs == checkpoint.completedEpochs {
+                state.metrics = saved.metrics
+                // Restarted after training had finished (during the upload): upload the saved best model again.
+                if saved.finished { return (checkpoint.bestWeights, nil) }
+            }
+            progress(.resuming(completedEpochs: checkpoint.completedEpochs))
+        }
+        var stopReason: TrainingStopReason?
+        let epochs = trainer.hyperparameters.epochs
+        let outcome = try trainer.fit(resumingFrom: checkpoint) { event in
+            switch event {
+            case .log(let line):
+                progress(.log(line))
+                // fit() takes TrainingStop only between batches, so log events are not stop points.
+                return
+            case .batchEnd:
+                break
+            case .epochEnd(let summary, let checkpoint):
+                state.metrics = TrainingMetric.metrics(of: summary, epochs: epochs)
+                state.completedEpochs = checkpoint.completedEpochs
+                progress(.epochMetrics(epoch: summary.epoch, metrics: state.metrics))
+                try work.save(checkpoint, progress: .init(completedEpochs: checkpoint.completedEpochs, finished: false, metrics: state.metrics))
+                progress(.checkpointSaved(completedEpochs: checkpoint.completedEpochs))
+            }
+            if let reason = stopRequested() {
+                stopReason = reason
+                throw TrainingStop()
+            }
+        }
+        if !outcome.wasStopped {
+            try work.save(TrainingWorkDirectory.Progress(completedEpochs: outcome.completedEpochs, finished: true, metrics: state.metrics))
+        }
+        return (outcome.bestWeights, stopReason)
     }
 }

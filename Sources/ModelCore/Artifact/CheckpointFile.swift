@@ -7,7 +7,7 @@ import Foundation
 /// ```
 /// "APIARYC1"                     8 bytes magic
 /// completedEpochs: u64
-/// stateLength: u32, state        the EarlyStopping state as UTF-8 JSON (shortest round-trip doubles)
+/// stateLength: u32, state        the EarlyStopping state as UTF-8 JSON (sorted keys, round-trip doubles)
 /// weightsLength: u64, weights    a ParameterFile
 /// bestLength: u64, best weights  a ParameterFile
 /// optimizerLength: u64, state    a ParameterFile: each optimizer key as a 1-D tensor, keys sorted
@@ -16,7 +16,7 @@ import Foundation
 public enum CheckpointFile {
     static let magic = Array("APIARYC1".utf8)
 
-    /// Serialises a checkpoint.
+    /// Serialises a checkpoint; the same checkpoint always gives the same bytes.
     public static func encode(_ checkpoint: TrainingCheckpoint) throws -> [UInt8] {
         var output = magic
         func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { output += $0 } }
@@ -25,7 +25,9 @@ public enum CheckpointFile {
             output += bytes
         }
         append(UInt64(checkpoint.completedEpochs))
-        let state = Array(try JSONEncoder().encode(checkpoint.earlyStopping))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let state = Array(try encoder.encode(checkpoint.earlyStopping))
         append(UInt32(state.count))
         output += state
         appendSection(ParameterFile.encode(checkpoint.weights))

@@ -1,0 +1,89 @@
+import Foundation
+import ModelCore
+import Testing
+
+@testable import JobService
+
+@Suite("Checkpoints: the file format and the work directory")
+struct CheckpointPersistenceTests {
+    /// A checkpoint with every part filled: a real network's weights (batch norm statistics included), values
+    /// that equality would not tell apart (−0, subnormals), an optimizer state and a mid-run early-stopping state.
+    static func checkpoint() throws -> TrainingCheckpoint {
+        let network = try SSDNetwork(baseNetwork: "apiary-mobile", classes: 1, seed: 3, engine: CPUEngine())
+        var weights = network.weights()
+        weights[0].values[0] = -0.0
+        weights[0].values[1] = .leastNonzeroMagnitude
+        weights[0].values[2] = -.greatestFiniteMagnitude
+        var best = weights
+        best[1].values = best[1].values.map { $0 * 0.5 }
+        var random = SeededGenerator(seed: 11)
+        var optimizerState = [OptimizerState.stepCountKey: OptimizerState.encode(stepCount: 12_345_678)]
+        for tensor in weights.prefix(5) {
+            optimizerState[tensor.name + ":mean"] = tensor.values.map { _ in random.nextNormal() }
+            optimizerState[tensor.name + ":var"] = tensor.values.map { _ in random.nextUniform() }
+        }
+        var earlyStopping = EarlyStopping(isEnabled: true, minimumEpochs: 3, patience: 2, tolerance: 0.1 + 0.2)
+        _ = earlyStopping.record(validationMAP: 1.615789635726003e-05)
+        _ = earlyStopping.record(validationMAP: 0.1 + 0.7)
+        _ = earlyStopping.record(validationMAP: 0.5)
+        return TrainingCheckpoint(
+            completedEpochs: 3,
+            weights: weights,
+            optimizerState: optimizerState,
+            earlyStopping: earlyStopping,
+            bestWeights: best
+        )
+    }
+
+    @Test("a checkpoint survives the file format bit for bit")
+    func roundTrip() throws {
+        let original = try Self.checkpoint()
+        let bytes = try CheckpointFile.encode(original)
+        let decoded = try CheckpointFile.decode(bytes)
+        #expect(decoded == original)
+        // Equality treats −0 and 0 alike; the bytes do not.
+        #expect(try CheckpointFile.encode(decoded) == bytes)
+        #expect(decoded.weights[0].values[0].sign == .minus)
+        #expect(decoded.earlyStopping.bestMAP == 0.1 + 0.7 && decoded.earlyStopping.epochsWithoutImprovement == 1)
+    }
+
+    @Test("damaged checkpoint files are rejected with the reason")
+    func damaged() throws {
+        let bytes = try CheckpointFile.encode(Self.checkpoint())
+        #expect(throws: ArtifactError("not an Apiary checkpoint file (bad magic)")) {
+            try CheckpointFile.decode(Array("APIARYW1".utf8) + bytes.dropFirst(8))
+        }
+        for length in [4, 20, bytes.count / 2, bytes.count - 1] {
+            let error = #expect(throws: ArtifactError.self) { try CheckpointFile.decode(Array(bytes.prefix(length))) }
+            #expect(error?.reason.contains("truncated") == true, "\(length) bytes: \(error?.reason ?? "")")
+        }
+        #expect(throws: ArtifactError("checkpoint file has 1 unexpected trailing bytes")) { try CheckpointFile.decode(bytes + [0]) }
+    }
+
+    @Test("the work directory saves atomically and loads back exactly; nothing saved loads as nil")
+    func workDirectory() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("apiary-work-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let work = try TrainingWorkDirectory(url: root.appendingPathComponent("job"))
+        #expect(try work.loadCheckpoint() == nil)
+        #expect(try work.loadProgress() == nil)
+
+        let checkpoint = try Self.checkpoint()
+        let progress = TrainingWorkDirectory.Progress(
+            completedEpochs: 3,
+            finished: false,
+            metrics: [TrainingMetric(name: "validation:mAP", value: 0.5), TrainingMetric(name: "train:smooth_l1", value: .nan)]
+        )
+        try work.save(checkpoint, progress: progress)
+        try work.save(checkpoint, progress: progress)
+        #expect(try work.loadCheckpoint() == checkpoint)
+        let loaded = try #require(try work.loadProgress())
+        #expect(loaded.completedEpochs == 3 && loaded.metrics[0] == progress.metrics[0] && loaded.metrics[1].value.isNaN)
+        // Only the two files: every temporary file was renamed into place.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: work.url.path).sorted() == ["checkpoint.apiary", "progress.json"])
+
+        try Data("garbage".utf8).write(to: work.checkpointFile)
+        let error = #expect(throws: AlgorithmError.self) { try work.loadCheckpoint() }
+        #expect(error?.description.hasPrefix("AlgorithmError: cannot resume from \(work.checkpointFile.path)") == true)
+    }
+}
