@@ -14,7 +14,7 @@ APT_PACKAGES=(
     zlib1g-dev            # zlib: model.tar.gz
     make
 )
-PIP_PACKAGES=(boto3 awscli)
+PIP_PACKAGES=(boto3 awscli pytest moto)  # real AWS clients and moto's SageMaker tests, for tests/compat
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

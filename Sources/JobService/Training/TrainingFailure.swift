@@ -1,3 +1,4 @@
+import AWSProtocol
 import ModelCore
 
 /// A failure inside Apiary's algorithm or its platform rather than in the user's request or data: reported
@@ -19,6 +20,7 @@ enum TrainingFailure {
         case let error as TrainingClientError: text = error.description
         case let error as HyperparameterError: text = error.description
         case let error as AlgorithmError: text = error.description
+        case let error as AWSError: text = "ClientError: \(error.message)"
         default: text = "AlgorithmError: \(error)"
         }
         return text.count <= maximumLength ? text : String(text.prefix(maximumLength - 1)) + "…"

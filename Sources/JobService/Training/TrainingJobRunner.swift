@@ -84,7 +84,7 @@ public struct TrainingJobRunner: Sendable {
         let (bestWeights, stopReason) = try train(trainer, work: work, state: &state, stopRequested: stopRequested, progress: progress)
 
         let ending: TrainingJobOutcome.Ending = stopReason.map { .stopped($0) } ?? .completed
-        guard state.completedEpochs > 0 else {
+        guard state.completedEpochs > 0, stopReason != .shutdown else {
             return TrainingJobOutcome(ending: ending, finalMetrics: [], modelArtifacts: nil, completedEpochs: 0)
         }
         progress(.secondaryStatus(.uploading, message: "Uploading generated training model"))

@@ -4,4 +4,7 @@ public enum TrainingStopReason: Sendable, Equatable {
     case userStop
     /// `StoppingCondition.MaxRuntimeInSeconds` elapsed: the job ends `Stopped` / `MaxRuntimeExceeded`.
     case maxRuntimeExceeded
+    /// The daemon is shutting down: the job stays InProgress and resumes from its checkpoint on the next start,
+    /// so nothing is uploaded.
+    case shutdown
 }

@@ -86,6 +86,8 @@ struct TrainingWorker: Sendable {
             logger.info("training job paused for shutdown; it resumes on the next start", metadata: ["job": "\(name)"])
             return
         }
+        // Ended for good: the checkpoints are no longer needed.
+        try? FileManager.default.removeItem(at: jobsDirectory.appendingPathComponent(name, isDirectory: true))
         logger.info("training job ended", metadata: ["job": "\(name)", "status": "\(outcome.ending)"])
     }
 }
