@@ -54,6 +54,9 @@ final class LiveDaemon {
         process.waitUntilExit()
     }
 
+    /// The exit status of the last run, once it has ended.
+    var exitStatus: Int32? { process.isRunning ? nil : process.terminationStatus }
+
     func kill() {
         guard process.isRunning else { return }
         Foundation.kill(process.processIdentifier, SIGKILL)
