@@ -13,6 +13,7 @@ public final class Daemon: Sendable {
     let store: ControlPlaneStore
     let objects: ObjectStore
     let queue: TrainingQueue
+    let endpoints: EndpointHost
     let logger: Logger
 
     public init(configuration: DaemonConfiguration, logger: Logger = Logger(label: "apiary")) throws {
@@ -23,6 +24,7 @@ public final class Daemon: Sendable {
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         store = try ControlPlaneStore.open(path: home.appendingPathComponent("state.sqlite").path)
         objects = ObjectStore(root: home.appendingPathComponent("s3", isDirectory: true))
+        endpoints = EndpointHost(store: store, objects: objects, logger: logger)
         let worker = TrainingWorker(store: store, objects: objects, jobsDirectory: home.appendingPathComponent("jobs", isDirectory: true), logger: logger)
         queue = TrainingQueue(store: store, concurrency: configuration.trainingConcurrency, logger: logger) { name, control in
             worker.run(name, control: control)
@@ -32,14 +34,17 @@ public final class Daemon: Sendable {
     /// Serves until SIGTERM/SIGINT. - Parameter onReady: called with the bound port once listening.
     public func run(onReady: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
         try queue.start(now: AWSTimestamp.seconds(Date()))
-        let (store, queue) = (self.store, self.queue)
+        try endpoints.recover(onLoaded: EndpointOperations.installed, onFailed: EndpointOperations.creationFailed)
+        let (store, queue, endpoints) = (self.store, self.queue, self.endpoints)
         let reset: @Sendable () throws -> Void = {
             try queue.stopAll(at: AWSTimestamp.seconds(Date()))
+            endpoints.removeAll()
             try store.wipe()
         }
         let responder = EdgeResponder(
-            sageMaker: SageMakerService(store: store, scheduler: queue),
+            sageMaker: SageMakerService(store: store, scheduler: queue, endpointHost: endpoints),
             logs: LogsService(store: store),
+            runtime: InvocationHandler(host: endpoints),
             authenticator: EdgeAuthenticator(
                 mode: configuration.authMode, verifier: SigV4Verifier(credentials: configuration.credentials),
                 defaultRegion: configuration.defaultRegion),

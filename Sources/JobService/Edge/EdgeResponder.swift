@@ -15,6 +15,7 @@ struct EdgeResponder: HTTPResponder {
 
     let sageMaker: SageMakerService
     let logs: LogsService
+    let runtime: InvocationHandler
     let authenticator: EdgeAuthenticator
     let account: String
     /// `POST /moto-api/reset` wipes all state (moto's test-suite hook); nil unless `--test-hooks`.
@@ -25,14 +26,21 @@ struct EdgeResponder: HTTPResponder {
         let requestID = UUID().uuidString.lowercased()
         let path = request.uri.path
         if path.hasPrefix("/moto-api/") { return testHook(path, request: request, requestID: requestID) }
+        if path == "/metrics" && request.method == .get {
+            return AWSResponses.response(
+                status: 200, contentType: "text/plain; version=0.0.4", body: Array(runtime.host.prometheus().utf8), requestID: requestID)
+        }
+        let isRuntime = path.hasPrefix("/endpoints/")
         let body: [UInt8]
         do {
             body = Array(buffer: try await request.body.collect(upTo: Self.maximumBodySize))
         } catch {
-            return AWSResponses.json11(AWSError("RequestEntityTooLarge", "The request body is larger than \(Self.maximumBodySize) bytes.", status: 413), requestID: requestID)
+            let error = AWSError(
+                isRuntime ? "ValidationError" : "RequestEntityTooLarge", "The request body is larger than \(Self.maximumBodySize) bytes.",
+                status: isRuntime ? 400 : 413)
+            return isRuntime ? AWSResponses.restJSON(error, requestID: requestID) : AWSResponses.json11(error, requestID: requestID)
         }
         let target = request.headers[HTTPField.Name("X-Amz-Target")!]
-        let isRuntime = path.hasPrefix("/endpoints/")
         let context: AWSRequestContext
         do {
             let region = try authenticator.authenticate(request, body: body)
@@ -40,9 +48,7 @@ struct EdgeResponder: HTTPResponder {
         } catch let error as AWSError {
             return isRuntime ? AWSResponses.restJSON(error, requestID: requestID) : AWSResponses.json11(error, requestID: requestID)
         }
-        if isRuntime {
-            return AWSResponses.restJSON(AWSError("UnknownOperationException", "No runtime operation is served at \(path) yet.", status: 404), requestID: requestID)
-        }
+        if isRuntime { return await invoke(path: path, request: request, body: body, context: context) }
         guard request.method == .post, path == "/", let target, let dot = target.firstIndex(of: ".") else {
             let what = target.map { "X-Amz-Target \($0)" } ?? "\(request.method) \(path)"
             return AWSResponses.json11(AWSError("UnknownOperationException", "Apiary serves no operation for \(what)."), requestID: requestID)
@@ -69,6 +75,30 @@ struct EdgeResponder: HTTPResponder {
         } catch {
             logger.error("internal failure", metadata: ["operation": "\(operation)", "error": "\(error)", "requestId": "\(context.requestID)"])
             return AWSResponses.json11(AWSError.internalFailure("\(error)"), requestID: context.requestID)
+        }
+    }
+
+    /// `POST /endpoints/{name}/invocations`: the runtime's InvokeEndpoint; other runtime paths are unknown.
+    private func invoke(path: String, request: Request, body: [UInt8], context: AWSRequestContext) async -> Response {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard request.method == .post, parts.count == 4, parts[3] == "invocations", let name = String(parts[2]).removingPercentEncoding else {
+            let error = AWSError("UnknownOperationException", "No runtime operation is served at \(request.method) \(path).", status: 404)
+            return AWSResponses.restJSON(error, requestID: context.requestID)
+        }
+        do {
+            let answer = try await runtime.invoke(
+                endpoint: name, body: body, contentType: request.headers[.contentType], accept: request.headers[.accept],
+                targetVariant: request.headers[HTTPField.Name("X-Amzn-SageMaker-Target-Variant")!], context: context)
+            var response = AWSResponses.response(status: 200, contentType: answer.contentType, body: answer.body, requestID: context.requestID)
+            response.headers[HTTPField.Name("x-Amzn-Invoked-Production-Variant")!] = answer.variant
+            if let attributes = request.headers[HTTPField.Name("X-Amzn-SageMaker-Custom-Attributes")!] {
+                response.headers[HTTPField.Name("X-Amzn-SageMaker-Custom-Attributes")!] = attributes
+            }
+            return response
+        } catch let error as AWSError {
+            return AWSResponses.restJSON(error, requestID: context.requestID)
+        } catch {
+            return AWSResponses.restJSON(AWSError.internalFailure("\(error)"), requestID: context.requestID)
         }
     }
 

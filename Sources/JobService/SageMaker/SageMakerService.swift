@@ -9,11 +9,12 @@ struct SageMakerService: Sendable {
     /// Checks requests against botocore's model (patterns, enums, lengths, ranges, required members).
     let validator = ShapeValidator(model: .sageMaker)
 
-    init(store: ControlPlaneStore, scheduler: any TrainingScheduler) {
+    init(store: ControlPlaneStore, scheduler: any TrainingScheduler, endpointHost: EndpointHost) {
         let training = TrainingJobOperations(store: store, scheduler: scheduler)
         let models = ModelOperations(store: store)
         let configs = EndpointConfigOperations(store: store)
         let tags = TagOperations(store: store)
+        let endpoints = EndpointOperations(store: store, host: endpointHost)
         handlers = [
             "CreateTrainingJob": training.create,
             "DescribeTrainingJob": training.describe,
@@ -27,6 +28,11 @@ struct SageMakerService: Sendable {
             "DescribeEndpointConfig": configs.registry.describe,
             "ListEndpointConfigs": { input, _ in try configs.registry.list(input) },
             "DeleteEndpointConfig": configs.registry.delete,
+            "CreateEndpoint": endpoints.create,
+            "DescribeEndpoint": endpoints.describe,
+            "ListEndpoints": { input, _ in try endpoints.list(input) },
+            "UpdateEndpoint": endpoints.update,
+            "DeleteEndpoint": endpoints.delete,
             "AddTags": { input, _ in try tags.add(input) },
             "ListTags": { input, _ in try tags.list(input) },
             "DeleteTags": { input, _ in try tags.delete(input) },

@@ -1,0 +1,35 @@
+import Foundation
+import ImageCodec
+import ObjectStore
+import Testing
+
+/// Endpoints with a real client: train a small model on the sample bees, then run the course's deployment with
+/// boto3 (tests/compat/endpoint_flow.py): waiters, JPEG/PNG/x-image invocations, errors in the runtime's shape,
+/// an update under load with no failed request, 1,000 requests of which 10% garbage, delete.
+@Suite("endpoints with boto3", .serialized)
+struct EndpointTests {
+    @Test("train → model → config → endpoint → invoke → update under load → garbage → delete")
+    func deployAndInvoke() throws {
+        let daemon = try LiveDaemon()
+        defer { daemon.terminate() }
+        try CrashRecoveryTests.stageSampleData(home: daemon.home)
+        try CrashRecoveryTests.createJob(daemon, name: "to-deploy", epochs: 1)
+        let job = try CrashRecoveryTests.waitUntil(daemon, "to-deploy") { ($0["TrainingJobStatus"] as? String) != "InProgress" }
+        #expect(job["TrainingJobStatus"] as? String == "Completed", "\(job)")
+
+        let store = ObjectStore(root: daemon.home.appendingPathComponent("s3"))
+        let key = try #require(try store.list(bucket: "bees", prefix: "images/").first)
+        let jpeg = try store.get(S3URI(bucket: "bees", key: key))
+        let folder = daemon.home.appendingPathComponent("probe", isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try jpeg.write(to: folder.appendingPathComponent("bee.jpg"))
+        try Data(PNGCodec.encode(ImageDecoder.decode(Array(jpeg)))).write(to: folder.appendingPathComponent("bee.png"))
+
+        let run = try daemon.runClient(
+            "python3",
+            ["tests/compat/endpoint_flow.py", "s3://bees/output/to-deploy/output/model.tar.gz", folder.appendingPathComponent("bee.jpg").path,
+             folder.appendingPathComponent("bee.png").path])
+        #expect(run.status == 0, "\(run.output)\n--- daemon log ---\n\(daemon.daemonLog.suffix(3000))")
+        #expect(run.output.contains(" passed, 0 failed"), "\(run.output)")
+    }
+}
