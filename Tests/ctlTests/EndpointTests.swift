@@ -31,5 +31,20 @@ struct EndpointTests {
              folder.appendingPathComponent("bee.png").path])
         #expect(run.status == 0, "\(run.output)\n--- daemon log ---\n\(daemon.daemonLog.suffix(3000))")
         #expect(run.output.contains(" passed, 0 failed"), "\(run.output)")
+
+        // The same through ctl: deploy the job in one step, invoke with a drawing, describe with metrics.
+        let ctl = CtlBinary.url.path
+        let deploy = try daemon.runClient(ctl, ["deploy", "to-deploy", "--name", "cli-bees", "--endpoint-url", daemon.url])
+        #expect(deploy.status == 0 && deploy.output.contains("InService"), "\(deploy.output)")
+        let drawn = folder.appendingPathComponent("drawn.png")
+        let invoke = try daemon.runClient(
+            ctl, ["invoke", "cli-bees", folder.appendingPathComponent("bee.jpg").path, "--draw", drawn.path, "--min-score", "0", "--endpoint-url", daemon.url])
+        #expect(invoke.status == 0 && invoke.output.hasPrefix("IMAGE"), "\(invoke.output)")
+        let picture = try ImageDecoder.decode(Array(Data(contentsOf: drawn)))
+        #expect(picture.width > 0)
+        let describe = try daemon.runClient(ctl, ["endpoints", "describe", "cli-bees", "--endpoint-url", daemon.url])
+        #expect(describe.status == 0 && describe.output.contains("Invocations              1"), "\(describe.output)")
+        let gone = try daemon.runClient(ctl, ["invoke", "nope", folder.appendingPathComponent("bee.jpg").path, "--endpoint-url", daemon.url])
+        #expect(gone.status == 1 && gone.output.contains("ValidationError"), "\(gone.output)")
     }
 }

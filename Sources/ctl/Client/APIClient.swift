@@ -26,6 +26,9 @@ struct APIClient {
         secretAccessKey = environment["AWS_SECRET_ACCESS_KEY"] ?? "apiary-local-secret"
     }
 
+    /// The `Host` header SigV4 signs: host and non-default port.
+    var hostHeader: String { endpoint.port.map { "\(endpoint.host!):\($0)" } ?? endpoint.host! }
+
     /// Calls `<prefix>.<operation>` (e.g. `SageMaker.DescribeTrainingJob`).
     /// - Throws: `APICallError` for an AWS error answer, `CLIError` when the daemon cannot be reached.
     func call(_ target: String, _ input: JSONValue = [:], service: String = "sagemaker") async throws -> JSONValue {
@@ -33,7 +36,7 @@ struct APIClient {
         var headers = [
             ("Content-Type", "application/x-amz-json-1.1"),
             ("X-Amz-Target", target),
-            ("Host", endpoint.port.map { "\(endpoint.host!):\($0)" } ?? endpoint.host!),
+            ("Host", hostHeader),
         ]
         let signed = SigV4Signer(accessKeyId: accessKeyID, secretAccessKey: secretAccessKey, region: region, service: service)
             .sign(SignableRequest(method: "POST", rawPath: "/", headers: headers, body: body), date: Date())
@@ -56,6 +59,47 @@ struct APIClient {
             throw APICallError(code: code, message: json["message"]?.stringValue ?? json["Message"]?.stringValue ?? "")
         }
         return json
+    }
+}
+
+extension APIClient {
+    /// The runtime's InvokeEndpoint (rest-json): the payload in, the model's answer and its variant out.
+    func invoke(endpoint: String, body: [UInt8], contentType: String) async throws -> (body: Data, variant: String) {
+        let path = "/endpoints/\(endpoint)/invocations"
+        let headers = [
+            ("Content-Type", contentType), ("Accept", "application/json"),
+            ("Host", hostHeader),
+        ]
+        let signed = SigV4Signer(accessKeyId: accessKeyID, secretAccessKey: secretAccessKey, region: region, service: "sagemaker")
+            .sign(SignableRequest(method: "POST", rawPath: path, headers: headers, body: body), date: Date())
+        var request = URLRequest(url: self.endpoint.appendingPathComponent("endpoints").appendingPathComponent(endpoint).appendingPathComponent("invocations"))
+        request.httpMethod = "POST"
+        for (name, value) in signed.headers where name != "Host" { request.setValue(value, forHTTPHeaderField: name) }
+        request.httpBody = Data(body)
+        let data: Data
+        let response: URLResponse
+        do {
+            (data, response) = try await URLSession.shared.data(for: request)
+        } catch {
+            throw CLIError("cannot reach Apiary at \(self.endpoint.absoluteString) (\(error.localizedDescription)). Is `ctl serve` running?", exitCode: 69)
+        }
+        let http = response as? HTTPURLResponse
+        guard http?.statusCode == 200 else {
+            let json = (try? JSONValue.parse(data)) ?? [:]
+            let code = http?.value(forHTTPHeaderField: "x-amzn-ErrorType") ?? "HTTP \(http?.statusCode ?? 0)"
+            throw APICallError(code: code, message: json["message"]?.stringValue ?? "")
+        }
+        return (data, http?.value(forHTTPHeaderField: "x-Amzn-Invoked-Production-Variant") ?? "")
+    }
+
+    /// GET of a plain-text path (Prometheus `/metrics`).
+    func text(_ path: String) async throws -> String {
+        do {
+            let (data, _) = try await URLSession.shared.data(from: endpoint.appendingPathComponent(path))
+            return String(decoding: data, as: UTF8.self)
+        } catch {
+            throw CLIError("cannot reach Apiary at \(endpoint.absoluteString) (\(error.localizedDescription)). Is `ctl serve` running?", exitCode: 69)
+        }
     }
 }
 

@@ -1,0 +1,144 @@
+import AWSProtocol
+import ArgumentParser
+import Foundation
+
+/// `ctl endpoints …`: SageMaker endpoints on the daemon.
+struct Endpoints: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create, watch, update and delete endpoints.",
+        subcommands: [Create.self, Describe.self, List.self, Update.self, Delete.self, Wait.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create an endpoint from an endpoint configuration.")
+        @Argument(help: "The endpoint's name.") var name: String
+        @Option(help: "The endpoint configuration.") var config: String
+        @OptionGroup var options: ClientOptions
+
+        func run() async throws {
+            let answer = try await options.client().call(
+                "SageMaker.CreateEndpoint", ["EndpointName": .string(name), "EndpointConfigName": .string(config)])
+            options.json ? JSONOutput.print(answer) : print(answer["EndpointArn"]?.stringValue ?? "")
+        }
+    }
+
+    struct Describe: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show an endpoint: status, variants and its serving metrics.")
+        @Argument(help: "The endpoint's name.") var name: String
+        @OptionGroup var options: ClientOptions
+
+        func run() async throws {
+            let client = try options.client()
+            let endpoint = try await client.call("SageMaker.DescribeEndpoint", ["EndpointName": .string(name)])
+            if options.json { return JSONOutput.print(endpoint) }
+            var rows = [
+                ["Name", name], ["Status", endpoint["EndpointStatus"]?.stringValue ?? "?"],
+                ["Config", endpoint["EndpointConfigName"]?.stringValue ?? "-"], ["Created", JSONOutput.date(endpoint["CreationTime"])],
+            ]
+            if let reason = endpoint["FailureReason"]?.stringValue { rows.append(["Failure", reason]) }
+            for variant in endpoint["ProductionVariants"]?.arrayValue ?? [] {
+                rows.append(["Variant", "\(variant["VariantName"]?.stringValue ?? "") (weight \(variant["CurrentWeight"]?.doubleValue ?? 1))"])
+            }
+            rows += EndpointMetricsText(try await client.text("metrics")).rows(endpoint: name)
+            print(TextTable(headers: ["FIELD", "VALUE"], rows: rows).render())
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List endpoints, newest first.")
+        @Option(help: "Only names containing this.") var nameContains: String?
+        @Option(help: "At most this many (1–100).") var max = 100
+        @OptionGroup var options: ClientOptions
+
+        func run() async throws {
+            var input: JSONValue = ["MaxResults": .int(max)]
+            if let nameContains { input["NameContains"] = .string(nameContains) }
+            let answer = try await options.client().call("SageMaker.ListEndpoints", input)
+            if options.json { return JSONOutput.print(answer) }
+            let rows = (answer["Endpoints"]?.arrayValue ?? []).map {
+                [$0["EndpointName"]?.stringValue ?? "", $0["EndpointStatus"]?.stringValue ?? "", JSONOutput.date($0["CreationTime"])]
+            }
+            print(TextTable(headers: ["NAME", "STATUS", "CREATED"], rows: rows).render())
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Switch an endpoint to another configuration (no request fails during the swap).")
+        @Argument(help: "The endpoint's name.") var name: String
+        @Option(help: "The new endpoint configuration.") var config: String
+        @OptionGroup var options: ClientOptions
+
+        func run() async throws {
+            let answer = try await options.client().call(
+                "SageMaker.UpdateEndpoint", ["EndpointName": .string(name), "EndpointConfigName": .string(config)])
+            options.json ? JSONOutput.print(answer) : print("updating \(name) to \(config)")
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete an endpoint (requests already running finish).")
+        @Argument(help: "The endpoint's name.") var name: String
+        @OptionGroup var options: ClientOptions
+
+        func run() async throws {
+            _ = try await options.client().call("SageMaker.DeleteEndpoint", ["EndpointName": .string(name)])
+            options.json ? JSONOutput.print([:]) : print("deleted \(name)")
+        }
+    }
+
+    struct Wait: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Wait until an endpoint is InService.", discussion: "Exit code: 0 InService, 1 Failed or gone.")
+        @Argument(help: "The endpoint's name.") var name: String
+        @OptionGroup var options: ClientOptions
+
+        func run() async throws {
+            let status = try await Self.waitInService(try options.client(), name)
+            if status != "InService" { throw CLIError("endpoint \(name) is \(status)") }
+            print("\(name) is InService")
+        }
+
+        static func waitInService(_ client: APIClient, _ name: String) async throws -> String {
+            while true {
+                let endpoint = try await client.call("SageMaker.DescribeEndpoint", ["EndpointName": .string(name)])
+                let status = endpoint["EndpointStatus"]?.stringValue ?? "?"
+                if status == "Failed" { FileHandle.standardError.write(Data("failure: \(endpoint["FailureReason"]?.stringValue ?? "")\n".utf8)) }
+                if !["Creating", "Updating"].contains(status) { return status }
+                try await Task.sleep(nanoseconds: 500_000_000)
+            }
+        }
+    }
+}
+
+/// Reads one endpoint's figures out of the daemon's Prometheus `/metrics` text.
+struct EndpointMetricsText {
+    let text: String
+    init(_ text: String) { self.text = text }
+
+    func rows(endpoint: String) -> [[String]] {
+        let label = "endpoint=\"\(endpoint)\""
+        var values: [String: Double] = [:]
+        var buckets: [(Double, Double)] = []
+        for line in text.split(separator: "\n") where line.contains(label) {
+            let parts = line.split(separator: " ")
+            guard parts.count == 2, let value = Double(parts[1]) else { continue }
+            let series = String(parts[0])
+            if series.hasPrefix("apiary_endpoint_latency_seconds_bucket"), let le = series.split(separator: "\"").dropLast().last, let bound = Double(le) {
+                buckets.append((bound, value))
+            } else {
+                values[String(series.prefix { $0 != "{" }), default: 0] += value
+            }
+        }
+        let count = values["apiary_endpoint_latency_seconds_count"] ?? 0
+        func quantile(_ q: Double) -> String {
+            guard count > 0, let bucket = buckets.first(where: { $0.1 >= q * count }) else { return "-" }
+            return "≤ \(Int(bucket.0 * 1000)) ms"
+        }
+        let batches = values["apiary_endpoint_batch_size_count"] ?? 0
+        return [
+            ["Invocations", String(Int(values["apiary_endpoint_invocations_total"] ?? 0))],
+            ["Errors", String(Int(values["apiary_endpoint_errors_total"] ?? 0))],
+            ["Latency p50 / p95 / p99", "\(quantile(0.5)) / \(quantile(0.95)) / \(quantile(0.99))"],
+            ["Mean batch size", batches > 0 ? String(format: "%.2f", (values["apiary_endpoint_batch_size_sum"] ?? 0) / batches) : "-"],
+        ]
+    }
+}
