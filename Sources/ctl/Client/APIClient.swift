@@ -44,14 +44,8 @@ struct APIClient {
         request.httpMethod = "POST"
         for (name, value) in signed.headers where name != "Host" { request.setValue(value, forHTTPHeaderField: name) }
         request.httpBody = Data(body)
-        let data: Data
-        let response: URLResponse
-        do {
-            (data, response) = try await URLSession.shared.data(for: request)
-        } catch {
-            throw CLIError("cannot reach Apiary at \(endpoint.absoluteString) (\(error.localizedDescription)). Is `ctl serve` running?", exitCode: 69)
-        }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        let (data, response) = try await send(request)
+        let status = response.statusCode
         let json = (try? JSONValue.parse(data)) ?? [:]
         guard status == 200 else {
             let type = json["__type"]?.stringValue ?? "HTTP \(status)"
@@ -76,27 +70,26 @@ extension APIClient {
         request.httpMethod = "POST"
         for (name, value) in signed.headers where name != "Host" { request.setValue(value, forHTTPHeaderField: name) }
         request.httpBody = Data(body)
-        let data: Data
-        let response: URLResponse
-        do {
-            (data, response) = try await URLSession.shared.data(for: request)
-        } catch {
-            throw CLIError("cannot reach Apiary at \(self.endpoint.absoluteString) (\(error.localizedDescription)). Is `ctl serve` running?", exitCode: 69)
-        }
-        let http = response as? HTTPURLResponse
-        guard http?.statusCode == 200 else {
+        let (data, http) = try await send(request)
+        guard http.statusCode == 200 else {
             let json = (try? JSONValue.parse(data)) ?? [:]
-            let code = http?.value(forHTTPHeaderField: "x-amzn-ErrorType") ?? "HTTP \(http?.statusCode ?? 0)"
+            let code = http.value(forHTTPHeaderField: "x-amzn-ErrorType") ?? "HTTP \(http.statusCode)"
             throw APICallError(code: code, message: json["message"]?.stringValue ?? "")
         }
-        return (data, http?.value(forHTTPHeaderField: "x-Amzn-Invoked-Production-Variant") ?? "")
+        return (data, http.value(forHTTPHeaderField: "x-Amzn-Invoked-Production-Variant") ?? "")
     }
 
     /// GET of a plain-text path (Prometheus `/metrics`).
     func text(_ path: String) async throws -> String {
+        String(decoding: try await send(URLRequest(url: endpoint.appendingPathComponent(path))).data, as: UTF8.self)
+    }
+
+    /// Sends a request. - Throws: `CLIError` (exit 69) when the daemon cannot be reached.
+    private func send(_ request: URLRequest) async throws -> (data: Data, response: HTTPURLResponse) {
         do {
-            let (data, _) = try await URLSession.shared.data(from: endpoint.appendingPathComponent(path))
-            return String(decoding: data, as: UTF8.self)
+            let (data, response) = try await URLSession.shared.data(for: request)
+            guard let http = response as? HTTPURLResponse else { throw URLError(.badServerResponse) }
+            return (data, http)
         } catch {
             throw CLIError("cannot reach Apiary at \(endpoint.absoluteString) (\(error.localizedDescription)). Is `ctl serve` running?", exitCode: 69)
         }

@@ -59,14 +59,8 @@ struct EndpointConfigs: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
 
         func run() async throws {
-            var input: JSONValue = ["MaxResults": .int(max)]
-            if let nameContains { input["NameContains"] = .string(nameContains) }
-            let answer = try await options.client().call("SageMaker.ListEndpointConfigs", input)
-            if options.json { return JSONOutput.print(answer) }
-            let rows = (answer["EndpointConfigs"]?.arrayValue ?? []).map {
-                [$0["EndpointConfigName"]?.stringValue ?? "", JSONOutput.date($0["CreationTime"])]
-            }
-            print(TextTable(headers: ["NAME", "CREATED"], rows: rows).render())
+            try await RegistryCommands.list(
+                options, operation: "ListEndpointConfigs", listMember: "EndpointConfigs", nameMember: "EndpointConfigName", nameContains: nameContains, max: max)
         }
     }
 
@@ -76,8 +70,7 @@ struct EndpointConfigs: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
 
         func run() async throws {
-            _ = try await options.client().call("SageMaker.DeleteEndpointConfig", ["EndpointConfigName": .string(name)])
-            options.json ? JSONOutput.print([:]) : print("deleted \(name)")
+            try await RegistryCommands.delete(options, operation: "DeleteEndpointConfig", nameMember: "EndpointConfigName", name: name)
         }
     }
 }

@@ -50,14 +50,8 @@ struct Endpoints: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
 
         func run() async throws {
-            var input: JSONValue = ["MaxResults": .int(max)]
-            if let nameContains { input["NameContains"] = .string(nameContains) }
-            let answer = try await options.client().call("SageMaker.ListEndpoints", input)
-            if options.json { return JSONOutput.print(answer) }
-            let rows = (answer["Endpoints"]?.arrayValue ?? []).map {
-                [$0["EndpointName"]?.stringValue ?? "", $0["EndpointStatus"]?.stringValue ?? "", JSONOutput.date($0["CreationTime"])]
-            }
-            print(TextTable(headers: ["NAME", "STATUS", "CREATED"], rows: rows).render())
+            try await RegistryCommands.list(
+                options, operation: "ListEndpoints", listMember: "Endpoints", nameMember: "EndpointName", statusMember: "EndpointStatus", nameContains: nameContains, max: max)
         }
     }
 
@@ -80,8 +74,7 @@ struct Endpoints: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
 
         func run() async throws {
-            _ = try await options.client().call("SageMaker.DeleteEndpoint", ["EndpointName": .string(name)])
-            options.json ? JSONOutput.print([:]) : print("deleted \(name)")
+            try await RegistryCommands.delete(options, operation: "DeleteEndpoint", nameMember: "EndpointName", name: name)
         }
     }
 

@@ -51,12 +51,8 @@ struct Models: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
 
         func run() async throws {
-            var input: JSONValue = ["MaxResults": .int(max)]
-            if let nameContains { input["NameContains"] = .string(nameContains) }
-            let answer = try await options.client().call("SageMaker.ListModels", input)
-            if options.json { return JSONOutput.print(answer) }
-            let rows = (answer["Models"]?.arrayValue ?? []).map { [$0["ModelName"]?.stringValue ?? "", JSONOutput.date($0["CreationTime"])] }
-            print(TextTable(headers: ["NAME", "CREATED"], rows: rows).render())
+            try await RegistryCommands.list(
+                options, operation: "ListModels", listMember: "Models", nameMember: "ModelName", nameContains: nameContains, max: max)
         }
     }
 
@@ -66,8 +62,7 @@ struct Models: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
 
         func run() async throws {
-            _ = try await options.client().call("SageMaker.DeleteModel", ["ModelName": .string(name)])
-            options.json ? JSONOutput.print([:]) : print("deleted \(name)")
+            try await RegistryCommands.delete(options, operation: "DeleteModel", nameMember: "ModelName", name: name)
         }
     }
 }
