@@ -44,6 +44,13 @@ struct EndpointTests {
         #expect(picture.width > 0)
         let describe = try daemon.runClient(ctl, ["endpoints", "describe", "cli-bees", "--endpoint-url", daemon.url])
         #expect(describe.status == 0 && describe.output.contains("Invocations              1"), "\(describe.output)")
+        // A restart brings the endpoint back InService.
+        daemon.terminate()
+        try daemon.start()
+        let wait = try daemon.runClient(ctl, ["endpoints", "wait", "cli-bees", "--endpoint-url", daemon.url])
+        #expect(wait.status == 0, "\(wait.output)\n\(daemon.daemonLog.suffix(2000))")
+        let again = try daemon.runClient(ctl, ["invoke", "cli-bees", folder.appendingPathComponent("bee.jpg").path, "--endpoint-url", daemon.url])
+        #expect(again.status == 0 && again.output.hasPrefix("IMAGE"), "\(again.output)")
         let gone = try daemon.runClient(ctl, ["invoke", "nope", folder.appendingPathComponent("bee.jpg").path, "--endpoint-url", daemon.url])
         #expect(gone.status == 1 && gone.output.contains("ValidationError"), "\(gone.output)")
     }
