@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# InvokeEndpoint under load: requests/s and p50/p99 at concurrency 1, 4 and 16, for apiary-mobile and vgg-16,
+# micro-batching on (APIARY_MAX_BATCH_SIZE=8) and off (=1), plus ModelCore's model-only latency in the same run.
+# Usage: bench/run_endpoint_bench.sh        → JSON lines on stdout
+# Needs the release builds of ctl and model-bench in .build-bench (bench/run_model_bench.sh or scripts/demo.sh make them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+BIN=.build-bench/release
+HOME_DIR="$(mktemp -d /tmp/apiary-endpoint-bench.XXXX)"
+"$BIN/ctl" datasets generate-sample "$HOME_DIR/bees" --count 48 --test-count 1 --source-ref-prefix s3://bees/images/ >/dev/null
+python3 bench/stage_objects.py "$HOME_DIR" "$HOME_DIR/bees"
+"$BIN/ctl" serve --home "$HOME_DIR" --port 0 --port-file "$HOME_DIR/port" >"$HOME_DIR/daemon.log" 2>&1 &
+DAEMON=$!
+trap 'kill $DAEMON 2>/dev/null; wait $DAEMON 2>/dev/null || true' EXIT
+while [ ! -s "$HOME_DIR/port" ]; do sleep 0.2; done
+URL="http://127.0.0.1:$(cat "$HOME_DIR/port")"
+IMAGE="$(ls "$HOME_DIR"/bees/test/*.jpg | head -1)"
+for base in apiary-mobile vgg-16; do
+    "$BIN/ctl" training-jobs create "train-$base" --endpoint-url "$URL" --train s3://bees/manifests/small.manifest \
+        --validation s3://bees/manifests/small.manifest --output s3://bees/output --label-attribute bees-500 \
+        --num-training-samples 4 --base-network "$base" --epochs 1 --mini-batch-size 4 >/dev/null
+    "$BIN/ctl" training-jobs wait "train-$base" --endpoint-url "$URL" 2>/dev/null
+    for batch in 8 1; do
+        name="$base-b$batch"
+        python3 - "$URL" "$name" "s3://bees/output/train-$base/output/model.tar.gz" "$batch" <<'PY'
+import sys, boto3
+url, name, data, batch = sys.argv[1:5]
+sm = boto3.client("sagemaker", endpoint_url=url, region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+sm.create_model(ModelName=name, ExecutionRoleArn="arn:aws:iam::000000000000:role/R", PrimaryContainer={
+    "Image": "811284229777.dkr.ecr.us-east-1.amazonaws.com/object-detection:1", "ModelDataUrl": data,
+    "Environment": {"APIARY_MAX_BATCH_SIZE": batch}})
+sm.create_endpoint_config(EndpointConfigName=name, ProductionVariants=[{"VariantName": "AllTraffic", "ModelName": name,
+    "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}])
+sm.create_endpoint(EndpointName=name, EndpointConfigName=name)
+sm.get_waiter("endpoint_in_service").wait(EndpointName=name, WaiterConfig={"Delay": 1})
+PY
+        for concurrency in 1 4 16; do
+            if [ "$base" = "vgg-16" ]; then requests=$(( 6 * concurrency )); else requests=$(( 24 * concurrency )); fi
+            python3 bench/endpoint_load.py "$URL" "$name" "$IMAGE" "$concurrency" "$requests"
+        done
+        python3 -c "import boto3; boto3.client('sagemaker', endpoint_url='$URL', region_name='us-east-1', aws_access_key_id='x', aws_secret_access_key='x').delete_endpoint(EndpointName='$name')"
+    done
+    "$BIN/model-bench" network "$base" 300 1 10
+done
