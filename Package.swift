@@ -44,7 +44,8 @@ let package = Package(
 
         // MARK: Libraries
         .target(name: "GroundTruthFormat"),
-        .target(name: "AWSProtocol", dependencies: ["CCrypto"], resources: [.copy("Resources")]),
+        // Optimised in debug builds too: its CRCs checksum every uploaded byte.
+        .target(name: "AWSProtocol", dependencies: ["CCrypto", "CZlib"], resources: [.copy("Resources")], swiftSettings: optimizedAlways),
         .target(name: "ObjectStore"),
         .target(
             name: "ImageCodec",
