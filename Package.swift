@@ -4,7 +4,7 @@
 // Dependency arrows point down only:
 //   ctl → JobService → {LabelStore, ModelCore} → {ImageCodec → {CTurboJPEG, CPNG}, GroundTruthFormat}
 //                                   ModelCore → CDNNL, CZlib
-//         JobService → {AWSProtocol → CCrypto, ObjectStore}
+//         JobService → ObjectStore → AWSProtocol → {CCrypto, CZlib}
 import PackageDescription
 
 /// LabelStore's sample-data generator and ModelCore's pixel, loss and optimizer loops run through Swift SIMD
@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "GroundTruthFormat"),
         // Optimised in debug builds too: its CRCs checksum every uploaded byte.
         .target(name: "AWSProtocol", dependencies: ["CCrypto", "CZlib"], resources: [.copy("Resources")], swiftSettings: optimizedAlways),
-        .target(name: "ObjectStore"),
+        .target(name: "ObjectStore", dependencies: ["AWSProtocol"]),
         .target(
             name: "ImageCodec",
             dependencies: ["CTurboJPEG", "CPNG"],
@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(name: "ctlTests", dependencies: ["ctl", "ObjectStore", "LabelStore", "ModelCore"]),
         .testTarget(name: "GroundTruthFormatTests", dependencies: ["GroundTruthFormat"]),
         .testTarget(name: "AWSProtocolTests", dependencies: ["AWSProtocol"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore"]),
+        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "AWSProtocol"]),
         .testTarget(name: "JobServiceTests", dependencies: ["JobService", "AWSProtocol", "ObjectStore", "ModelCore", "LabelStore"]),
         .testTarget(
             name: "LabelStoreTests",
