@@ -23,6 +23,7 @@ public final class Daemon: Sendable {
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         store = try ControlPlaneStore.open(path: home.appendingPathComponent("state.sqlite").path)
         objects = ObjectStore(root: home.appendingPathComponent("s3", isDirectory: true))
+        objects.removeTemporaries()
         let worker = TrainingWorker(store: store, objects: objects, jobsDirectory: home.appendingPathComponent("jobs", isDirectory: true), logger: logger)
         queue = TrainingQueue(store: store, concurrency: configuration.trainingConcurrency, logger: logger) { name, control in
             worker.run(name, control: control)
@@ -40,6 +41,12 @@ public final class Daemon: Sendable {
         let responder = EdgeResponder(
             sageMaker: SageMakerService(store: store, scheduler: queue),
             logs: LogsService(store: store),
+            s3: S3Service(
+                store: objects,
+                authentication: S3Authentication(
+                    mode: configuration.authMode, verifier: SigV4Verifier(credentials: configuration.credentials, pathStyle: .s3),
+                    defaultRegion: configuration.defaultRegion),
+                logger: logger),
             authenticator: EdgeAuthenticator(
                 mode: configuration.authMode, verifier: SigV4Verifier(credentials: configuration.credentials),
                 defaultRegion: configuration.defaultRegion),
@@ -49,6 +56,7 @@ public final class Daemon: Sendable {
         )
         let app = Application(
             responder: responder,
+            server: .http1(configuration: .init(additionalChannelHandlers: [HTTPContinueHandler()])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Apiary"),
             onServerRunning: { channel in onReady(channel.localAddress?.port ?? 0) },
             logger: logger
