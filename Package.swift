@@ -4,7 +4,7 @@
 // Dependency arrows point down only:
 //   ctl → JobService → {LabelStore, ModelCore} → {ImageCodec → {CTurboJPEG, CPNG}, GroundTruthFormat}
 //                                   ModelCore → CDNNL, CZlib
-//         JobService → {AWSProtocol → CCrypto, ObjectStore}
+//         JobService → ObjectStore → AWSProtocol → {CCrypto, CZlib}
 import PackageDescription
 
 /// LabelStore's sample-data generator and ModelCore's pixel, loss and optimizer loops run through Swift SIMD
@@ -33,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.24.0"),
     ],
     targets: [
         // MARK: C system libraries
@@ -44,8 +45,9 @@ let package = Package(
 
         // MARK: Libraries
         .target(name: "GroundTruthFormat"),
-        .target(name: "AWSProtocol", dependencies: ["CCrypto"], resources: [.copy("Resources")]),
-        .target(name: "ObjectStore"),
+        // Optimised in debug builds too: its CRCs checksum every uploaded byte.
+        .target(name: "AWSProtocol", dependencies: ["CCrypto", "CZlib"], resources: [.copy("Resources")], swiftSettings: optimizedAlways),
+        .target(name: "ObjectStore", dependencies: ["AWSProtocol"]),
         .target(
             name: "ImageCodec",
             dependencies: ["CTurboJPEG", "CPNG"],
@@ -76,6 +78,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -98,7 +101,7 @@ let package = Package(
         .testTarget(name: "ctlTests", dependencies: ["ctl", "ObjectStore", "LabelStore", "ModelCore", "ImageCodec"]),
         .testTarget(name: "GroundTruthFormatTests", dependencies: ["GroundTruthFormat"]),
         .testTarget(name: "AWSProtocolTests", dependencies: ["AWSProtocol"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore"]),
+        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "AWSProtocol"]),
         .testTarget(name: "JobServiceTests", dependencies: ["JobService", "AWSProtocol", "ObjectStore", "ModelCore", "LabelStore"]),
         .testTarget(
             name: "LabelStoreTests",

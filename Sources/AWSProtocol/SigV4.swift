@@ -101,7 +101,7 @@ public enum SigV4 {
     }
 
     /// `bytes` with every byte but `A-Z a-z 0-9 - _ . ~` and those in `extra` written as `%XX` (uppercase hex).
-    static func percentEncode(_ bytes: [UInt8], keeping extra: String) -> String {
+    public static func percentEncode(_ bytes: [UInt8], keeping extra: String) -> String {
         let kept = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~".utf8) + Array(extra.utf8))
         let hex = Array("0123456789ABCDEF".utf8)
         var out = [UInt8]()
@@ -116,7 +116,7 @@ public enum SigV4 {
     }
 
     /// The bytes of `text` with each well-formed `%XX` replaced by its byte; anything else is kept literally.
-    static func percentDecode(_ text: Substring) -> [UInt8] {
+    public static func percentDecode(_ text: Substring) -> [UInt8] {
         let bytes = Array(text.utf8)
         var out = [UInt8]()
         var i = 0
@@ -156,7 +156,7 @@ public enum SigV4 {
     }
 
     /// The instant an `X-Amz-Date` value (`yyyyMMdd'T'HHmmss'Z'`) names, or nil when it is not of that form.
-    static func date(fromAmzDate text: String) -> Date? {
+    public static func date(fromAmzDate text: String) -> Date? {
         let chars = Array(text.utf8)
         guard chars.count == 16, chars[8] == UInt8(ascii: "T"), chars[15] == UInt8(ascii: "Z") else { return nil }
         func number(_ range: Range<Int>) -> Int? {

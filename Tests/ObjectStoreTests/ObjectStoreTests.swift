@@ -47,6 +47,9 @@ import Testing
         #expect(try Set(store.list(bucket: "bees")) == Set(sneaky))
         let outside = try FileManager.default.contentsOfDirectory(atPath: store.root.path)
         #expect(outside == ["bees"])
+        #expect(throws: ObjectStoreError.keyTooLong(String(repeating: "k", count: 1025))) {
+            try store.put(Data(), at: S3URI(bucket: "bees", key: String(repeating: "k", count: 1025)))
+        }
         #expect(throws: ObjectStoreError.invalidKey("a\u{0}b")) { try store.put(Data(), at: S3URI(bucket: "bees", key: "a\u{0}b")) }
     }
 
@@ -55,6 +58,8 @@ import Testing
         #expect(!ObjectStore.isValidBucketName("Bees"))
         #expect(!ObjectStore.isValidBucketName("b"))
         #expect(!ObjectStore.isValidBucketName("a..b"))
+        #expect(!ObjectStore.isValidBucketName("192.168.1.1"))
+        #expect(!ObjectStore.isValidBucketName(".tmp-x"))
         #expect(ObjectStore.isValidBucketName("sagemaker-us-east-1-123456789012"))
     }
 }

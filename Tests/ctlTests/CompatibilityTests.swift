@@ -5,7 +5,7 @@ import Testing
 /// suite (every operation and its error paths), the shared smoke test, the aws CLI, and moto's portable tests.
 @Suite("real AWS clients against a live daemon", .serialized)
 struct CompatibilityTests {
-    @Test("boto3: every SageMaker and CloudWatch Logs operation, with error paths (tests/compat)")
+    @Test("boto3 and the aws CLI: every SageMaker, CloudWatch Logs and S3 operation, with error paths (tests/compat)")
     func boto3Suite() throws {
         let daemon = try LiveDaemon()
         defer { daemon.terminate() }

@@ -30,3 +30,21 @@ def logs():
 def name():
     """A fresh resource name per test."""
     return "t-" + uuid.uuid4().hex[:12]
+
+
+@pytest.fixture
+def s3():
+    return client("s3")
+
+
+@pytest.fixture
+def bucket(s3):
+    """A fresh, empty bucket; emptied and deleted afterwards."""
+    name = "b-" + uuid.uuid4().hex[:16]
+    s3.create_bucket(Bucket=name)
+    yield name
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=name):
+        keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]
+        if keys:
+            s3.delete_objects(Bucket=name, Delete={"Objects": keys, "Quiet": True})
+    s3.delete_bucket(Bucket=name)

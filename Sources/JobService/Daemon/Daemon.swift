@@ -25,6 +25,7 @@ public final class Daemon: Sendable {
         store = try ControlPlaneStore.open(path: home.appendingPathComponent("state.sqlite").path)
         objects = ObjectStore(root: home.appendingPathComponent("s3", isDirectory: true))
         endpoints = EndpointHost(store: store, objects: objects, logger: logger)
+        objects.removeTemporaries()
         let worker = TrainingWorker(store: store, objects: objects, jobsDirectory: home.appendingPathComponent("jobs", isDirectory: true), logger: logger)
         queue = TrainingQueue(store: store, concurrency: configuration.trainingConcurrency, logger: logger) { name, control in
             worker.run(name, control: control)
@@ -45,6 +46,12 @@ public final class Daemon: Sendable {
             sageMaker: SageMakerService(store: store, scheduler: queue, endpointHost: endpoints),
             logs: LogsService(store: store),
             runtime: InvocationHandler(host: endpoints),
+            s3: S3Service(
+                store: objects,
+                authentication: S3Authentication(
+                    mode: configuration.authMode, verifier: SigV4Verifier(credentials: configuration.credentials, pathStyle: .s3),
+                    defaultRegion: configuration.defaultRegion),
+                logger: logger),
             authenticator: EdgeAuthenticator(
                 mode: configuration.authMode, verifier: SigV4Verifier(credentials: configuration.credentials),
                 defaultRegion: configuration.defaultRegion),
@@ -54,6 +61,7 @@ public final class Daemon: Sendable {
         )
         let app = Application(
             responder: responder,
+            server: .http1(configuration: .init(additionalChannelHandlers: [HTTPContinueHandler()])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Apiary"),
             onServerRunning: { channel in onReady(channel.localAddress?.port ?? 0) },
             logger: logger

@@ -5,7 +5,8 @@ import Hummingbird
 import Logging
 
 /// The daemon's one port: authenticates every request (SigV4), picks the service the way the specs say
-/// (JSON 1.1 `X-Amz-Target` for SageMaker and CloudWatch Logs; the runtime's `/endpoints/{name}/…` paths) and
+/// (S3 by signing scope, before any body is read; JSON 1.1 `X-Amz-Target` for SageMaker and CloudWatch Logs; the
+/// runtime's `/endpoints/{name}/…` paths) and
 /// answers in that service's protocol. Nothing here ever answers an HTML page or drops a connection on bad input.
 struct EdgeResponder: HTTPResponder {
     typealias Context = BasicRequestContext
@@ -16,6 +17,7 @@ struct EdgeResponder: HTTPResponder {
     let sageMaker: SageMakerService
     let logs: LogsService
     let runtime: InvocationHandler
+    let s3: S3Service
     let authenticator: EdgeAuthenticator
     let account: String
     /// `POST /moto-api/reset` wipes all state (moto's test-suite hook); nil unless `--test-hooks`.
@@ -23,6 +25,7 @@ struct EdgeResponder: HTTPResponder {
     let logger: Logger
 
     func respond(to request: Request, context: Context) async throws -> Response {
+        if S3Routing.claims(request) { return await s3.respond(to: request) }
         let requestID = UUID().uuidString.lowercased()
         let path = request.uri.path
         if path.hasPrefix("/moto-api/") { return testHook(path, request: request, requestID: requestID) }

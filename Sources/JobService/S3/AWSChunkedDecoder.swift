@@ -1,0 +1,93 @@
+/// Decodes an `aws-chunked` body (s3-api.md §5.2) as it streams in: `<hex size>[;chunk-signature=…]\r\n<data>\r\n`
+/// chunks, a zero-size last chunk, then trailer lines (`x-amz-checksum-crc32:…`) and an empty line. Only the
+/// payload is passed on; chunk signatures are read and ignored. Framing errors are `IncompleteBody`.
+struct AWSChunkedDecoder {
+    private enum State {
+        case header
+        case data(remaining: Int)
+        case dataEnd(seen: Int)
+        case trailer
+        case done
+    }
+
+    /// The longest chunk-header or trailer line accepted.
+    static let maximumLineLength = 4096
+
+    private var state = State.header
+    private var line: [UInt8] = []
+    /// Trailer fields by lower-cased name.
+    private(set) var trailers: [String: String] = [:]
+
+    /// Feeds the next bytes of the body; `payload` receives the decoded bytes as they come.
+    mutating func feed(_ bytes: UnsafeRawBufferPointer, payload: (UnsafeRawBufferPointer) throws -> Void) throws {
+        var i = 0
+        while i < bytes.count {
+            switch state {
+            case .data(let remaining):
+                let n = min(remaining, bytes.count - i)
+                try payload(UnsafeRawBufferPointer(rebasing: bytes[i..<(i + n)]))
+                i += n
+                state = remaining == n ? .dataEnd(seen: 0) : .data(remaining: remaining - n)
+            case .dataEnd(let seen):
+                guard bytes[i] == (seen == 0 ? 0x0D : 0x0A) else {
+                    throw S3Error.incompleteBody("The aws-chunked body has no CRLF after a chunk's data.")
+                }
+                i += 1
+                state = seen == 0 ? .dataEnd(seen: 1) : .header
+            case .header, .trailer:
+                let byte = bytes[i]
+                i += 1
+                guard byte == 0x0A else {
+                    guard line.count < Self.maximumLineLength else { throw S3Error.incompleteBody("An aws-chunked header line is too long.") }
+                    line.append(byte)
+                    continue
+                }
+                if line.last == 0x0D { line.removeLast() }
+                try endLine()
+                line.removeAll(keepingCapacity: true)
+            case .done:
+                // Bytes after the final empty line (some encoders end with an extra CRLF): nothing but whitespace.
+                guard bytes[i] == 0x0D || bytes[i] == 0x0A else { throw S3Error.incompleteBody("Data follows the end of the aws-chunked body.") }
+                i += 1
+            }
+        }
+    }
+
+    /// Checks that the body ended where the framing allows it (after the last chunk, with or without trailers).
+    mutating func finish() throws {
+        switch state {
+        case .done: return
+        case .trailer where line.isEmpty || line == [0x0D]: state = .done
+        default: throw S3Error.incompleteBody("The aws-chunked body ended early.")
+        }
+    }
+
+    private mutating func endLine() throws {
+        switch state {
+        case .header:
+            let sizeField = line.prefix { $0 != UInt8(ascii: ";") }
+            guard !sizeField.isEmpty, sizeField.count <= 15, let size = Int(String(decoding: sizeField, as: UTF8.self), radix: 16) else {
+                throw S3Error.incompleteBody("An aws-chunked chunk size is not hexadecimal.")
+            }
+            state = size == 0 ? .trailer : .data(remaining: size)
+        case .trailer:
+            guard !line.isEmpty else {
+                state = .done
+                return
+            }
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { throw S3Error.incompleteBody("An aws-chunked trailer has no colon.") }
+            let name = String(decoding: line[..<colon], as: UTF8.self).trimmingWhitespace().lowercased()
+            trailers[name] = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingWhitespace()
+        default:
+            return
+        }
+    }
+}
+
+extension StringProtocol {
+    /// Without leading and trailing spaces and tabs.
+    func trimmingWhitespace() -> String {
+        let isBlank = { (c: Character) in c == " " || c == "\t" }
+        return String(String(drop(while: isBlank).reversed()).drop(while: isBlank).reversed())
+    }
+}

@@ -1,0 +1,80 @@
+import AWSProtocol
+import Foundation
+import Hummingbird
+import ObjectStore
+
+/// Streams a PutObject or UploadPart body into an `ObjectUpload` (s3-api.md §5): raw, or `aws-chunked` (decoded,
+/// only the payload stored), while the upload computes the MD5 and the flexible checksum. Then checks what the client
+/// claimed: `X-Amz-Decoded-Content-Length`, `Content-MD5`, and an `x-amz-checksum-*` header or trailer.
+struct UploadBody {
+    let request: S3Request
+
+    /// The checksum the client sends or announces (header, `X-Amz-Trailer`, `x-amz-sdk-checksum-algorithm`).
+    var checksumAlgorithm: ChecksumAlgorithm? {
+        if let named = ChecksumAlgorithm.allCases.first(where: { request.header($0.headerName) != nil }) { return named }
+        if let trailer = request.header("x-amz-trailer"),
+            let named = ChecksumAlgorithm.allCases.first(where: { trailer.lowercased().contains($0.headerName) })
+        {
+            return named
+        }
+        return request.header("x-amz-sdk-checksum-algorithm").flatMap(ChecksumAlgorithm.init(name:))
+    }
+
+    /// True when the body is aws-chunked: a `STREAMING-…` payload hash or an `aws-chunked` content coding.
+    var isAWSChunked: Bool {
+        request.header("x-amz-content-sha256")?.hasPrefix("STREAMING-") == true
+            || (request.header("content-encoding") ?? "").split(separator: ",").contains { $0.trimmingWhitespace().lowercased() == "aws-chunked" }
+    }
+
+    /// The stored `Content-Encoding`: the request's without `aws-chunked`; nil when nothing remains.
+    var storedContentEncoding: String? {
+        let codings = (request.header("content-encoding") ?? "").split(separator: ",").map { $0.trimmingWhitespace() }
+            .filter { !$0.isEmpty && $0.lowercased() != "aws-chunked" }
+        return codings.isEmpty ? nil : codings.joined(separator: ",")
+    }
+
+    /// Reads `body` to its end into `upload`, then verifies it.
+    /// - Returns: the verified checksum the client sent, if it sent one (header or trailer).
+    /// - Throws: `IncompleteBody`, `BadDigest`, `InvalidRequest` (an announced trailer missing), `InvalidDigest`.
+    func receive(_ body: RequestBody, into upload: ObjectUpload) async throws -> ObjectChecksum? {
+        var decoder = isAWSChunked ? AWSChunkedDecoder() : nil
+        for try await buffer in body {
+            try buffer.withUnsafeReadableBytes { bytes in
+                if decoder != nil {
+                    try decoder!.feed(bytes) { try upload.write($0) }
+                } else {
+                    try upload.write(bytes)
+                }
+            }
+        }
+        try decoder?.finish()
+        if decoder != nil, let declared = request.header("x-amz-decoded-content-length") {
+            guard Int64(declared) == upload.size else {
+                throw S3Error.incompleteBody("The decoded body has \(upload.size) bytes; X-Amz-Decoded-Content-Length says \(declared).")
+            }
+        }
+        try verifyContentMD5(upload)
+        return try verifyChecksum(upload, trailers: decoder?.trailers ?? [:])
+    }
+
+    private func verifyContentMD5(_ upload: ObjectUpload) throws {
+        guard let header = request.header("content-md5") else { return }
+        guard let expected = Data(base64Encoded: header), expected.count == 16 else {
+            throw S3Error("InvalidDigest", "The Content-MD5 you specified was invalid.")
+        }
+        guard Array(expected) == upload.md5Digest else { throw S3Error.badDigest("The Content-MD5 you specified did not match what we received.") }
+    }
+
+    private func verifyChecksum(_ upload: ObjectUpload, trailers: [String: String]) throws -> ObjectChecksum? {
+        guard let algorithm = upload.checksumAlgorithm, let computed = upload.checksumValue else { return nil }
+        let announced = request.header("x-amz-trailer")?.lowercased().contains(algorithm.headerName) == true
+        guard let sent = request.header(algorithm.headerName) ?? trailers[algorithm.headerName] else {
+            if announced { throw S3Error.invalidRequest("The trailer \(algorithm.headerName) was announced in x-amz-trailer but not sent.") }
+            return nil
+        }
+        guard sent == computed else {
+            throw S3Error.badDigest("The \(algorithm.rawValue) you specified did not match the calculated checksum.")
+        }
+        return ObjectChecksum(algorithm: algorithm, value: computed)
+    }
+}
