@@ -14,6 +14,7 @@ public final class Daemon: Sendable {
     let objects: ObjectStore
     let queue: TrainingQueue
     let endpoints: EndpointHost
+    let lambdaRuntimes: LambdaRuntimes
     let logger: Logger
 
     public init(configuration: DaemonConfiguration, logger: Logger = Logger(label: "apiary")) throws {
@@ -25,6 +26,7 @@ public final class Daemon: Sendable {
         store = try ControlPlaneStore.open(path: home.appendingPathComponent("state.sqlite").path)
         objects = ObjectStore(root: home.appendingPathComponent("s3", isDirectory: true))
         endpoints = EndpointHost(store: store, objects: objects, logger: logger)
+        lambdaRuntimes = LambdaRuntimes(root: home.appendingPathComponent("lambda", isDirectory: true), region: configuration.defaultRegion, logger: logger)
         let worker = TrainingWorker(store: store, objects: objects, jobsDirectory: home.appendingPathComponent("jobs", isDirectory: true), logger: logger)
         queue = TrainingQueue(store: store, concurrency: configuration.trainingConcurrency, logger: logger) { name, control in
             worker.run(name, control: control)
@@ -35,16 +37,21 @@ public final class Daemon: Sendable {
     public func run(onReady: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
         try queue.start(now: AWSTimestamp.seconds(Date()))
         try endpoints.recover(onLoaded: EndpointOperations.installed, onFailed: EndpointOperations.creationFailed)
-        let (store, queue, endpoints) = (self.store, self.queue, self.endpoints)
+        let (store, queue, endpoints, lambdaRuntimes) = (self.store, self.queue, self.endpoints, self.lambdaRuntimes)
         let reset: @Sendable () throws -> Void = {
             try queue.stopAll(at: AWSTimestamp.seconds(Date()))
             endpoints.removeAll()
+            lambdaRuntimes.shutdown()
             try store.wipe()
         }
+        let lambda = LambdaService(store: store, objects: objects, runtimes: lambdaRuntimes)
         let responder = EdgeResponder(
             sageMaker: SageMakerService(store: store, scheduler: queue, endpointHost: endpoints),
             logs: LogsService(store: store),
             runtime: InvocationHandler(host: endpoints),
+            lambda: lambda,
+            restAPIs: RestAPIService(store: store),
+            executeAPI: ExecuteAPI(store: store, lambda: lambda, account: configuration.account, logger: logger),
             authenticator: EdgeAuthenticator(
                 mode: configuration.authMode, verifier: SigV4Verifier(credentials: configuration.credentials),
                 defaultRegion: configuration.defaultRegion),
@@ -55,10 +62,14 @@ public final class Daemon: Sendable {
         let app = Application(
             responder: responder,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Apiary"),
-            onServerRunning: { channel in onReady(channel.localAddress?.port ?? 0) },
+            onServerRunning: { channel in
+                lambdaRuntimes.setDaemonPort(channel.localAddress?.port ?? 0)
+                onReady(channel.localAddress?.port ?? 0)
+            },
             logger: logger
         )
         try await app.runService()
+        lambdaRuntimes.shutdown()
         logger.info("shutting down: checkpointing running training jobs")
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             Thread {
