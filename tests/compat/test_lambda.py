@@ -23,6 +23,8 @@ def handler(event, context):
     action = event.get("action")
     if action == "fail":
         raise RuntimeError("the hive is empty")
+    if action == "crash":
+        os._exit(3)
     if action == "sleep":
         time.sleep(event["seconds"])
     if action == "env":
@@ -116,6 +118,10 @@ def test_function_errors_are_200_with_the_error_header(lam, function):
     assert "Task timed out after 2.00 seconds" in base64.b64decode(answer["LogResult"]).decode()
     _, after = invoke(lam, function, {"bee": 3})
     assert after["calls"] == 1, "a timed-out environment is replaced by a fresh one"
+    answer, crashed = invoke(lam, function, {"action": "crash"})
+    assert answer["FunctionError"] == "Unhandled" and crashed["errorType"] == "Runtime.ExitError"
+    assert "exit status 3" in crashed["errorMessage"]
+    assert invoke(lam, function, {"bee": 4})[1]["calls"] == 1, "a crashed runtime is replaced"
 
 
 def test_init_errors_and_updates(lam, function):

@@ -26,7 +26,7 @@ public final class Daemon: Sendable {
         store = try ControlPlaneStore.open(path: home.appendingPathComponent("state.sqlite").path)
         objects = ObjectStore(root: home.appendingPathComponent("s3", isDirectory: true))
         endpoints = EndpointHost(store: store, objects: objects, logger: logger)
-        lambdaRuntimes = LambdaRuntimes(root: home.appendingPathComponent("lambda", isDirectory: true), region: configuration.defaultRegion, logger: logger)
+        lambdaRuntimes = LambdaRuntimes(root: home.appendingPathComponent("lambda", isDirectory: true), logger: logger)
         let worker = TrainingWorker(store: store, objects: objects, jobsDirectory: home.appendingPathComponent("jobs", isDirectory: true), logger: logger)
         queue = TrainingQueue(store: store, concurrency: configuration.trainingConcurrency, logger: logger) { name, control in
             worker.run(name, control: control)

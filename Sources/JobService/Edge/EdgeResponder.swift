@@ -42,8 +42,10 @@ struct EdgeResponder: HTTPResponder {
         let isRuntime = path.hasPrefix("/endpoints/")
         let body: [UInt8]
         do {
-            body = Array(buffer: try await request.body.collect(upTo: Self.maximumBodySize))
+            let limit = path.hasPrefix(LambdaService.pathPrefix) ? LambdaService.maximumRequest : Self.maximumBodySize
+            body = Array(buffer: try await request.body.collect(upTo: limit))
         } catch {
+            if path.hasPrefix(LambdaService.pathPrefix) { return LambdaService.error(LambdaService.requestTooLarge, requestID: requestID) }
             let error = AWSError(
                 isRuntime ? "ValidationError" : "RequestEntityTooLarge", "The request body is larger than \(Self.maximumBodySize) bytes.",
                 status: isRuntime ? 400 : 413)

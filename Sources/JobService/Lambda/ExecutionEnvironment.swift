@@ -163,16 +163,25 @@ final class ExecutionEnvironment: Sendable {
 
     // MARK: Lifecycle
 
-    /// Kills the process group and stops the listener (idempotent).
+    /// Kills the process group and stops the listener (idempotent). The listener stops a moment later: cancelling
+    /// it while it still writes an answer to the dead runtime trips a NIO precondition.
     func terminate() {
         let (process, listener, waiter) = state.withLock { state in
             state.dead = true
-            defer { state.nextWaiter = nil }
+            defer {
+                state.nextWaiter = nil
+                state.listener = nil
+            }
             return (state.process, state.listener, state.nextWaiter)
         }
         process?.killGroup()
-        listener?.cancel()
         waiter?.resume(throwing: CancellationError())
+        if let listener {
+            Task {
+                try? await Task.sleep(for: .seconds(2))
+                listener.cancel()
+            }
+        }
     }
 
     private func processExited(_ status: String) {

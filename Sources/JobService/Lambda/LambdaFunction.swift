@@ -15,6 +15,8 @@ struct LambdaFunction: Sendable {
     var timeout: Int { configuration["Timeout"]?.intValue ?? 3 }
     var memorySize: Int { configuration["MemorySize"]?.intValue ?? 128 }
     var revisionID: String { configuration["RevisionId"]?.stringValue ?? "" }
+    /// The region in the function's ARN (`arn:aws:lambda:<region>:…`).
+    var region: String { arn.split(separator: ":").dropFirst(3).first.map(String.init) ?? "us-east-1" }
     var variables: [String: String] {
         (configuration["Environment"]?["Variables"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
     }

@@ -16,7 +16,6 @@ struct LambdaInvocationResult: Sendable {
 /// them are killed on `shutdown()`.
 final class LambdaRuntimes: Sendable {
     let code: LambdaCodeStore
-    let region: String
     let maximumEnvironments: Int
     private let environmentsRoot: URL
     private let runtimeDirectory: URL
@@ -27,11 +26,10 @@ final class LambdaRuntimes: Sendable {
     /// Runtime → command prefix, probed once per runtime.
     private let commands = Mutex([String: [String]]())
 
-    init(root: URL, region: String, maximumEnvironments: Int = 4, logger: Logger) {
+    init(root: URL, maximumEnvironments: Int = 4, logger: Logger) {
         code = LambdaCodeStore(root: root.appendingPathComponent("code"))
         environmentsRoot = root.appendingPathComponent("environments")
         runtimeDirectory = root.appendingPathComponent("runtime")
-        self.region = region
         self.maximumEnvironments = maximumEnvironments
         self.logger = logger
         try? FileManager.default.removeItem(at: environmentsRoot)
@@ -121,6 +119,7 @@ final class LambdaRuntimes: Sendable {
 
     private func start(_ function: LambdaFunction) async throws -> ExecutionEnvironment {
         let port = daemonPort.withLock { $0 }
+        let region = function.region
         var environment: [String: String] = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
             "_HANDLER": function.handler, "LAMBDA_TASK_ROOT": code.taskRoot(function.codeKey), "LAMBDA_RUNTIME_DIR": runtimeDirectory.path,

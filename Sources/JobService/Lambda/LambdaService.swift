@@ -19,6 +19,11 @@ struct LambdaService: Sendable {
     static let maximumPayload = 6_291_456
     /// Invoke's asynchronous (`Event`) payload limit.
     static let maximumEventPayload = 1_048_576
+    /// The largest Lambda request (a CreateFunction with a 50 MB zip, base64 in JSON).
+    static let maximumRequest = 70_167_211
+    static let requestTooLarge = AWSError(
+        "RequestTooLargeException", "Request must be smaller than \(maximumRequest) bytes for the CreateFunction or UpdateFunctionCode operation",
+        status: 413)
 
     func respond(to request: Request, body: [UInt8], context: AWSRequestContext) async -> Response {
         do {
