@@ -92,7 +92,9 @@ let package = Package(
                 "AWSProtocol",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // The bee detector Lambda handler `ctl expose` deploys (a copy of examples/bee-detector-lambda's).
+            resources: [.copy("Resources/lambda_function.py")]
         ),
 
         // MARK: Tests

@@ -14,6 +14,7 @@ public final class Daemon: Sendable {
     let objects: ObjectStore
     let queue: TrainingQueue
     let endpoints: EndpointHost
+    let lambdaRuntimes: LambdaRuntimes
     let logger: Logger
 
     public init(configuration: DaemonConfiguration, logger: Logger = Logger(label: "apiary")) throws {
@@ -26,6 +27,7 @@ public final class Daemon: Sendable {
         objects = ObjectStore(root: home.appendingPathComponent("s3", isDirectory: true))
         endpoints = EndpointHost(store: store, objects: objects, logger: logger)
         objects.removeTemporaries()
+        lambdaRuntimes = LambdaRuntimes(root: home.appendingPathComponent("lambda", isDirectory: true), logger: logger)
         let worker = TrainingWorker(store: store, objects: objects, jobsDirectory: home.appendingPathComponent("jobs", isDirectory: true), logger: logger)
         queue = TrainingQueue(store: store, concurrency: configuration.trainingConcurrency, logger: logger) { name, control in
             worker.run(name, control: control)
@@ -36,12 +38,14 @@ public final class Daemon: Sendable {
     public func run(onReady: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
         try queue.start(now: AWSTimestamp.seconds(Date()))
         try endpoints.recover(onLoaded: EndpointOperations.installed, onFailed: EndpointOperations.creationFailed)
-        let (store, queue, endpoints) = (self.store, self.queue, self.endpoints)
+        let (store, queue, endpoints, lambdaRuntimes) = (self.store, self.queue, self.endpoints, self.lambdaRuntimes)
         let reset: @Sendable () throws -> Void = {
             try queue.stopAll(at: AWSTimestamp.seconds(Date()))
             endpoints.removeAll()
+            lambdaRuntimes.shutdown()
             try store.wipe()
         }
+        let lambda = LambdaService(store: store, objects: objects, runtimes: lambdaRuntimes)
         let responder = EdgeResponder(
             sageMaker: SageMakerService(store: store, scheduler: queue, endpointHost: endpoints),
             logs: LogsService(store: store),
@@ -52,6 +56,9 @@ public final class Daemon: Sendable {
                     mode: configuration.authMode, verifier: SigV4Verifier(credentials: configuration.credentials, pathStyle: .s3),
                     defaultRegion: configuration.defaultRegion),
                 logger: logger),
+            lambda: lambda,
+            restAPIs: RestAPIService(store: store),
+            executeAPI: ExecuteAPI(store: store, lambda: lambda, account: configuration.account, logger: logger),
             authenticator: EdgeAuthenticator(
                 mode: configuration.authMode, verifier: SigV4Verifier(credentials: configuration.credentials),
                 defaultRegion: configuration.defaultRegion),
@@ -63,10 +70,14 @@ public final class Daemon: Sendable {
             responder: responder,
             server: .http1(configuration: .init(additionalChannelHandlers: [HTTPContinueHandler()])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Apiary"),
-            onServerRunning: { channel in onReady(channel.localAddress?.port ?? 0) },
+            onServerRunning: { channel in
+                lambdaRuntimes.setDaemonPort(channel.localAddress?.port ?? 0)
+                onReady(channel.localAddress?.port ?? 0)
+            },
             logger: logger
         )
         try await app.runService()
+        lambdaRuntimes.shutdown()
         logger.info("shutting down: checkpointing running training jobs")
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             Thread {

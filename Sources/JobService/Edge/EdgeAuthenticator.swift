@@ -10,13 +10,15 @@ struct EdgeAuthenticator: Sendable {
     let verifier: SigV4Verifier
     let defaultRegion: String
 
-    /// - Returns: the request's region. - Throws: `AWSError` for missing or bad signatures.
-    func authenticate(_ request: Request, body: [UInt8]) throws -> String {
+    /// - Returns: the request's region and its credential scope's service (nil when unsigned).
+    /// - Throws: `AWSError` for missing or bad signatures.
+    func authenticate(_ request: Request, body: [UInt8]) throws -> (region: String, service: String?) {
         var headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }
         // HTTP/1.1's Host header arrives as the request's authority; SigV4 signs it as `host`.
         if let authority = request.head.authority { headers.append((name: "host", value: authority)) }
         let signable = SignableRequest(
             method: request.method.rawValue, rawPath: request.uri.path, rawQuery: request.uri.query ?? "", headers: headers, body: body)
-        return try mode.authenticate(signable, verifier: verifier, now: Date())?.region ?? defaultRegion
+        let authorization = try mode.authenticate(signable, verifier: verifier, now: Date())
+        return (authorization?.region ?? defaultRegion, authorization?.service)
     }
 }

@@ -6,7 +6,8 @@ import Logging
 
 /// The daemon's one port: authenticates every request (SigV4), picks the service the way the specs say
 /// (S3 by signing scope, before any body is read; JSON 1.1 `X-Amz-Target` for SageMaker and CloudWatch Logs; the
-/// runtime's `/endpoints/{name}/…` paths) and
+/// runtime's `/endpoints/{name}/…` paths; the credential scope's service or the path for Lambda and API Gateway, whose
+/// deployed APIs answer unsigned calls) and
 /// answers in that service's protocol. Nothing here ever answers an HTML page or drops a connection on bad input.
 struct EdgeResponder: HTTPResponder {
     typealias Context = BasicRequestContext
@@ -18,6 +19,9 @@ struct EdgeResponder: HTTPResponder {
     let logs: LogsService
     let runtime: InvocationHandler
     let s3: S3Service
+    let lambda: LambdaService
+    let restAPIs: RestAPIService
+    let executeAPI: ExecuteAPI
     let authenticator: EdgeAuthenticator
     let account: String
     /// `POST /moto-api/reset` wipes all state (moto's test-suite hook); nil unless `--test-hooks`.
@@ -33,11 +37,18 @@ struct EdgeResponder: HTTPResponder {
             return AWSResponses.response(
                 status: 200, contentType: "text/plain; version=0.0.4", body: Array(runtime.host.prometheus().utf8), requestID: requestID)
         }
+        if path.hasPrefix(LambdaService.codePrefix) && request.method == .get { return lambda.package(path: path, requestID: requestID) }
+        if let target = ExecuteAPI.target(of: request) {
+            let body = try? await request.body.collect(upTo: ExecuteAPI.maximumBody)
+            return await executeAPI.respond(to: request, target: target, body: body.map { Array(buffer: $0) }, requestID: requestID)
+        }
         let isRuntime = path.hasPrefix("/endpoints/")
         let body: [UInt8]
         do {
-            body = Array(buffer: try await request.body.collect(upTo: Self.maximumBodySize))
+            let limit = path.hasPrefix(LambdaService.pathPrefix) ? LambdaService.maximumRequest : Self.maximumBodySize
+            body = Array(buffer: try await request.body.collect(upTo: limit))
         } catch {
+            if path.hasPrefix(LambdaService.pathPrefix) { return LambdaService.error(LambdaService.requestTooLarge, requestID: requestID) }
             let error = AWSError(
                 isRuntime ? "ValidationError" : "RequestEntityTooLarge", "The request body is larger than \(Self.maximumBodySize) bytes.",
                 status: isRuntime ? 400 : 413)
@@ -45,13 +56,21 @@ struct EdgeResponder: HTTPResponder {
         }
         let target = request.headers[HTTPField.Name("X-Amz-Target")!]
         let context: AWSRequestContext
+        let signingName: String?
         do {
-            let region = try authenticator.authenticate(request, body: body)
+            let (region, service) = try authenticator.authenticate(request, body: body)
+            signingName = service
             context = AWSRequestContext(region: region, account: account, requestID: requestID)
         } catch let error as AWSError {
             return isRuntime ? AWSResponses.restJSON(error, requestID: requestID) : AWSResponses.json11(error, requestID: requestID)
         }
         if isRuntime { return await invoke(path: path, request: request, body: body, context: context) }
+        if signingName == "lambda" || path.hasPrefix(LambdaService.pathPrefix) {
+            return await lambda.respond(to: request, body: body, context: context)
+        }
+        if signingName == "apigateway" || path.hasPrefix(RestAPIService.pathPrefix) {
+            return restAPIs.respond(to: request, body: body, context: context)
+        }
         guard request.method == .post, path == "/", let target, let dot = target.firstIndex(of: ".") else {
             let what = target.map { "X-Amz-Target \($0)" } ?? "\(request.method) \(path)"
             return AWSResponses.json11(AWSError("UnknownOperationException", "Apiary serves no operation for \(what)."), requestID: requestID)

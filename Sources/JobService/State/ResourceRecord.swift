@@ -2,13 +2,15 @@ import AWSProtocol
 import Foundation
 import GRDB
 
-/// The kinds of SageMaker resource the control plane keeps.
+/// The kinds of resource the control plane keeps (SageMaker's, Lambda functions and API Gateway REST APIs).
 public enum ResourceKind: String, Sendable, CaseIterable {
     case trainingJob = "training-job"
     case model
     case endpointConfig = "endpoint-config"
     case endpoint
     case labelingJob = "labeling-job"
+    case lambdaFunction = "lambda-function"
+    case restAPI = "rest-api"
 }
 
 /// One SageMaker resource as stored: its identity, the fields lists filter and sort on, and its Describe answer.

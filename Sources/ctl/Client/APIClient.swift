@@ -32,19 +32,9 @@ struct APIClient {
     /// Calls `<prefix>.<operation>` (e.g. `SageMaker.DescribeTrainingJob`).
     /// - Throws: `APICallError` for an AWS error answer, `CLIError` when the daemon cannot be reached.
     func call(_ target: String, _ input: JSONValue = [:], service: String = "sagemaker") async throws -> JSONValue {
-        let body = input.renderedBytes
-        var headers = [
-            ("Content-Type", "application/x-amz-json-1.1"),
-            ("X-Amz-Target", target),
-            ("Host", hostHeader),
-        ]
-        let signed = SigV4Signer(accessKeyId: accessKeyID, secretAccessKey: secretAccessKey, region: region, service: service)
-            .sign(SignableRequest(method: "POST", rawPath: "/", headers: headers, body: body), date: Date())
-        var request = URLRequest(url: endpoint)
-        request.httpMethod = "POST"
-        for (name, value) in signed.headers where name != "Host" { request.setValue(value, forHTTPHeaderField: name) }
-        request.httpBody = Data(body)
-        let (data, response) = try await send(request)
+        let (data, response) = try await signed(
+            "POST", "/", headers: [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", target)], body: input.renderedBytes,
+            service: service)
         let status = response.statusCode
         let json = (try? JSONValue.parse(data)) ?? [:]
         guard status == 200 else {
@@ -54,28 +44,46 @@ struct APIClient {
         }
         return json
     }
+
+    /// A rest-json call (Lambda, API Gateway): `method` on `path` with `input` as the JSON body.
+    /// - Throws: `APICallError` (code from `x-amzn-ErrorType`) for an error answer.
+    func rest(_ method: String, _ path: String, _ input: JSONValue? = nil, service: String) async throws -> JSONValue {
+        let (data, response) = try await signed(
+            method, path, headers: [("Content-Type", "application/json"), ("Accept", "application/json")], body: input?.renderedBytes ?? [],
+            service: service)
+        try Self.check(data, response)
+        return (try? JSONValue.parse(data)) ?? [:]
+    }
+
+    /// Signs a request the way botocore does and sends it. - Throws: `CLIError` when the daemon cannot be reached.
+    private func signed(_ method: String, _ path: String, headers: [(String, String)], body: [UInt8], service: String) async throws -> (
+        data: Data, response: HTTPURLResponse
+    ) {
+        let signed = SigV4Signer(accessKeyId: accessKeyID, secretAccessKey: secretAccessKey, region: region, service: service)
+            .sign(SignableRequest(method: method, rawPath: path, headers: headers + [("Host", hostHeader)], body: body), date: Date())
+        var request = URLRequest(url: URL(string: endpoint.absoluteString.trimmingSuffix("/") + path)!)
+        request.httpMethod = method
+        for (name, value) in signed.headers where name != "Host" { request.setValue(value, forHTTPHeaderField: name) }
+        if !body.isEmpty { request.httpBody = Data(body) }
+        return try await send(request)
+    }
+
+    /// Throws the rest-json error an answer carries (`x-amzn-ErrorType`, `{"message"}`), if any.
+    private static func check(_ data: Data, _ http: HTTPURLResponse) throws {
+        guard !(200..<300).contains(http.statusCode) else { return }
+        let json = (try? JSONValue.parse(data)) ?? [:]
+        let code = http.value(forHTTPHeaderField: "x-amzn-ErrorType") ?? "HTTP \(http.statusCode)"
+        throw APICallError(code: code, message: json["message"]?.stringValue ?? "")
+    }
 }
 
 extension APIClient {
     /// The runtime's InvokeEndpoint (rest-json): the payload in, the model's answer and its variant out.
     func invoke(endpoint: String, body: [UInt8], contentType: String) async throws -> (body: Data, variant: String) {
-        let path = "/endpoints/\(endpoint)/invocations"
-        let headers = [
-            ("Content-Type", contentType), ("Accept", "application/json"),
-            ("Host", hostHeader),
-        ]
-        let signed = SigV4Signer(accessKeyId: accessKeyID, secretAccessKey: secretAccessKey, region: region, service: "sagemaker")
-            .sign(SignableRequest(method: "POST", rawPath: path, headers: headers, body: body), date: Date())
-        var request = URLRequest(url: self.endpoint.appendingPathComponent("endpoints").appendingPathComponent(endpoint).appendingPathComponent("invocations"))
-        request.httpMethod = "POST"
-        for (name, value) in signed.headers where name != "Host" { request.setValue(value, forHTTPHeaderField: name) }
-        request.httpBody = Data(body)
-        let (data, http) = try await send(request)
-        guard http.statusCode == 200 else {
-            let json = (try? JSONValue.parse(data)) ?? [:]
-            let code = http.value(forHTTPHeaderField: "x-amzn-ErrorType") ?? "HTTP \(http.statusCode)"
-            throw APICallError(code: code, message: json["message"]?.stringValue ?? "")
-        }
+        let (data, http) = try await signed(
+            "POST", "/endpoints/\(endpoint)/invocations", headers: [("Content-Type", contentType), ("Accept", "application/json")], body: body,
+            service: "sagemaker")
+        try Self.check(data, http)
         return (data, http.value(forHTTPHeaderField: "x-Amzn-Invoked-Production-Variant") ?? "")
     }
 
@@ -85,7 +93,7 @@ extension APIClient {
     }
 
     /// Sends a request. - Throws: `CLIError` (exit 69) when the daemon cannot be reached.
-    private func send(_ request: URLRequest) async throws -> (data: Data, response: HTTPURLResponse) {
+    fileprivate func send(_ request: URLRequest) async throws -> (data: Data, response: HTTPURLResponse) {
         do {
             let (data, response) = try await URLSession.shared.data(for: request)
             guard let http = response as? HTTPURLResponse else { throw URLError(.badServerResponse) }
@@ -94,6 +102,10 @@ extension APIClient {
             throw CLIError("cannot reach Apiary at \(endpoint.absoluteString) (\(error.localizedDescription)). Is `ctl serve` running?", exitCode: 69)
         }
     }
+}
+
+extension String {
+    fileprivate func trimmingSuffix(_ suffix: String) -> String { hasSuffix(suffix) ? String(dropLast(suffix.count)) : self }
 }
 
 /// An AWS error answer, printed as `error: <Code>: <message>`.

@@ -1,0 +1,73 @@
+import AWSProtocol
+import ArgumentParser
+import Foundation
+
+/// `ctl expose ENDPOINT`: the course's bonus in one step — a Lambda function that calls the endpoint (the handler of
+/// examples/bee-detector-lambda), a REST API with `POST /predict` proxying to it, and a deployment; prints the URL.
+struct Expose: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Put an endpoint behind API Gateway and Lambda: a function calling it, a REST API with POST /predict, a deployment. Prints the URL to POST images to.",
+        discussion: "Example: curl --data-binary @bee.jpg -H 'Content-Type: image/jpeg' $(ctl expose bees-1)")
+    @Argument(help: "An InService endpoint.") var endpoint: String
+    @Option(help: "Name of the Lambda function (default: ENDPOINT-detect).") var function: String?
+    @Option(help: "Stage of the deployment.") var stage = "prod"
+    @Option(help: "Detections below this score are left out.") var minScore = 0.5
+    @OptionGroup var options: ClientOptions
+
+    func run() async throws {
+        let client = try options.client()
+        _ = try await client.call("SageMaker.DescribeEndpoint", ["EndpointName": .string(endpoint)])
+        let function = self.function ?? "\(endpoint)-detect"
+        let configuration: JSONValue = try await client.rest(
+            "POST", "/2015-03-31/functions",
+            [
+                "FunctionName": .string(function), "Runtime": "python3.12", "Role": "arn:aws:iam::000000000000:role/apiary-lambda-role",
+                "Handler": "lambda_function.lambda_handler", "Timeout": 30, "MemorySize": 256, "Code": ["ZipFile": .string(try Self.package())],
+                "Environment": ["Variables": ["ENDPOINT_NAME": .string(endpoint), "MIN_SCORE": .string(String(minScore))]],
+            ], service: "lambda")
+        let functionARN = configuration["FunctionArn"]?.stringValue ?? ""
+        let api = try await client.rest(
+            "POST", "/restapis", ["name": .string("\(function)-api"), "binaryMediaTypes": ["image/jpeg", "image/png"]], service: "apigateway")
+        let apiID = api["id"]?.stringValue ?? ""
+        let predict = try await client.rest(
+            "POST", "/restapis/\(apiID)/resources/\(api["rootResourceId"]?.stringValue ?? "")", ["pathPart": "predict"], service: "apigateway")
+        let method = "/restapis/\(apiID)/resources/\(predict["id"]?.stringValue ?? "")/methods/POST"
+        _ = try await client.rest("PUT", method, ["authorizationType": "NONE"], service: "apigateway")
+        _ = try await client.rest(
+            "PUT", method + "/integration",
+            [
+                "type": "AWS_PROXY", "httpMethod": "POST",
+                "uri": .string("arn:aws:apigateway:\(client.region):lambda:path/2015-03-31/functions/\(functionARN)/invocations"),
+            ], service: "apigateway")
+        _ = try await client.rest(
+            "POST", "/2015-03-31/functions/\(function)/policy",
+            ["StatementId": "apigw-invoke", "Action": "lambda:InvokeFunction", "Principal": "apigateway.amazonaws.com"], service: "lambda")
+        _ = try await client.rest("POST", "/restapis/\(apiID)/deployments", ["stageName": .string(stage)], service: "apigateway")
+        let base = client.endpoint.absoluteString
+        let url = (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/_aws/execute-api/\(apiID)/\(stage)/predict"
+        if options.json {
+            JSONOutput.print(["url": .string(url), "restApiId": .string(apiID), "functionArn": .string(functionARN)])
+        } else {
+            print(url)
+        }
+    }
+
+    /// The handler zipped as `lambda_function.py`, base64 (python3's zipfile module does the zipping).
+    private static func package() throws -> String {
+        guard let handler = Bundle.module.url(forResource: "lambda_function", withExtension: "py") else {
+            throw CLIError("the bee detector handler is missing from ctl's resources")
+        }
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("ctl-expose-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        try FileManager.default.copyItem(at: handler, to: work.appendingPathComponent("lambda_function.py"))
+        let zip = Process()
+        zip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        zip.arguments = ["python3", "-m", "zipfile", "-c", "function.zip", "lambda_function.py"]
+        zip.currentDirectoryURL = work
+        try zip.run()
+        zip.waitUntilExit()
+        guard zip.terminationStatus == 0 else { throw CLIError("python3 -m zipfile could not package the handler") }
+        return try Data(contentsOf: work.appendingPathComponent("function.zip")).base64EncodedString()
+    }
+}
