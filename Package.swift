@@ -3,6 +3,7 @@
 //
 // Dependency arrows point down only:
 //   ctl → JobService → {LabelStore, ModelCore} → {ImageCodec → {CTurboJPEG, CPNG}, GroundTruthFormat}
+//                       LabelStore → CCrypto (SHA-256 content hashes)
 //                                   ModelCore → CDNNL, CZlib
 //         JobService → {AWSProtocol → CCrypto, ObjectStore}
 import PackageDescription
@@ -61,6 +62,7 @@ let package = Package(
             dependencies: [
                 "ImageCodec",
                 "GroundTruthFormat",
+                "CCrypto",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: optimizedAlways + vectorISA
