@@ -27,7 +27,7 @@ extension LabelStore {
             names[category.classId] = newName
             try Self.validate(names)
             try db.execute(
-                sql: "UPDATE labelCategory SET name = ? WHERE datasetId = ? AND classId = ?",
+                cached: "UPDATE labelCategory SET name = ? WHERE datasetId = ? AND classId = ?",
                 arguments: [newName, dataset.id, category.classId]
             )
         }
@@ -39,7 +39,7 @@ extension LabelStore {
     }
 
     static func categories(datasetId: Int64, _ db: Database) throws -> [LabelCategory] {
-        try Row.fetchAll(db, sql: "SELECT classId, name FROM labelCategory WHERE datasetId = ? ORDER BY classId", arguments: [datasetId]).map {
+        try Row.fetchAll(db, cached: "SELECT classId, name FROM labelCategory WHERE datasetId = ? ORDER BY classId", arguments: [datasetId]).map {
             LabelCategory(classId: $0["classId"], name: $0["name"])
         }
     }
@@ -48,10 +48,10 @@ extension LabelStore {
         var all = try categories(datasetId: datasetId, db).map(\.name)
         for name in names where !all.contains(name) { all.append(name) }
         try validate(all)
-        let existing = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM labelCategory WHERE datasetId = ?", arguments: [datasetId]) ?? 0
+        let existing = try Int.fetchOne(db, cached: "SELECT COUNT(*) FROM labelCategory WHERE datasetId = ?", arguments: [datasetId]) ?? 0
         for classId in existing..<all.count {
             try db.execute(
-                sql: "INSERT INTO labelCategory (datasetId, classId, name) VALUES (?, ?, ?)",
+                cached: "INSERT INTO labelCategory (datasetId, classId, name) VALUES (?, ?, ?)",
                 arguments: [datasetId, classId, all[classId]]
             )
         }

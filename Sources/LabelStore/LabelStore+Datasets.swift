@@ -4,7 +4,7 @@ import GRDB
 extension LabelStore {
     /// All datasets, by name.
     public func datasets() throws -> [Dataset] {
-        try dbWriter.read { db in try Row.fetchAll(db, sql: "SELECT * FROM dataset ORDER BY name").map(Dataset.init) }
+        try dbWriter.read { db in try Row.fetchAll(db, cached: "SELECT * FROM dataset ORDER BY name").map(Dataset.init) }
     }
 
     /// The dataset called `name`.
@@ -19,15 +19,15 @@ extension LabelStore {
     }
 
     static func dataset(named name: String, _ db: Database) throws -> Dataset {
-        if let row = try Row.fetchOne(db, sql: "SELECT * FROM dataset WHERE name = ?", arguments: [name]) { return Dataset(row: row) }
-        let names = try String.fetchAll(db, sql: "SELECT name FROM dataset ORDER BY name")
+        if let row = try Row.fetchOne(db, cached: "SELECT * FROM dataset WHERE name = ?", arguments: [name]) { return Dataset(row: row) }
+        let names = try String.fetchAll(db, cached: "SELECT name FROM dataset ORDER BY name")
         let known = names.isEmpty ? "there are none yet (ctl datasets import DIR --dataset NAME)" : "there are: " + names.joined(separator: ", ")
         throw LabelStoreError(.notFound, "no dataset named '\(name)'; \(known)")
     }
 
     static func ensureDataset(named name: String, now: Date, _ db: Database) throws -> Dataset {
         guard !name.isEmpty, name.count <= 256 else { throw LabelStoreError(.invalid, "a dataset name must be 1 to 256 characters, got '\(name)'") }
-        try db.execute(sql: "INSERT OR IGNORE INTO dataset (name, createdAt) VALUES (?, ?)", arguments: [name, now])
+        try db.execute(cached: "INSERT OR IGNORE INTO dataset (name, createdAt) VALUES (?, ?)", arguments: [name, now])
         return try dataset(named: name, db)
     }
 }

@@ -45,7 +45,7 @@ extension LabelStore {
             case .unlabeled: "AND id NOT IN (SELECT imageId FROM labeledImage)"
             }
         return try dbWriter.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM image WHERE datasetId = ? \(condition) ORDER BY id", arguments: [dataset.id]).map(
+            try Row.fetchAll(db, cached: "SELECT * FROM image WHERE datasetId = ? \(condition) ORDER BY id", arguments: [dataset.id]).map(
                 StoredImage.init
             )
         }
@@ -59,7 +59,8 @@ extension LabelStore {
     /// The image called `fileName` in `dataset`.
     public func image(named fileName: String, in dataset: Dataset) throws -> StoredImage {
         try dbWriter.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM image WHERE datasetId = ? AND fileName = ?", arguments: [dataset.id, fileName])
+            guard
+                let row = try Row.fetchOne(db, cached: "SELECT * FROM image WHERE datasetId = ? AND fileName = ?", arguments: [dataset.id, fileName])
             else {
                 throw LabelStoreError(
                     .notFound,
@@ -73,7 +74,7 @@ extension LabelStore {
     /// The stored (upright) file of an image: JPEG or PNG bytes.
     public func imageBytes(id: Int64) throws -> [UInt8] {
         try dbWriter.read { db in
-            guard let data = try Data.fetchOne(db, sql: "SELECT bytes FROM imageContent WHERE imageId = ?", arguments: [id]) else {
+            guard let data = try Data.fetchOne(db, cached: "SELECT bytes FROM imageContent WHERE imageId = ?", arguments: [id]) else {
                 throw LabelStoreError(.notFound, "no image with id \(id)")
             }
             return [UInt8](data)
@@ -81,8 +82,8 @@ extension LabelStore {
     }
 
     static func image(id: Int64, _ db: Database) throws -> StoredImage {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM image WHERE id = ?", arguments: [id]) else {
-            throw LabelStoreError(.notFound, "no image with id \(id); `ctl labels todo --all` lists image ids")
+        guard let row = try Row.fetchOne(db, cached: "SELECT * FROM image WHERE id = ?", arguments: [id]) else {
+            throw LabelStoreError(.notFound, "no image with id \(id); `ctl labels todo --dataset NAME --all` lists image ids")
         }
         return StoredImage(row: row)
     }
@@ -92,14 +93,14 @@ extension LabelStore {
         let hashes = [prepared.sha256, prepared.uprightSha256 ?? prepared.sha256]
         if let row = try Row.fetchOne(
             db,
-            sql: "SELECT * FROM image WHERE datasetId = ? AND (sha256 IN (?, ?) OR uprightSha256 IN (?, ?))",
+            cached: "SELECT * FROM image WHERE datasetId = ? AND (sha256 IN (?, ?) OR uprightSha256 IN (?, ?))",
             arguments: [datasetId] + StatementArguments(hashes + hashes)
         ) {
             return .duplicate(of: StoredImage(row: row))
         }
         if let id = try Int64.fetchOne(
             db,
-            sql: "SELECT id FROM image WHERE datasetId = ? AND fileName = ?",
+            cached: "SELECT id FROM image WHERE datasetId = ? AND fileName = ?",
             arguments: [datasetId, prepared.fileName]
         ) {
             throw LabelStoreError(
@@ -108,7 +109,7 @@ extension LabelStore {
             )
         }
         try db.execute(
-            sql: """
+            cached: """
                 INSERT INTO image (datasetId, sha256, fileName, width, height, orientation, format, uprightSha256, sourceRef, importedAt)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
@@ -118,7 +119,7 @@ extension LabelStore {
             ]
         )
         let id = db.lastInsertedRowID
-        try db.execute(sql: "INSERT INTO imageContent (imageId, bytes) VALUES (?, ?)", arguments: [id, Data(prepared.storedBytes)])
+        try db.execute(cached: "INSERT INTO imageContent (imageId, bytes) VALUES (?, ?)", arguments: [id, Data(prepared.storedBytes)])
         return .added(try image(id: id, db))
     }
 }

@@ -14,7 +14,7 @@ extension LabelStore {
     static func labeledImages(datasetId: Int64, _ db: Database) throws -> [LabeledImage] {
         let rows = try Row.fetchAll(
             db,
-            sql: """
+            cached: """
                 SELECT image.*, revision.at AS labeledAt FROM image
                 JOIN labeledImage ON labeledImage.imageId = image.id JOIN revision ON revision.id = labeledImage.revisionId
                 WHERE image.datasetId = ? ORDER BY image.id
@@ -22,7 +22,7 @@ extension LabelStore {
             arguments: [datasetId]
         )
         var boxes: [Int64: [GroundTruthAnnotation]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM box WHERE datasetId = ? ORDER BY id", arguments: [datasetId]) {
+        for row in try Row.fetchAll(db, cached: "SELECT * FROM box WHERE datasetId = ? ORDER BY id", arguments: [datasetId]) {
             let box = LabelBox(row: row)
             boxes[box.imageId, default: []].append(box.annotation)
         }

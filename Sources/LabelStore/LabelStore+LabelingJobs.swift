@@ -18,7 +18,7 @@ extension LabelStore {
         try Self.validate(request)
         let lines = try Self.inputLines(request)
         try dbWriter.read { db in
-            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM labelingJob WHERE name = ?)", arguments: [request.name]) == true {
+            if try Bool.fetchOne(db, cached: "SELECT EXISTS (SELECT 1 FROM labelingJob WHERE name = ?)", arguments: [request.name]) == true {
                 throw LabelStoreError(.conflict, "a labeling job named '\(request.name)' already exists; job names are unique")
             }
         }
@@ -31,13 +31,13 @@ extension LabelStore {
         }
         return try dbWriter.write { db in
             let datasetName = LabelingJob.datasetName(ofJob: request.name)
-            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM dataset WHERE name = ?)", arguments: [datasetName]) == true {
+            if try Bool.fetchOne(db, cached: "SELECT EXISTS (SELECT 1 FROM dataset WHERE name = ?)", arguments: [datasetName]) == true {
                 throw LabelStoreError(.conflict, "a dataset named '\(datasetName)' already exists; choose another job name")
             }
             let dataset = try Self.ensureDataset(named: datasetName, now: now, db)
             _ = try Self.addCategories(request.categories.names, datasetId: dataset.id, db)
             try db.execute(
-                sql: """
+                cached: """
                     INSERT INTO labelingJob (name, labelAttributeName, datasetId, status, maxHumanLabeledObjectCount,
                                              maxPercentageOfInputDatasetLabeled, createdAt, lastModifiedAt)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -61,7 +61,7 @@ extension LabelStore {
                 case .failure(let error): failure = error.message
                 }
                 try db.execute(
-                    sql: "INSERT INTO labelingJobItem (jobId, position, line, imageId, failureReason) VALUES (?, ?, ?, ?, ?)",
+                    cached: "INSERT INTO labelingJobItem (jobId, position, line, imageId, failureReason) VALUES (?, ?, ?, ?, ?)",
                     arguments: [jobId, line.number, line.text, imageId, failure]
                 )
             }
@@ -78,7 +78,7 @@ extension LabelStore {
     /// All labeling jobs, oldest first.
     public func labelingJobs() throws -> [LabelingJob] {
         try dbWriter.read { db in
-            try String.fetchAll(db, sql: "SELECT name FROM labelingJob ORDER BY createdAt, id").map { try Self.labelingJob(named: $0, db) }
+            try String.fetchAll(db, cached: "SELECT name FROM labelingJob ORDER BY createdAt, id").map { try Self.labelingJob(named: $0, db) }
         }
     }
 
@@ -89,7 +89,7 @@ extension LabelStore {
         try dbWriter.write { db in
             _ = try Self.labelingJob(named: name, db)
             try db.execute(
-                sql: "UPDATE labelingJob SET status = ?, lastModifiedAt = ? WHERE name = ? AND status = ?",
+                cached: "UPDATE labelingJob SET status = ?, lastModifiedAt = ? WHERE name = ? AND status = ?",
                 arguments: [LabelingJob.Status.stopped.rawValue, now, name, LabelingJob.Status.inProgress.rawValue]
             )
             return try Self.labelingJob(named: name, db)
@@ -107,7 +107,7 @@ extension LabelStore {
             let labeled = Dictionary(uniqueKeysWithValues: try Self.labeledImages(datasetId: dataset.id, db).map { ($0.image.id, $0) })
             let items = try Row.fetchAll(
                 db,
-                sql: "SELECT line, imageId FROM labelingJobItem WHERE jobId = (SELECT id FROM labelingJob WHERE name = ?) ORDER BY position",
+                cached: "SELECT line, imageId FROM labelingJobItem WHERE jobId = (SELECT id FROM labelingJob WHERE name = ?) ORDER BY position",
                 arguments: [name]
             )
             var text = ""
@@ -140,12 +140,12 @@ extension LabelStore {
     }
 
     static func labelingJob(named name: String, _ db: Database) throws -> LabelingJob {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM labelingJob WHERE name = ?", arguments: [name]) else {
+        guard let row = try Row.fetchOne(db, cached: "SELECT * FROM labelingJob WHERE name = ?", arguments: [name]) else {
             throw LabelStoreError(.notFound, "no labeling job named '\(name)'")
         }
         let failures = try Row.fetchAll(
             db,
-            sql: "SELECT position, failureReason FROM labelingJobItem WHERE jobId = ? AND failureReason IS NOT NULL ORDER BY position",
+            cached: "SELECT position, failureReason FROM labelingJobItem WHERE jobId = ? AND failureReason IS NOT NULL ORDER BY position",
             arguments: [row["id"]]
         ).map { LabelingJob.Failure(line: $0["position"], reason: $0["failureReason"]) }
         return LabelingJob(row: row, counters: try LabelingJobProgress.counters(jobId: row["id"], db), failures: failures)

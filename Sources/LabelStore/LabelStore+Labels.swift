@@ -23,14 +23,14 @@ extension LabelStore {
     public func boxes(onImage imageId: Int64) throws -> [LabelBox] {
         try dbWriter.read { db in
             _ = try Self.image(id: imageId, db)
-            return try Row.fetchAll(db, sql: "SELECT * FROM box WHERE imageId = ? ORDER BY id", arguments: [imageId]).map(LabelBox.init)
+            return try Row.fetchAll(db, cached: "SELECT * FROM box WHERE imageId = ? ORDER BY id", arguments: [imageId]).map(LabelBox.init)
         }
     }
 
     /// The box with this id.
     public func box(id: Int64) throws -> LabelBox {
         try dbWriter.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM box WHERE id = ?", arguments: [id]) else {
+            guard let row = try Row.fetchOne(db, cached: "SELECT * FROM box WHERE id = ?", arguments: [id]) else {
                 throw LabelStoreError(.notFound, "no box with id \(id); `ctl labels show IMAGE` lists an image's boxes")
             }
             return LabelBox(row: row)
@@ -41,7 +41,9 @@ extension LabelStore {
     public func history(ofImage imageId: Int64) throws -> [LabelChange] {
         try dbWriter.read { db in
             _ = try Self.image(id: imageId, db)
-            return try Row.fetchAll(db, sql: LabelChange.selectSQL + " WHERE c.imageId = ? ORDER BY c.id", arguments: [imageId]).map(LabelChange.init)
+            return try Row.fetchAll(db, cached: LabelChange.selectSQL + " WHERE c.imageId = ? ORDER BY c.id", arguments: [imageId]).map(
+                LabelChange.init
+            )
         }
     }
 
@@ -51,7 +53,7 @@ extension LabelStore {
     }
 
     static func isLabeled(imageId: Int64, _ db: Database) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM labeledImage WHERE imageId = ?)", arguments: [imageId]) ?? false
+        try Bool.fetchOne(db, cached: "SELECT EXISTS (SELECT 1 FROM labeledImage WHERE imageId = ?)", arguments: [imageId]) ?? false
     }
 
     /// Runs `body` as one label write: one transaction, checked by `LabelWrite.finish()` before it commits.

@@ -106,9 +106,19 @@ extension LabelStore {
                 CREATE VIEW effectiveChange AS
                     SELECT c.* FROM labelChange c
                     WHERE c.action <> 'undo' AND NOT EXISTS (SELECT 1 FROM labelChange u WHERE u.undoes = c.id);
-                -- An image is labeled while any change to it is in effect (boxes drawn, or submitted with none).
-                CREATE VIEW labeledImage AS
-                    SELECT imageId, MAX(revisionId) AS revisionId FROM effectiveChange GROUP BY imageId;
+                -- An image is labeled while any change to it is in effect (boxes drawn, or submitted with none);
+                -- revisionId is the latest such write. Kept by the trigger below on every history entry, so it is
+                -- always exactly what the history says, and counting labeled images stays cheap.
+                CREATE TABLE labeledImage (
+                    imageId INTEGER PRIMARY KEY REFERENCES image(id) ON DELETE CASCADE,
+                    revisionId INTEGER NOT NULL REFERENCES revision(id)
+                );
+                CREATE TRIGGER labelChange_labeledImage AFTER INSERT ON labelChange
+                BEGIN
+                    DELETE FROM labeledImage WHERE imageId = NEW.imageId;
+                    INSERT INTO labeledImage (imageId, revisionId)
+                        SELECT NEW.imageId, MAX(revisionId) FROM effectiveChange WHERE imageId = NEW.imageId HAVING COUNT(*) > 0;
+                END;
 
                 CREATE TABLE setting (
                     key TEXT PRIMARY KEY,

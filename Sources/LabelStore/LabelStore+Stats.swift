@@ -48,7 +48,7 @@ extension LabelStore {
             var images: [Int: Int] = [:]
             for row in try Row.fetchAll(
                 db,
-                sql: "SELECT classId, COUNT(*) AS boxes, COUNT(DISTINCT imageId) AS images FROM box WHERE datasetId = ? GROUP BY classId",
+                cached: "SELECT classId, COUNT(*) AS boxes, COUNT(DISTINCT imageId) AS images FROM box WHERE datasetId = ? GROUP BY classId",
                 arguments: [dataset.id]
             ) {
                 boxes[row["classId"]] = row["boxes"]
@@ -57,7 +57,7 @@ extension LabelStore {
             var perImage: [Int: Int] = [:]
             for count in try Int.fetchAll(
                 db,
-                sql: """
+                cached: """
                     SELECT (SELECT COUNT(*) FROM box WHERE box.imageId = image.id) FROM image
                     WHERE image.datasetId = ? AND image.id IN (SELECT imageId FROM labeledImage)
                     """,
@@ -67,7 +67,7 @@ extension LabelStore {
             }
             return DatasetStats(
                 dataset: dataset,
-                images: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM image WHERE datasetId = ?", arguments: [dataset.id]) ?? 0,
+                images: try Int.fetchOne(db, cached: "SELECT COUNT(*) FROM image WHERE datasetId = ?", arguments: [dataset.id]) ?? 0,
                 labeledImages: perImage.values.reduce(0, +),
                 boxes: boxes.values.reduce(0, +),
                 classes: categories.map { DatasetStats.ClassCount(category: $0, boxes: boxes[$0.classId] ?? 0, images: images[$0.classId] ?? 0) },

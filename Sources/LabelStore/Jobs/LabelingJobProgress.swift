@@ -8,7 +8,7 @@ enum LabelingJobProgress {
     static func counters(jobId: Int64, _ db: Database) throws -> LabelCounters {
         let row = try Row.fetchOne(
             db,
-            sql: """
+            cached: """
                 SELECT COUNT(*) AS total,
                        COALESCE(SUM(failureReason IS NOT NULL), 0) AS failed,
                        COALESCE(SUM(imageId IN (SELECT imageId FROM labeledImage)), 0) AS labeled
@@ -26,7 +26,7 @@ enum LabelingJobProgress {
         guard
             let job = try Row.fetchOne(
                 db,
-                sql: "SELECT * FROM labelingJob WHERE datasetId = ? AND status = ?",
+                cached: "SELECT * FROM labelingJob WHERE datasetId = ? AND status = ?",
                 arguments: [datasetId, LabelingJob.Status.inProgress.rawValue]
             )
         else { return }
@@ -36,6 +36,6 @@ enum LabelingJobProgress {
         if let limit: Int = job["maxHumanLabeledObjectCount"], counters.humanLabeled >= limit { done = true }
         if let percent: Int = job["maxPercentageOfInputDatasetLabeled"], counters.humanLabeled * 100 >= percent * inputs { done = true }
         let status = done ? LabelingJob.Status.completed : .inProgress
-        try db.execute(sql: "UPDATE labelingJob SET status = ?, lastModifiedAt = ? WHERE id = ?", arguments: [status.rawValue, now, job["id"]])
+        try db.execute(cached: "UPDATE labelingJob SET status = ?, lastModifiedAt = ? WHERE id = ?", arguments: [status.rawValue, now, job["id"]])
     }
 }

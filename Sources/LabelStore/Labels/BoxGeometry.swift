@@ -8,10 +8,10 @@ enum BoxGeometry {
         guard box.width > 0, box.height > 0 else { return "width and height must be greater than 0" }
         guard box.left >= 0, box.top >= 0 else { return "left and top must be 0 or more (the image starts at 0,0)" }
         guard box.left + box.width <= Double(width) else {
-            return "its right edge (left + width = \(box.left + box.width)) is past the image's width \(width)"
+            return "its right edge (left + width = \(NumberText.shortest(box.left + box.width))) is past the image's width \(width)"
         }
         guard box.top + box.height <= Double(height) else {
-            return "its bottom edge (top + height = \(box.top + box.height)) is past the image's height \(height)"
+            return "its bottom edge (top + height = \(NumberText.shortest(box.top + box.height))) is past the image's height \(height)"
         }
         return nil
     }

@@ -18,8 +18,8 @@ public struct FreeTier: Sendable, Equatable {
 
     static func current(_ db: Database) throws -> FreeTier {
         FreeTier(
-            labeledImages: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM labeledImage") ?? 0,
-            optedIn: try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [settingKey]) == "yes"
+            labeledImages: try Int.fetchOne(db, cached: "SELECT COUNT(*) FROM labeledImage") ?? 0,
+            optedIn: try String.fetchOne(db, cached: "SELECT value FROM setting WHERE key = ?", arguments: [settingKey]) == "yes"
         )
     }
 
@@ -48,7 +48,7 @@ extension LabelStore {
     public func setLabelingBeyondFreeTier(_ allowed: Bool) throws {
         try dbWriter.write { db in
             try db.execute(
-                sql: "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                cached: "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 arguments: [FreeTier.settingKey, allowed ? "yes" : "no"]
             )
         }

@@ -62,7 +62,7 @@ struct LabelWrite {
         let image = try LabelStore.image(id: imageId, db)
         try validate(annotation, on: image)
         try db.execute(
-            sql: #"INSERT INTO box (imageId, datasetId, classId, "left", top, width, height) VALUES (?, ?, ?, ?, ?, ?, ?)"#,
+            cached: #"INSERT INTO box (imageId, datasetId, classId, "left", top, width, height) VALUES (?, ?, ?, ?, ?, ?, ?)"#,
             arguments: [imageId, image.datasetId, annotation.classId, annotation.left, annotation.top, annotation.width, annotation.height]
         )
         try record(.add, image: image, boxId: db.lastInsertedRowID, before: nil, after: annotation)
@@ -79,7 +79,7 @@ struct LabelWrite {
 
     private mutating func delete(boxId: Int64) throws {
         let box = try self.box(id: boxId)
-        try db.execute(sql: "DELETE FROM box WHERE id = ?", arguments: [boxId])
+        try db.execute(cached: "DELETE FROM box WHERE id = ?", arguments: [boxId])
         try record(.delete, image: try LabelStore.image(id: box.imageId, db), boxId: boxId, before: box.annotation, after: nil)
     }
 
@@ -94,7 +94,7 @@ struct LabelWrite {
         let image = try LabelStore.image(id: imageId, db)
         let latest = try Row.fetchAll(
             db,
-            sql: """
+            cached: """
                 SELECT * FROM effectiveChange
                 WHERE imageId = ? AND revisionId = (SELECT MAX(revisionId) FROM effectiveChange WHERE imageId = ?)
                 ORDER BY id DESC
@@ -111,13 +111,13 @@ struct LabelWrite {
             let after = try LabelChange.decode(row["after"])
             switch LabelChange.Action(rawValue: row["action"]) {
             case .add?:
-                try db.execute(sql: "DELETE FROM box WHERE id = ?", arguments: [boxId])
+                try db.execute(cached: "DELETE FROM box WHERE id = ?", arguments: [boxId])
             case .update?:
                 if let before, let boxId { try write(before, boxId: boxId) }
             case .delete?:
                 if let before {
                     try db.execute(
-                        sql: #"INSERT INTO box (id, imageId, datasetId, classId, "left", top, width, height) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"#,
+                        cached: #"INSERT INTO box (id, imageId, datasetId, classId, "left", top, width, height) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"#,
                         arguments: [boxId, imageId, image.datasetId, before.classId, before.left, before.top, before.width, before.height]
                     )
                 }
@@ -140,10 +140,10 @@ struct LabelWrite {
     ) throws {
         let revisionId = try revision()
         try db.execute(
-            sql: #"INSERT INTO labelChange (revisionId, imageId, boxId, action, "before", "after", undoes) VALUES (?, ?, ?, ?, ?, ?, ?)"#,
+            cached: #"INSERT INTO labelChange (revisionId, imageId, boxId, action, "before", "after", undoes) VALUES (?, ?, ?, ?, ?, ?, ?)"#,
             arguments: [revisionId, image.id, boxId, action.rawValue, try LabelChange.encode(before), try LabelChange.encode(after), undoes]
         )
-        let row = try Row.fetchOne(db, sql: LabelChange.selectSQL + " WHERE c.id = ?", arguments: [db.lastInsertedRowID])!
+        let row = try Row.fetchOne(db, cached: LabelChange.selectSQL + " WHERE c.id = ?", arguments: [db.lastInsertedRowID])!
         changes.append(try LabelChange(row: row))
         touchedDatasets.insert(image.datasetId)
     }
@@ -151,27 +151,27 @@ struct LabelWrite {
     /// This write's revision, created with its first change.
     private mutating func revision() throws -> Int64 {
         if let revisionId { return revisionId }
-        try db.execute(sql: "INSERT INTO revision (at, summary) VALUES (?, ?)", arguments: [now.timeIntervalSince1970, summary])
+        try db.execute(cached: "INSERT INTO revision (at, summary) VALUES (?, ?)", arguments: [now.timeIntervalSince1970, summary])
         revisionId = db.lastInsertedRowID
         return db.lastInsertedRowID
     }
 
     private func write(_ annotation: GroundTruthAnnotation, boxId: Int64) throws {
         try db.execute(
-            sql: #"UPDATE box SET classId = ?, "left" = ?, top = ?, width = ?, height = ? WHERE id = ?"#,
+            cached: #"UPDATE box SET classId = ?, "left" = ?, top = ?, width = ?, height = ? WHERE id = ?"#,
             arguments: [annotation.classId, annotation.left, annotation.top, annotation.width, annotation.height, boxId]
         )
     }
 
     private func box(id: Int64) throws -> LabelBox {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM box WHERE id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(db, cached: "SELECT * FROM box WHERE id = ?", arguments: [id]) else {
             throw LabelStoreError(.notFound, "no box with id \(id); `ctl labels show IMAGE` lists an image's boxes")
         }
         return LabelBox(row: row)
     }
 
     private func boxes(imageId: Int64) throws -> [LabelBox] {
-        try Row.fetchAll(db, sql: "SELECT * FROM box WHERE imageId = ? ORDER BY id", arguments: [imageId]).map(LabelBox.init)
+        try Row.fetchAll(db, cached: "SELECT * FROM box WHERE imageId = ? ORDER BY id", arguments: [imageId]).map(LabelBox.init)
     }
 
     /// A box must have a class of the image's dataset and lie inside the image.
