@@ -88,6 +88,7 @@ let package = Package(
             dependencies: [
                 "JobService",
                 "LabelStore",
+                "GroundTruthFormat",
                 "AWSProtocol",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -13,7 +13,7 @@ struct Ctl: AsyncParsableCommand {
             work against it with only endpoint_url changed.
             """,
         version: Apiary.version,
-        subcommands: [Serve.self, Datasets.self, TrainingJobs.self, Models.self, EndpointConfigs.self]
+        subcommands: [Serve.self, Datasets.self, Labels.self, TrainingJobs.self, Models.self, EndpointConfigs.self]
     )
 
     static func main() async {
