@@ -9,11 +9,12 @@ extension Labels {
         static let configuration = CommandConfiguration(
             abstract: "Apply label edits read from standard input as JSON Lines: each line is one write, acknowledged once it is stored.",
             discussion: """
-                A line is one edit object or an array of them (applied together, all or none):
+                A line is one edit object or an array of them (applied together, all or none). Images are ids, or \
+                file names with --dataset; an update may leave out class or box.
                   {"op": "add", "image": 12, "class": "bee", "box": [177, 256.2, 95.4, 86.8]}
-                  {"op": "update", "id": 31, "class": "wasp", "box": [180, 256, 95, 87]}     (class or box may be left out)
+                  {"op": "update", "id": 31, "class": "wasp", "box": [180, 256, 95, 87]}
                   {"op": "delete", "id": 31}
-                  {"op": "submit", "image": "hive2/0001.jpg"}                                  (file names need --dataset)
+                  {"op": "submit", "image": "hive2/0001.jpg"}
                   {"op": "undo", "image": 12}
                 After each line is committed, one line is printed: {"line": N, "changes": [...]} with the new box ids. \
                 A line that is refused stops the run with its reason (lines before it stay applied); exit codes as \
