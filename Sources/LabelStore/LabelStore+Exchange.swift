@@ -120,9 +120,15 @@ extension LabelStore {
             for (item, image) in zip(set.items, prepared) {
                 let addition = try Self.insert(image, datasetId: dataset.id, sourceRef: item.reference, now: now, write.db)
                 if case .added = addition { added += 1 }
-                let boxes = item.boxes.map { box in
+                let boxes = try item.boxes.map { box in
+                    guard set.categories.indices.contains(box.classId) else {
+                        throw LabelStoreError(
+                            .invalid,
+                            "\(item.fileName): class id \(box.classId) is not one of the \(set.categories.count) categories"
+                        )
+                    }
                     var box = box
-                    box.classId = set.categories.indices.contains(box.classId) ? classIds[box.classId] : -1
+                    box.classId = classIds[box.classId]
                     return box
                 }
                 let start = write.changes.count

@@ -185,6 +185,22 @@ struct LabelFormatTests {
         )
         #expect(try store.datasets().isEmpty)
 
+        // A label set whose box names a class it does not have.
+        let stray = LabelSet(
+            categories: ["bee"],
+            items: [
+                .init(
+                    fileName: "a.jpg",
+                    reference: "a.jpg",
+                    width: nil,
+                    height: nil,
+                    boxes: [.init(classId: 3, left: 0, top: 0, width: 1, height: 1)]
+                )
+            ]
+        )
+        let strayError = #expect(throws: LabelStoreError.self) { try store.importLabels(stray, into: "bees") { _ in try TestImages.jpeg() } }
+        #expect(strayError?.message == "a.jpg: class id 3 is not one of the 1 categories")
+
         // s3:// source-refs need the object store.
         let s3 = #expect(throws: LabelStoreError.self) { try store.importLabels(try LabelStore.readLabels(.manifest, from: manifest), into: "bees") }
         #expect(s3?.message.contains("needs the object store") == true)
