@@ -3,6 +3,7 @@
 //
 // Dependency arrows point down only:
 //   ctl → JobService → {LabelStore, ModelCore} → {ImageCodec → {CTurboJPEG, CPNG}, GroundTruthFormat}
+//                       LabelStore → CCrypto (SHA-256 content hashes)
 //                                   ModelCore → CDNNL, CZlib
 //         JobService → ObjectStore → AWSProtocol → {CCrypto, CZlib}
 import PackageDescription
@@ -63,6 +64,7 @@ let package = Package(
             dependencies: [
                 "ImageCodec",
                 "GroundTruthFormat",
+                "CCrypto",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: optimizedAlways + vectorISA
@@ -89,6 +91,7 @@ let package = Package(
             dependencies: [
                 "JobService",
                 "LabelStore",
+                "GroundTruthFormat",
                 "AWSProtocol",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

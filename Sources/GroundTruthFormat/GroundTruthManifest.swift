@@ -55,6 +55,32 @@ public enum GroundTruthManifest {
         json.beginObject()
         json.key("source-ref")
         json.string(line.sourceRef)
+        try writeLabelMembers(of: line, into: &json)
+        json.endObject()
+        return json.text
+    }
+
+    /// An input manifest line with `line`'s label attribute and metadata appended, as Ground Truth writes a
+    /// labeled line: the input's members (`source-ref` and any others) pass through byte for byte, in order.
+    /// - Parameter inputLine: one JSON object, e.g. `{"source-ref": "s3://b/1.jpg", "site": "hive 2"}`.
+    /// - Throws: `GroundTruthManifestError` when `inputLine` is not a JSON object or a number is not finite.
+    public static func encodeLine(_ line: GroundTruthManifestLine, extending inputLine: String) throws -> String {
+        let input = inputLine.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard input.hasPrefix("{"), input.hasSuffix("}"), (try? JSONSerialization.jsonObject(with: Data(input.utf8))) is [String: Any] else {
+            throw GroundTruthManifestError(line: 0, reason: "an input manifest line must be one JSON object")
+        }
+        var json = JSONLineWriter()
+        json.beginObject()
+        try writeLabelMembers(of: line, into: &json)
+        json.endObject()
+        let members = json.text.dropFirst().dropLast()
+        let inner = input.dropFirst().dropLast()
+        if members.isEmpty { return input }
+        return inner.allSatisfy(\.isWhitespace) ? "{" + members + "}" : input.dropLast() + ", " + members + "}"
+    }
+
+    /// The label attribute and its `-metadata`, as members of the line's object.
+    private static func writeLabelMembers(of line: GroundTruthManifestLine, into json: inout JSONLineWriter) throws {
         if let label = line.label {
             json.key(line.labelAttributeName)
             json.beginObject()
@@ -121,8 +147,6 @@ public enum GroundTruthManifest {
             }
             json.endObject()
         }
-        json.endObject()
-        return json.text
     }
 
     /// A decoding error in words, with the JSON path of the offending value.

@@ -13,7 +13,10 @@ struct Ctl: AsyncParsableCommand {
             work against it with only endpoint_url changed.
             """,
         version: Apiary.version,
-        subcommands: [Serve.self, Datasets.self, TrainingJobs.self, Models.self, EndpointConfigs.self, Endpoints.self, Deploy.self, Invoke.self, Expose.self]
+        subcommands: [
+            Serve.self, Datasets.self, Labels.self, TrainingJobs.self, Models.self, EndpointConfigs.self, Endpoints.self, Deploy.self, Invoke.self,
+            Expose.self,
+        ]
     )
 
     static func main() async {

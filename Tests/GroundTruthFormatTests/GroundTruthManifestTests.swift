@@ -92,4 +92,17 @@ struct GroundTruthManifestTests {
         line.label?.annotations[0].left = .nan
         #expect(throws: GroundTruthManifestError.self) { try GroundTruthManifest.encode([line]) }
     }
+
+    @Test("a labeled input line keeps its own members byte for byte and gains the label after them")
+    func extendsInputLine() throws {
+        let label = try GroundTruthManifest.parseLine(Self.fixture, labelAttributeName: "bees-500")
+        let input = #"{"source-ref": "s3://bucket/input/10006450.jpg", "site": {"hive": 2, "note": "é"}}"#
+        let extended = try GroundTruthManifest.encodeLine(label, extending: "  " + input + "\r")
+        let encoded = try GroundTruthManifest.encodeLine(label)
+        #expect(extended == input.dropLast() + ", " + encoded.dropFirst(#"{"source-ref": "s3://bucket/input/10006450.jpg", "#.count))
+        #expect(try GroundTruthManifest.parseLine(extended, labelAttributeName: "bees-500") == label)
+        let bare = GroundTruthManifestLine(sourceRef: "x", labelAttributeName: "bees-500", label: nil, metadata: nil)
+        #expect(try GroundTruthManifest.encodeLine(bare, extending: input) == input)
+        #expect(throws: GroundTruthManifestError.self) { try GroundTruthManifest.encodeLine(label, extending: "[1]") }
+    }
 }

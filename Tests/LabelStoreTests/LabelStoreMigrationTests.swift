@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Testing
 
@@ -8,11 +9,40 @@ struct LabelStoreMigrationTests {
     @Test("a fresh in-memory store is migrated to the latest schema")
     func migratesInMemory() throws {
         let store = try LabelStore.inMemory()
-        #expect(try store.appliedMigrations() == ["v1"])
-        let tables = try store.dbWriter.read { db in
-            try ["dataset", "image"].filter { try db.tableExists($0) }
+        #expect(try store.appliedMigrations() == ["v1", "v2"])
+        let tables = [
+            "dataset", "image", "imageContent", "labelCategory", "box", "revision", "labelChange", "setting", "labelingJob", "labelingJobItem",
+        ]
+        #expect(try store.dbWriter.read { db in try tables.filter { try db.tableExists($0) } } == tables)
+    }
+
+    @Test("a v1 database is migrated to v2 with its rows kept")
+    func migratesFromV1() throws {
+        let queue = try DatabaseQueue()
+        try LabelStore.migrator.migrate(queue, upTo: "v1")
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO dataset (name, createdAt) VALUES ('bees', CURRENT_TIMESTAMP)")
+            try db.execute(sql: "INSERT INTO image (datasetId, sha256, fileName, width, height) VALUES (1, 'abc', 'a.jpg', 500, 375)")
         }
-        #expect(tables == ["dataset", "image"])
+        let store = try LabelStore(queue)
+        #expect(try store.appliedMigrations() == ["v1", "v2"])
+        let image = try store.image(id: 1)
+        #expect(image.fileName == "a.jpg" && image.orientation == .up && image.format == .jpeg && image.sourceRef == nil)
+        #expect(try store.isLabeled(imageId: 1) == false)
+    }
+
+    @Test("a store file is in WAL mode and keeps what was written across reopening")
+    func fileStore() throws {
+        let folder = try TestImages.folder("store")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("labels.sqlite").path
+        do {
+            let store = try LabelStore.open(path: path)
+            try store.addCategories(["bee"], to: try store.ensureDataset(named: "bees"))
+            #expect(try store.dbWriter.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "wal")
+        }
+        let reopened = try LabelStore.open(path: path)
+        #expect(try reopened.categories(of: try reopened.dataset(named: "bees")).map(\.name) == ["bee"])
     }
 
     @Test("the schema refuses an image of a missing dataset and a duplicate image")

@@ -9,9 +9,14 @@ enum CtlBinary {
     }
 
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+        try runProcess(url.path, arguments)
+    }
+
+    /// Runs any program (found on `PATH` when `program` has no slash) and waits for it.
+    static func runProcess(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
         let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
+        process.executableURL = program.contains("/") ? URL(fileURLWithPath: program) : URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = program.contains("/") ? arguments : [program] + arguments
         let output = Pipe()
         let error = Pipe()
         process.standardOutput = output

@@ -6,8 +6,8 @@ import LabelStore
 struct Datasets: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "datasets",
-        abstract: "Work with image datasets.",
-        subcommands: [GenerateSample.self, Sample.self]
+        abstract: "Work with image datasets: generate the sample bees, import folders into the label store, take random samples.",
+        subcommands: [GenerateSample.self, Import.self, List.self, Sample.self]
     )
 }
 
@@ -82,23 +82,28 @@ extension Datasets {
 }
 
 extension Datasets {
-    /// `ctl datasets sample MANIFEST`: Ground Truth's "Random sample" of a manifest.
+    /// `ctl datasets sample MANIFEST` or `ctl datasets sample --dataset NAME`: Ground Truth's "Random sample".
     struct Sample: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "sample",
-            abstract: "Take a seeded random sample of a manifest's lines (Ground Truth's \"Random sample\"; 2% by default).",
+            abstract: "Take a seeded random sample of a manifest or a stored dataset (Ground Truth's \"Random sample\"; 2% by default).",
             discussion: """
-                Lines are kept verbatim and in order; the same seed always picks the same lines. Without --output the \
-                sampled manifest goes to standard output.
+                Of a manifest, lines are kept verbatim and in order; of a stored dataset, the sample is a new input \
+                manifest, one {"source-ref": …} line per image in import order. The same seed always picks the same \
+                lines. Without --output the sampled manifest goes to standard output.
 
                 Examples:
                   ctl datasets sample bees/output.manifest --output bees/sample.manifest          # 10 of 500
                   ctl datasets sample input.manifest --percent 10 --seed 7 > sample.manifest
+                  ctl datasets sample --dataset bees --source-ref-prefix s3://bees/images/ -o sample.manifest
                 """
         )
 
-        @Argument(help: "The manifest to sample (JSON Lines).")
-        var manifest: String
+        @Argument(help: "The manifest to sample (JSON Lines); or give --dataset.")
+        var manifest: String?
+
+        @Option(name: .shortAndLong, help: "Sample this dataset of the label store instead of a manifest.")
+        var dataset: String?
 
         @Option(help: "Percentage of lines to keep, in (0, 100].")
         var percent = RandomSample.defaultPercent
@@ -106,21 +111,36 @@ extension Datasets {
         @Option(help: "Seed: the same seed picks the same lines.")
         var seed: UInt64 = 1
 
+        @Option(help: "With --dataset: each source-ref is this prefix + the image's name (default: its source-ref at import).")
+        var sourceRefPrefix: String?
+
         @Option(name: .shortAndLong, help: "Where to write the sampled manifest (default: standard output).")
         var output: String?
 
+        @OptionGroup var store: StoreOptions
+
         func validate() throws {
             guard percent > 0, percent <= 100 else { throw ValidationError("--percent must be greater than 0 and at most 100, got \(percent)") }
+            guard (manifest == nil) != (dataset == nil) else { throw ValidationError("give a manifest file or --dataset NAME (one of them)") }
         }
 
         func run() throws {
-            let text: String
-            do {
-                text = try String(contentsOfFile: manifest, encoding: .utf8)
-            } catch {
-                throw ValidationError("cannot read manifest '\(manifest)': check the path (and that it is UTF-8 JSON Lines)")
+            let sample: (text: String, kept: Int, total: Int)
+            if let dataset {
+                let store = try store.open()
+                sample = try storeCommand {
+                    try store.sampleManifest(of: try store.dataset(named: dataset), percent: percent, seed: seed, sourceRefPrefix: sourceRefPrefix)
+                }
+            } else {
+                let path = manifest ?? ""
+                let text: String
+                do {
+                    text = try String(contentsOfFile: path, encoding: .utf8)
+                } catch {
+                    throw ValidationError("cannot read manifest '\(path)': check the path (and that it is UTF-8 JSON Lines)")
+                }
+                sample = RandomSample.manifest(text, percent: percent, seed: seed)
             }
-            let sample = RandomSample.manifest(text, percent: percent, seed: seed)
             guard let output else {
                 print(sample.text, terminator: "")
                 return

@@ -1,0 +1,41 @@
+import Foundation
+import GRDB
+
+/// Keeps a labeling job's status in step with its dataset's labels: every label write that touches the dataset
+/// updates the job in the same transaction, so a job is `Completed` exactly when its last image is labeled.
+enum LabelingJobProgress {
+    /// The counters of the job with row id `jobId`.
+    static func counters(jobId: Int64, _ db: Database) throws -> LabelCounters {
+        let row = try Row.fetchOne(
+            db,
+            cached: """
+                SELECT COUNT(*) AS total,
+                       COALESCE(SUM(failureReason IS NOT NULL), 0) AS failed,
+                       COALESCE(SUM(imageId IN (SELECT imageId FROM labeledImage)), 0) AS labeled
+                FROM labelingJobItem WHERE jobId = ?
+                """,
+            arguments: [jobId]
+        )!
+        let (total, failed, labeled): (Int, Int, Int) = (row["total"], row["failed"], row["labeled"])
+        return LabelCounters(labeled: labeled, failed: failed, unlabeled: total - failed - labeled)
+    }
+
+    /// Marks the in-progress job over `datasetId` (if any) modified now, and completed when every readable image
+    /// is labeled or a stopping condition is met.
+    static func update(datasetId: Int64, now: Date, _ db: Database) throws {
+        guard
+            let job = try Row.fetchOne(
+                db,
+                cached: "SELECT * FROM labelingJob WHERE datasetId = ? AND status = ?",
+                arguments: [datasetId, LabelingJob.Status.inProgress.rawValue]
+            )
+        else { return }
+        let counters = try counters(jobId: job["id"], db)
+        let inputs = counters.totalLabeled + counters.unlabeled + counters.failedNonRetryableError
+        var done = counters.unlabeled == 0
+        if let limit: Int = job["maxHumanLabeledObjectCount"], counters.humanLabeled >= limit { done = true }
+        if let percent: Int = job["maxPercentageOfInputDatasetLabeled"], counters.humanLabeled * 100 >= percent * inputs { done = true }
+        let status = done ? LabelingJob.Status.completed : .inProgress
+        try db.execute(cached: "UPDATE labelingJob SET status = ?, lastModifiedAt = ? WHERE id = ?", arguments: [status.rawValue, now, job["id"]])
+    }
+}

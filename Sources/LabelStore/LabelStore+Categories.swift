@@ -1,0 +1,72 @@
+import GRDB
+import GroundTruthFormat
+
+extension LabelStore {
+    /// A dataset's classes in class-id order.
+    public func categories(of dataset: Dataset) throws -> [LabelCategory] {
+        try dbWriter.read { db in try Self.categories(datasetId: dataset.id, db) }
+    }
+
+    /// Adds the classes of `names` a dataset does not have yet, after the existing ones (so no class id
+    /// changes), and returns all of them.
+    /// - Throws: `LabelStoreError` (`.invalid`) when the result breaks Ground Truth's rules (1–50 labels, names
+    ///   of 1–256 characters).
+    @discardableResult
+    public func addCategories(_ names: [String], to dataset: Dataset) throws -> [LabelCategory] {
+        try dbWriter.write { db in try Self.addCategories(names, datasetId: dataset.id, db) }
+    }
+
+    /// Renames a class. Its class id, and so every box of it, stays as it is; exports show the new name.
+    public func renameCategory(_ name: String, to newName: String, in dataset: Dataset) throws {
+        try dbWriter.write { db in
+            let categories = try Self.categories(datasetId: dataset.id, db)
+            guard let category = categories.first(where: { $0.name == name }) else {
+                throw LabelStoreError(.notFound, "dataset '\(dataset.name)' has no class '\(name)'; its classes are \(Self.list(categories))")
+            }
+            var names = categories.map(\.name)
+            names[category.classId] = newName
+            try Self.validate(names)
+            try db.execute(
+                cached: "UPDATE labelCategory SET name = ? WHERE datasetId = ? AND classId = ?",
+                arguments: [newName, dataset.id, category.classId]
+            )
+        }
+    }
+
+    /// The dataset's classes as a Ground Truth label category configuration file.
+    public func categoryConfig(of dataset: Dataset) throws -> LabelCategoryConfig {
+        LabelCategoryConfig(names: try categories(of: dataset).map(\.name))
+    }
+
+    static func categories(datasetId: Int64, _ db: Database) throws -> [LabelCategory] {
+        try Row.fetchAll(db, cached: "SELECT classId, name FROM labelCategory WHERE datasetId = ? ORDER BY classId", arguments: [datasetId]).map {
+            LabelCategory(classId: $0["classId"], name: $0["name"])
+        }
+    }
+
+    static func addCategories(_ names: [String], datasetId: Int64, _ db: Database) throws -> [LabelCategory] {
+        var all = try categories(datasetId: datasetId, db).map(\.name)
+        for name in names where !all.contains(name) { all.append(name) }
+        try validate(all)
+        let existing = try Int.fetchOne(db, cached: "SELECT COUNT(*) FROM labelCategory WHERE datasetId = ?", arguments: [datasetId]) ?? 0
+        for classId in existing..<all.count {
+            try db.execute(
+                cached: "INSERT INTO labelCategory (datasetId, classId, name) VALUES (?, ?, ?)",
+                arguments: [datasetId, classId, all[classId]]
+            )
+        }
+        return all.enumerated().map { LabelCategory(classId: $0.offset, name: $0.element) }
+    }
+
+    static func list(_ categories: [LabelCategory]) -> String {
+        categories.isEmpty ? "none yet (ctl labels categories add NAME…)" : categories.map { "\($0.classId)=\($0.name)" }.joined(separator: ", ")
+    }
+
+    private static func validate(_ names: [String]) throws {
+        do {
+            try LabelCategoryConfig(names: names).validate()
+        } catch let error as LabelCategoryConfigError {
+            throw LabelStoreError(.invalid, error.reason)
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import GRDB
+import GroundTruthFormat
+
+/// A labeled image with its boxes and when its labels last changed.
+struct LabeledImage {
+    let image: StoredImage
+    let boxes: [GroundTruthAnnotation]
+    let labeledAt: Date
+}
+
+extension LabelStore {
+    /// The labeled images of a dataset, in import order, each with its boxes (oldest first).
+    static func labeledImages(datasetId: Int64, _ db: Database) throws -> [LabeledImage] {
+        let rows = try Row.fetchAll(
+            db,
+            cached: """
+                SELECT image.*, revision.at AS labeledAt FROM image
+                JOIN labeledImage ON labeledImage.imageId = image.id JOIN revision ON revision.id = labeledImage.revisionId
+                WHERE image.datasetId = ? ORDER BY image.id
+                """,
+            arguments: [datasetId]
+        )
+        var boxes: [Int64: [GroundTruthAnnotation]] = [:]
+        for row in try Row.fetchAll(db, cached: "SELECT * FROM box WHERE datasetId = ? ORDER BY id", arguments: [datasetId]) {
+            let box = LabelBox(row: row)
+            boxes[box.imageId, default: []].append(box.annotation)
+        }
+        return rows.map { row in
+            let image = StoredImage(row: row)
+            return LabeledImage(image: image, boxes: boxes[image.id] ?? [], labeledAt: Date(timeIntervalSince1970: row["labeledAt"]))
+        }
+    }
+}

@@ -1,0 +1,226 @@
+import Foundation
+import GRDB
+import GroundTruthFormat
+
+extension LabelStore {
+    /// Ground Truth's limit on a job's input manifest.
+    public static let maxLabelingJobItems = 100_000
+
+    /// Creates a labeling job: reads every image the input manifest names, stores the readable ones in the job's
+    /// dataset `labeling-job/<name>` with the job's classes, and records each line (and, for an unreadable image,
+    /// why). The job starts `InProgress` — or `Completed` if no line has an image left to label.
+    /// - Parameter loadImage: the bytes of the image a `source-ref` names (the daemon reads `s3://` URIs from
+    ///   its object store); a throw marks that line failed (`FailedNonRetryableError`) with the error's text.
+    /// - Throws: `LabelStoreError`: `.invalid` for a bad name, attribute name, category config or manifest line;
+    ///   `.conflict` when a job of that name exists.
+    @discardableResult
+    public func createLabelingJob(_ request: LabelingJobRequest, now: Date = Date(), loadImage: (String) throws -> [UInt8]) throws -> LabelingJob {
+        try Self.validate(request)
+        let lines = try Self.inputLines(request)
+        try dbWriter.read { db in
+            if try Bool.fetchOne(db, cached: "SELECT EXISTS (SELECT 1 FROM labelingJob WHERE name = ?)", arguments: [request.name]) == true {
+                throw LabelStoreError(.conflict, "a labeling job named '\(request.name)' already exists; job names are unique")
+            }
+        }
+        // Read and check every image before the one transaction that stores the job.
+        let prepared: [Result<PreparedImage, LabelStoreError>] = lines.map { line in
+            Result(catching: {
+                let bytes = try loadImage(line.sourceRef)
+                return try PreparedImage(fileName: Self.fileName(ofSourceRef: line.sourceRef), bytes: bytes)
+            }).mapError { $0 as? LabelStoreError ?? LabelStoreError(.invalid, "cannot read \(line.sourceRef): \($0)") }
+        }
+        return try dbWriter.write { db in
+            let datasetName = LabelingJob.datasetName(ofJob: request.name)
+            if try Bool.fetchOne(db, cached: "SELECT EXISTS (SELECT 1 FROM dataset WHERE name = ?)", arguments: [datasetName]) == true {
+                throw LabelStoreError(.conflict, "a dataset named '\(datasetName)' already exists; choose another job name")
+            }
+            let dataset = try Self.ensureDataset(named: datasetName, now: now, db)
+            _ = try Self.addCategories(request.categories.names, datasetId: dataset.id, db)
+            try db.execute(
+                cached: """
+                    INSERT INTO labelingJob (name, labelAttributeName, datasetId, status, maxHumanLabeledObjectCount,
+                                             maxPercentageOfInputDatasetLabeled, createdAt, lastModifiedAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    request.name, request.labelAttributeName, dataset.id, LabelingJob.Status.inProgress.rawValue, request.maxHumanLabeledObjectCount,
+                    request.maxPercentageOfInputDatasetLabeled, now, now,
+                ]
+            )
+            let jobId = db.lastInsertedRowID
+            for (line, image) in zip(lines, prepared) {
+                var imageId: Int64?
+                var failure: String?
+                switch image {
+                case .success(let image):
+                    do {
+                        imageId = try Self.insert(image, datasetId: dataset.id, sourceRef: line.sourceRef, now: now, db).image.id
+                    } catch let error as LabelStoreError {
+                        failure = error.message  // another image of the same file name
+                    }
+                case .failure(let error): failure = error.message
+                }
+                try db.execute(
+                    cached: "INSERT INTO labelingJobItem (jobId, position, line, imageId, failureReason) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [jobId, line.number, line.text, imageId, failure]
+                )
+            }
+            try LabelingJobProgress.update(datasetId: dataset.id, now: now, db)
+            return try Self.labelingJob(named: request.name, db)
+        }
+    }
+
+    /// The labeling job called `name`, with live counters.
+    public func labelingJob(named name: String) throws -> LabelingJob {
+        try dbWriter.read { db in try Self.labelingJob(named: name, db) }
+    }
+
+    /// All labeling jobs, oldest first.
+    public func labelingJobs() throws -> [LabelingJob] {
+        try dbWriter.read { db in
+            try String.fetchAll(db, cached: "SELECT name FROM labelingJob ORDER BY createdAt, id").map { try Self.labelingJob(named: $0, db) }
+        }
+    }
+
+    /// Stops an in-progress job: its labels so far become final (`Stopped`). Stopping a finished job changes
+    /// nothing.
+    @discardableResult
+    public func stopLabelingJob(named name: String, now: Date = Date()) throws -> LabelingJob {
+        try dbWriter.write { db in
+            _ = try Self.labelingJob(named: name, db)
+            try db.execute(
+                cached: "UPDATE labelingJob SET status = ?, lastModifiedAt = ? WHERE name = ? AND status = ?",
+                arguments: [LabelingJob.Status.stopped.rawValue, now, name, LabelingJob.Status.inProgress.rawValue]
+            )
+            return try Self.labelingJob(named: name, db)
+        }
+    }
+
+    /// The job's output manifest, one line per input line in order: a labeled image's line is the input line
+    /// (extra keys kept byte for byte) plus the label attribute and its `-metadata`; any other line is copied
+    /// unchanged, as Ground Truth does. Available at any time; final once the job `isFinished`.
+    public func outputManifest(ofLabelingJob name: String) throws -> String {
+        try dbWriter.read { db in
+            let job = try Self.labelingJob(named: name, db)
+            let dataset = try Self.dataset(named: job.datasetName, db)
+            let categories = try Self.categories(datasetId: dataset.id, db).map(\.name)
+            let labeled = Dictionary(uniqueKeysWithValues: try Self.labeledImages(datasetId: dataset.id, db).map { ($0.image.id, $0) })
+            let items = try Row.fetchAll(
+                db,
+                cached: "SELECT line, imageId FROM labelingJobItem WHERE jobId = (SELECT id FROM labelingJob WHERE name = ?) ORDER BY position",
+                arguments: [name]
+            )
+            var text = ""
+            for item in items {
+                let input: String = item["line"]
+                guard let imageId: Int64 = item["imageId"], let image = labeled[imageId] else {
+                    text += input + "\n"
+                    continue
+                }
+                let line = GroundTruthLabelLine.line(
+                    sourceRef: image.image.sourceRef ?? image.image.fileName,
+                    labelAttributeName: job.labelAttributeName,
+                    jobName: name,
+                    width: image.image.width,
+                    height: image.image.height,
+                    boxes: image.boxes,
+                    categories: categories,
+                    labeledAt: image.labeledAt
+                )
+                text += try GroundTruthManifest.encodeLine(line, extending: input) + "\n"
+            }
+            return text
+        }
+    }
+
+    /// Where Ground Truth puts a job's output manifest: `<S3OutputPath><name>/manifests/output/output.manifest`,
+    /// the output path kept exactly as given (a `/` is added only when it does not end with one).
+    public static func outputManifestURI(s3OutputPath: String, jobName: String) -> String {
+        (s3OutputPath.hasSuffix("/") ? s3OutputPath : s3OutputPath + "/") + jobName + "/manifests/output/output.manifest"
+    }
+
+    static func labelingJob(named name: String, _ db: Database) throws -> LabelingJob {
+        guard let row = try Row.fetchOne(db, cached: "SELECT * FROM labelingJob WHERE name = ?", arguments: [name]) else {
+            throw LabelStoreError(.notFound, "no labeling job named '\(name)'")
+        }
+        let failures = try Row.fetchAll(
+            db,
+            cached: "SELECT position, failureReason FROM labelingJobItem WHERE jobId = ? AND failureReason IS NOT NULL ORDER BY position",
+            arguments: [row["id"]]
+        ).map { LabelingJob.Failure(line: $0["position"], reason: $0["failureReason"]) }
+        return LabelingJob(row: row, counters: try LabelingJobProgress.counters(jobId: row["id"], db), failures: failures)
+    }
+
+    // MARK: Checking a request
+
+    /// One non-blank input manifest line: its 1-based number, text and `source-ref`.
+    private struct InputLine {
+        let number: Int
+        let text: String
+        let sourceRef: String
+    }
+
+    private static func validate(_ request: LabelingJobRequest) throws {
+        guard request.name.wholeMatch(of: /[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}/) != nil else {
+            throw LabelStoreError(
+                .invalid,
+                "LabelingJobName '\(request.name)' must be 1 to 63 letters, digits and hyphens, starting and ending with a letter or digit"
+            )
+        }
+        let attribute = request.labelAttributeName
+        guard attribute.wholeMatch(of: /[a-zA-Z0-9](-*[a-zA-Z0-9]){0,126}/) != nil, !attribute.hasSuffix("-metadata"), !attribute.hasSuffix("-ref")
+        else {
+            throw LabelStoreError(
+                .invalid,
+                "LabelAttributeName '\(attribute)' must be letters, digits and hyphens, and not end with -metadata or -ref (for bounding boxes)"
+            )
+        }
+        do {
+            try request.categories.validate()
+        } catch let error as LabelCategoryConfigError {
+            throw LabelStoreError(.invalid, "label category config: \(error.reason)")
+        }
+        if let count = request.maxHumanLabeledObjectCount, count < 1 {
+            throw LabelStoreError(.invalid, "MaxHumanLabeledObjectCount must be 1 or more, got \(count)")
+        }
+        if let percent = request.maxPercentageOfInputDatasetLabeled, !(1...100).contains(percent) {
+            throw LabelStoreError(.invalid, "MaxPercentageOfInputDatasetLabeled must be 1 to 100, got \(percent)")
+        }
+    }
+
+    private static func inputLines(_ request: LabelingJobRequest) throws -> [InputLine] {
+        var lines: [InputLine] = []
+        for (offset, raw) in request.inputManifest.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            if text.isEmpty { continue }
+            let place = "input manifest line \(offset + 1)"
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else {
+                throw LabelStoreError(.invalid, "\(place) is not a JSON object")
+            }
+            guard let sourceRef = object["source-ref"] as? String, !sourceRef.isEmpty else {
+                throw LabelStoreError(.invalid, #"\#(place) has no "source-ref" (an image job's lines are {"source-ref": "s3://…"})"#)
+            }
+            for key in [request.labelAttributeName, request.labelAttributeName + "-metadata"] where object[key] != nil {
+                throw LabelStoreError(.invalid, "\(place) already has \"\(key)\"; choose another LabelAttributeName")
+            }
+            lines.append(InputLine(number: offset + 1, text: text, sourceRef: sourceRef))
+        }
+        guard !lines.isEmpty else { throw LabelStoreError(.invalid, "the input manifest has no lines") }
+        guard lines.count <= maxLabelingJobItems else {
+            throw LabelStoreError(.invalid, "the input manifest has \(lines.count) lines; a labeling job takes at most \(maxLabelingJobItems)")
+        }
+        return lines
+    }
+
+    /// The image's name in the job's dataset: the source-ref's path without scheme and bucket
+    /// (`s3://bees/images/1.jpg` → `images/1.jpg`), so different source-refs keep different names.
+    static func fileName(ofSourceRef sourceRef: String) -> String {
+        var path = Substring(sourceRef)
+        if let scheme = path.range(of: "://") {
+            path = path[scheme.upperBound...]
+            path = path.drop { $0 != "/" }
+        }
+        let name = path.drop { $0 == "/" }
+        return name.isEmpty ? sourceRef : String(name)
+    }
+}

@@ -1,0 +1,15 @@
+import GroundTruthFormat
+
+/// One change to labels as a caller asks for it. `LabelStore.apply(_:)` makes a list of them one write.
+public enum LabelEdit: Sendable, Equatable {
+    /// Draw a box on an image.
+    case add(imageId: Int64, GroundTruthAnnotation)
+    /// Move, resize or relabel a box: its new class and geometry.
+    case update(boxId: Int64, GroundTruthAnnotation)
+    /// Remove a box.
+    case delete(boxId: Int64)
+    /// Mark an image labeled as it is, typically with no box ("no object"); a no-op on a labeled image.
+    case submit(imageId: Int64)
+    /// Reverse the latest write still in effect on an image (all of its changes to that image).
+    case undo(imageId: Int64)
+}

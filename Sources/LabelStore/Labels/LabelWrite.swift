@@ -1,0 +1,196 @@
+import Foundation
+import GRDB
+import GroundTruthFormat
+
+/// One write to labels, inside one transaction: it gets a revision, changes boxes, appends a history entry for
+/// every change, and on `finish()` enforces the free tier and updates labeling jobs — so the write happens
+/// whole or not at all.
+struct LabelWrite {
+    let db: Database
+    let now: Date
+    let summary: String
+    private(set) var changes: [LabelChange] = []
+    private var revisionId: Int64?
+    private var touchedDatasets: Set<Int64> = []
+    private var categoriesByDataset: [Int64: [LabelCategory]] = [:]
+    private let labeledBefore: Int
+
+    init(_ db: Database, now: Date, summary: String) throws {
+        self.db = db
+        self.now = now
+        self.summary = summary
+        labeledBefore = try FreeTier.current(db).labeledImages
+    }
+
+    /// Applies one edit and returns the history entries it appended (none for a no-op).
+    mutating func apply(_ edit: LabelEdit) throws -> [LabelChange] {
+        let start = changes.count
+        switch edit {
+        case .add(let imageId, let annotation): try add(annotation, imageId: imageId)
+        case .update(let boxId, let annotation): try update(boxId: boxId, to: annotation)
+        case .delete(let boxId): try delete(boxId: boxId)
+        case .submit(let imageId): try submit(imageId: imageId)
+        case .undo(let imageId): try undo(imageId: imageId)
+        }
+        return Array(changes[start...])
+    }
+
+    /// Makes an image's boxes exactly `annotations` (an import): boxes already there stay, others are deleted
+    /// or added; an image left without boxes is submitted. No change at all when it already matches.
+    mutating func replaceBoxes(imageId: Int64, with annotations: [GroundTruthAnnotation]) throws {
+        var wanted = annotations
+        for box in try boxes(imageId: imageId) {
+            if let index = wanted.firstIndex(of: box.annotation) {
+                wanted.remove(at: index)
+            } else {
+                try delete(boxId: box.id)
+            }
+        }
+        for annotation in wanted { try add(annotation, imageId: imageId) }
+        try submit(imageId: imageId)
+    }
+
+    /// Enforces the free tier and brings labeling jobs over the touched datasets up to date.
+    func finish() throws {
+        try FreeTier.check(db, labeledBefore: labeledBefore)
+        for datasetId in touchedDatasets { try LabelingJobProgress.update(datasetId: datasetId, now: now, db) }
+    }
+
+    // MARK: Edits
+
+    private mutating func add(_ annotation: GroundTruthAnnotation, imageId: Int64) throws {
+        let image = try LabelStore.image(id: imageId, db)
+        try validate(annotation, on: image)
+        try db.execute(
+            cached: #"INSERT INTO box (imageId, datasetId, classId, "left", top, width, height) VALUES (?, ?, ?, ?, ?, ?, ?)"#,
+            arguments: [imageId, image.datasetId, annotation.classId, annotation.left, annotation.top, annotation.width, annotation.height]
+        )
+        try record(.add, image: image, boxId: db.lastInsertedRowID, before: nil, after: annotation)
+    }
+
+    private mutating func update(boxId: Int64, to annotation: GroundTruthAnnotation) throws {
+        let box = try self.box(id: boxId)
+        let image = try LabelStore.image(id: box.imageId, db)
+        try validate(annotation, on: image)
+        guard annotation != box.annotation else { return }
+        try write(annotation, boxId: boxId)
+        try record(.update, image: image, boxId: boxId, before: box.annotation, after: annotation)
+    }
+
+    private mutating func delete(boxId: Int64) throws {
+        let box = try self.box(id: boxId)
+        try db.execute(cached: "DELETE FROM box WHERE id = ?", arguments: [boxId])
+        try record(.delete, image: try LabelStore.image(id: box.imageId, db), boxId: boxId, before: box.annotation, after: nil)
+    }
+
+    private mutating func submit(imageId: Int64) throws {
+        let image = try LabelStore.image(id: imageId, db)
+        guard try !LabelStore.isLabeled(imageId: imageId, db) else { return }
+        try record(.submit, image: image, boxId: nil, before: nil, after: nil)
+    }
+
+    /// Reverses, newest first, the changes to the image made by its latest write still in effect.
+    private mutating func undo(imageId: Int64) throws {
+        let image = try LabelStore.image(id: imageId, db)
+        let latest = try Row.fetchAll(
+            db,
+            cached: """
+                SELECT * FROM effectiveChange
+                WHERE imageId = ? AND revisionId = (SELECT MAX(revisionId) FROM effectiveChange WHERE imageId = ?)
+                ORDER BY id DESC
+                """,
+            arguments: [imageId, imageId]
+        )
+        guard !latest.isEmpty else {
+            throw LabelStoreError(.conflict, "nothing to undo on image \(imageId) (\(image.fileName)): every change to it is already undone")
+        }
+        for row in latest {
+            let changeId: Int64 = row["id"]
+            let boxId: Int64? = row["boxId"]
+            let before = try LabelChange.decode(row["before"])
+            let after = try LabelChange.decode(row["after"])
+            switch LabelChange.Action(rawValue: row["action"]) {
+            case .add?:
+                try db.execute(cached: "DELETE FROM box WHERE id = ?", arguments: [boxId])
+            case .update?:
+                if let before, let boxId { try write(before, boxId: boxId) }
+            case .delete?:
+                if let before {
+                    try db.execute(
+                        cached: #"INSERT INTO box (id, imageId, datasetId, classId, "left", top, width, height) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"#,
+                        arguments: [boxId, imageId, image.datasetId, before.classId, before.left, before.top, before.width, before.height]
+                    )
+                }
+            case .submit?, .undo?, nil:
+                break
+            }
+            try record(.undo, image: image, boxId: boxId, before: after, after: before, undoes: changeId)
+        }
+    }
+
+    // MARK: Helpers
+
+    private mutating func record(
+        _ action: LabelChange.Action,
+        image: StoredImage,
+        boxId: Int64?,
+        before: GroundTruthAnnotation?,
+        after: GroundTruthAnnotation?,
+        undoes: Int64? = nil
+    ) throws {
+        let revisionId = try revision()
+        try db.execute(
+            cached: #"INSERT INTO labelChange (revisionId, imageId, boxId, action, "before", "after", undoes) VALUES (?, ?, ?, ?, ?, ?, ?)"#,
+            arguments: [revisionId, image.id, boxId, action.rawValue, try LabelChange.encode(before), try LabelChange.encode(after), undoes]
+        )
+        let row = try Row.fetchOne(db, cached: LabelChange.selectSQL + " WHERE c.id = ?", arguments: [db.lastInsertedRowID])!
+        changes.append(try LabelChange(row: row))
+        touchedDatasets.insert(image.datasetId)
+    }
+
+    /// This write's revision, created with its first change.
+    private mutating func revision() throws -> Int64 {
+        if let revisionId { return revisionId }
+        try db.execute(cached: "INSERT INTO revision (at, summary) VALUES (?, ?)", arguments: [now.timeIntervalSince1970, summary])
+        revisionId = db.lastInsertedRowID
+        return db.lastInsertedRowID
+    }
+
+    private func write(_ annotation: GroundTruthAnnotation, boxId: Int64) throws {
+        try db.execute(
+            cached: #"UPDATE box SET classId = ?, "left" = ?, top = ?, width = ?, height = ? WHERE id = ?"#,
+            arguments: [annotation.classId, annotation.left, annotation.top, annotation.width, annotation.height, boxId]
+        )
+    }
+
+    private func box(id: Int64) throws -> LabelBox {
+        guard let row = try Row.fetchOne(db, cached: "SELECT * FROM box WHERE id = ?", arguments: [id]) else {
+            throw LabelStoreError(.notFound, "no box with id \(id); `ctl labels show IMAGE` lists an image's boxes")
+        }
+        return LabelBox(row: row)
+    }
+
+    private func boxes(imageId: Int64) throws -> [LabelBox] {
+        try Row.fetchAll(db, cached: "SELECT * FROM box WHERE imageId = ? ORDER BY id", arguments: [imageId]).map(LabelBox.init)
+    }
+
+    /// A box must have a class of the image's dataset and lie inside the image.
+    private mutating func validate(_ annotation: GroundTruthAnnotation, on image: StoredImage) throws {
+        if categoriesByDataset[image.datasetId] == nil {
+            categoriesByDataset[image.datasetId] = try LabelStore.categories(datasetId: image.datasetId, db)
+        }
+        let categories = categoriesByDataset[image.datasetId] ?? []
+        guard categories.contains(where: { $0.classId == annotation.classId }) else {
+            throw LabelStoreError(
+                .invalid,
+                "class id \(annotation.classId) is not a class of this dataset; its classes are \(LabelStore.list(categories))"
+            )
+        }
+        if let problem = BoxGeometry.problem(annotation, width: image.width, height: image.height) {
+            throw LabelStoreError(
+                .invalid,
+                "box \(BoxGeometry.describe(annotation)) on \(image.fileName) (\(image.width)×\(image.height)): \(problem)"
+            )
+        }
+    }
+}
