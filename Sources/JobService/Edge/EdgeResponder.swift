@@ -29,7 +29,6 @@ struct EdgeResponder: HTTPResponder {
     let logger: Logger
 
     func respond(to request: Request, context: Context) async throws -> Response {
-        if S3Routing.claims(request) { return await s3.respond(to: request) }
         let requestID = UUID().uuidString.lowercased()
         let path = request.uri.path
         if path.hasPrefix("/moto-api/") { return testHook(path, request: request, requestID: requestID) }
@@ -42,6 +41,8 @@ struct EdgeResponder: HTTPResponder {
             let body = try? await request.body.collect(upTo: ExecuteAPI.maximumBody)
             return await executeAPI.respond(to: request, target: target, body: body.map { Array(buffer: $0) }, requestID: requestID)
         }
+        // S3 is decided from the head alone, before any body is read; the unsigned paths above are not buckets.
+        if S3Routing.claims(request) { return await s3.respond(to: request) }
         let isRuntime = path.hasPrefix("/endpoints/")
         let body: [UInt8]
         do {
