@@ -120,7 +120,7 @@ extension ObjectStore {
             guard let file = try OpenFile.openForReading(directory.appendingPathComponent(Self.partFileName(part.number)).path) else {
                 throw ObjectStoreError.invalidPart(part.number)
             }
-            let reader = try ObjectReader(file: file)
+            let reader = try ObjectReader(file: file, key: upload.key)
             let etag = part.etag.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
             guard etag == reader.metadata.etag, part.checksum == nil || part.checksum == reader.metadata.checksum?.value else {
                 throw ObjectStoreError.invalidPart(part.number)
