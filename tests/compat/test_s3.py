@@ -150,6 +150,11 @@ def test_copy_object(s3, bucket):
     assert error_code(e) == "InvalidRequest"
     with pytest.raises(s3.exceptions.NoSuchKey):
         s3.copy_object(Bucket=bucket, Key="x", CopySource=f"{bucket}/missing")
+    with pytest.raises(ClientError) as e:
+        s3.copy_object(Bucket=bucket, Key="x", CopySource=f"{bucket}/src", CopySourceIfMatch='"0000"')
+    assert error_code(e) == "PreconditionFailed"
+    etag = s3.head_object(Bucket=bucket, Key="src")["ETag"]
+    s3.copy_object(Bucket=bucket, Key="x", CopySource=f"{bucket}/src", CopySourceIfMatch=etag)
 
 
 def test_delete_objects(s3, bucket):
@@ -234,4 +239,8 @@ def test_unsigned_requests_are_denied():
 def test_unserved_operations_say_not_implemented(s3, bucket):
     with pytest.raises(ClientError) as e:
         s3.get_bucket_tagging(Bucket=bucket)
+    assert error_code(e) == "NotImplemented"
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=bucket, Key="k", PartNumber=1)
     assert error_code(e) == "NotImplemented"

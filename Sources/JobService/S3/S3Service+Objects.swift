@@ -88,6 +88,9 @@ extension S3Service {
             )
         }
         try ObjectStore.validateKey(context.key)
+        if try Preconditions.evaluate(request, metadata: try store.metadata(source), prefix: Self.copySourcePrefix) == .notModified {
+            throw S3Error("PreconditionFailed", "At least one of the pre-conditions you specified did not hold", status: 412)
+        }
         let attributes = directive == "REPLACE" ? ObjectHeaders.attributes(of: request, contentEncoding: request.header("content-encoding")) : nil
         let metadata = try store.copy(source, to: context.uri, attributes: attributes)
         let result = S3XMLWriter(root: "CopyObjectResult") { xml in
@@ -99,6 +102,8 @@ extension S3Service {
         }
         return S3Response.xml(result, requestID: context.requestID)
     }
+
+    static let copySourcePrefix = "x-amz-copy-source-"
 
     /// `x-amz-copy-source`: `bucket/key` or `/bucket/key`, percent-encoded, an optional `?versionId=…` ignored.
     static func copySource(_ request: S3Request) throws(S3Error) -> S3URI {
