@@ -48,14 +48,19 @@ enum ObjectFileFormat {
 
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .millisecondsSince1970
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(ObjectMetadata.milliseconds(date))
+        }
         encoder.outputFormatting = .sortedKeys
         return encoder
     }()
 
     private static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
+        decoder.dateDecodingStrategy = .custom { decoder in
+            ObjectMetadata.date(milliseconds: try decoder.singleValueContainer().decode(Int64.self))
+        }
         return decoder
     }()
 }

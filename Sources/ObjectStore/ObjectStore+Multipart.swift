@@ -84,7 +84,7 @@ extension ObjectStore {
             key: upload.key,
             size: part.size,
             etag: Digest.hex(part.md5Digest),
-            lastModified: Date(),
+            lastModified: ObjectMetadata.now(),
             attributes: .init(),
             checksum: part.computedChecksum
         )
@@ -141,7 +141,7 @@ extension ObjectStore {
             key: upload.key,
             size: object.size,
             etag: Digest.hex(Digest.md5(md5s)) + "-\(readers.count)",
-            lastModified: Date(),
+            lastModified: ObjectMetadata.now(),
             attributes: upload.attributes,
             checksum: Self.compositeChecksum(upload, parts: readers.map(\.metadata)),
             partCount: readers.count

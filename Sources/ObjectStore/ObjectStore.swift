@@ -82,7 +82,7 @@ public struct ObjectStore: Sendable {
             key: key,
             size: upload.size,
             etag: Digest.hex(upload.md5Digest),
-            lastModified: Date(),
+            lastModified: ObjectMetadata.now(),
             attributes: attributes,
             checksum: checksum ?? upload.computedChecksum
         )
@@ -101,7 +101,7 @@ public struct ObjectStore: Sendable {
         try upload.write(contentsOf: reader)
         var metadata = reader.metadata
         metadata.key = destination.key
-        metadata.lastModified = Date()
+        metadata.lastModified = ObjectMetadata.now()
         if let attributes { metadata.attributes = attributes }
         try upload.commit(metadata, to: destinationFile)
         return metadata
