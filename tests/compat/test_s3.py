@@ -10,11 +10,7 @@ import urllib.request
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from conftest import REGION, URL, client
-
-
-def error_code(excinfo):
-    return excinfo.value.response["Error"]["Code"]
+from conftest import REGION, URL, client, error_code
 
 
 def test_bucket_lifecycle(s3):
@@ -155,6 +151,9 @@ def test_copy_object(s3, bucket):
     assert error_code(e) == "PreconditionFailed"
     etag = s3.head_object(Bucket=bucket, Key="src")["ETag"]
     s3.copy_object(Bucket=bucket, Key="x", CopySource=f"{bucket}/src", CopySourceIfMatch=etag)
+    with pytest.raises(ClientError) as e:
+        s3.copy_object(Bucket=bucket, Key="x", CopySource=f"{bucket}/src", CopySourceIfNoneMatch=etag)
+    assert error_code(e) == "PreconditionFailed"
 
 
 def test_delete_objects(s3, bucket):

@@ -9,12 +9,8 @@ import pytest
 from botocore.exceptions import ClientError
 from boto3.s3.transfer import TransferConfig
 
-from conftest import URL
+from conftest import URL, error_code
 from s3_wire import aws_chunked, crc32_b64, reflected_crc_b64, request, signed_headers
-
-
-def error_code(excinfo):
-    return excinfo.value.response["Error"]["Code"]
 
 
 def test_expect_100_continue_is_answered_before_the_body(bucket):

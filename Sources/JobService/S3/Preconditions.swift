@@ -7,7 +7,8 @@ import ObjectStore
 enum Preconditions {
     enum Outcome: Equatable {
         case proceed
-        case notModified
+        /// Not modified since, by the condition named.
+        case notModified(String)
     }
 
     /// - Parameter prefix: `x-amz-copy-source-` for a copy's source.
@@ -21,9 +22,9 @@ enum Preconditions {
             throw failed(prefix + "If-Unmodified-Since")
         }
         if let ifNoneMatch = request.header(prefix + "if-none-match") {
-            if matches(ifNoneMatch, metadata.etag) { return .notModified }
+            if matches(ifNoneMatch, metadata.etag) { return .notModified(prefix + "If-None-Match") }
         } else if let since = request.header(prefix + "if-modified-since").flatMap(S3Date.parseHTTP), modified <= since {
-            return .notModified
+            return .notModified(prefix + "If-Modified-Since")
         }
         return .proceed
     }
@@ -36,7 +37,8 @@ enum Preconditions {
         }
     }
 
-    private static func failed(_ condition: String) -> S3Error {
+    /// `PreconditionFailed` (412) naming the condition that did not hold.
+    static func failed(_ condition: String) -> S3Error {
         S3Error(
             "PreconditionFailed",
             "At least one of the pre-conditions you specified did not hold",

@@ -26,7 +26,7 @@ extension S3Service {
         let reader = try store.open(context.uri)
         let metadata = reader.metadata
         let request = context.request
-        if try Preconditions.evaluate(request, metadata: metadata) == .notModified {
+        if case .notModified = try Preconditions.evaluate(request, metadata: metadata) {
             let headers: HTTPFields = [.eTag: metadata.quotedETag, .lastModified: S3Date.http(metadata.lastModified)]
             return S3Response.empty(status: .notModified, headers: headers, requestID: context.requestID)
         }
@@ -88,8 +88,10 @@ extension S3Service {
             )
         }
         try ObjectStore.validateKey(context.key)
-        if try Preconditions.evaluate(request, metadata: try store.metadata(source), prefix: Self.copySourcePrefix) == .notModified {
-            throw S3Error("PreconditionFailed", "At least one of the pre-conditions you specified did not hold", status: 412)
+        // A copy source that is "not modified" fails the copy.
+        if case .notModified(let condition) = try Preconditions.evaluate(request, metadata: try store.metadata(source), prefix: Self.copySourcePrefix)
+        {
+            throw Preconditions.failed(condition)
         }
         let attributes = directive == "REPLACE" ? ObjectHeaders.attributes(of: request, contentEncoding: request.header("content-encoding")) : nil
         let metadata = try store.copy(source, to: context.uri, attributes: attributes)
