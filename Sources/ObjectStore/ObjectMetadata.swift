@@ -86,6 +86,18 @@ public struct ObjectMetadata: Codable, Sendable, Equatable {
         self.partCount = partCount
     }
 
+    /// The current time in whole milliseconds, the precision metadata is stored with (so a stored object's metadata
+    /// reads back equal).
+    static func now() -> Date {
+        date(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+    }
+
+    /// The instant `milliseconds` after 1970, as metadata stores it.
+    static func date(milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
+
+    /// `date` in whole milliseconds after 1970.
+    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+
     /// The ETag as HTTP and XML carry it, in double quotes.
     public var quotedETag: String { "\"\(etag)\"" }
 }

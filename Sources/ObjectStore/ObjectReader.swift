@@ -6,9 +6,10 @@ public final class ObjectReader: Sendable {
     public let metadata: ObjectMetadata
     private let file: OpenFile
 
-    init(file: OpenFile) throws {
+    /// - Parameter key: the key of a file placed by hand, which carries none.
+    init(file: OpenFile, key: String) throws {
         self.file = file
-        metadata = try ObjectFileFormat.metadata(of: file)
+        metadata = try ObjectFileFormat.metadata(of: file, plainKey: key)
     }
 
     /// Copies object bytes from `offset` into `buffer`. - Returns: the count copied, short only at the end.

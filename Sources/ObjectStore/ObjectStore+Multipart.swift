@@ -84,7 +84,7 @@ extension ObjectStore {
             key: upload.key,
             size: part.size,
             etag: Digest.hex(part.md5Digest),
-            lastModified: Date(),
+            lastModified: ObjectMetadata.now(),
             attributes: .init(),
             checksum: part.computedChecksum
         )
@@ -120,7 +120,7 @@ extension ObjectStore {
             guard let file = try OpenFile.openForReading(directory.appendingPathComponent(Self.partFileName(part.number)).path) else {
                 throw ObjectStoreError.invalidPart(part.number)
             }
-            let reader = try ObjectReader(file: file)
+            let reader = try ObjectReader(file: file, key: upload.key)
             let etag = part.etag.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
             guard etag == reader.metadata.etag, part.checksum == nil || part.checksum == reader.metadata.checksum?.value else {
                 throw ObjectStoreError.invalidPart(part.number)
@@ -141,7 +141,7 @@ extension ObjectStore {
             key: upload.key,
             size: object.size,
             etag: Digest.hex(Digest.md5(md5s)) + "-\(readers.count)",
-            lastModified: Date(),
+            lastModified: ObjectMetadata.now(),
             attributes: upload.attributes,
             checksum: Self.compositeChecksum(upload, parts: readers.map(\.metadata)),
             partCount: readers.count

@@ -58,7 +58,7 @@ public struct ObjectStore: Sendable {
         guard let file = try OpenFile.openForReading(try objectFile(uri)) else {
             throw bucketExists(uri.bucket) ? ObjectStoreError.noSuchKey(uri) : ObjectStoreError.noSuchBucket(uri.bucket)
         }
-        return try ObjectReader(file: file)
+        return try ObjectReader(file: file, key: uri.key)
     }
 
     /// The object's metadata. - Throws: `ObjectStoreError.noSuchBucket` / `.noSuchKey`.
@@ -82,7 +82,7 @@ public struct ObjectStore: Sendable {
             key: key,
             size: upload.size,
             etag: Digest.hex(upload.md5Digest),
-            lastModified: Date(),
+            lastModified: ObjectMetadata.now(),
             attributes: attributes,
             checksum: checksum ?? upload.computedChecksum
         )
@@ -101,7 +101,7 @@ public struct ObjectStore: Sendable {
         try upload.write(contentsOf: reader)
         var metadata = reader.metadata
         metadata.key = destination.key
-        metadata.lastModified = Date()
+        metadata.lastModified = ObjectMetadata.now()
         if let attributes { metadata.attributes = attributes }
         try upload.commit(metadata, to: destinationFile)
         return metadata
@@ -125,7 +125,8 @@ public struct ObjectStore: Sendable {
         if name.hasPrefix(".") { return nil }
         guard name.hasPrefix(ObjectKeyName.hashedPrefix) else { return ObjectKeyName.key(fromFileName: name) }
         guard let file = try? OpenFile.openForReading(directory.appendingPathComponent(name).path) else { return nil }
-        return try? ObjectFileFormat.metadata(of: file).key
+        guard let key = try? ObjectFileFormat.metadata(of: file, plainKey: "").key, !key.isEmpty else { return nil }
+        return key
     }
 
     func bucketDirectory(_ bucket: String) -> URL {

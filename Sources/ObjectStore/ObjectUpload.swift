@@ -3,8 +3,9 @@ import Foundation
 
 /// An object being written: bytes go to a temporary file as they arrive while its MD5 (the ETag) and, if asked, a
 /// flexible checksum are computed, so no body is ever held in memory. Nothing is visible until the store commits
-/// it (footer, fsync, rename); an upload dropped uncommitted removes its temporary file.
-public final class ObjectUpload {
+/// it (footer, fsync, rename); an upload dropped uncommitted removes its temporary file. Not for concurrent use: one
+/// task writes it and then hands it, once, to the store's commit (possibly on another thread).
+public final class ObjectUpload: @unchecked Sendable {
     /// The bytes written so far.
     public private(set) var size: Int64 = 0
     /// The flexible checksum computed, if any.

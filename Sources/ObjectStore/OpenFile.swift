@@ -72,11 +72,12 @@ final class OpenFile: Sendable {
         }
     }
 
-    /// The file's size in bytes.
-    func size() throws -> Int64 {
+    /// The file's size in bytes and its modification time.
+    func status() throws -> (size: Int64, modified: Date) {
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw ObjectStoreError.io("cannot stat \(path): \(String(cString: strerror(errno)))") }
-        return Int64(status.st_size)
+        let modified = Date(timeIntervalSince1970: TimeInterval(status.st_mtim.tv_sec) + TimeInterval(status.st_mtim.tv_nsec) / 1e9)
+        return (Int64(status.st_size), modified)
     }
 
     /// Flushes the file's data and metadata to the disk.

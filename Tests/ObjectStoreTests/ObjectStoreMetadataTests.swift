@@ -95,6 +95,17 @@ import Testing
         #expect(throws: ObjectStoreError.invalidBucketName("Wasps")) { try store.createBucket("Wasps", region: "us-east-1") }
     }
 
+    @Test func aFilePlacedByHandIsAnObjectOfItsBytes() throws {
+        let file = store.root.appendingPathComponent("bees/manifests%2Ftrain%2Emanifest")
+        try Data("{}\n".utf8).write(to: file)
+        let uri = S3URI(bucket: "bees", key: "manifests/train.manifest")
+        #expect(try store.list(bucket: "bees") == [uri.key])
+        #expect(try store.get(uri) == Data("{}\n".utf8))
+        let metadata = try store.metadata(uri)
+        #expect(metadata.etag == Digest.hex(Digest.md5(Array("{}\n".utf8))))
+        #expect(metadata.size == 3 && metadata.key == uri.key)
+    }
+
     @Test func temporariesAreSweptAtStartup() throws {
         let upload = try store.beginUpload(bucket: "bees")
         try upload.write([1])

@@ -10,6 +10,11 @@ URL = os.environ.get("APIARY_URL", "http://127.0.0.1:4566")
 REGION = "us-east-1"
 
 
+def error_code(excinfo):
+    """The AWS error code of a `pytest.raises(ClientError)` capture."""
+    return excinfo.value.response["Error"]["Code"]
+
+
 def client(service):
     return boto3.client(service, endpoint_url=URL, region_name=REGION, aws_access_key_id="AKIAAPIARYTEST000000",
                         aws_secret_access_key="apiary-test-secret",

@@ -10,11 +10,7 @@ import urllib.request
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from conftest import REGION, URL, client
-
-
-def error_code(excinfo):
-    return excinfo.value.response["Error"]["Code"]
+from conftest import REGION, URL, client, error_code
 
 
 def test_bucket_lifecycle(s3):
@@ -150,6 +146,14 @@ def test_copy_object(s3, bucket):
     assert error_code(e) == "InvalidRequest"
     with pytest.raises(s3.exceptions.NoSuchKey):
         s3.copy_object(Bucket=bucket, Key="x", CopySource=f"{bucket}/missing")
+    with pytest.raises(ClientError) as e:
+        s3.copy_object(Bucket=bucket, Key="x", CopySource=f"{bucket}/src", CopySourceIfMatch='"0000"')
+    assert error_code(e) == "PreconditionFailed"
+    etag = s3.head_object(Bucket=bucket, Key="src")["ETag"]
+    s3.copy_object(Bucket=bucket, Key="x", CopySource=f"{bucket}/src", CopySourceIfMatch=etag)
+    with pytest.raises(ClientError) as e:
+        s3.copy_object(Bucket=bucket, Key="x", CopySource=f"{bucket}/src", CopySourceIfNoneMatch=etag)
+    assert error_code(e) == "PreconditionFailed"
 
 
 def test_delete_objects(s3, bucket):
@@ -234,4 +238,8 @@ def test_unsigned_requests_are_denied():
 def test_unserved_operations_say_not_implemented(s3, bucket):
     with pytest.raises(ClientError) as e:
         s3.get_bucket_tagging(Bucket=bucket)
+    assert error_code(e) == "NotImplemented"
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=bucket, Key="k", PartNumber=1)
     assert error_code(e) == "NotImplemented"

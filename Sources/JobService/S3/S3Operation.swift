@@ -60,6 +60,7 @@ enum S3Operation: String {
         case "DELETE" where query["uploadId"] != nil: self = .abortMultipartUpload
         case _ where !unserved.isEmpty: throw S3Error.notImplemented("?\(unserved[0]) on an object")
         case "GET" where query["uploadId"] != nil: throw S3Error.notImplemented("ListParts")
+        case "GET" where query["partNumber"] != nil, "HEAD" where query["partNumber"] != nil: throw S3Error.notImplemented("partNumber")
         case "PUT": self = isCopy ? .copyObject : .putObject
         case "GET": self = .getObject
         case "HEAD": self = .headObject

@@ -58,8 +58,9 @@ extension S3Service {
         return S3Response.empty(headers: [Self.bucketRegionHeader: bucket.region], requestID: context.requestID)
     }
 
-    func deleteBucket(_ context: S3Context) throws -> Response {
-        try store.deleteBucket(context.bucket)
+    func deleteBucket(_ context: S3Context) async throws -> Response {
+        let (store, bucket) = (self.store, context.bucket)
+        try await BlockingIO.run { try store.deleteBucket(bucket) }
         return S3Response.empty(status: .noContent, requestID: context.requestID)
     }
 

@@ -38,11 +38,12 @@ extension S3Service {
         let body = UploadBody(request: context.request)
         let part = try store.beginPart(of: upload, bucket: context.bucket, checksum: body.checksumAlgorithm ?? upload.checksumAlgorithm)
         _ = try await body.receive(context.body, into: part)
-        let metadata = try store.commitPart(part, number: number, of: upload)
+        let store = self.store
+        let metadata = try await BlockingIO.run { try store.commitPart(part, number: number, of: upload) }
         return S3Response.empty(headers: Self.writeHeaders(metadata), requestID: context.requestID)
     }
 
-    func uploadPartCopy(_ context: S3Context) throws -> Response {
+    func uploadPartCopy(_ context: S3Context) async throws -> Response {
         let (upload, number) = try partTarget(context)
         let source = try Self.copySource(context.request)
         var range: ClosedRange<Int64>?
@@ -57,7 +58,8 @@ extension S3Service {
             }
             range = resolved.first...resolved.last
         }
-        let metadata = try store.copyPart(from: source, range: range, number: number, of: upload, bucket: context.bucket)
+        let (store, bucket, bytes) = (self.store, context.bucket, range)
+        let metadata = try await BlockingIO.run { try store.copyPart(from: source, range: bytes, number: number, of: upload, bucket: bucket) }
         let result = S3XMLWriter(root: "CopyPartResult") { xml in
             xml.element("ETag", metadata.quotedETag)
             xml.element("LastModified", S3Date.iso8601(metadata.lastModified))
@@ -76,7 +78,8 @@ extension S3Service {
             let checksum = upload.checksumAlgorithm.flatMap { part.childText("Checksum\($0.rawValue)") }
             return CompletedPart(number: number, etag: etag, checksum: checksum)
         }
-        let metadata = try store.completeMultipartUpload(bucket: context.bucket, id: upload.id, parts: parts)
+        let (store, bucket) = (self.store, context.bucket)
+        let metadata = try await BlockingIO.run { try store.completeMultipartUpload(bucket: bucket, id: upload.id, parts: parts) }
         var headers = HTTPFields()
         if let checksum = metadata.checksum { headers[HTTPField.Name("x-amz-checksum-type")!] = checksum.kind.rawValue }
         let location = "/\(context.bucket)/\(SigV4.percentEncode(Array(context.key.utf8), keeping: "/"))"
@@ -93,9 +96,10 @@ extension S3Service {
         return S3Response.xml(result, headers: headers, requestID: context.requestID)
     }
 
-    func abortMultipartUpload(_ context: S3Context) throws -> Response {
+    func abortMultipartUpload(_ context: S3Context) async throws -> Response {
         let upload = try ownUpload(context)
-        try store.abortMultipartUpload(bucket: context.bucket, id: upload.id)
+        let (store, bucket) = (self.store, context.bucket)
+        try await BlockingIO.run { try store.abortMultipartUpload(bucket: bucket, id: upload.id) }
         return S3Response.empty(status: .noContent, requestID: context.requestID)
     }
 

@@ -17,7 +17,8 @@ extension S3Service {
         let upload = try store.beginUpload(bucket: context.bucket, checksum: body.checksumAlgorithm)
         _ = try await body.receive(context.body, into: upload)
         let attributes = ObjectHeaders.attributes(of: context.request, contentEncoding: body.storedContentEncoding)
-        let metadata = try store.commit(upload, key: context.key, attributes: attributes)
+        let (store, key) = (self.store, context.key)
+        let metadata = try await BlockingIO.run { try store.commit(upload, key: key, attributes: attributes) }
         return S3Response.empty(headers: Self.writeHeaders(metadata), requestID: context.requestID)
     }
 
@@ -26,7 +27,7 @@ extension S3Service {
         let reader = try store.open(context.uri)
         let metadata = reader.metadata
         let request = context.request
-        if try Preconditions.evaluate(request, metadata: metadata) == .notModified {
+        if case .notModified = try Preconditions.evaluate(request, metadata: metadata) {
             let headers: HTTPFields = [.eTag: metadata.quotedETag, .lastModified: S3Date.http(metadata.lastModified)]
             return S3Response.empty(status: .notModified, headers: headers, requestID: context.requestID)
         }
@@ -42,8 +43,9 @@ extension S3Service {
         return Response(status: status, headers: headers, body: Self.stream(reader, span))
     }
 
-    func deleteObject(_ context: S3Context) throws -> Response {
-        try store.delete(context.uri)
+    func deleteObject(_ context: S3Context) async throws -> Response {
+        let (store, uri) = (self.store, context.uri)
+        try await BlockingIO.run { try store.delete(uri) }
         return S3Response.empty(status: .noContent, requestID: context.requestID)
     }
 
@@ -57,25 +59,34 @@ extension S3Service {
         }
         _ = try store.bucketInfo(context.bucket)
         let quiet = document.childText("Quiet")?.lowercased() == "true"
-        let result = S3XMLWriter(root: "DeleteResult") { xml in
-            for key in keys {
+        let (store, bucket) = (self.store, context.bucket)
+        let failures = try await BlockingIO.run {
+            keys.map { key -> S3Error? in
                 do {
-                    try store.delete(S3URI(bucket: context.bucket, key: key))
-                    if !quiet { xml.element("Deleted") { $0.element("Key", key) } }
+                    try store.delete(S3URI(bucket: bucket, key: key))
+                    return nil
                 } catch {
-                    let s3Error = (error as? ObjectStoreError).map(S3Error.init) ?? S3Error.internalError("\(error)")
+                    return (error as? ObjectStoreError).map(S3Error.init) ?? S3Error.internalError("\(error)")
+                }
+            }
+        }
+        let result = S3XMLWriter(root: "DeleteResult") { xml in
+            for (key, failure) in zip(keys, failures) {
+                if let failure {
                     xml.element("Error") { xml in
                         xml.element("Key", key)
-                        xml.element("Code", s3Error.code)
-                        xml.element("Message", s3Error.message)
+                        xml.element("Code", failure.code)
+                        xml.element("Message", failure.message)
                     }
+                } else if !quiet {
+                    xml.element("Deleted") { $0.element("Key", key) }
                 }
             }
         }
         return S3Response.xml(result, requestID: context.requestID)
     }
 
-    func copyObject(_ context: S3Context) throws -> Response {
+    func copyObject(_ context: S3Context) async throws -> Response {
         let request = context.request
         let source = try Self.copySource(request)
         let directive = request.header("x-amz-metadata-directive")?.uppercased() ?? "COPY"
@@ -88,8 +99,14 @@ extension S3Service {
             )
         }
         try ObjectStore.validateKey(context.key)
+        // A copy source that is "not modified" fails the copy.
+        if case .notModified(let condition) = try Preconditions.evaluate(request, metadata: try store.metadata(source), prefix: Self.copySourcePrefix)
+        {
+            throw Preconditions.failed(condition)
+        }
         let attributes = directive == "REPLACE" ? ObjectHeaders.attributes(of: request, contentEncoding: request.header("content-encoding")) : nil
-        let metadata = try store.copy(source, to: context.uri, attributes: attributes)
+        let (store, destination) = (self.store, context.uri)
+        let metadata = try await BlockingIO.run { try store.copy(source, to: destination, attributes: attributes) }
         let result = S3XMLWriter(root: "CopyObjectResult") { xml in
             xml.element("ETag", metadata.quotedETag)
             xml.element("LastModified", S3Date.iso8601(metadata.lastModified))
@@ -99,6 +116,8 @@ extension S3Service {
         }
         return S3Response.xml(result, requestID: context.requestID)
     }
+
+    static let copySourcePrefix = "x-amz-copy-source-"
 
     /// `x-amz-copy-source`: `bucket/key` or `/bucket/key`, percent-encoded, an optional `?versionId=…` ignored.
     static func copySource(_ request: S3Request) throws(S3Error) -> S3URI {
