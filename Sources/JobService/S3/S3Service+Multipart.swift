@@ -35,9 +35,9 @@ extension S3Service {
 
     func uploadPart(_ context: S3Context) async throws -> Response {
         let (upload, number) = try partTarget(context)
-        let body = UploadBody(request: context.request)
+        let body = UploadBody(request: context.request, verifiesPayloadHash: authentication.mode == .verify)
         let part = try store.beginPart(of: upload, bucket: context.bucket, checksum: body.checksumAlgorithm ?? upload.checksumAlgorithm)
-        _ = try await body.receive(context.body, into: part)
+        try await body.receive(context.body, into: part)
         let store = self.store
         let metadata = try await BlockingIO.run { try store.commitPart(part, number: number, of: upload) }
         return S3Response.empty(headers: Self.writeHeaders(metadata), requestID: context.requestID)
