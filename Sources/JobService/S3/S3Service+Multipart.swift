@@ -104,7 +104,7 @@ extension S3Service {
     }
 
     /// The upload named by `uploadId`, which must be for this request's key. - Throws: `NoSuchUpload`.
-    private func ownUpload(_ context: S3Context) throws -> MultipartUpload {
+    func ownUpload(_ context: S3Context) throws -> MultipartUpload {
         let id = context.request.query["uploadId"] ?? ""
         let upload = try store.multipartUpload(bucket: context.bucket, id: id)
         guard upload.key == context.key else { throw S3Error.noSuchUpload(id) }

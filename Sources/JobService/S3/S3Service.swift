@@ -65,6 +65,8 @@ struct S3Service: Sendable {
         case .uploadPartCopy: try await uploadPartCopy(context)
         case .completeMultipartUpload: try await completeMultipartUpload(context)
         case .abortMultipartUpload: try await abortMultipartUpload(context)
+        case .listParts: try listParts(context)
+        case .listMultipartUploads: try listMultipartUploads(context)
         }
     }
 
