@@ -198,3 +198,14 @@ def test_list_parts_and_uploads(s3, bucket):
     assert [u["UploadId"] for u in after["Uploads"]] == [first, second]
     with pytest.raises(s3.exceptions.NoSuchUpload):
         s3.list_parts(Bucket=bucket, Key="up/b", UploadId=first)
+
+
+def test_virtual_host_addressing(bucket):
+    port = urllib.parse.urlparse(URL).port
+    headers = signed_headers("UNSIGNED-PAYLOAD", {"Host": f"{bucket}.localhost:{port}"})
+    status, _, _ = request("PUT", "/dir/virtual%20key", b"virtual", headers)
+    assert status == 200
+    _, _, stored = request("GET", f"/{bucket}/dir/virtual%20key", headers=signed_headers("UNSIGNED-PAYLOAD"))
+    assert stored == b"virtual"
+    status, _, listing = request("GET", "/?list-type=2", headers=signed_headers("UNSIGNED-PAYLOAD", {"Host": f"{bucket}.s3.localhost:{port}"}))
+    assert status == 200 and b"<Key>dir/virtual key</Key>" in listing
