@@ -151,6 +151,29 @@ extension ObjectStore {
         return metadata
     }
 
+    /// The bucket's unfinished uploads, by key then by initiation time.
+    public func multipartUploads(bucket: String) throws -> [MultipartUpload] {
+        try requireBucket(bucket)
+        let directory = bucketDirectory(bucket).appendingPathComponent(Self.uploadsDirectory)
+        let ids = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return ids.compactMap { try? multipartUpload(bucket: bucket, id: $0) }.sorted {
+            $0.key == $1.key ? $0.initiated < $1.initiated : $0.key.utf8.lexicographicallyPrecedes($1.key.utf8)
+        }
+    }
+
+    /// The parts uploaded so far, by part number.
+    public func parts(of upload: MultipartUpload, bucket: String) throws -> [(number: Int, metadata: ObjectMetadata)] {
+        let directory = uploadDirectory(bucket: bucket, id: upload.id)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.compactMap { name -> (number: Int, metadata: ObjectMetadata)? in
+            guard name.hasPrefix("part-"), let number = Int(name.dropFirst(5)),
+                let file = try? OpenFile.openForReading(directory.appendingPathComponent(name).path),
+                let reader = try? ObjectReader(file: file, key: upload.key)
+            else { return nil }
+            return (number, reader.metadata)
+        }.sorted { $0.number < $1.number }
+    }
+
     /// Discards the upload and its parts. - Throws: `ObjectStoreError.noSuchUpload`.
     public func abortMultipartUpload(bucket: String, id: String) throws {
         _ = try multipartUpload(bucket: bucket, id: id)

@@ -102,6 +102,15 @@ import Testing
         #expect(throws: S3Error.self) { try S3Service.decodeToken("!!!") }
     }
 
+    @Test func virtualHostsNameBucketsUnderLocalNamesOnly() {
+        #expect(S3Request.virtualHostBucket("bees.localhost:4566") == "bees")
+        #expect(S3Request.virtualHostBucket("bees.s3.localhost") == "bees")
+        #expect(S3Request.virtualHostBucket("my.bees.s3.localhost.localstack.cloud:4566") == "my.bees")
+        for host in ["localhost:4566", "s3.localhost", "127.0.0.1:4566", "Bad_Name.localhost", "[::1]:4566", "bees.example.com", nil] {
+            #expect(S3Request.virtualHostBucket(host) == nil, "\(host ?? "nil")")
+        }
+    }
+
     @Test func httpDatesRoundTrip() {
         let date = Date(timeIntervalSince1970: 1_796_000_603)
         #expect(S3Date.parseHTTP(S3Date.http(date)) == date)

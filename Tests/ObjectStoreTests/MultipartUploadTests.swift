@@ -47,6 +47,17 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: store.root.appendingPathComponent("bees/.uploads").path).isEmpty)
     }
 
+    @Test func uploadsAndPartsAreListed() throws {
+        let later = try store.createMultipartUpload(uri, attributes: .init(), checksumAlgorithm: nil, checksumKind: nil)
+        let other = try store.createMultipartUpload(S3URI(bucket: "bees", key: "a"), attributes: .init(), checksumAlgorithm: nil, checksumKind: nil)
+        _ = try part(later, 2, [2, 2])
+        _ = try part(later, 1, [1])
+        #expect(try store.multipartUploads(bucket: "bees").map(\.id) == [other.id, later.id])
+        #expect(try store.parts(of: later, bucket: "bees").map(\.number) == [1, 2])
+        #expect(try store.parts(of: later, bucket: "bees").map(\.metadata.size) == [1, 2])
+        #expect(try store.parts(of: other, bucket: "bees").isEmpty)
+    }
+
     @Test func completionIsValidatedInS3sOrder() throws {
         let upload = try store.createMultipartUpload(uri, attributes: .init(), checksumAlgorithm: nil, checksumKind: nil)
         let small = try part(upload, 1, [1, 2, 3])

@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// S3 under `--auth verify`: SigV4 checked with S3's canonical-URI rule (the path as sent, never re-encoded), header
-/// and presigned forms; wrong secrets, unknown keys and SigV2 refused in S3's error shape.
+/// and presigned forms, the signed payload hash checked against the body; wrong secrets, unknown keys, swapped bodies
+/// and SigV2 refused in S3's error shape.
 @Suite("S3 signatures verified by a live daemon")
 struct S3AuthTests {
     @Test("boto3's real signatures pass --auth verify; bad ones are refused")

@@ -1,11 +1,17 @@
 """Helper of Tests/ctlTests/S3AuthTests.swift, not a test itself: against a daemon started with `--auth verify
 --credentials AKIAAPIARYTEST000000:apiary-test-secret`, real SigV4 signatures (header and presigned, odd keys,
-multipart) pass and a wrong secret or a SigV2 URL is refused. Prints PASS or raises."""
+multipart) pass; a wrong secret, a body that is not the signed one, or a SigV2 URL is refused. Prints PASS or raises."""
+import hashlib
+import http.client
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import boto3
+from botocore.auth import S3SigV4Auth
+from botocore.awsrequest import AWSRequest
 from botocore.config import Config
+from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 from conftest import REGION, URL, client
@@ -40,6 +46,16 @@ assert code(lambda: wrong.get_object(Bucket="verified", Key="plain.txt")) == "Si
 unknown = boto3.client("s3", endpoint_url=URL, region_name=REGION, aws_access_key_id="AKIAUNKNOWN", aws_secret_access_key="x",
                        config=Config(retries={"max_attempts": 1}))
 assert code(lambda: unknown.list_buckets()) == "InvalidAccessKeyId"
+# A signed request whose body is not the one its X-Amz-Content-SHA256 (and so its signature) names.
+signed = AWSRequest(method="PUT", url=f"{URL}/verified/swapped", data=b"abc")
+S3SigV4Auth(Credentials("AKIAAPIARYTEST000000", "apiary-test-secret"), "s3", REGION).add_auth(signed)
+assert signed.headers["X-Amz-Content-SHA256"] == hashlib.sha256(b"abc").hexdigest()
+parsed = urllib.parse.urlparse(URL)
+connection = http.client.HTTPConnection(parsed.hostname, parsed.port)
+connection.request("PUT", "/verified/swapped", body=b"abd", headers=dict(signed.headers.items()))
+response = connection.getresponse()
+assert response.status == 400 and b"<Code>XAmzContentSHA256Mismatch</Code>" in response.read()
+assert code(lambda: s3.head_object(Bucket="verified", Key="swapped")) == "404"
 try:
     urllib.request.urlopen(s3.generate_presigned_url("get_object", Params={"Bucket": "verified", "Key": "plain.txt"}))
     raise AssertionError("a SigV2 URL was accepted in verify mode")

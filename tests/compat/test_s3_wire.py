@@ -177,3 +177,35 @@ def test_xml_error_shape(bucket):
     assert status == 405 and b"<Code>MethodNotAllowed</Code>" in body
     status, _, body = request("GET", "/%ff%fe/x", headers=signed_headers("UNSIGNED-PAYLOAD"))
     assert status == 400 and b"<Code>InvalidURI</Code>" in body
+
+
+def test_list_parts_and_uploads(s3, bucket):
+    first = s3.create_multipart_upload(Bucket=bucket, Key="up/a", ChecksumAlgorithm="CRC32")["UploadId"]
+    second = s3.create_multipart_upload(Bucket=bucket, Key="up/b")["UploadId"]
+    s3.create_multipart_upload(Bucket=bucket, Key="other")
+    for number in (3, 1, 2):
+        s3.upload_part(Bucket=bucket, Key="up/a", UploadId=first, PartNumber=number, Body=b"p" * number, ChecksumAlgorithm="CRC32")
+    parts = s3.list_parts(Bucket=bucket, Key="up/a", UploadId=first, MaxParts=2)
+    assert [p["PartNumber"] for p in parts["Parts"]] == [1, 2] and parts["IsTruncated"] and parts["NextPartNumberMarker"] == 2
+    assert parts["Parts"][1]["Size"] == 2 and parts["Parts"][1]["ETag"] == '"%s"' % hashlib.md5(b"pp").hexdigest()
+    rest = s3.list_parts(Bucket=bucket, Key="up/a", UploadId=first, PartNumberMarker=2)
+    assert [p["PartNumber"] for p in rest["Parts"]] == [3] and not rest["IsTruncated"]
+    listed = s3.list_multipart_uploads(Bucket=bucket, Prefix="up/")
+    assert [(u["Key"], u["UploadId"]) for u in listed["Uploads"]] == [("up/a", first), ("up/b", second)]
+    page = s3.list_multipart_uploads(Bucket=bucket, MaxUploads=1)
+    assert page["IsTruncated"] and [u["Key"] for u in page["Uploads"]] == ["other"]
+    after = s3.list_multipart_uploads(Bucket=bucket, KeyMarker=page["NextKeyMarker"], UploadIdMarker=page["NextUploadIdMarker"])
+    assert [u["UploadId"] for u in after["Uploads"]] == [first, second]
+    with pytest.raises(s3.exceptions.NoSuchUpload):
+        s3.list_parts(Bucket=bucket, Key="up/b", UploadId=first)
+
+
+def test_virtual_host_addressing(bucket):
+    port = urllib.parse.urlparse(URL).port
+    headers = signed_headers("UNSIGNED-PAYLOAD", {"Host": f"{bucket}.localhost:{port}"})
+    status, _, _ = request("PUT", "/dir/virtual%20key", b"virtual", headers)
+    assert status == 200
+    _, _, stored = request("GET", f"/{bucket}/dir/virtual%20key", headers=signed_headers("UNSIGNED-PAYLOAD"))
+    assert stored == b"virtual"
+    status, _, listing = request("GET", "/?list-type=2", headers=signed_headers("UNSIGNED-PAYLOAD", {"Host": f"{bucket}.s3.localhost:{port}"}))
+    assert status == 200 and b"<Key>dir/virtual key</Key>" in listing

@@ -18,13 +18,15 @@ enum S3Operation: String {
     case uploadPartCopy = "UploadPartCopy"
     case completeMultipartUpload = "CompleteMultipartUpload"
     case abortMultipartUpload = "AbortMultipartUpload"
+    case listParts = "ListParts"
+    case listMultipartUploads = "ListMultipartUploads"
 
     /// Query names that select a subresource Apiary does not serve (versioning, ACLs, tagging, …).
     static let unservedSubresources: Set<String> = [
         "accelerate", "acl", "analytics", "attributes", "cors", "encryption", "intelligent-tiering", "inventory", "legal-hold",
         "lifecycle", "logging", "metrics", "notification", "object-lock", "ownershipControls", "policy", "policyStatus",
         "publicAccessBlock", "replication", "requestPayment", "restore", "retention", "select", "tagging", "torrent", "versioning",
-        "versions", "website", "uploads", "session", "metadataConfiguration", "metadataTable",
+        "versions", "website", "session", "metadataConfiguration", "metadataTable",
     ]
 
     /// - Throws: `NotImplemented` (501) for subresources outside the subset, `MethodNotAllowed` (405) otherwise.
@@ -45,6 +47,7 @@ enum S3Operation: String {
             case "HEAD": self = .headBucket
             case "DELETE": self = .deleteBucket
             case "GET" where query["location"] != nil: self = .getBucketLocation
+            case "GET" where query["uploads"] != nil: self = .listMultipartUploads
             case "GET" where query["list-type"] == "2": self = .listObjectsV2
             case "GET": self = .listObjects
             default: throw S3Error.methodNotAllowed(method)
@@ -59,7 +62,7 @@ enum S3Operation: String {
         case "PUT" where isPart: self = isCopy ? .uploadPartCopy : .uploadPart
         case "DELETE" where query["uploadId"] != nil: self = .abortMultipartUpload
         case _ where !unserved.isEmpty: throw S3Error.notImplemented("?\(unserved[0]) on an object")
-        case "GET" where query["uploadId"] != nil: throw S3Error.notImplemented("ListParts")
+        case "GET" where query["uploadId"] != nil: self = .listParts
         case "GET" where query["partNumber"] != nil, "HEAD" where query["partNumber"] != nil: throw S3Error.notImplemented("partNumber")
         case "PUT": self = isCopy ? .copyObject : .putObject
         case "GET": self = .getObject

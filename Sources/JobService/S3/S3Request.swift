@@ -2,10 +2,12 @@ import AWSProtocol
 import Foundation
 import HTTPTypes
 import Hummingbird
+import ObjectStore
 
-/// A request in S3's terms (path-style addressing, s3-api.md §4): the bucket and key decoded once from the raw path
-/// (`//`, `..` and trailing `/` are part of keys), the query as decoded name → value (a bare `+` stays a `+`), and
-/// the headers.
+/// A request in S3's terms (s3-api.md §4): the bucket and key decoded once from the raw path (`//`, `..` and trailing
+/// `/` are part of keys) — path-style `/<bucket>/<key>`, or virtual-host `<bucket>.localhost` (also under
+/// `s3.localhost` and `s3.localhost.localstack.cloud`) with the whole path as the key — the query as decoded
+/// name → value (a bare `+` stays a `+`), and the headers.
 struct S3Request {
     let method: HTTPRequest.Method
     /// nil for `/` (the service).
@@ -16,13 +18,20 @@ struct S3Request {
     let query: [String: String]
     let headers: HTTPFields
 
+    /// The host names under which `<bucket>.<name>` addresses a bucket, longest first.
+    static let virtualHostBases = ["s3.localhost.localstack.cloud", "s3.localhost", "localhost"]
+
     /// - Throws: `InvalidURI` when the path is not valid percent-encoded UTF-8.
     init(_ request: Request) throws(S3Error) {
         method = request.method
         headers = request.headers
         let path = request.uri.path.dropFirst(request.uri.path.hasPrefix("/") ? 1 : 0)
         let invalid = S3Error("InvalidURI", "Couldn't parse the specified URI.", details: [("URI", request.uri.path)])
-        if path.isEmpty {
+        if let virtualBucket = Self.virtualHostBucket(request.head.authority) {
+            bucket = virtualBucket
+            guard let key = Self.decode(path) else { throw invalid }
+            self.key = key.isEmpty ? nil : key
+        } else if path.isEmpty {
             bucket = nil
             key = nil
         } else {
@@ -40,6 +49,17 @@ struct S3Request {
             if query[name] == nil { query[name] = value }
         }
         self.query = query
+    }
+
+    /// The bucket a `Host` of the form `<bucket>.<virtual-host base>[:port]` names, or nil.
+    static func virtualHostBucket(_ authority: String?) -> String? {
+        guard let authority, !authority.hasPrefix("[") else { return nil }
+        let host = authority.prefix { $0 != ":" }.lowercased()
+        for base in virtualHostBases where host.hasSuffix("." + base) {
+            let label = String(host.dropLast(base.count + 1))
+            return ObjectStore.isValidBucketName(label) ? label : nil
+        }
+        return nil
     }
 
     /// The first value of header `name`.

@@ -13,7 +13,7 @@ extension S3Service {
         let prefix = query["prefix"] ?? ""
         let delimiter = query["delimiter"].flatMap { $0.isEmpty ? nil : $0 }
         let urlEncoded = try Self.encodingType(query["encoding-type"])
-        let maxKeys = try Self.maxKeys(query["max-keys"])
+        let maxKeys = try Self.pageSize(query["max-keys"], name: "max-keys")
         let token = try query["continuation-token"].map(Self.decodeToken)
         let startAfter = query["start-after"]
         let marker = query["marker"]
@@ -83,11 +83,12 @@ extension S3Service {
         return true
     }
 
-    /// 1…1000 (larger values clamp to 1000, as S3 does; 0 counts as the default).
-    private static func maxKeys(_ value: String?) throws(S3Error) -> Int {
+    /// A page-size parameter (`max-keys`, `max-parts`, `max-uploads`): 1…1000, larger values clamped as S3 does, 0 or
+    /// none the default of 1000.
+    static func pageSize(_ value: String?, name: String) throws(S3Error) -> Int {
         guard let value else { return defaultMaxKeys }
         guard let number = Int(value), number >= 0 else {
-            throw S3Error.invalidArgument("Provided max-keys not an integer or within integer range", name: "max-keys", value: value)
+            throw S3Error.invalidArgument("Provided \(name) not an integer or within integer range", name: name, value: value)
         }
         return number == 0 ? defaultMaxKeys : min(number, defaultMaxKeys)
     }

@@ -35,9 +35,9 @@ extension S3Service {
 
     func uploadPart(_ context: S3Context) async throws -> Response {
         let (upload, number) = try partTarget(context)
-        let body = UploadBody(request: context.request)
+        let body = UploadBody(request: context.request, verifiesPayloadHash: authentication.mode == .verify)
         let part = try store.beginPart(of: upload, bucket: context.bucket, checksum: body.checksumAlgorithm ?? upload.checksumAlgorithm)
-        _ = try await body.receive(context.body, into: part)
+        try await body.receive(context.body, into: part)
         let store = self.store
         let metadata = try await BlockingIO.run { try store.commitPart(part, number: number, of: upload) }
         return S3Response.empty(headers: Self.writeHeaders(metadata), requestID: context.requestID)
@@ -104,7 +104,7 @@ extension S3Service {
     }
 
     /// The upload named by `uploadId`, which must be for this request's key. - Throws: `NoSuchUpload`.
-    private func ownUpload(_ context: S3Context) throws -> MultipartUpload {
+    func ownUpload(_ context: S3Context) throws -> MultipartUpload {
         let id = context.request.query["uploadId"] ?? ""
         let upload = try store.multipartUpload(bucket: context.bucket, id: id)
         guard upload.key == context.key else { throw S3Error.noSuchUpload(id) }

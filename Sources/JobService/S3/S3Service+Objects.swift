@@ -13,9 +13,9 @@ extension S3Service {
 
     func putObject(_ context: S3Context) async throws -> Response {
         try ObjectStore.validateKey(context.key)
-        let body = UploadBody(request: context.request)
+        let body = UploadBody(request: context.request, verifiesPayloadHash: authentication.mode == .verify)
         let upload = try store.beginUpload(bucket: context.bucket, checksum: body.checksumAlgorithm)
-        _ = try await body.receive(context.body, into: upload)
+        try await body.receive(context.body, into: upload)
         let attributes = ObjectHeaders.attributes(of: context.request, contentEncoding: body.storedContentEncoding)
         let (store, key) = (self.store, context.key)
         let metadata = try await BlockingIO.run { try store.commit(upload, key: key, attributes: attributes) }

@@ -22,9 +22,9 @@ struct S3Service: Sendable {
         do {
             let region = try authentication.authenticate(request)
             let s3Request = try S3Request(request)
-            operation = try S3Operation(s3Request)
-            let context = S3Context(request: s3Request, body: request.body, region: region, requestID: requestID)
-            return try await perform(operation!, context)
+            let chosen = try S3Operation(s3Request)
+            operation = chosen
+            return try await perform(chosen, S3Context(request: s3Request, body: request.body, region: region, requestID: requestID))
         } catch let error as S3Error {
             logger.debug(
                 "S3 request failed",
@@ -65,6 +65,8 @@ struct S3Service: Sendable {
         case .uploadPartCopy: try await uploadPartCopy(context)
         case .completeMultipartUpload: try await completeMultipartUpload(context)
         case .abortMultipartUpload: try await abortMultipartUpload(context)
+        case .listParts: try listParts(context)
+        case .listMultipartUploads: try listMultipartUploads(context)
         }
     }
 

@@ -5,9 +5,20 @@ import ObjectStore
 
 /// Streams a PutObject or UploadPart body into an `ObjectUpload` (s3-api.md §5): raw, or `aws-chunked` (decoded,
 /// only the payload stored), while the upload computes the MD5 and the flexible checksum. Then checks what the client
-/// claimed: `X-Amz-Decoded-Content-Length`, `Content-MD5`, and an `x-amz-checksum-*` header or trailer.
+/// claimed: `X-Amz-Decoded-Content-Length`, `Content-MD5`, an `x-amz-checksum-*` header or trailer, and (with
+/// `--auth verify`) a hex `X-Amz-Content-SHA256`.
 struct UploadBody {
     let request: S3Request
+    /// Whether a hex `X-Amz-Content-SHA256` is checked against the body (it is signed, so `verify` mode checks it).
+    let verifiesPayloadHash: Bool
+
+    /// The payload hash to check: the header's, when it is 64 hex digits and checking is on.
+    private var expectedPayloadHash: String? {
+        guard verifiesPayloadHash, let value = request.header("x-amz-content-sha256")?.lowercased(), value.utf8.count == 64,
+            value.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+        else { return nil }
+        return value
+    }
 
     /// The checksum the client sends or announces (header, `X-Amz-Trailer`, `x-amz-sdk-checksum-algorithm`).
     var checksumAlgorithm: ChecksumAlgorithm? {
@@ -33,19 +44,28 @@ struct UploadBody {
         return codings.isEmpty ? nil : codings.joined(separator: ",")
     }
 
-    /// Reads `body` to its end into `upload`, then verifies it.
-    /// - Returns: the verified checksum the client sent, if it sent one (header or trailer).
+    /// Reads `body` to its end into `upload`, then verifies it against what the client claimed.
     /// - Throws: `IncompleteBody`, `BadDigest`, `InvalidRequest` (an announced trailer missing), `InvalidDigest`.
-    func receive(_ body: RequestBody, into upload: ObjectUpload) async throws -> ObjectChecksum? {
+    func receive(_ body: RequestBody, into upload: ObjectUpload) async throws {
         var decoder = isAWSChunked ? AWSChunkedDecoder() : nil
+        let expectedHash = decoder == nil ? expectedPayloadHash : nil
+        var payloadHash = expectedHash.map { _ in LibcryptoDigest(.sha256) }
         for try await buffer in body {
             try buffer.withUnsafeReadableBytes { bytes in
                 if decoder != nil {
                     try decoder!.feed(bytes) { try upload.write($0) }
                 } else {
                     try upload.write(bytes)
+                    payloadHash?.update(bytes)
                 }
             }
+        }
+        if let expectedHash, let computed = payloadHash.map({ Digest.hex($0.finalize()) }), computed != expectedHash {
+            throw S3Error(
+                "XAmzContentSHA256Mismatch",
+                "The provided 'x-amz-content-sha256' header does not match what was computed.",
+                details: [("ClientComputedContentSHA256", expectedHash), ("S3ComputedContentSHA256", computed)]
+            )
         }
         try decoder?.finish()
         if decoder != nil, let declared = request.header("x-amz-decoded-content-length") {
@@ -54,7 +74,7 @@ struct UploadBody {
             }
         }
         try verifyContentMD5(upload)
-        return try verifyChecksum(upload, trailers: decoder?.trailers ?? [:])
+        try verifyChecksum(upload, trailers: decoder?.trailers ?? [:])
     }
 
     private func verifyContentMD5(_ upload: ObjectUpload) throws {
@@ -65,16 +85,15 @@ struct UploadBody {
         guard Array(expected) == upload.md5Digest else { throw S3Error.badDigest("The Content-MD5 you specified did not match what we received.") }
     }
 
-    private func verifyChecksum(_ upload: ObjectUpload, trailers: [String: String]) throws -> ObjectChecksum? {
-        guard let algorithm = upload.checksumAlgorithm, let computed = upload.checksumValue else { return nil }
+    private func verifyChecksum(_ upload: ObjectUpload, trailers: [String: String]) throws {
+        guard let algorithm = upload.checksumAlgorithm, let computed = upload.checksumValue else { return }
         let announced = request.header("x-amz-trailer")?.lowercased().contains(algorithm.headerName) == true
         guard let sent = request.header(algorithm.headerName) ?? trailers[algorithm.headerName] else {
             if announced { throw S3Error.invalidRequest("The trailer \(algorithm.headerName) was announced in x-amz-trailer but not sent.") }
-            return nil
+            return
         }
         guard sent == computed else {
             throw S3Error.badDigest("The \(algorithm.rawValue) you specified did not match the calculated checksum.")
         }
-        return ObjectChecksum(algorithm: algorithm, value: computed)
     }
 }
