@@ -89,7 +89,7 @@ final class DeployedEndpoint: Sendable {
             let environment = (container["Environment"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
             let batcher = MicroBatcher(
                 detector: detector, settings: MicroBatcher.Settings(environment: environment), name: "\(endpoint)-\(variantName)"
-            ) { size, seconds in metrics.recordBatch(size: size, seconds: seconds) }
+            ) { size in metrics.recordBatch(size: size) }
             variants.append(Variant(name: variantName, weight: variant["InitialVariantWeight"]?.doubleValue ?? 1, image: image, batcher: batcher))
         }
         guard !variants.isEmpty else { throw DeploymentFailure("The endpoint configuration has no production variants.") }

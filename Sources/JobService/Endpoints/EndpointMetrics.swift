@@ -1,7 +1,7 @@
 import Foundation
 
 /// One endpoint's counters, kept by the runtime and shown by `ctl endpoints describe` and `/metrics`
-/// (Prometheus text format): invocations, errors by code, request latency, model latency and batch sizes.
+/// (Prometheus text format): invocations, errors by code, request latency and batch sizes.
 final class EndpointMetrics: @unchecked Sendable {
     /// Upper bounds (seconds) of the latency histogram buckets.
     static let latencyBuckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
@@ -10,13 +10,11 @@ final class EndpointMetrics: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var invocations = 0
     private(set) var errors: [String: Int] = [:]
-    private var latencies: [Double] = []
     private var latencyCounts = [Int](repeating: 0, count: latencyBuckets.count + 1)
     private var latencySum = 0.0
     private var batchCounts = [Int](repeating: 0, count: batchBuckets.count + 1)
     private var batches = 0
     private var batchItems = 0
-    private var modelSeconds = 0.0
 
     func recordInvocation(seconds: Double, errorCode: String?) {
         lock.withLock {
@@ -24,31 +22,14 @@ final class EndpointMetrics: @unchecked Sendable {
             if let errorCode { errors[errorCode, default: 0] += 1 }
             latencyCounts[Self.latencyBuckets.firstIndex { seconds <= $0 } ?? Self.latencyBuckets.count] += 1
             latencySum += seconds
-            latencies.append(seconds)
-            if latencies.count > 10_000 { latencies.removeFirst(latencies.count - 10_000) }
         }
     }
 
-    func recordBatch(size: Int, seconds: Double) {
+    func recordBatch(size: Int) {
         lock.withLock {
             batches += 1
             batchItems += size
-            modelSeconds += seconds
             batchCounts[Self.batchBuckets.firstIndex { size <= $0 } ?? Self.batchBuckets.count] += 1
-        }
-    }
-
-    /// Invocations, errors, p50/p95/p99 latency (over the last 10,000 requests), mean batch size.
-    var summary: [String: Double] {
-        lock.withLock {
-            let sorted = latencies.sorted()
-            func quantile(_ q: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(q * Double(sorted.count)))] }
-            return [
-                "invocations": Double(invocations), "errors": Double(errors.values.reduce(0, +)),
-                "p50_ms": quantile(0.5) * 1000, "p95_ms": quantile(0.95) * 1000, "p99_ms": quantile(0.99) * 1000,
-                "mean_batch_size": batches == 0 ? 0 : Double(batchItems) / Double(batches),
-                "mean_model_ms_per_batch": batches == 0 ? 0 : modelSeconds / Double(batches) * 1000,
-            ]
         }
     }
 

@@ -22,8 +22,8 @@ final class MicroBatcher: Sendable {
     private let queue: BatchQueue
     let settings: Settings
 
-    /// Starts the inference thread. - Parameter record: called after every batch with its size and duration.
-    init(detector: ObjectDetector, settings: Settings, name: String, record: @escaping @Sendable (_ batchSize: Int, _ seconds: Double) -> Void) {
+    /// Starts the inference thread. - Parameter record: called after every batch with its size.
+    init(detector: ObjectDetector, settings: Settings, name: String, record: @escaping @Sendable (_ batchSize: Int) -> Void) {
         self.settings = settings
         queue = BatchQueue(detector: detector, settings: settings, record: record)
         let thread = Thread { [queue] in queue.run() }
@@ -46,12 +46,12 @@ private final class BatchQueue: @unchecked Sendable {
     typealias Waiter = CheckedContinuation<[Detection], any Error>
     private let detector: ObjectDetector
     private let settings: MicroBatcher.Settings
-    private let record: @Sendable (Int, Double) -> Void
+    private let record: @Sendable (Int) -> Void
     private let condition = NSCondition()
     private var pending: [(image: RGBImage, waiter: Waiter)] = []
     private var closed = false
 
-    init(detector: ObjectDetector, settings: MicroBatcher.Settings, record: @escaping @Sendable (Int, Double) -> Void) {
+    init(detector: ObjectDetector, settings: MicroBatcher.Settings, record: @escaping @Sendable (Int) -> Void) {
         self.detector = detector
         self.settings = settings
         self.record = record
@@ -73,14 +73,13 @@ private final class BatchQueue: @unchecked Sendable {
 
     func run() {
         while let batch = nextBatch() {
-            let start = Date()
             do {
                 let results = try detector.detect(batch.map(\.image))
                 for (item, detections) in zip(batch, results) { item.waiter.resume(returning: detections) }
             } catch {
                 for item in batch { item.waiter.resume(throwing: error) }
             }
-            record(batch.count, Date().timeIntervalSince(start))
+            record(batch.count)
         }
     }
 

@@ -5,7 +5,7 @@ import AWSProtocol
 /// transitions the real service makes. Terminal states are final.
 enum TrainingJobLifecycle {
     /// Something that happens to a job.
-    enum Event: Equatable {
+    enum Event {
         /// A new secondary status while running (`Downloading`, `Training`, `Uploading`, or `Starting` again after
         /// a restart), with SageMaker's message.
         case secondary(String, message: String)
@@ -17,8 +17,6 @@ enum TrainingJobLifecycle {
         case stopRequested
         /// The worker has exited after a stop (or never started); `maxRuntimeExceeded` when the runtime limit did it.
         case stopped(maxRuntimeExceeded: Bool)
-
-        static func == (a: Event, b: Event) -> Bool { "\(a)" == "\(b)" }
     }
 
     /// An event the job's current state does not allow.
