@@ -1,6 +1,7 @@
 import AWSProtocol
 import Foundation
 import Hummingbird
+import LabelStore
 import Logging
 import NIOCore
 import ObjectStore
@@ -12,6 +13,8 @@ public final class Daemon: Sendable {
     public let configuration: DaemonConfiguration
     let store: ControlPlaneStore
     let objects: ObjectStore
+    /// The labeling store (`$APIARY_HOME/labels.sqlite`), shared with `ctl labels` (WAL; several processes may open it).
+    let labels: LabelStore
     let queue: TrainingQueue
     let endpoints: EndpointHost
     let lambdaRuntimes: LambdaRuntimes
@@ -25,6 +28,7 @@ public final class Daemon: Sendable {
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         store = try ControlPlaneStore.open(path: home.appendingPathComponent("state.sqlite").path)
         objects = ObjectStore(root: home.appendingPathComponent("s3", isDirectory: true))
+        labels = try LabelStore.open(path: home.appendingPathComponent("labels.sqlite").path)
         endpoints = EndpointHost(store: store, objects: objects, logger: logger)
         objects.removeTemporaries()
         lambdaRuntimes = LambdaRuntimes(root: home.appendingPathComponent("lambda", isDirectory: true), logger: logger)
