@@ -83,7 +83,9 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // The labeling UI's page, script and style sheet (plain files, no build step).
+            resources: [.copy("LabelUI/Resources")]
         ),
 
         // MARK: The one binary

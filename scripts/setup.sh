@@ -13,8 +13,10 @@ APT_PACKAGES=(
     libpng-dev            # libpng: PNG decode/encode
     zlib1g-dev            # zlib: model.tar.gz
     make
+    chromium              # headless browser and its WebDriver, for the labeling UI's tests (tests/ui)
+    chromium-driver
 )
-PIP_PACKAGES=(boto3 awscli pytest moto)  # real AWS clients and moto's SageMaker tests, for tests/compat
+PIP_PACKAGES=(boto3 awscli pytest moto selenium)  # real AWS clients and moto's SageMaker tests (tests/compat); selenium (tests/ui)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

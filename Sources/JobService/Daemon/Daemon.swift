@@ -50,10 +50,11 @@ public final class Daemon: Sendable {
             try store.wipe()
         }
         let lambda = LambdaService(store: store, objects: objects, runtimes: lambdaRuntimes)
+        let runtime = InvocationHandler(host: endpoints)
         let responder = EdgeResponder(
             sageMaker: SageMakerService(store: store, scheduler: queue, endpointHost: endpoints),
             logs: LogsService(store: store),
-            runtime: InvocationHandler(host: endpoints),
+            runtime: runtime,
             s3: S3Service(
                 store: objects,
                 authentication: S3Authentication(
@@ -63,6 +64,9 @@ public final class Daemon: Sendable {
             lambda: lambda,
             restAPIs: RestAPIService(store: store),
             executeAPI: ExecuteAPI(store: store, lambda: lambda, account: configuration.account, logger: logger),
+            labelUI: LabelUI(
+                store: labels, session: LabelUISession(boundHost: configuration.host), assets: try LabelUIAssets(),
+                predictions: LabelUIPredictions(runtime: runtime, account: configuration.account, region: configuration.defaultRegion)),
             authenticator: EdgeAuthenticator(
                 mode: configuration.authMode, verifier: SigV4Verifier(credentials: configuration.credentials),
                 defaultRegion: configuration.defaultRegion),

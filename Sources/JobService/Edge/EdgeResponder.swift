@@ -8,7 +8,8 @@ import Logging
 /// (S3 by signing scope, before any body is read; JSON 1.1 `X-Amz-Target` for SageMaker and CloudWatch Logs; the
 /// runtime's `/endpoints/{name}/…` paths; the credential scope's service or the path for Lambda and API Gateway, whose
 /// deployed APIs answer unsigned calls) and
-/// answers in that service's protocol. Nothing here ever answers an HTML page or drops a connection on bad input.
+/// answers in that service's protocol; unsigned requests under `/label/` are the labeling UI's (`LabelUI`), the only
+/// HTML this port serves. Nothing here drops a connection on bad input.
 struct EdgeResponder: HTTPResponder {
     typealias Context = BasicRequestContext
 
@@ -22,6 +23,7 @@ struct EdgeResponder: HTTPResponder {
     let lambda: LambdaService
     let restAPIs: RestAPIService
     let executeAPI: ExecuteAPI
+    let labelUI: LabelUI
     let authenticator: EdgeAuthenticator
     let account: String
     /// `POST /moto-api/reset` wipes all state (moto's test-suite hook); nil unless `--test-hooks`.
@@ -37,6 +39,7 @@ struct EdgeResponder: HTTPResponder {
                 status: 200, contentType: "text/plain; version=0.0.4", body: Array(runtime.host.prometheus().utf8), requestID: requestID)
         }
         if path.hasPrefix(LambdaService.codePrefix) && request.method == .get { return lambda.package(path: path, requestID: requestID) }
+        if LabelUI.claims(request) { return await labelUI.respond(to: request) }
         if let target = ExecuteAPI.target(of: request) {
             let body = try? await request.body.collect(upTo: ExecuteAPI.maximumBody)
             return await executeAPI.respond(to: request, target: target, body: body.map { Array(buffer: $0) }, requestID: requestID)

@@ -27,6 +27,9 @@ final class EndpointHost: @unchecked Sendable {
     /// The deployment serving `name`, if it is InService or Updating.
     func deployment(_ name: String) -> DeployedEndpoint? { lock.withLock { serving[name] } }
 
+    /// The endpoints serving now, by name.
+    var servingNames: [String] { lock.withLock { serving.keys.sorted() } }
+
     func metrics(_ name: String) -> EndpointMetrics {
         lock.withLock {
             if let metrics = metricsByEndpoint[name] { return metrics }

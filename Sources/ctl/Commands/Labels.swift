@@ -18,11 +18,12 @@ struct Labels: ParsableCommand {
               ctl labels show 1 --render 1.png
               ctl labels stats --dataset bees
               ctl labels export --dataset bees --format manifest ./out
+              ctl labels open --dataset bees                 # the worker UI, served by `ctl serve`
             Exit codes: 0 done, 1 refused (free tier, conflict), 64 usage (unknown image, box, class), 65 bad data.
             """,
         subcommands: [
             Categories.self, Todo.self, Show.self, Add.self, Update.self, Delete.self, Submit.self, Undo.self, History.self, Apply.self,
-            Stats.self, Export.self, Import.self, FreeTierCommand.self,
+            Stats.self, Export.self, Import.self, FreeTierCommand.self, Open.self,
         ]
     )
 }

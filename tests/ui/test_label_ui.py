@@ -1,0 +1,271 @@
+"""The labeling UI in headless Chromium against a live daemon (run by Tests/ctlTests/LabelUITests.swift).
+
+Environment: APIARY_URL (the daemon), APIARY_HOME (its data folder), APIARY_CTL (the ctl binary),
+APIARY_LABEL_JOB (a labeling job with at least four unlabeled images, classes bee and wasp),
+APIARY_UI_RESULT (where to write what was stored, for the Swift side to check after a daemon restart),
+APIARY_UI_SCREENSHOTS (optional: a folder for the documentation's screenshots).
+"""
+
+import http.client
+import http.server
+import json
+import os
+import re
+import subprocess
+import tempfile
+import threading
+import urllib.parse
+import urllib.request
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.actions import interaction
+from selenium.webdriver.common.actions.action_builder import ActionBuilder
+from selenium.webdriver.common.actions.pointer_input import PointerInput
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+URL = os.environ["APIARY_URL"]
+JOB = os.environ["APIARY_LABEL_JOB"]
+DATASET = "labeling-job/" + JOB
+SHOTS = os.environ.get("APIARY_UI_SCREENSHOTS")
+PAGE = f"{URL}/label/#job={urllib.parse.quote(JOB)}"
+
+
+@pytest.fixture(scope="module")
+def driver():
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,900", "--force-device-scale-factor=1"):
+        options.add_argument(flag)
+    browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    yield browser
+    browser.quit()
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def api(path):
+    with urllib.request.urlopen(f"{URL}/label/api/{path}") as response:
+        return json.load(response)
+
+
+def wait(driver, condition, message, timeout=15):
+    return WebDriverWait(driver, timeout).until(lambda d: condition(d), message)
+
+
+def saved(driver):
+    """Waits until every change of the page is committed by the daemon."""
+    wait(driver, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-save-state") in ("saved", "error"), "saving")
+
+
+def image_id(driver):
+    return int(driver.find_element(By.TAG_NAME, "body").get_attribute("data-image-id") or 0)
+
+
+def open_page(driver, url=PAGE):
+    driver.get(url)
+    wait(driver, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true", "the page starts")
+    wait(driver, lambda d: image_id(d) > 0, "an image opens")
+    saved(driver)
+
+
+def client_point(driver, x, y):
+    cx, cy = driver.execute_script("return apiaryLabel.imageToClient(arguments[0], arguments[1])", x, y)
+    return round(cx), round(cy)
+
+
+def drag(driver, start, end, steps=6):
+    """A real mouse drag between two image pixels: pointer down, moves, up."""
+    (x0, y0), (x1, y1) = client_point(driver, *start), client_point(driver, *end)
+    actions = ActionBuilder(driver, mouse=PointerInput(interaction.POINTER_MOUSE, "mouse"), duration=20)
+    actions.pointer_action.move_to_location(x0, y0).pointer_down()
+    for i in range(1, steps + 1):
+        actions.pointer_action.move_to_location(round(x0 + (x1 - x0) * i / steps), round(y0 + (y1 - y0) * i / steps))
+    actions.pointer_action.pointer_up()
+    actions.perform()
+    saved(driver)
+
+
+def click(driver, point):
+    drag(driver, point, point, steps=1)
+
+
+def keys(driver, *sequence):
+    chain = webdriver.ActionChains(driver)
+    for key in sequence:
+        if isinstance(key, tuple):
+            modifier, key = key
+            chain.key_down(modifier).send_keys(key).key_up(modifier)
+        else:
+            chain.send_keys(key)
+    chain.perform()
+    saved(driver)
+
+
+def shown(driver):
+    return [(b["classId"], b["box"]) for b in driver.execute_script("return apiaryLabel.boxes()")]
+
+
+def stored(image):
+    return [(b["classId"], b["box"]) for b in api(f"images/{image}")["boxes"]]
+
+
+def shot(driver, name):
+    if SHOTS:
+        driver.save_screenshot(os.path.join(SHOTS, name))
+
+
+def token():
+    with urllib.request.urlopen(f"{URL}/label/") as response:
+        return re.search(r'name="apiary-label-token" content="([0-9a-f]+)"', response.read().decode()).group(1)
+
+
+def post(path, body, headers):
+    parts = urllib.parse.urlsplit(URL)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    connection.request("POST", "/label/api/" + path, body=json.dumps(body), headers={"Content-Type": "application/json", **headers})
+    response = connection.getresponse()
+    return response.status, json.loads(response.read() or b"{}")
+
+
+# ---------------------------------------------------------------- the session
+
+
+def test_label_session_saved_exactly(driver):
+    open_page(driver)
+    queue = api("queue?" + urllib.parse.urlencode({"job": JOB}))
+    assert [c["name"] for c in queue["categories"]] == ["bee", "wasp"]
+    first = image_id(driver)
+    assert first == queue["images"][0]["id"]
+    assert driver.execute_script("return apiaryLabel.view().s") == 1, "the sample images fit at 1:1"
+
+    # Draw two boxes with the mouse; the second starts inside the first, after "2" picked class wasp.
+    drag(driver, (40, 50), (140, 150))
+    assert shown(driver) == [(0, [40, 50, 100, 100])]
+    keys(driver, "2")
+    drag(driver, (100, 120), (250, 220))
+    assert shown(driver) == [(0, [40, 50, 100, 100]), (1, [100, 120, 150, 100])]
+    assert stored(first) == shown(driver)
+
+    # Select mode: move the first box, then resize it by its bottom-right handle.
+    keys(driver, "v")
+    drag(driver, (60, 70), (90, 90))
+    assert shown(driver)[0] == (0, [70, 70, 100, 100])
+    drag(driver, (170, 170), (190, 200))
+    assert shown(driver)[0] == (0, [70, 70, 120, 130])
+    shot(driver, "label-ui.png")
+
+    # Delete it with the keyboard, then undo: it is back, with its id.
+    box_id = driver.execute_script("return apiaryLabel.selectedId()")
+    keys(driver, Keys.DELETE)
+    assert stored(first) == [(1, [100, 120, 150, 100])]
+    keys(driver, (Keys.CONTROL, "z"))
+    assert stored(first) == [(0, [70, 70, 120, 130]), (1, [100, 120, 150, 100])]
+    assert box_id in [b["id"] for b in api(f"images/{first}")["boxes"]]
+
+    # Nudge the wasp box right 1 px and grow it 1 px with Alt+Down.
+    click(driver, (240, 210))
+    keys(driver, Keys.ARROW_RIGHT, (Keys.ALT, Keys.ARROW_DOWN))
+    expected_first = [(0, [70, 70, 120, 130]), (1, [101, 120, 150, 101])]
+    assert shown(driver) == expected_first and stored(first) == expected_first
+
+    # Submit, go on to the next image, and submit that one with no box ("no bees").
+    keys(driver, Keys.ENTER)
+    wait(driver, lambda d: image_id(d) not in (0, first), "the next image opens")
+    second = image_id(driver)
+    assert shown(driver) == []
+    assert driver.find_element(By.ID, "submit").text == "Submit: no bees"
+    driver.find_element(By.ID, "submit").click()
+    wait(driver, lambda d: image_id(d) not in (first, second), "the third image opens")
+    saved(driver)
+    third = image_id(driver)
+    assert api(f"images/{second}")["labeled"] is True and stored(second) == []
+
+    # Reload the page: the work is all there.
+    driver.refresh()
+    open_page(driver, driver.current_url)
+    assert image_id(driver) == third
+    driver.find_element(By.CSS_SELECTOR, f'#queue li[data-id="{first}"]').click()
+    wait(driver, lambda d: image_id(d) == first, "the first image opens again")
+    assert shown(driver) == expected_first
+    assert driver.find_element(By.ID, "progress").text == f"2 / {len(queue['images'])} labeled"
+    wait(driver, lambda d: "2 of" in d.find_element(By.ID, "stats").text, "stats")
+    shot(driver, "label-ui-stats.png")
+
+    # Two tabs on the third image: the stale tab's change is refused with a clear message, nothing overwritten.
+    driver.find_element(By.CSS_SELECTOR, f'#queue li[data-id="{third}"]').click()
+    wait(driver, lambda d: image_id(d) == third, "the third image opens")
+    first_tab = driver.current_window_handle
+    driver.switch_to.new_window("tab")
+    open_page(driver, f"{URL}/label/#job={urllib.parse.quote(JOB)}&image={third}")
+    keys(driver, "1")
+    drag(driver, (20, 20), (70, 70))
+    driver.close()
+    driver.switch_to.window(first_tab)
+    keys(driver, "d")
+    drag(driver, (200, 200), (260, 260))
+    banner = driver.find_element(By.ID, "banner-text").text
+    assert "changed in another tab" in banner, banner
+    assert shown(driver) == [(0, [20, 20, 50, 50])] and stored(third) == [(0, [20, 20, 50, 50])]
+    shot(driver, "label-ui-conflict.png")
+
+    # An exported manifest has exactly these boxes, in pixels; the image with no box is in it too.
+    with tempfile.TemporaryDirectory() as out:
+        subprocess.run(
+            [os.environ["APIARY_CTL"], "labels", "export", "--dataset", DATASET, "--format", "manifest", "--label-attribute-name", JOB, out, "--home", os.environ["APIARY_HOME"]],
+            check=True, capture_output=True)
+        lines = [json.loads(line) for line in open(os.path.join(out, "output.manifest"))]
+    names = {i["id"]: i["name"] for i in queue["images"]}
+    by_name = {os.path.basename(line["source-ref"]): line[JOB]["annotations"] for line in lines}
+    as_boxes = lambda annotations: [(a["class_id"], [a["left"], a["top"], a["width"], a["height"]]) for a in annotations]
+    assert len(lines) == 3
+    assert as_boxes(by_name[os.path.basename(names[first])]) == expected_first
+    assert as_boxes(by_name[os.path.basename(names[second])]) == []
+    assert as_boxes(by_name[os.path.basename(names[third])]) == [(0, [20, 20, 50, 50])]
+
+    with open(os.environ["APIARY_UI_RESULT"], "w") as result:
+        json.dump({str(first): expected_first, str(second): [], str(third): [[0, [20, 20, 50, 50]]]}, result)
+
+
+def test_foreign_requests_change_nothing(driver):
+    image = api("queue?" + urllib.parse.urlencode({"job": JOB}))["images"][3]["id"]
+    before = api(f"images/{image}")
+    body = {"revision": before["revision"], "edits": [{"op": "add", "classId": 0, "box": [1, 1, 10, 10]}]}
+    own = URL
+    refused = [
+        post(f"images/{image}/edits", body, {"Origin": own}),  # no token
+        post(f"images/{image}/edits", body, {"X-Apiary-Label-Token": "0" * 64, "Origin": own}),  # a wrong one
+        post(f"images/{image}/edits", body, {"X-Apiary-Label-Token": token(), "Origin": "http://evil.example"}),
+        post(f"images/{image}/edits", body, {"X-Apiary-Label-Token": token(), "Sec-Fetch-Site": "cross-site"}),
+        post(f"images/{image}/edits", body, {"X-Apiary-Label-Token": token(), "Host": "evil.example"}),  # DNS rebinding
+    ]
+    assert [status for status, _ in refused] == [403] * 5, refused
+    assert post("images/abc/edits", body, {"X-Apiary-Label-Token": token()})[0] == 400  # ids are checked
+    assert post("images/../../etc/passwd/edits", body, {"X-Apiary-Label-Token": token()})[0] == 404
+
+    # A real foreign page in the browser: a form posting JSON-looking text to the daemon.
+    form = f"""<form id="f" method="POST" enctype="text/plain" action="{URL}/label/api/images/{image}/edits">
+      <input name='{json.dumps(body)[:-1]}, "x": "' value='"}}'></form><script>document.getElementById("f").submit()</script>"""
+
+    class Evil(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(form.encode())
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Evil)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        driver.get(f"http://127.0.0.1:{server.server_port}/")
+        wait(driver, lambda d: "may not change labels" in d.find_element(By.TAG_NAME, "body").text, "the daemon refuses the foreign form")
+    finally:
+        server.shutdown()
+    assert api(f"images/{image}") == before
