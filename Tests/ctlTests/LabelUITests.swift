@@ -21,7 +21,7 @@ struct LabelUITests {
         }
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("apiary-label-ui-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: home) }
-        let images = try Self.makeJob(home: home, count: 5)
+        let images = try Self.makeJob(home: home, count: 8)
 
         let daemon = try LiveDaemon(home: home)
         defer { daemon.terminate() }
@@ -29,7 +29,10 @@ struct LabelUITests {
         var environment = [
             "APIARY_HOME": home.path, "APIARY_CTL": CtlBinary.url.path, "APIARY_LABEL_JOB": Self.job, "APIARY_UI_RESULT": result.path,
         ]
-        if let shots = ProcessInfo.processInfo.environment["APIARY_UI_SCREENSHOTS"] { environment["APIARY_UI_SCREENSHOTS"] = shots }
+        if let shots = ProcessInfo.processInfo.environment["APIARY_UI_SCREENSHOTS"] {
+            environment["APIARY_UI_SCREENSHOTS"] = shots
+            environment["APIARY_SAMPLE_MANIFEST"] = home.appendingPathComponent("bees/output.manifest").path
+        }
         let run = try daemon.runClient("python3", ["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/ui"], environment: environment)
         #expect(run.status == 0, "\(run.output)\n--- daemon log ---\n\(daemon.daemonLog.suffix(4000))")
         guard run.status == 0 else { return }

@@ -3,7 +3,8 @@
 Environment: APIARY_URL (the daemon), APIARY_HOME (its data folder), APIARY_CTL (the ctl binary),
 APIARY_LABEL_JOB (a labeling job with at least four unlabeled images, classes bee and wasp),
 APIARY_UI_RESULT (where to write what was stored, for the Swift side to check after a daemon restart),
-APIARY_UI_SCREENSHOTS (optional: a folder for the documentation's screenshots).
+APIARY_UI_SCREENSHOTS (optional: a folder for the documentation's screenshots) with APIARY_SAMPLE_MANIFEST
+(the generated sample's output.manifest: its true boxes are drawn for the main picture).
 """
 
 import http.client
@@ -157,7 +158,7 @@ def test_label_session_saved_exactly(driver):
     assert shown(driver)[0] == (0, [70, 70, 100, 100])
     drag(driver, (170, 170), (190, 200))
     assert shown(driver)[0] == (0, [70, 70, 120, 130])
-    shot(driver, "label-ui.png")
+    shot(driver, "label-ui-session.png")
 
     # Delete it with the keyboard, then undo: it is back, with its id.
     box_id = driver.execute_script("return apiaryLabel.selectedId()")
@@ -261,7 +262,8 @@ def test_foreign_requests_change_nothing(driver):
         def log_message(self, *args):
             pass
 
-    server = http.server.HTTPServer(("127.0.0.1", 0), Evil)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Evil)  # Chromium preconnects idle sockets
+    server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         driver.get(f"http://127.0.0.1:{server.server_port}/")
@@ -269,3 +271,29 @@ def test_foreign_requests_change_nothing(driver):
     finally:
         server.shutdown()
     assert api(f"images/{image}") == before
+
+
+def test_screenshots(driver):
+    """With APIARY_UI_SCREENSHOTS: the documentation's picture, the sample's true boxes drawn by mouse (then undone)."""
+    if not SHOTS:
+        pytest.skip("APIARY_UI_SCREENSHOTS is not set")
+    truth = {}
+    for line in open(os.environ["APIARY_SAMPLE_MANIFEST"]):
+        entry = json.loads(line)
+        truth[os.path.basename(entry["source-ref"])] = entry["bees-500"]["annotations"]
+    images = api("queue?" + urllib.parse.urlencode({"job": JOB}))["images"]
+    image = max(images[4:], key=lambda i: len(truth[os.path.basename(i["name"])]))
+    open_page(driver, f"{URL}/label/#job={urllib.parse.quote(JOB)}&image={image['id']}")
+    keys(driver, "d", "1")
+    boxes = truth[os.path.basename(image["name"])]
+    for a in boxes:
+        drag(driver, (a["left"], a["top"]), (a["left"] + a["width"], a["top"] + a["height"]))
+    keys(driver, "v")
+    a = boxes[0]
+    click(driver, (a["left"] + a["width"] // 2, a["top"] + a["height"] // 2))
+    driver.find_element(By.ID, "full-instructions").click()
+    wait(driver, lambda d: str(len(boxes)) in d.find_element(By.ID, "box-count").text, "boxes listed")
+    shot(driver, "label-ui.png")
+    for _ in boxes:
+        keys(driver, (Keys.CONTROL, "z"))
+    assert stored(image["id"]) == [] and api(f"images/{image['id']}")["labeled"] is False
