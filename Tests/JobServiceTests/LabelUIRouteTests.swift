@@ -1,0 +1,110 @@
+import AWSProtocol
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ImageCodec
+import LabelStore
+import Logging
+import NIOCore
+import ObjectStore
+import Testing
+
+@testable import JobService
+
+/// The labeling UI's routes without a browser: the page and its token, the guard on writes (token, Origin,
+/// Sec-Fetch-Site, Host), id checks, revision conflicts.
+@Suite("Labeling UI routes and their guard")
+struct LabelUIRouteTests {
+    let store: LabelStore
+    let ui: LabelUI
+    let imageId: Int64
+    static let authority = "127.0.0.1:4566"
+
+    init() throws {
+        store = try LabelStore.inMemory()
+        let dataset = try store.ensureDataset(named: "bees")
+        try store.addCategories(["bee"], to: dataset)
+        let jpeg = try JPEGCodec.encode(RGBImage(width: 40, height: 30), quality: 90)
+        imageId = try store.addImage(bytes: jpeg, fileName: "a.jpg", sourceRef: nil, to: dataset).image.id
+        let host = EndpointHost(store: try ControlPlaneStore.inMemory(), objects: ObjectStore(root: FileManager.default.temporaryDirectory), logger: Logger(label: "test"))
+        ui = LabelUI(
+            store: store, session: LabelUISession(boundHost: "127.0.0.1", token: "secret"), assets: try LabelUIAssets(),
+            predictions: LabelUIPredictions(runtime: InvocationHandler(host: host), account: "123456789012", region: "us-east-1"))
+    }
+
+    func call(_ method: HTTPRequest.Method, _ path: String, body: String = "", authority: String = authority, headers: [(String, String)] = [])
+        async -> (status: Int, body: String)
+    {
+        var head = HTTPRequest(method: method, scheme: "http", authority: authority, path: path)
+        for (name, value) in headers { head.headerFields[HTTPField.Name(name)!] = value }
+        let response = await ui.respond(to: Request(head: head, body: .init(buffer: ByteBuffer(string: body))))
+        let sink = BodySink()
+        try? await response.body.write(BodyCollector(sink: sink))
+        return (response.status.code, String(buffer: sink.buffer))
+    }
+
+    func add(headers: [(String, String)], authority: String = authority) async -> Int {
+        let body = #"{"revision": 0, "edits": [{"op": "add", "classId": 0, "box": [1, 2, 10, 12]}]}"#
+        return await call(.post, "/label/api/images/\(imageId)/edits", body: body, authority: authority, headers: headers).status
+    }
+
+    @Test("the page carries the session token; files come from a fixed table")
+    func page() async throws {
+        let page = await call(.get, "/label/")
+        #expect(page.status == 200 && page.body.contains(#"<meta name="apiary-label-token" content="secret">"#))
+        #expect(await call(.get, "/label/app.js").status == 200)
+        #expect(await call(.get, "/label/../Package.swift").status == 404)
+        #expect(await call(.get, "/label/index.html").status == 404)
+        #expect(await call(.get, "/label").status == 308)
+    }
+
+    @Test("a write without the token, with another origin or site, or to a foreign host, is refused and changes nothing")
+    func refusedWrites() async throws {
+        let token = ("X-Apiary-Label-Token", "secret")
+        #expect(await add(headers: []) == 403)
+        #expect(await add(headers: [("X-Apiary-Label-Token", "secreT")]) == 403)
+        #expect(await add(headers: [token, ("Origin", "http://evil.example")]) == 403)
+        #expect(await add(headers: [token, ("Origin", "http://127.0.0.1:4567")]) == 403)
+        #expect(await add(headers: [token, ("Origin", "null")]) == 403)
+        #expect(await add(headers: [token, ("Sec-Fetch-Site", "cross-site")]) == 403)
+        #expect(await add(headers: [token, ("Sec-Fetch-Site", "same-site")]) == 403)
+        #expect(await add(headers: [token], authority: "evil.example:4566") == 403)
+        #expect(await call(.get, "/label/", authority: "rebound.example:4566").status == 403)
+        #expect(try store.labels(ofImage: imageId).boxes.isEmpty)
+
+        #expect(await add(headers: [token, ("Origin", "http://127.0.0.1:4566"), ("Sec-Fetch-Site", "same-origin")]) == 200)
+        #expect(try store.labels(ofImage: imageId).boxes.map(\.annotation.left) == [1])
+        #expect(await add(headers: [token], authority: "localhost:4566") == 409)  // still at revision 0: stale
+        #expect(try store.labels(ofImage: imageId).boxes.count == 1)
+    }
+
+    @Test("ids and edits are checked before anything reaches the store")
+    func validation() async throws {
+        let token = [("X-Apiary-Label-Token", "secret")]
+        #expect(await call(.get, "/label/api/images/1x").status == 400)
+        #expect(await call(.get, "/label/api/images/-1").status == 400)
+        #expect(await call(.get, "/label/api/images/99999999999999999999").status == 400)
+        #expect(await call(.get, "/label/api/images/999").status == 404)
+        #expect(await call(.get, "/label/api/images/\(imageId)/file").status == 200)
+        #expect(await call(.get, "/label/api/queue?dataset=nope").status == 404)
+        #expect(await call(.post, "/label/api/images/\(imageId)/edits", body: "{", headers: token).status == 400)
+        let outside = #"{"revision": 0, "edits": [{"op": "add", "classId": 0, "box": [35, 0, 10, 10]}]}"#
+        #expect(await call(.post, "/label/api/images/\(imageId)/edits", body: outside, headers: token).status == 400)
+        let queue = await call(.get, "/label/api/queue?dataset=bees")
+        #expect(queue.status == 200 && queue.body.contains(#""name":"a.jpg""#), "\(queue.body)")
+    }
+}
+
+/// Collects a response body.
+final class BodySink: @unchecked Sendable {
+    var buffer = ByteBuffer()
+}
+
+struct BodyCollector: ResponseBodyWriter {
+    let sink: BodySink
+    mutating func write(_ buffer: ByteBuffer) async throws {
+        var buffer = buffer
+        sink.buffer.writeBuffer(&buffer)
+    }
+    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
+}
