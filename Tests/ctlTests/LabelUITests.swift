@@ -14,7 +14,7 @@ import FoundationNetworking
 struct LabelUITests {
     static let job = "bees-ui"
 
-    @Test("draw, move, resize, delete, undo, hotkeys, submit, no bees, reload, two tabs, foreign pages: stored exactly, kept over a restart")
+    @Test("draw, move, resize, delete, undo/redo, hotkeys, nudge, zoom, pan, submit, no bees, reload, two tabs, foreign pages: stored exactly, kept over a restart")
     func browserSession() async throws {
         for tool in ["/usr/bin/chromium", "/usr/bin/chromedriver"] {
             try #require(FileManager.default.fileExists(atPath: tool), "\(tool) is missing: run scripts/setup.sh (apt chromium chromium-driver)")

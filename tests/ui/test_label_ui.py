@@ -24,6 +24,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.actions import interaction
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.actions.pointer_input import PointerInput
+from selenium.webdriver.common.actions.wheel_input import ScrollOrigin
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -68,6 +69,7 @@ def image_id(driver):
 
 
 def open_page(driver, url=PAGE):
+    driver.get("about:blank")  # a fresh page even when only the #fragment differs
     driver.get(url)
     wait(driver, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true", "the page starts")
     wait(driver, lambda d: image_id(d) > 0, "an image opens")
@@ -98,9 +100,13 @@ def click(driver, point):
 def keys(driver, *sequence):
     chain = webdriver.ActionChains(driver)
     for key in sequence:
-        if isinstance(key, tuple):
-            modifier, key = key
-            chain.key_down(modifier).send_keys(key).key_up(modifier)
+        if isinstance(key, tuple):  # (modifier…, key)
+            *modifiers, key = key
+            for modifier in modifiers:
+                chain.key_down(modifier)
+            chain.send_keys(key)
+            for modifier in reversed(modifiers):
+                chain.key_up(modifier)
         else:
             chain.send_keys(key)
     chain.perform()
@@ -230,6 +236,38 @@ def test_label_session_saved_exactly(driver):
 
     with open(os.environ["APIARY_UI_RESULT"], "w") as result:
         json.dump({str(first): expected_first, str(second): [], str(third): [[0, [20, 20, 50, 50]]]}, result)
+
+
+def test_zoom_pan_hide_redo(driver):
+    image = api("queue?" + urllib.parse.urlencode({"job": JOB}))["images"][5]["id"]
+    open_page(driver, f"{URL}/label/#job={urllib.parse.quote(JOB)}&image={image}")
+    keys(driver, "d", "1", "+")
+    assert driver.execute_script("return apiaryLabel.view().s") == 1.25
+    drag(driver, (100, 100), (200, 180))
+    [(class_id, box)] = stored(image)
+    assert class_id == 0 and all(abs(a - b) <= 1 for a, b in zip(box, [100, 100, 100, 80])), box
+
+    # Ctrl+wheel zooms in at the cursor: the image pixel under it stays there.
+    x, y = client_point(driver, 150, 140)
+    chain = webdriver.ActionChains(driver).key_down(Keys.CONTROL)
+    chain.scroll_from_origin(ScrollOrigin.from_viewport(x, y), 0, -300).key_up(Keys.CONTROL).perform()
+    wait(driver, lambda d: d.execute_script("return apiaryLabel.view().s") > 1.25, "zoomed in")
+    after = client_point(driver, 150, 140)
+    assert abs(after[0] - x) <= 1 and abs(after[1] - y) <= 1, (x, y, after)
+    webdriver.ActionChains(driver).scroll_from_origin(ScrollOrigin.from_viewport(x, y), 40, 60).perform()  # a plain wheel pans
+    wait(driver, lambda d: client_point(d, 150, 140) != after, "panned")
+    keys(driver, "f")
+    assert driver.execute_script("return apiaryLabel.view().s") == 1
+
+    keys(driver, "h")
+    assert driver.find_element(By.ID, "toggle-boxes").text == "Show"
+    keys(driver, "h")
+    keys(driver, (Keys.CONTROL, "z"))
+    assert stored(image) == [] and shown(driver) == []
+    keys(driver, (Keys.CONTROL, Keys.SHIFT, "z"))
+    assert stored(image) == [(0, box)] == shown(driver)
+    keys(driver, (Keys.CONTROL, "z"))
+    assert stored(image) == [] and api(f"images/{image}")["labeled"] is False
 
 
 def test_foreign_requests_change_nothing(driver):

@@ -772,15 +772,24 @@ function wire() {
   }, 1000);
 }
 
+/** Opens what the URL's fragment names (`#job=NAME&image=ID`, `#dataset=NAME`). */
+async function openFromHash() {
+  const params = hashParams();
+  const kind = params.has("job") ? "job" : params.has("dataset") ? "dataset" : null;
+  if (!kind) return;
+  const imageId = Number(params.get("image")) || undefined;
+  if (state.source?.kind === kind && state.source.name === params.get(kind)) { if (imageId && imageId !== state.image?.id) await openImage(imageId); }
+  else await openSource(kind, params.get(kind), imageId);
+}
+
 async function start() {
   wire();
+  window.addEventListener("hashchange", () => openFromHash().catch((e) => showBanner(e.message, true)));
   setMode("draw");
   setSaveState("idle");
   try {
     await loadSources();
-    const params = hashParams();
-    const kind = params.has("job") ? "job" : params.has("dataset") ? "dataset" : null;
-    if (kind) await openSource(kind, params.get(kind), Number(params.get("image")) || undefined);
+    await openFromHash();
     setSaveState("saved");
   } catch (error) {
     showBanner(error.message, true);
