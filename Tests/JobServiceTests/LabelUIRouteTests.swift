@@ -92,6 +92,18 @@ struct LabelUIRouteTests {
         #expect(await call(.post, "/label/api/images/\(imageId)/edits", body: outside, headers: token).status == 400)
         let queue = await call(.get, "/label/api/queue?dataset=bees")
         #expect(queue.status == 200 && queue.body.contains(#""name":"a.jpg""#), "\(queue.body)")
+        #expect(await call(.get, "/label/api/queue?dataset=bees&sample=100&seed=3").body.contains(#""name":"a.jpg""#))
+        #expect(await call(.get, "/label/api/queue?dataset=bees&sample=0").status == 400)
+    }
+
+    @Test("an endpoint's normalised corners become whole-pixel boxes inside the image; low scores and unknown classes are dropped")
+    func predictionBoxes() throws {
+        let image = try store.image(id: imageId)  // 40×30
+        #expect(LabelUIPredictions.box([0, 0.9, 0.1, 0.2, 0.55, 1.2], image: image, classes: 1, threshold: 0.5)
+            == .init(classId: 0, left: 4, top: 6, width: 18, height: 24))
+        #expect(LabelUIPredictions.box([0, 0.4, 0.1, 0.2, 0.5, 0.9], image: image, classes: 1, threshold: 0.5) == nil)
+        #expect(LabelUIPredictions.box([1, 0.9, 0.1, 0.2, 0.5, 0.9], image: image, classes: 1, threshold: 0.5) == nil)
+        #expect(LabelUIPredictions.box([0, 0.9, 1.1, 0.2, 1.5, 0.9], image: image, classes: 1, threshold: 0.5) == nil)
     }
 }
 

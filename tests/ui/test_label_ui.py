@@ -266,7 +266,13 @@ def test_zoom_pan_hide_redo(driver):
     assert stored(image) == [] and shown(driver) == []
     keys(driver, (Keys.CONTROL, Keys.SHIFT, "z"))
     assert stored(image) == [(0, box)] == shown(driver)
-    keys(driver, (Keys.CONTROL, "z"))
+
+    # Shift+2 relabels the selected box; two undos leave the image as it was.
+    keys(driver, "v")
+    click(driver, (box[0] + 10, box[1] + 10))
+    keys(driver, (Keys.SHIFT, "2"))
+    assert stored(image) == [(1, box)] == shown(driver)
+    keys(driver, (Keys.CONTROL, "z"), (Keys.CONTROL, "z"))
     assert stored(image) == [] and api(f"images/{image}")["labeled"] is False
 
 
