@@ -26,13 +26,26 @@ struct LabelUIRouteTests {
         try store.addCategories(["bee"], to: dataset)
         let jpeg = try JPEGCodec.encode(RGBImage(width: 40, height: 30), quality: 90)
         imageId = try store.addImage(bytes: jpeg, fileName: "a.jpg", sourceRef: nil, to: dataset).image.id
-        let host = EndpointHost(store: try ControlPlaneStore.inMemory(), objects: ObjectStore(root: FileManager.default.temporaryDirectory), logger: Logger(label: "test"))
+        let host = EndpointHost(
+            store: try ControlPlaneStore.inMemory(),
+            objects: ObjectStore(root: FileManager.default.temporaryDirectory),
+            logger: Logger(label: "test")
+        )
         ui = LabelUI(
-            store: store, session: LabelUISession(boundHost: "127.0.0.1", token: "secret"), assets: try LabelUIAssets(),
-            predictions: LabelUIPredictions(runtime: InvocationHandler(host: host), account: "123456789012", region: "us-east-1"))
+            store: store,
+            session: LabelUISession(boundHost: "127.0.0.1", token: "secret"),
+            assets: try LabelUIAssets(),
+            predictions: LabelUIPredictions(runtime: InvocationHandler(host: host), account: "123456789012", region: "us-east-1")
+        )
     }
 
-    func call(_ method: HTTPRequest.Method, _ path: String, body: String = "", authority: String = authority, headers: [(String, String)] = [])
+    func call(
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        body: String = "",
+        authority: String = authority,
+        headers: [(String, String)] = []
+    )
         async -> (status: Int, body: String)
     {
         var head = HTTPRequest(method: method, scheme: "http", authority: authority, path: path)
@@ -99,8 +112,10 @@ struct LabelUIRouteTests {
     @Test("an endpoint's normalised corners become whole-pixel boxes inside the image; low scores and unknown classes are dropped")
     func predictionBoxes() throws {
         let image = try store.image(id: imageId)  // 40×30
-        #expect(LabelUIPredictions.box([0, 0.9, 0.1, 0.2, 0.55, 1.2], image: image, classes: 1, threshold: 0.5)
-            == .init(classId: 0, left: 4, top: 6, width: 18, height: 24))
+        #expect(
+            LabelUIPredictions.box([0, 0.9, 0.1, 0.2, 0.55, 1.2], image: image, classes: 1, threshold: 0.5)
+                == .init(classId: 0, left: 4, top: 6, width: 18, height: 24)
+        )
         #expect(LabelUIPredictions.box([0, 0.4, 0.1, 0.2, 0.5, 0.9], image: image, classes: 1, threshold: 0.5) == nil)
         #expect(LabelUIPredictions.box([1, 0.9, 0.1, 0.2, 0.5, 0.9], image: image, classes: 1, threshold: 0.5) == nil)
         #expect(LabelUIPredictions.box([0, 0.9, 1.1, 0.2, 1.5, 0.9], image: image, classes: 1, threshold: 0.5) == nil)

@@ -39,7 +39,9 @@ struct ImageLabelsTests {
         #expect {
             try store.apply(
                 [.add(imageId: images[0].id, .init(classId: 0, left: 0, top: 0, width: 4, height: 4)), .delete(boxId: other.id)],
-                toImage: images[0].id, atRevision: before.revision)
+                toImage: images[0].id,
+                atRevision: before.revision
+            )
         } throws: { ($0 as? LabelStoreError)?.kind == .invalid }
         #expect(try store.labels(ofImage: images[0].id) == before)
         #expect(try store.boxes(onImage: images[1].id).map(\.id) == [other.id])

@@ -14,7 +14,9 @@ import FoundationNetworking
 struct LabelUITests {
     static let job = "bees-ui"
 
-    @Test("draw, move, resize, delete, undo/redo, hotkeys, nudge, zoom, pan, submit, no bees, reload, two tabs, foreign pages: stored exactly, kept over a restart")
+    @Test(
+        "draw, move, resize, delete, undo/redo, hotkeys, nudge, zoom, pan, submit, no bees, reload, two tabs, foreign pages: stored exactly, kept over a restart"
+    )
     func browserSession() async throws {
         for tool in ["/usr/bin/chromium", "/usr/bin/chromedriver"] {
             try #require(FileManager.default.fileExists(atPath: tool), "\(tool) is missing: run scripts/setup.sh (apt chromium chromium-driver)")
@@ -71,7 +73,12 @@ struct LabelUITests {
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("images").path).sorted()
         let manifest = files.map { #"{"source-ref": "\#(folder.appendingPathComponent("images/\($0)").path)"}"# }.joined(separator: "\n")
         let store = try LabelStore.open(path: home.appendingPathComponent("labels.sqlite").path)
-        let request = LabelingJobRequest(name: job, labelAttributeName: job, inputManifest: manifest, categories: LabelCategoryConfig(names: ["bee", "wasp"]))
+        let request = LabelingJobRequest(
+            name: job,
+            labelAttributeName: job,
+            inputManifest: manifest,
+            categories: LabelCategoryConfig(names: ["bee", "wasp"])
+        )
         let created = try store.createLabelingJob(request) { [UInt8](try Data(contentsOf: URL(fileURLWithPath: $0))) }
         try #require(created.counters.unlabeled == files.count)
         return files.count

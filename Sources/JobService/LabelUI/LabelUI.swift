@@ -86,7 +86,8 @@ struct LabelUI: Sendable {
                 "images": .array(
                     images.map { image -> JSONValue in
                         ["id": .int(Int(image.id)), "name": .string(image.fileName), "labeled": .bool(labeled.contains(image.id))]
-                    }),
+                    }
+                ),
                 "job": try job(of: dataset).map(LabelUIJSON.job) ?? .null,
                 "freeTier": LabelUIJSON.freeTier(try store.freeTier()),
             ])
@@ -124,8 +125,12 @@ struct LabelUI: Sendable {
             let image = try store.image(id: id)
             let classes = try store.categories(of: try dataset(of: image)).count
             let boxes = try await predictions.boxes(
-                endpoint: endpoint, image: image, bytes: try store.imageBytes(id: id), classes: classes,
-                threshold: body["threshold"]?.doubleValue ?? 0.5)
+                endpoint: endpoint,
+                image: image,
+                bytes: try store.imageBytes(id: id),
+                classes: classes,
+                threshold: body["threshold"]?.doubleValue ?? 0.5
+            )
             return Self.json(["boxes": .array(boxes.map(LabelUIJSON.annotation))])
         default:
             return Self.error(404, "no labeling API at \(request.method) /label/api/\(parts.joined(separator: "/"))")
@@ -152,7 +157,9 @@ struct LabelUI: Sendable {
     private static func datasetName(_ request: Request) throws -> String {
         let query = request.uri.queryParameters
         if let job = query["job"], !job.isEmpty { return LabelingJob.datasetName(ofJob: String(job)) }
-        guard let name = query["dataset"], !name.isEmpty, name.count <= 300 else { throw LabelUIRequestError(400, "name a dataset (?dataset=NAME) or a job (?job=NAME)") }
+        guard let name = query["dataset"], !name.isEmpty, name.count <= 300 else {
+            throw LabelUIRequestError(400, "name a dataset (?dataset=NAME) or a job (?job=NAME)")
+        }
         return String(name)
     }
 

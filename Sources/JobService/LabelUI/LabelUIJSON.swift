@@ -55,7 +55,11 @@ enum LabelUIJSON {
         for area in boxAreas { sizes[buckets.firstIndex { area <= $0 } ?? buckets.count - 1] += 1 }
         return [
             "images": .int(stats.images), "labeled": .int(stats.labeledImages), "boxes": .int(stats.boxes),
-            "classes": .array(stats.classes.map { ["id": .int($0.category.classId), "name": .string($0.category.name), "boxes": .int($0.boxes), "images": .int($0.images)] }),
+            "classes": .array(
+                stats.classes.map {
+                    ["id": .int($0.category.classId), "name": .string($0.category.name), "boxes": .int($0.boxes), "images": .int($0.images)]
+                }
+            ),
             "boxesPerImage": .array(stats.boxesPerImage.sorted { $0.key < $1.key }.map { [.int($0.key), .int($0.value)] }),
             "boxSizes": .array(zip(buckets, sizes).map { [.double($0.0), .int($0.1)] }),
             "imbalanceWarning": stats.imbalanceWarning.map(JSONValue.string) ?? .null,

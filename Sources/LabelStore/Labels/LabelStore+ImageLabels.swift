@@ -23,7 +23,12 @@ extension LabelStore {
     /// - Throws: `LabelStoreError`: `.conflict` with a message saying so when another write touched the image
     ///   since `revision` (nothing is changed); `.invalid` when an edit reaches another image's box; and
     ///   whatever `apply(_:)` throws.
-    public func apply(_ edits: [LabelEdit], toImage imageId: Int64, atRevision revision: Int64, now: Date = Date()) throws -> (
+    public func apply(
+        _ edits: [LabelEdit],
+        toImage imageId: Int64,
+        atRevision revision: Int64,
+        now: Date = Date()
+    ) throws -> (
         changes: [LabelChange], labels: ImageLabels
     ) {
         try write(summary: edits.count == 1 ? "edit image \(imageId)" : "\(edits.count) edits on image \(imageId)", now: now) { write in

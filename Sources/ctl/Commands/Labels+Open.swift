@@ -43,7 +43,8 @@ extension Labels {
             let base = daemon.absoluteString.hasSuffix("/") ? String(daemon.absoluteString.dropLast()) : daemon.absoluteString
             var allowed = CharacterSet.alphanumerics
             allowed.insert(charactersIn: "-._~")
-            let fragment = job.map { "#job=" + ($0.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0) }
+            let fragment =
+                job.map { "#job=" + ($0.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0) }
                 ?? dataset.map { "#dataset=" + ($0.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0) } ?? ""
             return base + "/label/" + fragment
         }
