@@ -147,7 +147,7 @@ function addBox(classId, geometry) {
   select(box);
   state.redo = [];
   save(() => [{ op: "add", classId: box.classId, box: box.box.slice() }], (answer) => { box.id = answer.changes[0].boxId; });
-  render();
+  changed();
 }
 
 function updateBox(box, classId, geometry) {
@@ -156,7 +156,7 @@ function updateBox(box, classId, geometry) {
   box.box = geometry;
   state.redo = [];
   save(() => [boxEdit("update", box)]);
-  render();
+  changed();
 }
 
 function deleteBox(box) {
@@ -164,7 +164,7 @@ function deleteBox(box) {
   if (state.selected === box) state.selected = null;
   state.redo = [];
   save(() => [{ op: "delete", id: box.id }]);
-  render();
+  changed();
 }
 
 /** Undo is the store's: it reverses the latest write still in effect on the image, even one from yesterday. */
@@ -216,7 +216,7 @@ async function prelabel() {
     save(() => added.map((b) => ({ op: "add", classId: b.classId, box: b.box.slice() })), (reply) => {
       added.forEach((b, i) => { b.id = reply.changes[i].boxId; });
     });
-    render();
+    changed();
   } catch (error) { showBanner(`Pre-label failed: ${error.message}`, true); }
 }
 
@@ -284,6 +284,7 @@ async function openImage(id) {
   history.replaceState(null, "", "#" + hash);
   document.body.dataset.imageId = id;
   fit();
+  renderBoxes();
   renderQueue();
   preload(nextIndex(false));
 }
@@ -304,7 +305,7 @@ function showLabels(labels) {
   state.boxes = labels.boxes;
   state.selected = state.boxes.find((b) => b.id === selectedId) || null;
   markQueue(state.image.id, labels.labeled);
-  render();
+  changed();
 }
 
 function currentIndex() { return state.queue.images.findIndex((i) => i.id === state.image?.id); }
@@ -455,13 +456,14 @@ function onPointerUp(event) {
     const rect = drag.rect;
     const far = Math.abs(x - drag.x) >= MIN_DRAG && Math.abs(y - drag.y) >= MIN_DRAG;
     if (rect && far && rect[2] >= MIN_BOX && rect[3] >= MIN_BOX) addBox(state.currentClass, rect);
+    else if (!far) select(state.hidden ? null : boxAt(x, y));  // a click, not a drag: pick the box under it
   } else if (drag.kind === "move" || drag.kind === "resize") {
     const geometry = drag.box.box;
     const valid = geometry[2] >= MIN_BOX && geometry[3] >= MIN_BOX;
     drag.box.box = drag.orig;
     if (valid) updateBox(drag.box, drag.box.classId, geometry);
   }
-  render();
+  changed();
 }
 
 function updateCursor(x, y) {
@@ -520,7 +522,7 @@ function onKeyDown(event) {
   else if (key === "p" || key === "P") go(Math.max(0, currentIndex() - 1));
   else if (key === "s" || key === "S") go(nextIndex(true));
   else if (key === "?") $("help").showModal();
-  else if (key === "Escape") { if (state.drag) { if (state.drag.orig) state.drag.box.box = state.drag.orig; state.drag = null; } else select(null); render(); }
+  else if (key === "Escape") { if (state.drag) { if (state.drag.orig) state.drag.box.box = state.drag.orig; state.drag = null; } else select(null); changed(); }
   else if (key === " ") { state.space = true; $("canvas").style.cursor = "grab"; }
   else handled = false;
   if (handled) event.preventDefault();
@@ -565,7 +567,6 @@ function render() {
   const ctx = canvas.getContext("2d");
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   ctx.clearRect(0, 0, w, h);
-  renderBoxes();
   $("zoom-level").textContent = Math.round(state.view.s * 100) + "%";
   if (!state.image || !state.bitmap) return;
   const v = state.view;
@@ -582,6 +583,12 @@ function render() {
     ctx.beginPath(); ctx.moveTo(0, y + 0.5); ctx.lineTo(w, y + 0.5); ctx.moveTo(x + 0.5, 0); ctx.lineTo(x + 0.5, h); ctx.stroke();
     ctx.restore();
   }
+}
+
+/** Boxes or the selection changed: the list and the canvas. */
+function changed() {
+  renderBoxes();
+  render();
 }
 
 function drawBox(ctx, [l, t, bw, bh], colour, selected, dashed = false) {
@@ -742,6 +749,8 @@ function wire() {
   window.addEventListener("keyup", (e) => { if (e.key === " ") { state.space = false; $("canvas").style.cursor = ""; } });
   window.addEventListener("resize", () => render());
   window.addEventListener("beforeunload", (e) => { if (sending || outbox.length) e.preventDefault(); });
+  // After a button click the keys go to the canvas again (Enter or Space must not press the button twice).
+  document.addEventListener("click", (e) => { if (e.target.closest("button") && !e.target.closest("dialog")) $("stage").focus({ preventScroll: true }); });
   $("mode-draw").addEventListener("click", () => setMode("draw"));
   $("mode-select").addEventListener("click", () => setMode("select"));
   $("zoom-in").addEventListener("click", () => zoomCentre(1.25));
