@@ -71,6 +71,19 @@ struct LabelUIRouteTests {
         #expect(await call(.get, "/label").status == 308)
     }
 
+    @Test("virtual hosts and signed requests under /label stay S3's and API Gateway's")
+    func claims() {
+        func request(_ authority: String, _ headers: [(String, String)] = []) -> Request {
+            var head = HTTPRequest(method: .get, scheme: "http", authority: authority, path: "/label/app.js")
+            for (name, value) in headers { head.headerFields[HTTPField.Name(name)!] = value }
+            return Request(head: head, body: .init(buffer: ByteBuffer()))
+        }
+        #expect(LabelUI.claims(request("127.0.0.1:4566")))
+        #expect(!LabelUI.claims(request("bees.localhost:4566")))
+        #expect(!LabelUI.claims(request("abc123.execute-api.localhost:4566")))
+        #expect(!LabelUI.claims(request("127.0.0.1:4566", [("Authorization", "AWS4-HMAC-SHA256 Credential=x/20260101/us-east-1/s3/aws4_request")])))
+    }
+
     @Test("a write without the token, with another origin or site, or to a foreign host, is refused and changes nothing")
     func refusedWrites() async throws {
         let token = ("X-Apiary-Label-Token", "secret")

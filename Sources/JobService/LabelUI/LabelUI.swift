@@ -19,10 +19,13 @@ struct LabelUI: Sendable {
     let assets: LabelUIAssets
     let predictions: LabelUIPredictions
 
-    /// Whether a request is the UI's: under `/label`, and not a signed S3 request for a bucket of that name.
+    /// Whether a request is the UI's: under `/label`, unsigned (a signed one is S3's, for a bucket of that name),
+    /// and not addressed to a virtual host (`<bucket>.localhost`, `<api>.execute-api.…`), whose paths are keys.
     static func claims(_ request: Request) -> Bool {
         let path = request.uri.path
         guard path == prefix || path.hasPrefix(prefix + "/") else { return false }
+        let authority = request.head.authority ?? ""
+        guard S3Request.virtualHostBucket(authority) == nil, !authority.contains(".execute-api.") else { return false }
         return request.headers[.authorization] == nil && !(request.uri.query ?? "").contains("X-Amz-")
     }
 

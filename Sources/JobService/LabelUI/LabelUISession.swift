@@ -2,8 +2,8 @@ import HTTPTypes
 import Hummingbird
 
 /// What keeps other web pages away from the labeling UI. Three checks:
-/// - every `/label/` request must name the daemon by a loopback host (`localhost`, `127.0.0.1`, `[::1]`,
-///   `*.localhost`) or the address it was started on, so a DNS-rebinding page cannot read the UI (and its token);
+/// - every `/label/` request must name the daemon by a loopback host (`localhost`, `127.0.0.1`, `[::1]`) or the
+///   address it was started on, so a DNS-rebinding page cannot read the UI (and its token);
 /// - a state-changing request must carry this daemon run's random token (`X-Apiary-Label-Token`), which only
 ///   the served page knows (a foreign page cannot read it: no CORS);
 /// - and must not come from another origin: an `Origin` other than the daemon's own, or `Sec-Fetch-Site` other
@@ -28,7 +28,7 @@ struct LabelUISession: Sendable {
         guard let authority = request.head.authority, let host = Self.hostName(authority) else {
             return "the request names no host"
         }
-        let loopback = ["localhost", "127.0.0.1", "::1"].contains(host) || host.hasSuffix(".localhost")
+        let loopback = ["localhost", "127.0.0.1", "::1"].contains(host)
         let bound = host == boundHost && !["0.0.0.0", "::"].contains(host)
         return loopback || bound ? nil : "the labeling UI answers only at a loopback address such as http://127.0.0.1:<port>/label/, not at '\(host)'"
     }
