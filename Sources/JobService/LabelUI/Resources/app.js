@@ -573,7 +573,7 @@ function render() {
   ctx.imageSmoothingEnabled = v.s < 2;
   ctx.drawImage(state.bitmap, v.tx, v.ty, state.image.width * v.s, state.image.height * v.s);
   if (!state.hidden) {
-    for (const box of state.boxes) drawBox(ctx, box.box, PALETTE[box.classId % PALETTE.length], box === state.selected);
+    for (const box of state.boxes) drawBox(ctx, box.box, PALETTE[box.classId % PALETTE.length], box === state.selected, false, className(box.classId));
   }
   if (state.drag?.kind === "draw" && state.drag.rect) drawBox(ctx, state.drag.rect, PALETTE[state.currentClass % PALETTE.length], false, true);
   if (state.mode === "draw" && state.crosshair && state.pointer && !state.drag?.view) {
@@ -591,7 +591,7 @@ function changed() {
   render();
 }
 
-function drawBox(ctx, [l, t, bw, bh], colour, selected, dashed = false) {
+function drawBox(ctx, [l, t, bw, bh], colour, selected, dashed = false, label = "") {
   const [x, y] = toScreen(l, t);
   const w = bw * state.view.s, h = bh * state.view.s;
   ctx.save();
@@ -603,6 +603,16 @@ function drawBox(ctx, [l, t, bw, bh], colour, selected, dashed = false) {
   ctx.strokeStyle = colour;
   if (dashed) ctx.setLineDash([6, 4]);
   ctx.strokeRect(x, y, w, h);
+  if (label) {  // the class, on a tag above the box (inside it at the image's top edge)
+    ctx.font = "11px system-ui, sans-serif";
+    const tagWidth = ctx.measureText(label).width + 8;
+    const tagY = y >= 16 ? y - 16 : y;
+    const tagX = selected ? x + HANDLE + 2 : x - 0.75;  // clear of the corner handle
+    ctx.fillStyle = colour;
+    ctx.fillRect(tagX, tagY, tagWidth, 16);
+    ctx.fillStyle = "#111";
+    ctx.fillText(label, tagX + 4, tagY + 12);
+  }
   if (selected) {
     ctx.setLineDash([]);
     for (const [fx, fy] of HANDLES) {
