@@ -7,6 +7,12 @@ struct Datasets: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "datasets",
         abstract: "Work with image datasets: generate the sample bees, import folders into the label store, take random samples.",
+        discussion: """
+            Examples:
+              ctl datasets generate-sample ./bees
+              ctl datasets import ./bees/images --dataset bees --source-ref-prefix s3://bees/images/
+              ctl datasets sample --dataset bees -o sample.manifest            # 2% of 500 = 10 images
+            """,
         subcommands: [GenerateSample.self, Import.self, List.self, Sample.self]
     )
 }

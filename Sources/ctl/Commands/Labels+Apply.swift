@@ -19,6 +19,8 @@ extension Labels {
                 After each line is committed, one line is printed: {"line": N, "changes": [...]} with the new box ids. \
                 A line that is refused stops the run with its reason (lines before it stay applied); exit codes as \
                 for the other commands.
+
+                Example: ctl labels apply --dataset bees < edits.jsonl
                 """
         )
 
