@@ -15,7 +15,8 @@ extension Datasets {
                   ctl datasets import ./bees/images --dataset bees
                   ctl datasets import ./bees/images --dataset bees --source-ref-prefix s3://bees/images/
                   ctl datasets import s3://bees/images/ --dataset bees      # through the daemon's S3 API
-                From s3://, every object under the prefix is read (path-style, signed like the aws CLI) and each                 image's source-ref is its s3:// URI unless --source-ref-prefix says otherwise.
+                From s3://, every object under the prefix is read (path-style, signed like the aws CLI); each image's \
+                source-ref is its s3:// URI unless --source-ref-prefix says otherwise.
                 """
         )
 
