@@ -21,8 +21,12 @@ import Testing
         objects = try TestStore()
         labels = try LabelStore.inMemory()
         service = SageMakerService(
-            store: store, scheduler: RequiredOutputMembersTests.IdleScheduler(),
-            endpointHost: EndpointHost(store: store, objects: objects.store, logger: Logger(label: "test")), labels: labels, objects: objects.store)
+            store: store,
+            scheduler: RequiredOutputMembersTests.IdleScheduler(),
+            endpointHost: EndpointHost(store: store, objects: objects.store, logger: Logger(label: "test")),
+            labels: labels,
+            objects: objects.store
+        )
     }
 
     func call(_ operation: String, _ input: JSONValue) throws -> JSONValue {
@@ -66,9 +70,10 @@ import Testing
         #expect(created == ["LabelingJobArn": "arn:aws:sagemaker:us-east-1:123456789012:labeling-job/bees-1"])
         let request = try labelingRequest(name: "bees-1", in: objects.store)
         var job = try describe("bees-1")
-        for member in ["LabelingJobName", "LabelAttributeName", "InputConfig", "OutputConfig", "RoleArn", "LabelCategoryConfigS3Uri", "StoppingConditions",
-            "HumanTaskConfig", "Tags"]
-        {
+        for member in [
+            "LabelingJobName", "LabelAttributeName", "InputConfig", "OutputConfig", "RoleArn", "LabelCategoryConfigS3Uri", "StoppingConditions",
+            "HumanTaskConfig", "Tags",
+        ] {
             #expect(job[member] == request[member], "\(member)")
         }
         #expect(job["LabelingJobStatus"] == "InProgress")

@@ -23,7 +23,8 @@ struct LabelingJobOperations {
         guard let manifestURI = input["InputConfig"]?["DataSource"]?["S3DataSource"]?["ManifestS3Uri"]?.stringValue else {
             throw AWSError.validation(
                 "Apiary labels the images of an input manifest: InputConfig.DataSource.S3DataSource.ManifestS3Uri is required "
-                    + "(streaming jobs with an SnsDataSource are not supported).")
+                    + "(streaming jobs with an SnsDataSource are not supported)."
+            )
         }
         guard let configURI = input["LabelCategoryConfigS3Uri"]?.stringValue else {
             throw AWSError.validation(
@@ -43,9 +44,13 @@ struct LabelingJobOperations {
         }
         let stopping = input["StoppingConditions"]
         let request = LabelingJobRequest(
-            name: name, labelAttributeName: input["LabelAttributeName"]?.stringValue ?? "", inputManifest: manifest, categories: categories,
+            name: name,
+            labelAttributeName: input["LabelAttributeName"]?.stringValue ?? "",
+            inputManifest: manifest,
+            categories: categories,
             maxHumanLabeledObjectCount: stopping?["MaxHumanLabeledObjectCount"]?.intValue,
-            maxPercentageOfInputDatasetLabeled: stopping?["MaxPercentageOfInputDatasetLabeled"]?.intValue)
+            maxPercentageOfInputDatasetLabeled: stopping?["MaxPercentageOfInputDatasetLabeled"]?.intValue
+        )
 
         var document = input
         document["Tags"] = nil
@@ -56,8 +61,14 @@ struct LabelingJobOperations {
         document["CreationTime"] = .double(context.now)
         document["LastModifiedTime"] = .double(context.now)
         let record = ResourceRecord(
-            kind: .labelingJob, name: name, arn: arn, creationTime: context.now, lastModifiedTime: context.now, status: "Initializing",
-            document: document)
+            kind: .labelingJob,
+            name: name,
+            arn: arn,
+            creationTime: context.now,
+            lastModifiedTime: context.now,
+            status: "Initializing",
+            document: document
+        )
         // The control plane holds the name while the store reads the images; a refusal gives it back.
         guard try store.insert(record, tags: TagOperations.tags(in: input)) else { throw Self.nameTaken(name) }
         do {
@@ -129,18 +140,34 @@ struct LabelingJobOperations {
         if job.counters.failedNonRetryableError > 0, job.counters.totalLabeled + job.counters.unlabeled == 0 {
             let first = job.failures.first.map { "; line \($0.line): \($0.reason)" } ?? ""
             return try finish(
-                record.name, status: "Failed", counters: counters, modified: modified, failure: "ClientError: no image of the input manifest could be read\(first)")
+                record.name,
+                status: "Failed",
+                counters: counters,
+                modified: modified,
+                failure: "ClientError: no image of the input manifest could be read\(first)"
+            )
         }
         return try finish(record.name, status: job.status.rawValue, counters: counters, modified: modified, failure: nil)
     }
 
     /// Moves the job to its final `status`, writing the output manifest unless it failed.
-    private func finish(_ name: String, status: String, counters: JSONValue? = nil, modified: Double? = nil, failure: String?) throws
+    private func finish(
+        _ name: String,
+        status: String,
+        counters: JSONValue? = nil,
+        modified: Double? = nil,
+        failure: String?
+    ) throws
         -> ResourceRecord
     {
         let updated = try store.update(.labelingJob, named: name) { record in
             guard !Self.finalStatuses.contains(record.status ?? "") else { return }
-            Self.set(&record, status: status, counters: counters ?? record.document["LabelCounters"] ?? [:], modified: modified ?? record.lastModifiedTime)
+            Self.set(
+                &record,
+                status: status,
+                counters: counters ?? record.document["LabelCounters"] ?? [:],
+                modified: modified ?? record.lastModifiedTime
+            )
             var failure = failure
             if failure == nil {
                 let outputPath = record.document["OutputConfig"]?["S3OutputPath"]?.stringValue ?? ""
@@ -215,7 +242,8 @@ struct LabelingJobOperations {
     private func requiredName(_ input: JSONValue) throws -> String {
         guard let name = input["LabelingJobName"]?.stringValue else {
             throw AWSError.validation(
-                "1 validation error detected: Value null at 'labelingJobName' failed to satisfy constraint: Member must not be null")
+                "1 validation error detected: Value null at 'labelingJobName' failed to satisfy constraint: Member must not be null"
+            )
         }
         return name
     }

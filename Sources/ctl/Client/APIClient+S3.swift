@@ -29,10 +29,18 @@ extension APIClient {
     }
 
     private func s3(_ method: String, _ path: String, query: [(String, String)] = []) async throws -> Data {
-        let rawQuery = query.sorted { $0.0 < $1.0 }.map { Self.encoded($0.0, keeping: "") + "=" + Self.encoded($0.1, keeping: "") }.joined(separator: "&")
+        let rawQuery = query.sorted { $0.0 < $1.0 }.map { Self.encoded($0.0, keeping: "") + "=" + Self.encoded($0.1, keeping: "") }.joined(
+            separator: "&"
+        )
         let (data, response) = try await signed(
-            method, path, query: rawQuery, headers: [("X-Amz-Content-SHA256", Digest.hex(Digest.sha256([UInt8]())))], body: [], service: "s3",
-            pathStyle: .s3)
+            method,
+            path,
+            query: rawQuery,
+            headers: [("X-Amz-Content-SHA256", Digest.hex(Digest.sha256([UInt8]())))],
+            body: [],
+            service: "s3",
+            pathStyle: .s3
+        )
         guard (200..<300).contains(response.statusCode) else {
             let error = S3XMLText(data)
             throw APICallError(code: error.values("Code").first ?? "HTTP \(response.statusCode)", message: error.values("Message").first ?? "")
@@ -61,7 +69,8 @@ private final class S3XMLText: NSObject, XMLParserDelegate {
 
     func values(_ element: String) -> [String] { texts[element] ?? [] }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:])
+    {
         current = ""
     }
 

@@ -24,8 +24,8 @@ extension Datasets {
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The folder of images, or s3://bucket/prefix/ on the daemon.") var folder: String
         @Option(name: .shortAndLong, help: "The dataset to import into (created if missing).") var dataset: String
-        @Option(help: "Record each image's source-ref as this prefix + its path in the folder (default: the file's path; from s3://, its URI).") var sourceRefPrefix:
-            String?
+        @Option(help: "Record each image's source-ref as this prefix + its path in the folder (default: the file's path; from s3://, its URI).")
+        var sourceRefPrefix: String?
         @Flag(help: "Print the report as JSON.") var json = false
 
         func run() async throws {
@@ -54,7 +54,8 @@ extension Datasets {
                         ),
                         "skipped": .array(
                             report.skipped.map { .object(["fileName": .string($0.fileName), "reason": .string($0.reason)]) }
-                                + unusableKeys.map { .object(["fileName": .string($0.key), "reason": .string($0.reason)]) }),
+                                + unusableKeys.map { .object(["fileName": .string($0.key), "reason": .string($0.reason)]) }
+                        ),
                     ])
                 )
                 return
@@ -62,7 +63,8 @@ extension Datasets {
             let turned = report.added.filter { $0.orientation != .up }.count
             print(
                 "Imported \(report.added.count) images into \(dataset) in \(String(format: "%.1f", seconds)) s; \(report.duplicates.count) already there, "
-                    + "\(report.skipped.count + unusableKeys.count) skipped" + (turned > 0 ? "; \(turned) turned upright from their EXIF orientation" : "")
+                    + "\(report.skipped.count + unusableKeys.count) skipped"
+                    + (turned > 0 ? "; \(turned) turned upright from their EXIF orientation" : "")
             )
             for duplicate in report.duplicates where duplicate.fileName != duplicate.existing.fileName {
                 print("  \(duplicate.fileName) is the same image as \(duplicate.existing.fileName)")
