@@ -16,7 +16,8 @@ extension APIClient {
         repeat {
             var query = [("list-type", "2"), ("prefix", prefix)]
             if let token { query.append(("continuation-token", token)) }
-            let page = try S3XMLText(try await s3("GET", "/" + Self.encoded(bucket), query: query))
+            let page = S3XMLText(try await s3("GET", "/" + Self.encoded(bucket), query: query))
+            guard page.isWellFormed else { throw APICallError(code: "MalformedXML", message: "the daemon's object listing could not be read") }
             keys += page.values("Key")
             token = page.values("IsTruncated").first == "true" ? page.values("NextContinuationToken").first : nil
         } while token != nil
@@ -59,12 +60,14 @@ extension APIClient {
 private final class S3XMLText: NSObject, XMLParserDelegate {
     private var texts: [String: [String]] = [:]
     private var current = ""
+    /// Whether the whole document parsed.
+    private(set) var isWellFormed = false
 
     init(_ data: Data) {
         super.init()
         let parser = XMLParser(data: data)
         parser.delegate = self
-        parser.parse()
+        isWellFormed = parser.parse()
     }
 
     func values(_ element: String) -> [String] { texts[element] ?? [] }
