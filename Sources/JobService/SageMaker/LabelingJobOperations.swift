@@ -104,7 +104,10 @@ struct LabelingJobOperations {
     /// Stops an in-progress job and writes its output manifest with the images labeled so far; stopping a
     /// finished job changes nothing.
     func stop(_ input: JSONValue, _ context: AWSRequestContext) throws -> JSONValue {
-        let job = try existing(input)
+        let job = try current(existing(input))
+        guard job.status != "Initializing" else {
+            throw AWSError.validation("The labeling job \(job.name) is still reading its input; stop it once it is InProgress.")
+        }
         if !Self.finalStatuses.contains(job.status ?? "") {
             try labels.stopLabelingJob(named: job.name, now: Date(timeIntervalSince1970: context.now))
             _ = try current(job)
