@@ -93,6 +93,7 @@ let package = Package(
             dependencies: [
                 "JobService",
                 "LabelStore",
+                "ModelCore",
                 "GroundTruthFormat",
                 "AWSProtocol",
                 .product(name: "Logging", package: "swift-log"),

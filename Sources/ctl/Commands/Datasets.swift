@@ -96,6 +96,7 @@ extension Datasets {
                   ctl datasets sample bees/output.manifest --output bees/sample.manifest          # 10 of 500
                   ctl datasets sample input.manifest --percent 10 --seed 7 > sample.manifest
                   ctl datasets sample --dataset bees --source-ref-prefix s3://bees/images/ -o sample.manifest
+                  ctl datasets sample bees/output.manifest --percent 80 --seed 7 -o train.manifest --rest validation.manifest
                 """
         )
 
@@ -117,15 +118,20 @@ extension Datasets {
         @Option(name: .shortAndLong, help: "Where to write the sampled manifest (default: standard output).")
         var output: String?
 
+        @Option(help: "Of a manifest: also write the lines not sampled here (--percent 80 --rest validation.manifest is an 80/20 split).")
+        var rest: String?
+
         @OptionGroup var store: StoreOptions
 
         func validate() throws {
             guard percent > 0, percent <= 100 else { throw ValidationError("--percent must be greater than 0 and at most 100, got \(percent)") }
             guard (manifest == nil) != (dataset == nil) else { throw ValidationError("give a manifest file or --dataset NAME (one of them)") }
+            guard rest == nil || manifest != nil else { throw ValidationError("--rest splits a manifest file; sample the dataset's manifest for a split") }
         }
 
         func run() throws {
             let sample: (text: String, kept: Int, total: Int)
+            var remainder: String?
             if let dataset {
                 let store = try store.open()
                 sample = try storeCommand {
@@ -139,7 +145,13 @@ extension Datasets {
                 } catch {
                     throw ValidationError("cannot read manifest '\(path)': check the path (and that it is UTF-8 JSON Lines)")
                 }
-                sample = RandomSample.manifest(text, percent: percent, seed: seed)
+                let split = RandomSample.split(text, percent: percent, seed: seed)
+                sample = (split.sample, split.kept, split.total)
+                remainder = split.rest
+            }
+            if let rest, let remainder {
+                try Data(remainder.utf8).write(to: URL(fileURLWithPath: rest))
+                FileHandle.standardError.write(Data("Wrote the other \(sample.total - sample.kept) lines into \(rest)\n".utf8))
             }
             guard let output else {
                 print(sample.text, terminator: "")
