@@ -133,6 +133,16 @@ import Testing
         #expect(try outputManifest("two-of-four").filter { $0["bees"] != nil }.count == 2)
     }
 
+    @Test func machineMadeLabelsCountAsMachineLabeled() throws {
+        _ = try create("prelabeled", images: 0..<2)
+        let ids = try images(of: "prelabeled")
+        try labels.apply([.add(imageId: ids[0], BeeFixture.samples[0].boxes[0])], origin: .machine)
+        try labels.apply([.submit(imageId: ids[1])])
+        let job = try describe("prelabeled")
+        #expect(job["LabelCounters"] == ["TotalLabeled": 2, "HumanLabeled": 1, "MachineLabeled": 1, "FailedNonRetryableError": 0, "Unlabeled": 0])
+        #expect(try outputManifest("prelabeled").map { $0["bees-metadata"]?["human-annotated"] } == ["no", "yes"])
+    }
+
     @Test func unreadableImagesCountAsFailedAndAJobOfNothingButThemFails() throws {
         try objects.put(#"{"source-ref": "s3://bees/images/missing.jpg"}"# + "\n", at: "s3://bees/labeling/broken.manifest")
         _ = try create("broken") {
