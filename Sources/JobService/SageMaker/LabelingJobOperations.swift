@@ -128,7 +128,13 @@ struct LabelingJobOperations {
         } catch let error as LabelStoreError where error.kind == .notFound {
             // Still being created (Initializing), or labels.sqlite lost the job.
             guard record.status != "Initializing" else { return record }
-            return try finish(record.name, status: "Failed", failure: "ClientError: the label store has no job named \(record.name)")
+            return try finish(
+                record.name,
+                status: "Failed",
+                counters: nil,
+                modified: nil,
+                failure: "ClientError: the label store has no job named \(record.name)"
+            )
         }
         let counters = try Self.render(job.counters)
         let modified = AWSTimestamp.seconds(job.lastModifiedAt)
@@ -153,16 +159,9 @@ struct LabelingJobOperations {
         return try finish(record.name, status: job.status.rawValue, counters: counters, modified: modified, failure: nil)
     }
 
-    /// Moves the job to its final `status`, writing the output manifest unless it failed.
-    private func finish(
-        _ name: String,
-        status: String,
-        counters: JSONValue? = nil,
-        modified: Double? = nil,
-        failure: String?
-    ) throws
-        -> ResourceRecord
-    {
+    /// Moves the job to its final `status` (with `counters` and `modified`, else keeping the record's), writing the
+    /// output manifest unless it failed.
+    private func finish(_ name: String, status: String, counters: JSONValue?, modified: Double?, failure: String?) throws -> ResourceRecord {
         let updated = try store.update(.labelingJob, named: name) { record in
             guard !Self.finalStatuses.contains(record.status ?? "") else { return }
             Self.set(
