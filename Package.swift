@@ -76,6 +76,7 @@ let package = Package(
                 "ObjectStore",
                 "LabelStore",
                 "ModelCore",
+                "GroundTruthFormat",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

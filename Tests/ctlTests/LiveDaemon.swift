@@ -65,7 +65,8 @@ final class LiveDaemon {
 
     deinit { terminate() }
 
-    /// Runs a client program with APIARY_URL and dummy AWS credentials set. - Returns: exit status and output.
+    /// Runs a client program with APIARY_URL, APIARY_HOME (the daemon's), APIARY_CTL (the ctl binary) and dummy AWS
+    /// credentials set. - Returns: exit status and output.
     func runClient(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
         let client = Process()
         client.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -73,6 +74,8 @@ final class LiveDaemon {
         client.currentDirectoryURL = Self.repositoryRoot
         var env = ProcessInfo.processInfo.environment
         env["APIARY_URL"] = url
+        env["APIARY_HOME"] = home.path
+        env["APIARY_CTL"] = CtlBinary.url.path
         env["AWS_ACCESS_KEY_ID"] = "AKIAAPIARYTEST000000"
         env["AWS_SECRET_ACCESS_KEY"] = "apiary-test-secret"
         env["AWS_DEFAULT_REGION"] = "us-east-1"

@@ -51,7 +51,7 @@ public final class Daemon: Sendable {
         }
         let lambda = LambdaService(store: store, objects: objects, runtimes: lambdaRuntimes)
         let responder = EdgeResponder(
-            sageMaker: SageMakerService(store: store, scheduler: queue, endpointHost: endpoints),
+            sageMaker: SageMakerService(store: store, scheduler: queue, endpointHost: endpoints, labels: labels, objects: objects),
             logs: LogsService(store: store),
             runtime: InvocationHandler(host: endpoints),
             s3: S3Service(
