@@ -205,6 +205,10 @@ def test_function_logs_go_to_cloudwatch(lam, function):
     with pytest.raises(ClientError) as missing:
         logs.filter_log_events(logGroupName="/aws/lambda/no-such-function")
     assert missing.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    for wrong in [{"logStreamNames": ["a"], "logStreamNamePrefix": "b"}, {"filterPattern": "{ $.level = \"ERROR\" }"}]:
+        with pytest.raises(ClientError) as refused:
+            logs.filter_log_events(logGroupName=group, **wrong)
+        assert refused.value.response["Error"]["Code"] == "InvalidParameterException"
 
 
 BOOTSTRAP = r"""#!/bin/bash
