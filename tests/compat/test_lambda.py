@@ -19,6 +19,7 @@ import json, os, time
 import boto3
 
 CALLS = {"count": 0}
+print("initializing the hive")
 
 def handler(event, context):
     CALLS["count"] += 1
@@ -194,8 +195,9 @@ def test_function_logs_go_to_cloudwatch(lam, function):
     events = logs.get_log_events(logGroupName=group, logStreamName=streams[0]["logStreamName"], startFromHead=True)["events"]
     messages = [e["message"] for e in events]
     request = first["requestId"]
-    assert messages[:3] == [f"START RequestId: {request} Version: $LATEST", 'handling {"bee": "logged"}', f"END RequestId: {request}"]
-    assert messages[3].startswith(f"REPORT RequestId: {request}\tDuration: ") and "\tInit Duration: " in messages[3]
+    assert messages[:4] == ["initializing the hive", f"START RequestId: {request} Version: $LATEST", 'handling {"bee": "logged"}',
+                            f"END RequestId: {request}"], "init output comes before START"
+    assert messages[4].startswith(f"REPORT RequestId: {request}\tDuration: ") and "\tInit Duration: " in messages[4]
     assert len([m for m in messages if m.startswith("REPORT")]) == 2
     reports = logs.filter_log_events(logGroupName=group, filterPattern="REPORT")["events"]
     assert [e["logStreamName"] for e in reports] == [streams[0]["logStreamName"]] * 2

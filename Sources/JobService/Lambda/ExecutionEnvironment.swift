@@ -90,6 +90,9 @@ final class ExecutionEnvironment: Sendable {
         /// When the runtime first asked for work (the end of its init phase).
         var initializedAt: ContinuousClock.Instant?
         var initReported = false
+        /// How many lines of `log` the runtime wrote before its first `GET /next`, when that came during an
+        /// invocation: its init output, which belongs before START.
+        var initLines: Int?
         /// What the runtime POSTed to `/init/error`, or how its process ended, for an invocation that comes later.
         var initError: [UInt8]?
         var exitStatus: String?
@@ -151,8 +154,11 @@ final class ExecutionEnvironment: Sendable {
         // Without a separate init phase the timeout runs from now, init included.
         let invocation = limits.initPhase == nil ? invocation.assigned() : invocation
         let supervisor = Task { await self.supervise(invocation.requestID, started: started, limits: limits) }
-        let before = state.withLock { state in
-            defer { state.log = [] }
+        var before = state.withLock { state in
+            defer {
+                state.log = []
+                state.initLines = nil
+            }
             return state.log
         }
         var outcome = await withCheckedContinuation { (done: CheckedContinuation<InvocationOutcome, Never>) in
@@ -196,6 +202,11 @@ final class ExecutionEnvironment: Sendable {
                 state.initReported = true
                 initDuration = initializedAt - startedAt
             }
+            if let count = state.initLines {
+                before += state.log.prefix(count)
+                state.log.removeFirst(min(count, state.log.count))
+                state.initLines = nil
+            }
             defer { state.log = [] }
             return EnvironmentRun(outcome: outcome, before: before, log: state.log, peakMemory: state.peakMemory, initDuration: initDuration)
         }
@@ -237,9 +248,13 @@ final class ExecutionEnvironment: Sendable {
     /// `GET /next`: waits for work (the first call ends the init phase). - Throws: `CancellationError` once the
     /// environment is dead.
     func next() async throws -> RuntimeInvocation {
-        try await withCheckedThrowingContinuation { waiter in
+        if state.withLock({ $0.initializedAt == nil }) { state.withLock { $0.process }?.drain(into: append) }
+        return try await withCheckedThrowingContinuation { waiter in
             let ready: Result<RuntimeInvocation, any Error>? = state.withLock { state in
-                if state.initializedAt == nil { state.initializedAt = .now }
+                if state.initializedAt == nil {
+                    state.initializedAt = .now
+                    state.initLines = state.log.count
+                }
                 if let pending = state.pending {
                     state.pending = nil
                     return .success(pending.assigned())
