@@ -62,6 +62,8 @@ struct EnvironmentRun: Sendable {
     var log: [FunctionLogLine]
     /// The environment's memory high-water mark so far, in bytes.
     var peakMemory: Int
+    /// How long the invocation ran: from when the runtime got it (or the run started, if it never did) to its end.
+    var duration: Duration
     /// How long the runtime took to initialize, on the environment's first invocation.
     var initDuration: Duration?
 }
@@ -86,6 +88,8 @@ final class ExecutionEnvironment: Sendable {
         /// Work assigned before the runtime asked for it.
         var pending: RuntimeInvocation?
         var current: (id: String, done: CheckedContinuation<InvocationOutcome, Never>)?
+        /// When the runtime got the current invocation.
+        var assignedAt: ContinuousClock.Instant?
         var dead = false
         /// When the runtime first asked for work (the end of its init phase).
         var initializedAt: ContinuousClock.Instant?
@@ -169,8 +173,10 @@ final class ExecutionEnvironment: Sendable {
                     return .dead(.exited(state.exitStatus ?? "the runtime was not running"))
                 }
                 state.current = (invocation.requestID, done)
+                state.assignedAt = nil
                 if let waiter = state.nextWaiter {
                     state.nextWaiter = nil
+                    state.assignedAt = .now
                     return .handOff(waiter)
                 }
                 state.pending = invocation
@@ -208,7 +214,9 @@ final class ExecutionEnvironment: Sendable {
                 state.initLines = nil
             }
             defer { state.log = [] }
-            return EnvironmentRun(outcome: outcome, before: before, log: state.log, peakMemory: state.peakMemory, initDuration: initDuration)
+            return EnvironmentRun(
+                outcome: outcome, before: before, log: state.log, peakMemory: state.peakMemory, duration: .now - (state.assignedAt ?? started),
+                initDuration: initDuration)
         }
     }
 
@@ -257,6 +265,7 @@ final class ExecutionEnvironment: Sendable {
                 }
                 if let pending = state.pending {
                     state.pending = nil
+                    state.assignedAt = .now
                     return .success(pending.assigned())
                 }
                 if state.dead { return .failure(CancellationError()) }

@@ -129,7 +129,7 @@ final class LambdaRuntimes: Sendable {
             result = LambdaInvocationResult(payload: body.renderedBytes, functionError: true, log: "")
         }
         note("END RequestId: \(requestID)")
-        let duration = Self.milliseconds(elapsed - (run.initDuration ?? .zero))
+        let duration = Self.milliseconds(run.duration)
         let usedMegabytes: Int
         if case .outOfMemory = run.outcome {
             usedMegabytes = function.memorySize
