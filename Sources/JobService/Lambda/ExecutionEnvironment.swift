@@ -97,8 +97,9 @@ final class ExecutionEnvironment: Sendable {
         /// How many lines of `log` the runtime wrote before its first `GET /next`, when that came during an
         /// invocation: its init output, which belongs before START.
         var initLines: Int?
-        /// What the runtime POSTed to `/init/error`, or how its process ended, for an invocation that comes later.
+        /// What the runtime POSTed to `/init/error`, for an invocation that arrives after it.
         var initError: [UInt8]?
+        /// How the process ended (`exit status 1`), for an invocation that arrives after it.
         var exitStatus: String?
         var peakMemory = 0
         var partialLine: [UInt8] = []
