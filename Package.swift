@@ -76,6 +76,7 @@ let package = Package(
                 "ObjectStore",
                 "LabelStore",
                 "ModelCore",
+                "GroundTruthFormat",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -94,6 +95,7 @@ let package = Package(
             dependencies: [
                 "JobService",
                 "LabelStore",
+                "ModelCore",
                 "GroundTruthFormat",
                 "AWSProtocol",
                 .product(name: "Logging", package: "swift-log"),

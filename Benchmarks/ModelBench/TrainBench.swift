@@ -4,7 +4,7 @@ import ModelCore
 
 /// `model-bench train DIR BASE_NETWORK IMAGE_SHAPE BATCH EPOCHS [key=value…]`: trains on a Ground Truth output
 /// manifest (`DIR/output.manifest`, label attribute `bees-500`, images relative to DIR) with an 80/20 split,
-/// printing the algorithm's log, then evaluates the best model on `DIR/test/test.manifest` if present and writes
+/// printing the algorithm's log, then evaluates the best model on `DIR/test.manifest` if present and writes
 /// each test image with its detections (score ≥ 0.3, yellow) and ground truth (green) to `DIR/predictions/`.
 func trainBench(_ arguments: [String]) throws {
     let directory = URL(fileURLWithPath: arguments[0])
@@ -37,7 +37,7 @@ func trainBench(_ arguments: [String]) throws {
         if case .log(let message) = event { print(AlgorithmLog.line(message)) }
     }
     print("trained \(outcome.completedEpochs) epochs in \(Int(Date().timeIntervalSince(start))) s, best validation mAP \(outcome.bestMAP ?? 0)")
-    let testManifest = directory.appendingPathComponent("test/test.manifest")
+    let testManifest = directory.appendingPathComponent("test.manifest")
     guard FileManager.default.fileExists(atPath: testManifest.path) else { return }
     let detector = try ObjectDetector(artifact: trainer.artifact(of: outcome), engine: engine)
     var metric = MeanAveragePrecision()

@@ -31,7 +31,8 @@ extension LabelStore {
                         width: labeled.image.width,
                         height: labeled.image.height,
                         boxes: labeled.boxes,
-                        labeledAt: labeled.labeledAt
+                        labeledAt: labeled.labeledAt,
+                        origin: labeled.origin
                     )
                 }
             )
@@ -84,13 +85,17 @@ extension LabelStore {
     /// anything is wrong, none. Images the dataset lacks are added (deduplicated by content); each image's boxes
     /// become exactly the file's, through history entries that can be undone; classes are matched by name,
     /// new ones appended, so class ids never move.
-    /// - Parameter loadImage: reads an item's `reference`; default: local files.
+    /// - Parameters:
+    ///   - origin: who made these labels; default `.machine` when every item says so (a manifest's
+    ///     `human-annotated: no`), else `.human`.
+    ///   - loadImage: reads an item's `reference`; default: local files.
     /// - Throws: `LabelStoreError`: `.invalid` for an unreadable image, a size that disagrees with the image
     ///   (often an EXIF orientation the labels ignored) or a box outside its image; `.freeTierExhausted`.
     @discardableResult
     public func importLabels(
         _ set: LabelSet,
         into datasetName: String,
+        origin: LabelOrigin? = nil,
         now: Date = Date(),
         loadImage: (String) throws -> [UInt8] = LocalImageFiles.load
     ) throws -> LabelImportReport {
@@ -110,7 +115,7 @@ extension LabelStore {
             }
             return image
         }
-        return try write(summary: "import labels of \(set.items.count) images", now: now) { write in
+        return try write(summary: "import labels of \(set.items.count) images", origin: origin ?? set.origin, now: now) { write in
             let dataset = try Self.ensureDataset(named: datasetName, now: now, write.db)
             let before = try Self.categories(datasetId: dataset.id, write.db).map(\.name)
             let all = try Self.addCategories(set.categories, datasetId: dataset.id, write.db).map(\.name)

@@ -2,11 +2,12 @@ import Foundation
 import GRDB
 import GroundTruthFormat
 
-/// A labeled image with its boxes and when its labels last changed.
+/// A labeled image with its boxes, when its labels last changed and who changed them.
 struct LabeledImage {
     let image: StoredImage
     let boxes: [GroundTruthAnnotation]
     let labeledAt: Date
+    let origin: LabelOrigin
 }
 
 extension LabelStore {
@@ -15,7 +16,7 @@ extension LabelStore {
         let rows = try Row.fetchAll(
             db,
             cached: """
-                SELECT image.*, revision.at AS labeledAt FROM image
+                SELECT image.*, revision.at AS labeledAt, revision.origin AS origin FROM image
                 JOIN labeledImage ON labeledImage.imageId = image.id JOIN revision ON revision.id = labeledImage.revisionId
                 WHERE image.datasetId = ? ORDER BY image.id
                 """,
@@ -28,7 +29,9 @@ extension LabelStore {
         }
         return rows.map { row in
             let image = StoredImage(row: row)
-            return LabeledImage(image: image, boxes: boxes[image.id] ?? [], labeledAt: Date(timeIntervalSince1970: row["labeledAt"]))
+            return LabeledImage(
+                image: image, boxes: boxes[image.id] ?? [], labeledAt: Date(timeIntervalSince1970: row["labeledAt"]),
+                origin: LabelOrigin(rawValue: row["origin"]) ?? .human)
         }
     }
 }

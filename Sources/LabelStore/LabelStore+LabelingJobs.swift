@@ -125,7 +125,8 @@ extension LabelStore {
                     height: image.image.height,
                     boxes: image.boxes,
                     categories: categories,
-                    labeledAt: image.labeledAt
+                    labeledAt: image.labeledAt,
+                    origin: image.origin
                 )
                 text += try GroundTruthManifest.encodeLine(line, extending: input) + "\n"
             }

@@ -8,9 +8,10 @@ extension LabelStore {
     /// - Returns: for each edit, the history entries it appended (the new box's id is in an `add`'s entry).
     /// - Throws: `LabelStoreError`: `.notFound` (image, box), `.invalid` (class, geometry), `.conflict` (nothing
     ///   to undo), `.freeTierExhausted` (a 501st image without the opt-in).
+    /// - Parameter origin: who made the write; `.machine` for a model's or a generator's labels.
     @discardableResult
-    public func apply(_ edits: [LabelEdit], summary: String? = nil, now: Date = Date()) throws -> [[LabelChange]] {
-        try write(summary: summary ?? Self.summary(of: edits), now: now) { write in try edits.map { try write.apply($0) } }
+    public func apply(_ edits: [LabelEdit], summary: String? = nil, origin: LabelOrigin = .human, now: Date = Date()) throws -> [[LabelChange]] {
+        try write(summary: summary ?? Self.summary(of: edits), origin: origin, now: now) { write in try edits.map { try write.apply($0) } }
     }
 
     /// Draws a box; returns it with its id.
@@ -57,9 +58,9 @@ extension LabelStore {
     }
 
     /// Runs `body` as one label write: one transaction, checked by `LabelWrite.finish()` before it commits.
-    func write<T>(summary: String, now: Date, _ body: (inout LabelWrite) throws -> T) throws -> T {
+    func write<T>(summary: String, origin: LabelOrigin = .human, now: Date, _ body: (inout LabelWrite) throws -> T) throws -> T {
         try dbWriter.write { db in
-            var write = try LabelWrite(db, now: now, summary: summary)
+            var write = try LabelWrite(db, now: now, summary: summary, origin: origin)
             let result = try body(&write)
             try write.finish()
             return result

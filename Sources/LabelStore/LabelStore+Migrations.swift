@@ -24,6 +24,10 @@ extension LabelStore {
             }
         }
         migrator.registerMigration("v2", migrate: migrateToLabels)
+        // Who made each write (Ground Truth's human-annotated, LabelCounters.MachineLabeled).
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: "ALTER TABLE revision ADD COLUMN origin TEXT NOT NULL DEFAULT 'human' CHECK (origin IN ('human', 'machine'))")
+        }
         return migrator
     }
 

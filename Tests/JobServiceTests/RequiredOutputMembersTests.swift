@@ -1,5 +1,6 @@
 import AWSProtocol
 import Foundation
+import LabelStore
 import Logging
 import ObjectStore
 import Testing
@@ -18,13 +19,17 @@ import Testing
     let service: SageMakerService
     let logs: LogsService
     let store: ControlPlaneStore
+    let objects: TestStore
+    let labels: LabelStore
     let context = AWSRequestContext(region: "us-east-1", account: "123456789012")
 
     init() throws {
         store = try ControlPlaneStore.inMemory()
-        let objects = ObjectStore(root: FileManager.default.temporaryDirectory.appendingPathComponent("apiary-req-\(UUID().uuidString)"))
+        objects = try TestStore()
+        labels = try LabelStore.inMemory()
         service = SageMakerService(
-            store: store, scheduler: IdleScheduler(), endpointHost: EndpointHost(store: store, objects: objects, logger: Logger(label: "test")))
+            store: store, scheduler: IdleScheduler(), endpointHost: EndpointHost(store: store, objects: objects.store, logger: Logger(label: "test")),
+            labels: labels, objects: objects.store)
         logs = LogsService(store: store)
     }
 
@@ -78,6 +83,19 @@ import Testing
         _ = try call("DeleteEndpoint", ["EndpointName": "e"])
         _ = try call("DeleteEndpointConfig", ["EndpointConfigName": "c"])
         _ = try call("DeleteModel", ["ModelName": "m"])
+    }
+
+    @Test func labelingJobsAnswerEveryRequiredMember() throws {
+        _ = try call("CreateLabelingJob", try labelingRequest(name: "l", images: 0..<2, in: objects.store))
+        _ = try call("DescribeLabelingJob", ["LabelingJobName": "l"])
+        _ = try call("ListLabelingJobs", [:])
+        let job = try labels.dataset(named: "labeling-job/l")
+        try labels.apply(try labels.images(in: job).map { .submit(imageId: $0.id) })
+        #expect(try call("DescribeLabelingJob", ["LabelingJobName": "l"])["LabelingJobOutput"] != nil)
+        _ = try call("ListLabelingJobs", [:])
+        _ = try call("CreateLabelingJob", try labelingRequest(name: "s", images: 0..<2, in: objects.store))
+        _ = try call("StopLabelingJob", ["LabelingJobName": "s"])
+        _ = try call("DescribeLabelingJob", ["LabelingJobName": "s"])
     }
 
     @Test func logsAnswersEveryRequiredMember() throws {

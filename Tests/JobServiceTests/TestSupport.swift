@@ -166,3 +166,37 @@ func expectClientError(
         Issue.record("expected a TrainingClientError, got \(error)", sourceLocation: sourceLocation)
     }
 }
+
+/// A `CreateLabelingJob` request as the bee course sends it (bounding boxes, one private worker), over BeeFixture's
+/// `images`; its input manifest and label category config (`bee`) are put under `s3://bees/labeling/<name>/`, the
+/// output goes to `s3://models/labels/`.
+func labelingRequest(name: String, images: Range<Int> = 0..<4, in store: ObjectStore) throws -> JSONValue {
+    let manifest = images.map { JSONValue.object(["source-ref": .string(BeeFixture.imageURI($0))]).rendered() + "\n" }.joined()
+    try store.put(Data(manifest.utf8), at: S3URI("s3://bees/labeling/\(name)/input.manifest")!)
+    try store.put(Data(#"{"document-version": "2018-11-28", "labels": [{"label": "bee"}]}"#.utf8), at: S3URI("s3://bees/labeling/\(name)/class_labels.json")!)
+    return [
+        "LabelingJobName": .string(name),
+        "LabelAttributeName": "bees",
+        "InputConfig": [
+            "DataSource": ["S3DataSource": ["ManifestS3Uri": .string("s3://bees/labeling/\(name)/input.manifest")]],
+            "DataAttributes": ["ContentClassifiers": ["FreeOfPersonallyIdentifiableInformation", "FreeOfAdultContent"]],
+        ],
+        "OutputConfig": ["S3OutputPath": "s3://models/labels/"],
+        "RoleArn": "arn:aws:iam::123456789012:role/service-role/AmazonSageMaker-ExecutionRole",
+        "LabelCategoryConfigS3Uri": .string("s3://bees/labeling/\(name)/class_labels.json"),
+        "StoppingConditions": ["MaxPercentageOfInputDatasetLabeled": 100],
+        "HumanTaskConfig": [
+            "WorkteamArn": "arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/bees",
+            "UiConfig": ["UiTemplateS3Uri": "s3://bees/labeling/template.liquid"],
+            "PreHumanTaskLambdaArn": "arn:aws:lambda:us-east-1:432418664414:function:PRE-BoundingBox",
+            "TaskKeywords": ["Images", "bounding boxes", "object detection"],
+            "TaskTitle": "Bees", "TaskDescription": "Draw a box around each bee",
+            "NumberOfHumanWorkersPerDataObject": 1, "TaskTimeLimitInSeconds": 300, "TaskAvailabilityLifetimeInSeconds": 21600,
+            "MaxConcurrentTaskCount": 1000,
+            "AnnotationConsolidationConfig": [
+                "AnnotationConsolidationLambdaArn": "arn:aws:lambda:us-east-1:432418664414:function:ACS-BoundingBox"
+            ],
+        ],
+        "Tags": [["Key": "course", "Value": "bees"]],
+    ]
+}

@@ -165,4 +165,38 @@ struct LabelingJobTests {
         #expect(config.encoded() == #"{"document-version": "2018-11-28", "labels": [{"label": "bee"}, {"label": "wasp"}]}"#)
         #expect(throws: LabelCategoryConfigError.self) { try LabelCategoryConfig.parse(Data("[]".utf8)) }
     }
+
+    @Test("machine-made labels count as MachineLabeled and say human-annotated no; a person's later edit makes the image human-labeled")
+    func machineLabels() throws {
+        let store = try LabelStore.inMemory()
+        _ = try store.createLabelingJob(
+            LabelingJobRequest(name: "bees", labelAttributeName: "bees", inputManifest: Self.input, categories: Self.bees),
+            loadImage: Self.loader(try Self.images())
+        )
+        let images = try store.images(in: try store.dataset(named: "labeling-job/bees"))
+        let box = GroundTruthAnnotation(classId: 0, left: 10, top: 20, width: 30, height: 40)
+        try store.apply([.add(imageId: images[0].id, box), .submit(imageId: images[1].id)], origin: .machine)
+        let job = try store.labelingJob(named: "bees")
+        #expect(job.counters == LabelCounters(labeled: 2, machineLabeled: 2, failed: 2, unlabeled: 0))
+        #expect(job.counters.humanLabeled == 0 && job.status == .completed)
+        let lines = try store.outputManifest(ofLabelingJob: "bees").split(separator: "\n").map(String.init)
+        #expect(lines[0].contains(#""human-annotated": "no""#) && lines[1].contains(#""human-annotated": "no""#))
+
+        // A person moves the machine's box: that image is now human-labeled; undoing the move gives it back.
+        let boxId = try store.boxes(onImage: images[0].id)[0].id
+        try store.apply([.update(boxId: boxId, .init(classId: 0, left: 11, top: 20, width: 30, height: 40))])
+        #expect(try store.labelingJob(named: "bees").counters == LabelCounters(labeled: 2, machineLabeled: 1, failed: 2, unlabeled: 0))
+        try store.apply([.undo(imageId: images[0].id)])
+        #expect(try store.labelingJob(named: "bees").counters.machineLabeled == 2)
+
+        // The manifest export keeps who labeled, and reading it back imports machine-made labels as such.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("machine-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try store.export(try store.dataset(named: "labeling-job/bees"), as: .manifest, to: folder)
+        let set = try LabelStore.readLabels(.manifest, from: folder)
+        #expect(set.origin == .machine)
+        let copy = try LabelStore.inMemory()
+        try copy.importLabels(set, into: "copy")
+        #expect(try copy.labelSet(of: try copy.dataset(named: "copy")).items.map(\.origin) == [.machine, .machine])
+    }
 }

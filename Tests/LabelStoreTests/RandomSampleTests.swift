@@ -19,6 +19,19 @@ struct RandomSampleTests {
         #expect(kept.map { all.firstIndex(of: $0)! } == kept.map { all.firstIndex(of: $0)! }.sorted())
     }
 
+    @Test("an 80/20 split puts every line in exactly one part, in order, the sample part equal to the sample")
+    func split() {
+        let parts = RandomSample.split(Self.manifest, percent: 80, seed: 7)
+        #expect(parts.kept == 400 && parts.total == 500)
+        #expect(parts.sample == RandomSample.manifest(Self.manifest, percent: 80, seed: 7).text)
+        let (sample, rest) = (parts.sample.split(separator: "\n"), parts.rest.split(separator: "\n"))
+        #expect(sample.count == 400 && rest.count == 100)
+        #expect(Set(sample).isDisjoint(with: rest))
+        let all = Self.manifest.split(separator: "\n")
+        #expect(Set(sample).union(rest) == Set(all))
+        #expect(rest == all.filter { !Set(sample).contains($0) })
+    }
+
     @Test("sizes round half up, a non-empty manifest keeps at least one line, 100% keeps all")
     func sizes() {
         #expect(RandomSample.size(of: 500, percent: 2) == 10)

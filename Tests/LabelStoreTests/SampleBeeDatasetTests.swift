@@ -38,7 +38,7 @@ struct SampleBeeDatasetTests {
         #expect(a.count == 12 + 2 + 2)
         #expect(a.keys.sorted() == b.keys.sorted())
         for (path, bytes) in a { #expect(b[path] == bytes, "\(path) differs between runs") }
-        #expect(a["/output.manifest"] != nil && a["/test/test.manifest"] != nil)
+        #expect(a["/output.manifest"] != nil && a["/test.manifest"] != nil)
 
         // The manifests parse back to the generator's boxes, one line per image, in index order.
         let lines = try GroundTruthManifest.parse(String(decoding: a["/output.manifest"]!, as: UTF8.self), labelAttributeName: "bees-500")
@@ -57,7 +57,7 @@ struct SampleBeeDatasetTests {
             let decoded = try JPEGCodec.decode(sample.jpeg)
             #expect(decoded.width == sample.image.width && decoded.height == sample.image.height)
         }
-        let tests = try GroundTruthManifest.parse(String(decoding: a["/test/test.manifest"]!, as: UTF8.self), labelAttributeName: "bees-500")
+        let tests = try GroundTruthManifest.parse(String(decoding: a["/test.manifest"]!, as: UTF8.self), labelAttributeName: "bees-500")
         #expect(tests.map(\.sourceRef).allSatisfy { $0.hasPrefix("test/") })
         #expect(Set(tests.map(\.sourceRef).map { $0.dropFirst(5) }).isDisjoint(with: lines.map(\.sourceRef).map { $0.dropFirst(7) }))
     }

@@ -41,6 +41,27 @@ struct CtlTests {
         #expect(help.output.contains("datasets"))
     }
 
+    @Test("every command's --help shows an example (the whole command tree, walked from ctl --help)")
+    func helpExamples() throws {
+        var missing: [String] = []
+        var pending: [[String]] = [[]]
+        var seen = 0
+        while let command = pending.popLast() {
+            let help = try CtlBinary.run(command + ["--help"])
+            #expect(help.status == 0, "ctl \(command.joined(separator: " ")) --help: \(help.error)")
+            seen += 1
+            if !command.isEmpty, !help.output.contains("ctl \(command.first!)") { missing.append(command.joined(separator: " ")) }
+            let lines = help.output.split(separator: "\n", omittingEmptySubsequences: false)
+            guard let start = lines.firstIndex(of: "SUBCOMMANDS:") else { continue }
+            for line in lines[(start + 1)...].prefix(while: { !$0.isEmpty }) where line.hasPrefix("  ") && !line.hasPrefix("   ") {
+                guard let name = line.split(separator: " ").first, name != "help" else { continue }
+                pending.append(command + [String(name)])
+            }
+        }
+        #expect(seen > 40, "walked only \(seen) commands")
+        #expect(missing.isEmpty, "no example in --help: \(missing)")
+    }
+
     @Test("datasets generate-sample writes images and a Ground Truth manifest; bad flags exit 64 with the fix")
     func generateSample() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ctl-sample-\(UUID().uuidString)")

@@ -7,15 +7,18 @@ final class LiveDaemon {
     private(set) var process: Process
     private(set) var port = 0
     let log: URL
+    /// Variables added to the daemon's environment (e.g. `APIARY_LAMBDA_IDLE_SECONDS`).
+    let environment: [String: String]
 
     var url: String { "http://127.0.0.1:\(port)" }
 
     /// The repository root (tests/compat lives there).
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    init(home: URL? = nil, extraArguments: [String] = []) throws {
+    init(home: URL? = nil, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
         self.home = home ?? FileManager.default.temporaryDirectory.appendingPathComponent("apiary-live-\(UUID().uuidString)")
         log = self.home.appendingPathExtension("log")
+        self.environment = environment
         process = Process()
         try start(extraArguments: extraArguments)
     }
@@ -26,6 +29,7 @@ final class LiveDaemon {
         try? FileManager.default.removeItem(at: portFile)
         process = Process()
         process.executableURL = CtlBinary.url
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
         process.arguments =
             ["serve", "--port", "0", "--port-file", portFile.path, "--home", home.path, "--test-hooks", "--account", "123456789012"] + extraArguments
         if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
@@ -65,7 +69,8 @@ final class LiveDaemon {
 
     deinit { terminate() }
 
-    /// Runs a client program with APIARY_URL and dummy AWS credentials set. - Returns: exit status and output.
+    /// Runs a client program with APIARY_URL, APIARY_HOME (the daemon's), APIARY_CTL (the ctl binary) and dummy AWS
+    /// credentials set. - Returns: exit status and output.
     func runClient(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
         let client = Process()
         client.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -73,6 +78,8 @@ final class LiveDaemon {
         client.currentDirectoryURL = Self.repositoryRoot
         var env = ProcessInfo.processInfo.environment
         env["APIARY_URL"] = url
+        env["APIARY_HOME"] = home.path
+        env["APIARY_CTL"] = CtlBinary.url.path
         env["AWS_ACCESS_KEY_ID"] = "AKIAAPIARYTEST000000"
         env["AWS_SECRET_ACCESS_KEY"] = "apiary-test-secret"
         env["AWS_DEFAULT_REGION"] = "us-east-1"

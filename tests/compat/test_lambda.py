@@ -1,8 +1,10 @@
 """Lambda with unmodified boto3: the control plane, Invoke (RequestResponse, Event, DryRun), tail logs, handler
-errors, init errors and timeouts, run by warm python3 execution environments over the Runtime API."""
+errors, init errors, timeouts and MemorySize, function logs in CloudWatch Logs, run by warm python3 execution
+environments over the Runtime API, and provided.* runtimes running a bash `bootstrap`."""
 import base64
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -17,6 +19,7 @@ import json, os, time
 import boto3
 
 CALLS = {"count": 0}
+print("initializing the hive")
 
 def handler(event, context):
     CALLS["count"] += 1
@@ -27,9 +30,11 @@ def handler(event, context):
         os._exit(3)
     if action == "sleep":
         time.sleep(event["seconds"])
+    if action == "allocate":
+        return len(b"\x01" * (event["megabytes"] << 20))
     if action == "env":
         return {key: os.environ.get(key) for key in ["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID",
-                "AWS_ENDPOINT_URL", "HOME", "TMPDIR", "AWS_PROFILE", "ENDPOINT_NAME"]}
+                "AWS_ENDPOINT_URL", "HOME", "TMPDIR", "AWS_PROFILE", "ENDPOINT_NAME", "AWS_LAMBDA_LOG_STREAM_NAME"]}
     if action == "callback":
         return {"functions": [f["FunctionName"] for f in boto3.client("lambda").list_functions()["Functions"]]}
     print("handling", json.dumps(event))
@@ -44,6 +49,14 @@ def package(files):
         for path, text in files.items():
             archive.writestr(path, text)
     return buffer.getvalue()
+
+
+def tail(answer):
+    return base64.b64decode(answer["LogResult"]).decode()
+
+
+def max_memory_used(log):
+    return int(re.search(r"Max Memory Used: (\d+) MB", log).group(1))
 
 
 @pytest.fixture
@@ -153,3 +166,95 @@ def test_permissions_are_stored(lam, function):
         lam.add_permission(FunctionName=function, StatementId="apigw", Action="lambda:InvokeFunction", Principal="apigateway.amazonaws.com")
     assert duplicate.value.response["Error"]["Code"] == "ResourceConflictException"
     lam.remove_permission(FunctionName=function, StatementId="apigw")
+
+
+def test_memory_size_is_enforced(lam, function):
+    answer, small = invoke(lam, function, {"action": "allocate", "megabytes": 30}, LogType="Tail")
+    assert small == 30 << 20 and "FunctionError" not in answer, "a normal handler runs within 128 MB"
+    assert 30 < max_memory_used(tail(answer)) < 128, tail(answer)
+    answer, error = invoke(lam, function, {"action": "allocate", "megabytes": 300}, LogType="Tail")
+    assert answer["StatusCode"] == 200 and answer["FunctionError"] == "Unhandled"
+    assert error["errorType"] == "Runtime.OutOfMemory", error
+    assert error["errorMessage"].endswith("Error: Runtime exited with error: signal: killed")
+    log = tail(answer)
+    assert "Runtime.OutOfMemory" in log and "Memory Size: 128 MB\tMax Memory Used: 128 MB" in log, log
+    answer, after = invoke(lam, function, {"bee": 5}, LogType="Tail")
+    assert after["calls"] == 1, "the killed environment is replaced"
+    assert "Init Duration: " in tail(answer), "a fresh environment reports its init"
+
+
+def test_function_logs_go_to_cloudwatch(lam, function):
+    logs = client("logs")
+    _, first = invoke(lam, function, {"bee": "logged"})
+    _, environment = invoke(lam, function, {"action": "env"})
+    group = f"/aws/lambda/{function}"
+    assert group in [g["logGroupName"] for g in logs.describe_log_groups(logGroupNamePrefix="/aws/lambda/")["logGroups"]]
+    streams = logs.describe_log_streams(logGroupName=group)["logStreams"]
+    assert [s["logStreamName"] for s in streams] == [environment["AWS_LAMBDA_LOG_STREAM_NAME"]]
+    assert re.fullmatch(r"\d{4}/\d{2}/\d{2}/\[\$LATEST\][0-9a-f]{32}", streams[0]["logStreamName"])
+    events = logs.get_log_events(logGroupName=group, logStreamName=streams[0]["logStreamName"], startFromHead=True)["events"]
+    messages = [e["message"] for e in events]
+    request = first["requestId"]
+    assert messages[:4] == ["initializing the hive", f"START RequestId: {request} Version: $LATEST", 'handling {"bee": "logged"}',
+                            f"END RequestId: {request}"], "init output comes before START"
+    assert messages[4].startswith(f"REPORT RequestId: {request}\tDuration: ") and "\tInit Duration: " in messages[4]
+    assert len([m for m in messages if m.startswith("REPORT")]) == 2
+    reports = logs.filter_log_events(logGroupName=group, filterPattern="REPORT")["events"]
+    assert [e["logStreamName"] for e in reports] == [streams[0]["logStreamName"]] * 2
+    assert logs.filter_log_events(logGroupName=group, filterPattern='"handling" -nothing')["events"][0]["message"].startswith("handling")
+    paged = logs.get_paginator("filter_log_events").paginate(logGroupName=group, PaginationConfig={"PageSize": 3}).build_full_result()
+    assert [e["message"] for e in paged["events"]] == messages
+    with pytest.raises(ClientError) as missing:
+        logs.filter_log_events(logGroupName="/aws/lambda/no-such-function")
+    assert missing.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    for wrong in [{"logStreamNames": ["a"], "logStreamNamePrefix": "b"}, {"filterPattern": "{ $.level = \"ERROR\" }"}]:
+        with pytest.raises(ClientError) as refused:
+            logs.filter_log_events(logGroupName=group, **wrong)
+        assert refused.value.response["Error"]["Code"] == "InvalidParameterException"
+
+
+BOOTSTRAP = r"""#!/bin/bash
+set -euo pipefail
+API="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
+echo "bootstrap for ${_HANDLER} in ${AWS_EXECUTION_ENV}"
+if [ "${FAIL_INIT:-}" = "yes" ]; then
+  curl -sS -X POST "$API/init/error" -H "Lambda-Runtime-Function-Error-Type: Runtime.InitError" \
+    -d '{"errorMessage": "no configuration", "errorType": "Runtime.InitError"}' >/dev/null
+  exit 1
+fi
+HEADERS="$TMPDIR/headers"
+while true; do
+  EVENT=$(curl -sS -D "$HEADERS" "$API/invocation/next")
+  ID=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$HEADERS" | cut -d: -f2 | tr -d '[:space:]')
+  echo "handling $ID"
+  curl -sS -X POST "$API/invocation/$ID/response" -d "{\"echo\": $EVENT, \"env\": \"$AWS_EXECUTION_ENV\", \"pid\": $$}" >/dev/null
+done
+"""
+
+
+def bootstrap_package():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        info = zipfile.ZipInfo("bootstrap")
+        info.external_attr = 0o755 << 16
+        archive.writestr(info, BOOTSTRAP)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("runtime", ["provided.al2023", "provided.al2"])
+def test_provided_runtime_runs_its_bootstrap(lam, name, runtime):
+    lam.create_function(FunctionName=name, Runtime=runtime, Role=ROLE, Handler="function.handler",
+                        Code={"ZipFile": bootstrap_package()}, Timeout=5)
+    try:
+        answer, first = invoke(lam, name, {"bee": 1}, LogType="Tail")
+        assert "FunctionError" not in answer, first
+        assert first["echo"] == {"bee": 1} and first["env"] == f"AWS_Lambda_{runtime}"
+        assert "handling " in tail(answer)
+        _, second = invoke(lam, name, {"bee": 2})
+        assert second["echo"] == {"bee": 2} and second["pid"] == first["pid"], "the bootstrap stays warm"
+        lam.update_function_configuration(FunctionName=name, Environment={"Variables": {"FAIL_INIT": "yes"}})
+        answer, error = invoke(lam, name, {})
+        assert answer["FunctionError"] == "Unhandled"
+        assert error == {"errorMessage": "no configuration", "errorType": "Runtime.InitError"}, "/runtime/init/error is the invoke's error"
+    finally:
+        lam.delete_function(FunctionName=name)

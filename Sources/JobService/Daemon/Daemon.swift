@@ -31,7 +31,9 @@ public final class Daemon: Sendable {
         labels = try LabelStore.open(path: home.appendingPathComponent("labels.sqlite").path)
         endpoints = EndpointHost(store: store, objects: objects, logger: logger)
         objects.removeTemporaries()
-        lambdaRuntimes = LambdaRuntimes(root: home.appendingPathComponent("lambda", isDirectory: true), logger: logger)
+        lambdaRuntimes = LambdaRuntimes(
+            root: home.appendingPathComponent("lambda", isDirectory: true), store: store, idleLimit: .seconds(configuration.lambdaIdleSeconds),
+            initPhase: .seconds(configuration.lambdaInitSeconds), logger: logger)
         let worker = TrainingWorker(store: store, objects: objects, jobsDirectory: home.appendingPathComponent("jobs", isDirectory: true), logger: logger)
         queue = TrainingQueue(store: store, concurrency: configuration.trainingConcurrency, logger: logger) { name, control in
             worker.run(name, control: control)
@@ -52,7 +54,7 @@ public final class Daemon: Sendable {
         let lambda = LambdaService(store: store, objects: objects, runtimes: lambdaRuntimes)
         let runtime = InvocationHandler(host: endpoints)
         let responder = EdgeResponder(
-            sageMaker: SageMakerService(store: store, scheduler: queue, endpointHost: endpoints),
+            sageMaker: SageMakerService(store: store, scheduler: queue, endpointHost: endpoints, labels: labels, objects: objects),
             logs: LogsService(store: store),
             runtime: runtime,
             s3: S3Service(

@@ -19,6 +19,10 @@ public struct DaemonConfiguration: Sendable {
     /// The region of requests that name none (unsigned requests in `off` mode).
     public var defaultRegion = "us-east-1"
     public var trainingConcurrency = 1
+    /// Seconds a warm Lambda execution environment may sit idle before it is stopped.
+    public var lambdaIdleSeconds = 300.0
+    /// Seconds a fresh Lambda runtime may take to initialize (reach its first `GET /next`); Lambda's is 10.
+    public var lambdaInitSeconds = 10.0
     /// Serve `POST /moto-api/reset` (wipes all state) for moto's test suite.
     public var testHooks = false
 
@@ -28,7 +32,7 @@ public struct DaemonConfiguration: Sendable {
 
     /// Defaults, then `APIARY_HOME`, `APIARY_HOST`, `APIARY_PORT`, `APIARY_AUTH` (off|parse|verify),
     /// `APIARY_CREDENTIALS` (`AKID:secret,AKID2:secret2`), `APIARY_ACCOUNT`, `APIARY_REGION`,
-    /// `APIARY_TRAINING_CONCURRENCY`.
+    /// `APIARY_TRAINING_CONCURRENCY`, `APIARY_LAMBDA_IDLE_SECONDS`, `APIARY_LAMBDA_INIT_SECONDS`.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DaemonConfiguration {
         let home =
             environment["APIARY_HOME"].map { URL(fileURLWithPath: $0) }
@@ -49,6 +53,16 @@ public struct DaemonConfiguration: Sendable {
         if let value = environment["APIARY_TRAINING_CONCURRENCY"] {
             guard let count = Int(value), count >= 1 else { throw DaemonConfigurationError("APIARY_TRAINING_CONCURRENCY must be 1 or more, got '\(value)'") }
             configuration.trainingConcurrency = count
+        }
+        let lambdaSettings: [(String, WritableKeyPath<DaemonConfiguration, Double>)] = [
+            ("APIARY_LAMBDA_IDLE_SECONDS", \.lambdaIdleSeconds), ("APIARY_LAMBDA_INIT_SECONDS", \.lambdaInitSeconds),
+        ]
+        for (key, path) in lambdaSettings {
+            guard let value = environment[key] else { continue }
+            guard let seconds = Double(value), seconds > 0, seconds.isFinite else {
+                throw DaemonConfigurationError("\(key) must be a positive number of seconds, got '\(value)'")
+            }
+            configuration[keyPath: path] = seconds
         }
         return configuration
     }

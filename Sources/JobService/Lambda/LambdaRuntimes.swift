@@ -12,13 +12,19 @@ struct LambdaInvocationResult: Sendable {
 }
 
 /// The warm execution environments of every function, at most `maximumEnvironments` per function revision
-/// (more concurrent invokes wait for one to free up). Environments of an old revision are discarded; all of
-/// them are killed on `shutdown()`.
+/// (more concurrent invokes wait for one to free up). Environments of an old revision are discarded, idle ones
+/// are stopped after `idleLimit`; all of them are killed on `shutdown()`. Every invocation's log also goes to
+/// CloudWatch Logs (`FunctionLogs`).
 final class LambdaRuntimes: Sendable {
     let code: LambdaCodeStore
     let maximumEnvironments: Int
+    /// How long a warm environment may sit idle before it is stopped.
+    let idleLimit: Duration
+    /// How long a fresh runtime may take to reach its first `GET /next` (Lambda: 10 s).
+    let initPhase: Duration
     private let environmentsRoot: URL
     private let runtimeDirectory: URL
+    private let logs: FunctionLogs
     private let logger: Logger
     /// The daemon's port, known once it listens (`AWS_ENDPOINT_URL` of the functions).
     private let daemonPort = Mutex(0)
@@ -26,18 +32,34 @@ final class LambdaRuntimes: Sendable {
     /// Runtime → command prefix, probed once per runtime.
     private let commands = Mutex([String: [String]]())
 
-    init(root: URL, maximumEnvironments: Int = 4, logger: Logger) {
+    init(
+        root: URL, store: ControlPlaneStore, maximumEnvironments: Int = 4, idleLimit: Duration = .seconds(300),
+        initPhase: Duration = .seconds(10), logger: Logger
+    ) {
         code = LambdaCodeStore(root: root.appendingPathComponent("code"))
         environmentsRoot = root.appendingPathComponent("environments")
         runtimeDirectory = root.appendingPathComponent("runtime")
         self.maximumEnvironments = maximumEnvironments
+        self.idleLimit = idleLimit
+        self.initPhase = initPhase
+        logs = FunctionLogs(store: store, logger: logger)
         self.logger = logger
         try? FileManager.default.removeItem(at: environmentsRoot)
+        let interval = min(max(idleLimit / 4, .milliseconds(100)), .seconds(30))
+        Task { [weak self] in
+            while true {
+                try? await Task.sleep(for: interval)
+                guard let self else { return }
+                self.pools.withLock { Array($0.values) }.forEach { $0.reap(idleFor: self.idleLimit) }
+            }
+        }
     }
 
     func setDaemonPort(_ port: Int) { daemonPort.withLock { $0 = port } }
 
-    /// Runs `payload` through `function` synchronously.
+    /// Runs `payload` through `function` synchronously. A fresh environment that does not finish init within
+    /// `initPhase` is replaced once, the new one initializing within the function's timeout (as Lambda retries
+    /// init inside the invoke).
     func invoke(_ function: LambdaFunction, payload: [UInt8], clientContext: String?) async -> LambdaInvocationResult {
         let requestID = UUID().uuidString.lowercased()
         let pool = pools.withLock { pools in
@@ -48,43 +70,57 @@ final class LambdaRuntimes: Sendable {
             return pool
         }
         let started = ContinuousClock.now
-        let environment: ExecutionEnvironment
-        let fresh: Bool
-        do {
-            (environment, fresh) = try await pool.acquire { try await self.start(function) }
-        } catch {
-            logger.error("could not start a Lambda execution environment", metadata: ["function": "\(function.name)", "error": "\(error)"])
-            let body: JSONValue = ["errorType": "Runtime.Unknown", "errorMessage": .string("RequestId: \(requestID) Error: \(error)")]
-            return LambdaInvocationResult(payload: body.renderedBytes, functionError: true, log: "")
-        }
-        let deadline = Int64((Date().timeIntervalSince1970 + Double(function.timeout)) * 1000)
         let invocation = RuntimeInvocation(
-            requestID: requestID, payload: payload, deadline: deadline, functionARN: function.arn, clientContext: clientContext)
-        // A fresh environment also gets the 10 s init phase AWS allows.
-        let (outcome, lines) = await environment.run(invocation, timeout: .seconds(function.timeout + (fresh ? 10 : 0)))
-        pool.release(environment)
-        let elapsed = ContinuousClock.now - started
-        let duration = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            requestID: requestID, payload: payload, timeout: .seconds(function.timeout), functionARN: function.arn, clientContext: clientContext)
+        var retried = false
+        while true {
+            let environment: ExecutionEnvironment
+            let fresh: Bool
+            do {
+                (environment, fresh) = try await pool.acquire { try await self.start(function) }
+            } catch {
+                logger.error("could not start a Lambda execution environment", metadata: ["function": "\(function.name)", "error": "\(error)"])
+                let body: JSONValue = ["errorType": "Runtime.Unknown", "errorMessage": .string("RequestId: \(requestID) Error: \(error)")]
+                return LambdaInvocationResult(payload: body.renderedBytes, functionError: true, log: "")
+            }
+            let limits = InvocationLimits(
+                timeout: .seconds(function.timeout), initPhase: fresh && !retried ? initPhase : nil, memory: function.memorySize * 1_048_576)
+            let run = await environment.run(invocation, limits: limits)
+            pool.release(environment)
+            if case .initTimedOut = run.outcome, !retried {
+                let line = String(format: "INIT_REPORT Init Duration: %.2f ms\tPhase: init\tStatus: timeout", Self.milliseconds(ContinuousClock.now - started))
+                logs.append(function: function.name, stream: environment.logStream, run.before + run.log + [FunctionLogLine(time: Date(), text: line)])
+                retried = true
+                continue
+            }
+            return finish(function, requestID, run, elapsed: ContinuousClock.now - started, stream: environment.logStream)
+        }
+    }
 
-        var log = ["START RequestId: \(requestID) Version: $LATEST"] + lines
+    /// The invocation's answer and its log (START … END, REPORT), which also goes to the environment's stream.
+    private func finish(_ function: LambdaFunction, _ requestID: String, _ run: EnvironmentRun, elapsed: Duration, stream: String)
+        -> LambdaInvocationResult
+    {
+        let start = FunctionLogLine(time: Date(timeIntervalSinceNow: -Self.milliseconds(elapsed) / 1000), text: "START RequestId: \(requestID) Version: $LATEST")
+        var lines = [start] + run.log
+        let note = { (text: String) in lines.append(FunctionLogLine(time: Date(), text: text)) }
         let result: LambdaInvocationResult
-        switch outcome {
+        switch run.outcome {
         case .response(let body):
             result = LambdaInvocationResult(payload: body, functionError: false, log: "")
         case .functionError(let body):
             result = LambdaInvocationResult(payload: body, functionError: true, log: "")
-        case .timedOut:
+        case .timedOut, .initTimedOut:
             let seconds = String(format: "%.2f", Double(function.timeout))
-            log.append("\(ISO8601DateFormatter().string(from: Date())) \(requestID) Task timed out after \(seconds) seconds")
+            note("\(ISO8601DateFormatter().string(from: Date())) \(requestID) Task timed out after \(seconds) seconds")
             let body: JSONValue = [
                 "errorType": "Sandbox.Timedout", "errorMessage": .string("RequestId: \(requestID) Error: Task timed out after \(seconds) seconds"),
             ]
             result = LambdaInvocationResult(payload: body.renderedBytes, functionError: true, log: "")
         case .exited(let status):
-            let body: JSONValue = [
-                "errorType": "Runtime.ExitError", "errorMessage": .string("RequestId: \(requestID) Error: Runtime exited with error: \(status)"),
-            ]
-            result = LambdaInvocationResult(payload: body.renderedBytes, functionError: true, log: "")
+            result = runtimeExited(requestID, status: status, errorType: "Runtime.ExitError", note: note)
+        case .outOfMemory:
+            result = runtimeExited(requestID, status: "signal: killed", errorType: "Runtime.OutOfMemory", note: note)
         case .responseTooLarge:
             let body: JSONValue = [
                 "errorType": "Function.ResponseSizeTooLarge",
@@ -92,15 +128,37 @@ final class LambdaRuntimes: Sendable {
             ]
             result = LambdaInvocationResult(payload: body.renderedBytes, functionError: true, log: "")
         }
-        log.append("END RequestId: \(requestID)")
-        let report = [
+        note("END RequestId: \(requestID)")
+        let duration = Self.milliseconds(run.duration)
+        let usedMegabytes: Int
+        if case .outOfMemory = run.outcome {
+            usedMegabytes = function.memorySize
+        } else {
+            usedMegabytes = max(1, (run.peakMemory + 1_048_575) / 1_048_576)
+        }
+        var report = [
             "REPORT RequestId: \(requestID)", String(format: "Duration: %.2f ms", duration), "Billed Duration: \(Int(duration.rounded(.up))) ms",
-            "Memory Size: \(function.memorySize) MB", "Max Memory Used: \(function.memorySize) MB",
+            "Memory Size: \(function.memorySize) MB", "Max Memory Used: \(usedMegabytes) MB",
         ]
-        log.append(report.joined(separator: "\t"))
+        if let initDuration = run.initDuration { report.append(String(format: "Init Duration: %.2f ms", Self.milliseconds(initDuration))) }
+        note(report.joined(separator: "\t"))
+        logs.append(function: function.name, stream: stream, run.before + lines)
         var answer = result
-        answer.log = log.joined(separator: "\n") + "\n"
+        answer.log = lines.map(\.text).joined(separator: "\n") + "\n"
         return answer
+    }
+
+    /// Lambda's answer when the runtime process is gone mid-invocation, and its two log lines.
+    private func runtimeExited(_ requestID: String, status: String, errorType: String, note: (String) -> Void) -> LambdaInvocationResult {
+        let message = "RequestId: \(requestID) Error: Runtime exited with error: \(status)"
+        note(message)
+        note(errorType)
+        let body: JSONValue = ["errorType": .string(errorType), "errorMessage": .string(message)]
+        return LambdaInvocationResult(payload: body.renderedBytes, functionError: true, log: "")
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
     }
 
     /// Stops and forgets the environments of `name` (its code or configuration changed, or it was deleted).
@@ -124,8 +182,7 @@ final class LambdaRuntimes: Sendable {
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
             "_HANDLER": function.handler, "LAMBDA_TASK_ROOT": code.taskRoot(function.codeKey), "LAMBDA_RUNTIME_DIR": runtimeDirectory.path,
             "AWS_LAMBDA_FUNCTION_NAME": function.name, "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
-            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": String(function.memorySize), "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/\(function.name)",
-            "AWS_LAMBDA_LOG_STREAM_NAME": "\(Self.day())/[$LATEST]\(UUID().uuidString.lowercased().prefix(32))",
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": String(function.memorySize), "AWS_LAMBDA_LOG_GROUP_NAME": FunctionLogs.group(function.name),
             "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand", "AWS_REGION": region, "AWS_DEFAULT_REGION": region,
             "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_SESSION_TOKEN": "test",
             "AWS_ENDPOINT_URL": "http://127.0.0.1:\(port)", "AWS_EXECUTION_ENV": "AWS_Lambda_\(function.runtime)",
@@ -188,22 +245,16 @@ final class LambdaRuntimes: Sendable {
         guard process.terminationStatus == 0 else { return nil }
         return String(decoding: printed, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
-
-    private static func day() -> String {
-        let formatter = DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy/MM/dd"
-        return formatter.string(from: Date())
-    }
 }
 
-/// The environments of one function revision: idle ones are reused, new ones start while fewer than `limit`
-/// exist, otherwise callers queue.
+/// The environments of one function revision: idle ones are reused (the most recently used first), new ones
+/// start while fewer than `limit` exist, otherwise callers queue; `reap` stops those idle for too long.
 final class FunctionPool: Sendable {
     let revisionID: String
     private let limit: Int
     private struct State {
-        var idle: [ExecutionEnvironment] = []
+        /// Idle environments and since when, oldest first.
+        var idle: [(environment: ExecutionEnvironment, since: ContinuousClock.Instant)] = []
         var all: [ExecutionEnvironment] = []
         var starting = 0
         var waiters: [CheckedContinuation<Void, Never>] = []
@@ -221,7 +272,7 @@ final class FunctionPool: Sendable {
         while true {
             enum Step { case use(ExecutionEnvironment), start, wait }
             let step: Step = state.withLock { state in
-                while let environment = state.idle.popLast() {
+                while let environment = state.idle.popLast()?.environment {
                     if environment.isAlive { return .use(environment) }
                     state.all.removeAll { $0 === environment }
                 }
@@ -265,12 +316,24 @@ final class FunctionPool: Sendable {
         let kept = environment.isAlive && !state.withLock { $0.discarded }
         wakeOne { state in
             if kept {
-                state.idle.append(environment)
+                state.idle.append((environment, .now))
             } else {
                 state.all.removeAll { $0 === environment }
             }
         }
         if !kept { environment.terminate() }
+    }
+
+    /// Stops the environments idle for `limit` or longer; the next invoke starts a fresh one.
+    func reap(idleFor limit: Duration) {
+        let cutoff = ContinuousClock.now - limit
+        let stale = state.withLock { state in
+            let stale = state.idle.prefix { $0.since <= cutoff }.map(\.environment)
+            state.idle.removeFirst(stale.count)
+            state.all.removeAll { environment in stale.contains { $0 === environment } }
+            return stale
+        }
+        stale.forEach { $0.terminate() }
     }
 
     /// Kills every environment; environments in use die when their invocation returns them.

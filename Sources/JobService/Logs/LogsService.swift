@@ -1,18 +1,20 @@
 import AWSProtocol
 
 /// The CloudWatch Logs calls notebooks and the SageMaker SDK use to read training logs (JSON 1.1,
-/// `X-Amz-Target: Logs_20140328.<Operation>`): DescribeLogGroups, DescribeLogStreams, GetLogEvents.
-/// Training jobs write to the group `/aws/sagemaker/TrainingJobs`, one stream `<job>/algo-1-<epoch seconds>`.
+/// `X-Amz-Target: Logs_20140328.<Operation>`): DescribeLogGroups, DescribeLogStreams, GetLogEvents, FilterLogEvents.
+/// Training jobs write to the group `/aws/sagemaker/TrainingJobs`, one stream `<job>/algo-1-<epoch seconds>`;
+/// Lambda functions to `/aws/lambda/<name>`, one stream per execution environment (`FunctionLogs`).
 struct LogsService: Sendable {
     let store: ControlPlaneStore
     let validator = ShapeValidator(model: .logs)
 
     func handle(_ operation: String, _ input: JSONValue, _ context: AWSRequestContext) throws -> JSONValue {
-        if ["DescribeLogGroups", "DescribeLogStreams", "GetLogEvents"].contains(operation) { try validator.validate(input, operation: operation) }
+        if ["DescribeLogGroups", "DescribeLogStreams", "GetLogEvents", "FilterLogEvents"].contains(operation) { try validator.validate(input, operation: operation) }
         switch operation {
         case "DescribeLogGroups": return try describeLogGroups(input, context)
         case "DescribeLogStreams": return try describeLogStreams(input, context)
         case "GetLogEvents": return try getLogEvents(input)
+        case "FilterLogEvents": return try filterLogEvents(input)
         default: throw AWSError.unknownOperation(operation)
         }
     }
@@ -103,6 +105,52 @@ struct LogsService: Sendable {
             "nextForwardToken": .string(forward),
             "nextBackwardToken": .string(backward),
         ]
+    }
+
+    /// Events of a group across its streams, in the order they were stored; `nextToken` is the last event's
+    /// position, and no token comes back once the group has been read to its end.
+    private func filterLogEvents(_ input: JSONValue) throws -> JSONValue {
+        let group = try groupName(input)
+        guard try store.logGroups().contains(group) else { throw Self.noGroup }
+        let streams = input["logStreamNames"]?.arrayValue?.compactMap(\.stringValue)
+        let prefix = input["logStreamNamePrefix"]?.stringValue ?? ""
+        guard streams == nil || prefix.isEmpty else {
+            throw AWSError("InvalidParameterException", "logStreamNames and logStreamNamePrefix are mutually exclusive")
+        }
+        let pattern = try LogFilterPattern(input["filterPattern"]?.stringValue ?? "")
+        var after = try input["nextToken"]?.stringValue.map { token -> Int64 in
+            guard let id = Int64(token), id >= 0 else { throw AWSError("InvalidParameterException", "The specified nextToken is invalid.") }
+            return id
+        } ?? 0
+        let limit = min(max(input["limit"]?.intValue ?? 10_000, 1), 10_000)
+        var found: [(stream: String, event: LogEvent)] = []
+        var exhausted = false
+        scan: while !exhausted {
+            let batch = try store.logEvents(
+                group: group, streams: streams, prefix: prefix, after: after, start: input["startTime"]?.intValue.map(Int64.init),
+                end: input["endTime"]?.intValue.map(Int64.init), limit: 1000)
+            exhausted = batch.count < 1000
+            for row in batch {
+                if found.count == limit {
+                    exhausted = false
+                    break scan
+                }
+                after = row.event.id
+                if pattern.matches(row.event.message) { found.append(row) }
+            }
+        }
+        var output: JSONValue = [
+            "events": .array(
+                found.map { row in
+                    [
+                        "logStreamName": .string(row.stream), "timestamp": .int(Int(row.event.timestamp)), "message": .string(row.event.message),
+                        "ingestionTime": .int(Int(row.event.ingestionTime)), "eventId": .string(String(row.event.id)),
+                    ]
+                }),
+            "searchedLogStreams": [],
+        ]
+        if !exhausted { output["nextToken"] = .string(String(after)) }
+        return output
     }
 
     private func groupName(_ input: JSONValue) throws -> String {

@@ -1,4 +1,6 @@
 import AWSProtocol
+import LabelStore
+import ObjectStore
 
 /// The SageMaker control plane (JSON 1.1, `X-Amz-Target: SageMaker.<Operation>`): one table from operation
 /// name to handler. Handlers take the request body as JSON and answer JSON or throw an `AWSError`.
@@ -9,8 +11,9 @@ struct SageMakerService: Sendable {
     /// Checks requests against botocore's model (patterns, enums, lengths, ranges, required members).
     let validator = ShapeValidator(model: .sageMaker)
 
-    init(store: ControlPlaneStore, scheduler: any TrainingScheduler, endpointHost: EndpointHost) {
+    init(store: ControlPlaneStore, scheduler: any TrainingScheduler, endpointHost: EndpointHost, labels: LabelStore, objects: ObjectStore) {
         let training = TrainingJobOperations(store: store, scheduler: scheduler)
+        let labeling = LabelingJobOperations(store: store, labels: labels, objects: objects)
         let models = ModelOperations(store: store)
         let configs = EndpointConfigOperations(store: store)
         let tags = TagOperations(store: store)
@@ -20,6 +23,10 @@ struct SageMakerService: Sendable {
             "DescribeTrainingJob": training.describe,
             "ListTrainingJobs": { input, _ in try training.list(input) },
             "StopTrainingJob": training.stop,
+            "CreateLabelingJob": labeling.create,
+            "DescribeLabelingJob": labeling.describe,
+            "ListLabelingJobs": { input, _ in try labeling.list(input) },
+            "StopLabelingJob": labeling.stop,
             "CreateModel": models.create,
             "DescribeModel": models.registry.describe,
             "ListModels": { input, _ in try models.registry.list(input) },

@@ -90,4 +90,29 @@ extension ControlPlaneStore {
             return fromEnd ? events.reversed() : events
         }
     }
+
+    /// Events of `group` with `id` above `after`, in the streams named `streams` (all when nil) whose names start
+    /// with `prefix`, timestamps within `[start, end)`, in store order, at most `limit`.
+    public func logEvents(
+        group: String, streams: [String]?, prefix: String, after: Int64, start: Int64?, end: Int64?, limit: Int
+    ) throws -> [(stream: String, event: LogEvent)] {
+        try dbWriter.read { db in
+            var sql = """
+                SELECT id, streamName, timestamp, ingestionTime, message FROM logEvent
+                WHERE groupName = ? AND id > ? AND substr(streamName, 1, ?) = ?
+                """
+            var arguments: StatementArguments = [group, after, prefix.count, prefix]
+            if let streams {
+                sql += " AND streamName IN (\(streams.map { _ in "?" }.joined(separator: ", ")))"
+                arguments += StatementArguments(streams)
+            }
+            if let start { sql += " AND timestamp >= ?"; arguments += [start] }
+            if let end { sql += " AND timestamp < ?"; arguments += [end] }
+            sql += " ORDER BY id LIMIT ?"
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map {
+                ($0["streamName"], LogEvent(id: $0["id"], timestamp: $0["timestamp"], ingestionTime: $0["ingestionTime"], message: $0["message"]))
+            }
+        }
+    }
 }

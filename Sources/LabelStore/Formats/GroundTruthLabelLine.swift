@@ -3,7 +3,7 @@ import GroundTruthFormat
 
 /// Builds the manifest line of a labeled image as a Ground Truth bounding-box job with one worker writes it:
 /// boxes in upright pixels, `image_size` upright, one `objects` entry of confidence 0.0 per box (a single worker
-/// per object), `human-annotated: yes`, the time the image's labels were last changed as `creation-date`.
+/// per object), `human-annotated` `yes` (or `no` for machine-made labels), the time the image's labels were last changed as `creation-date`.
 enum GroundTruthLabelLine {
     /// - Parameter categories: class names in class-id order, all of which go in the `class-map`.
     static func line(
@@ -14,7 +14,8 @@ enum GroundTruthLabelLine {
         height: Int,
         boxes: [GroundTruthAnnotation],
         categories: [String],
-        labeledAt: Date
+        labeledAt: Date,
+        origin: LabelOrigin
     ) -> GroundTruthManifestLine {
         GroundTruthManifestLine(
             sourceRef: sourceRef,
@@ -23,7 +24,7 @@ enum GroundTruthLabelLine {
             metadata: GroundTruthLabelMetadata(
                 jobName: "labeling-job/" + jobName,
                 classMap: Dictionary(uniqueKeysWithValues: categories.enumerated().map { (String($0.offset), $0.element) }),
-                humanAnnotated: "yes",
+                humanAnnotated: origin == .human ? "yes" : "no",
                 objects: boxes.map { _ in .init(confidence: 0) },
                 creationDate: creationDate(labeledAt)
             )

@@ -29,7 +29,8 @@ enum GroundTruthManifestFiles {
                 height: item.height ?? 0,
                 boxes: item.boxes,
                 categories: set.categories,
-                labeledAt: item.labeledAt ?? Date()
+                labeledAt: item.labeledAt ?? Date(),
+                origin: item.origin
             )
         }
         try LabelFiles.writeImages(of: set, into: folder.appendingPathComponent(imageFolder), imageBytes: imageBytes)
@@ -73,7 +74,8 @@ enum GroundTruthManifestFiles {
                     reference: reference,
                     width: label.imageSize.first?.width,
                     height: label.imageSize.first?.height,
-                    boxes: label.annotations
+                    boxes: label.annotations,
+                    origin: line.metadata?.humanAnnotated == "no" ? .machine : .human
                 )
             )
         }

@@ -16,20 +16,31 @@ public struct LabelSet: Sendable, Equatable {
         public var boxes: [GroundTruthAnnotation]
         /// When the labels last changed, for formats that record it (the manifest's `creation-date`).
         public var labeledAt: Date?
+        /// Who made the labels, for formats that record it (the manifest's `human-annotated`).
+        public var origin: LabelOrigin
 
-        public init(fileName: String, reference: String, width: Int?, height: Int?, boxes: [GroundTruthAnnotation], labeledAt: Date? = nil) {
+        public init(
+            fileName: String, reference: String, width: Int?, height: Int?, boxes: [GroundTruthAnnotation], labeledAt: Date? = nil,
+            origin: LabelOrigin = .human
+        ) {
             self.fileName = fileName
             self.reference = reference
             self.width = width
             self.height = height
             self.boxes = boxes
             self.labeledAt = labeledAt
+            self.origin = origin
         }
     }
 
     /// Class names; a box's `classId` is an index into this list.
     public var categories: [String]
     public var items: [Item]
+
+    /// `.machine` when every item is machine-made, else `.human`.
+    public var origin: LabelOrigin {
+        !items.isEmpty && items.allSatisfy { $0.origin == .machine } ? .machine : .human
+    }
 
     public init(categories: [String], items: [Item]) {
         self.categories = categories

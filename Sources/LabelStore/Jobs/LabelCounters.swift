@@ -1,5 +1,5 @@
-/// A labeling job's progress, as `DescribeLabelingJob` reports it (`LabelCounters`). One local worker labels
-/// everything, so `humanLabeled == totalLabeled` and `machineLabeled == 0`.
+/// A labeling job's progress, as `DescribeLabelingJob` reports it (`LabelCounters`). An image counts as
+/// machine-labeled when its labels in effect came from a machine-made write (`LabelOrigin.machine`).
 public struct LabelCounters: Sendable, Equatable, Codable {
     public let totalLabeled: Int
     public let humanLabeled: Int
@@ -8,10 +8,10 @@ public struct LabelCounters: Sendable, Equatable, Codable {
     public let failedNonRetryableError: Int
     public let unlabeled: Int
 
-    public init(labeled: Int, failed: Int, unlabeled: Int) {
+    public init(labeled: Int, machineLabeled: Int = 0, failed: Int, unlabeled: Int) {
         totalLabeled = labeled
-        humanLabeled = labeled
-        machineLabeled = 0
+        humanLabeled = labeled - machineLabeled
+        self.machineLabeled = machineLabeled
         failedNonRetryableError = failed
         self.unlabeled = unlabeled
     }

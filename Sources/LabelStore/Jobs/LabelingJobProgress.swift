@@ -11,13 +11,16 @@ enum LabelingJobProgress {
             cached: """
                 SELECT COUNT(*) AS total,
                        COALESCE(SUM(failureReason IS NOT NULL), 0) AS failed,
-                       COALESCE(SUM(imageId IN (SELECT imageId FROM labeledImage)), 0) AS labeled
+                       COALESCE(SUM(imageId IN (SELECT imageId FROM labeledImage)), 0) AS labeled,
+                       COALESCE(SUM(imageId IN (
+                           SELECT imageId FROM labeledImage JOIN revision ON revision.id = labeledImage.revisionId
+                           WHERE revision.origin = 'machine')), 0) AS machine
                 FROM labelingJobItem WHERE jobId = ?
                 """,
             arguments: [jobId]
         )!
-        let (total, failed, labeled): (Int, Int, Int) = (row["total"], row["failed"], row["labeled"])
-        return LabelCounters(labeled: labeled, failed: failed, unlabeled: total - failed - labeled)
+        let (total, failed, labeled, machine): (Int, Int, Int, Int) = (row["total"], row["failed"], row["labeled"], row["machine"])
+        return LabelCounters(labeled: labeled, machineLabeled: machine, failed: failed, unlabeled: total - failed - labeled)
     }
 
     /// Marks the in-progress job over `datasetId` (if any) modified now, and completed when every readable image

@@ -9,16 +9,18 @@ struct LabelWrite {
     let db: Database
     let now: Date
     let summary: String
+    let origin: LabelOrigin
     private(set) var changes: [LabelChange] = []
     private var revisionId: Int64?
     private var touchedDatasets: Set<Int64> = []
     private var categoriesByDataset: [Int64: [LabelCategory]] = [:]
     private let labeledBefore: Int
 
-    init(_ db: Database, now: Date, summary: String) throws {
+    init(_ db: Database, now: Date, summary: String, origin: LabelOrigin) throws {
         self.db = db
         self.now = now
         self.summary = summary
+        self.origin = origin
         labeledBefore = try FreeTier.current(db).labeledImages
     }
 
@@ -151,7 +153,7 @@ struct LabelWrite {
     /// This write's revision, created with its first change.
     private mutating func revision() throws -> Int64 {
         if let revisionId { return revisionId }
-        try db.execute(cached: "INSERT INTO revision (at, summary) VALUES (?, ?)", arguments: [now.timeIntervalSince1970, summary])
+        try db.execute(cached: "INSERT INTO revision (at, summary, origin) VALUES (?, ?, ?)", arguments: [now.timeIntervalSince1970, summary, origin.rawValue])
         revisionId = db.lastInsertedRowID
         return db.lastInsertedRowID
     }

@@ -24,7 +24,7 @@ public enum SampleBeeDataset {
     public enum Split: UInt64, Sendable {
         /// The labelled images (`images/`, `output.manifest`).
         case train = 0
-        /// The held-out images (`test/`, `test/test.manifest`).
+        /// The held-out images (`test/`, `test.manifest`).
         case test = 1
     }
 
@@ -47,7 +47,7 @@ public enum SampleBeeDataset {
         /// Bees labelled in the training images and in the test images.
         public let boxCount: Int
         public let testBoxCount: Int
-        /// `<directory>/output.manifest` and `<directory>/test/test.manifest`.
+        /// `<directory>/output.manifest` and `<directory>/test.manifest`: source-refs relative to `directory`.
         public let manifest: URL
         public let testManifest: URL
     }
@@ -55,7 +55,7 @@ public enum SampleBeeDataset {
     /// Writes the dataset into `directory` (created if needed; existing files of the same names are replaced):
     ///
     ///     images/<id>.jpg … (count)     output.manifest   (one line per image, in index order)
-    ///     test/<id>.jpg …   (testCount) test/test.manifest
+    ///     test/<id>.jpg …   (testCount) test.manifest
     ///
     /// Images are rendered in parallel, each from a generator seeded by `(seed, split, index)`, so the output
     /// does not depend on scheduling.
@@ -98,7 +98,7 @@ public enum SampleBeeDataset {
         let test = Array(samples.dropFirst(count))
 
         let manifest = directory.appendingPathComponent("output.manifest")
-        let testManifest = testDirectory.appendingPathComponent("test.manifest")
+        let testManifest = directory.appendingPathComponent("test.manifest")
         try Data(try manifestText(train, split: .train, prefix: sourceRefPrefix).utf8).write(to: manifest)
         try Data(try manifestText(test, split: .test, prefix: testSourceRefPrefix).utf8).write(to: testManifest)
         return Summary(

@@ -33,8 +33,19 @@ public enum RandomSample {
     ///   - percent: in `(0, 100]`; default 2.
     ///   - seed: the same seed picks the same lines.
     public static func manifest(_ manifest: String, percent: Double = defaultPercent, seed: UInt64) -> (text: String, kept: Int, total: Int) {
+        let parts = split(manifest, percent: percent, seed: seed)
+        return (parts.sample, parts.kept, parts.total)
+    }
+
+    /// The sampled manifest and the rest: every non-blank line of `manifest` goes to exactly one of the two, in
+    /// its original order (`percent: 80` is an 80/20 train/validation split).
+    public static func split(_ manifest: String, percent: Double, seed: UInt64) -> (sample: String, rest: String, kept: Int, total: Int) {
         let lines = manifest.split(separator: "\n").filter { !$0.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" } }
-        let chosen = indices(count: lines.count, percent: percent, seed: seed)
-        return (chosen.map { lines[$0] + "\n" }.joined(), chosen.count, lines.count)
+        let chosen = Set(indices(count: lines.count, percent: percent, seed: seed))
+        var (sample, rest) = ("", "")
+        for (index, line) in lines.enumerated() {
+            if chosen.contains(index) { sample += line + "\n" } else { rest += line + "\n" }
+        }
+        return (sample, rest, chosen.count, lines.count)
     }
 }

@@ -56,12 +56,16 @@ struct APIClient {
     }
 
     /// Signs a request the way botocore does and sends it. - Throws: `CLIError` when the daemon cannot be reached.
-    private func signed(_ method: String, _ path: String, headers: [(String, String)], body: [UInt8], service: String) async throws -> (
-        data: Data, response: HTTPURLResponse
-    ) {
-        let signed = SigV4Signer(accessKeyId: accessKeyID, secretAccessKey: secretAccessKey, region: region, service: service)
-            .sign(SignableRequest(method: method, rawPath: path, headers: headers + [("Host", hostHeader)], body: body), date: Date())
-        var request = URLRequest(url: URL(string: endpoint.absoluteString.trimmingSuffix("/") + path)!)
+    /// - Parameters:
+    ///   - path: percent-encoded; `query` likewise, without the `?`.
+    ///   - pathStyle: `.s3` for S3, whose canonical path is the path as sent.
+    func signed(
+        _ method: String, _ path: String, query: String = "", headers: [(String, String)], body: [UInt8], service: String,
+        pathStyle: SigV4.PathStyle = .standard
+    ) async throws -> (data: Data, response: HTTPURLResponse) {
+        let signed = SigV4Signer(accessKeyId: accessKeyID, secretAccessKey: secretAccessKey, region: region, service: service, pathStyle: pathStyle)
+            .sign(SignableRequest(method: method, rawPath: path, rawQuery: query, headers: headers + [("Host", hostHeader)], body: body), date: Date())
+        var request = URLRequest(url: URL(string: endpoint.absoluteString.trimmingSuffix("/") + path + (query.isEmpty ? "" : "?" + query))!)
         request.httpMethod = method
         for (name, value) in signed.headers where name != "Host" { request.setValue(value, forHTTPHeaderField: name) }
         if !body.isEmpty { request.httpBody = Data(body) }

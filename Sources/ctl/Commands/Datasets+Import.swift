@@ -4,38 +4,45 @@ import Foundation
 import LabelStore
 
 extension Datasets {
-    /// `ctl datasets import FOLDER`: images into the label store.
-    struct Import: ParsableCommand {
+    /// `ctl datasets import FOLDER|s3://bucket/prefix/`: images into the label store.
+    struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import a folder of JPEG and PNG images into a dataset of the label store.",
+            abstract: "Import a folder of JPEG and PNG images, or an s3:// prefix of the daemon's, into a dataset of the label store.",
             discussion: """
                 Every file under the folder is tried: images are stored upright (EXIF orientation applied once) and \
                 deduplicated by SHA-256; a file that is not a usable image is reported with its reason and skipped — \
                 the import never stops half-way, and running it again adds only what is new.
                   ctl datasets import ./bees/images --dataset bees
                   ctl datasets import ./bees/images --dataset bees --source-ref-prefix s3://bees/images/
-                Importing straight from s3:// waits for the object store to be wired in; copy the images locally first.
+                  ctl datasets import s3://bees/images/ --dataset bees      # through the daemon's S3 API
+                From s3://, every object under the prefix is read (path-style, signed like the aws CLI); each image's \
+                source-ref is its s3:// URI unless --source-ref-prefix says otherwise.
                 """
         )
 
         @OptionGroup var store: StoreOptions
-        @Argument(help: "The folder of images.") var folder: String
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The folder of images, or s3://bucket/prefix/ on the daemon.") var folder: String
         @Option(name: .shortAndLong, help: "The dataset to import into (created if missing).") var dataset: String
-        @Option(help: "Record each image's source-ref as this prefix + its path in the folder (default: the file's path).") var sourceRefPrefix:
-            String?
+        @Option(help: "Record each image's source-ref as this prefix + its path in the folder (default: the file's path; from s3://, its URI).")
+        var sourceRefPrefix: String?
         @Flag(help: "Print the report as JSON.") var json = false
 
-        func validate() throws {
-            if folder.hasPrefix("s3://") {
-                throw ValidationError("importing from s3:// waits for the object store to be wired in; copy the images into a folder and import that")
-            }
-        }
-
-        func run() throws {
+        func run() async throws {
             let store = try store.open()
             let start = Date()
+            var location = URL(fileURLWithPath: folder)
+            var sourceRefPrefix = sourceRefPrefix
+            var unusableKeys: [(key: String, reason: String)] = []
+            var download: S3FolderDownload?
+            if folder.hasPrefix("s3://") {
+                let copy = try await S3FolderDownload.download(folder, client: connection.client())
+                (location, unusableKeys, download) = (copy.folder, copy.skipped, copy)
+                sourceRefPrefix = sourceRefPrefix ?? copy.uri
+            }
+            defer { download?.remove() }
             let report = try storeCommand {
-                try store.importFolder(URL(fileURLWithPath: folder), into: dataset, sourceRefPrefix: sourceRefPrefix)
+                try store.importFolder(location, into: dataset, sourceRefPrefix: sourceRefPrefix)
             }
             let seconds = Date().timeIntervalSince(start)
             if json {
@@ -45,7 +52,10 @@ extension Datasets {
                         "duplicates": .array(
                             report.duplicates.map { .object(["fileName": .string($0.fileName), "existing": .int(Int($0.existing.id))]) }
                         ),
-                        "skipped": .array(report.skipped.map { .object(["fileName": .string($0.fileName), "reason": .string($0.reason)]) }),
+                        "skipped": .array(
+                            report.skipped.map { .object(["fileName": .string($0.fileName), "reason": .string($0.reason)]) }
+                                + unusableKeys.map { .object(["fileName": .string($0.key), "reason": .string($0.reason)]) }
+                        ),
                     ])
                 )
                 return
@@ -53,12 +63,14 @@ extension Datasets {
             let turned = report.added.filter { $0.orientation != .up }.count
             print(
                 "Imported \(report.added.count) images into \(dataset) in \(String(format: "%.1f", seconds)) s; \(report.duplicates.count) already there, "
-                    + "\(report.skipped.count) skipped" + (turned > 0 ? "; \(turned) turned upright from their EXIF orientation" : "")
+                    + "\(report.skipped.count + unusableKeys.count) skipped"
+                    + (turned > 0 ? "; \(turned) turned upright from their EXIF orientation" : "")
             )
             for duplicate in report.duplicates where duplicate.fileName != duplicate.existing.fileName {
                 print("  \(duplicate.fileName) is the same image as \(duplicate.existing.fileName)")
             }
             for skipped in report.skipped { print("  skipped \(skipped.fileName): \(skipped.reason)") }
+            for skipped in unusableKeys { print("  skipped key \(skipped.key): \(skipped.reason)") }
         }
     }
 }

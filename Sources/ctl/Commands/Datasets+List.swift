@@ -5,7 +5,8 @@ import LabelStore
 extension Datasets {
     /// `ctl datasets list`: the label store's datasets.
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the label store's datasets with their images and labeling progress.")
+        static let configuration = CommandConfiguration(abstract: "List the label store's datasets with their images and labeling progress.",
+            discussion: "Example: ctl datasets list --json")
 
         @OptionGroup var store: StoreOptions
         @Flag(help: "Print JSON.") var json = false

@@ -7,6 +7,12 @@ struct Datasets: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "datasets",
         abstract: "Work with image datasets: generate the sample bees, import folders into the label store, take random samples.",
+        discussion: """
+            Examples:
+              ctl datasets generate-sample ./bees
+              ctl datasets import ./bees/images --dataset bees --source-ref-prefix s3://bees/images/
+              ctl datasets sample --dataset bees -o sample.manifest            # 2% of 500 = 10 images
+            """,
         subcommands: [GenerateSample.self, Import.self, List.self, Sample.self]
     )
 }
@@ -96,6 +102,7 @@ extension Datasets {
                   ctl datasets sample bees/output.manifest --output bees/sample.manifest          # 10 of 500
                   ctl datasets sample input.manifest --percent 10 --seed 7 > sample.manifest
                   ctl datasets sample --dataset bees --source-ref-prefix s3://bees/images/ -o sample.manifest
+                  ctl datasets sample bees/output.manifest --percent 80 --seed 7 -o train.manifest --rest validation.manifest
                 """
         )
 
@@ -117,15 +124,20 @@ extension Datasets {
         @Option(name: .shortAndLong, help: "Where to write the sampled manifest (default: standard output).")
         var output: String?
 
+        @Option(help: "Of a manifest: also write the lines not sampled here (--percent 80 --rest validation.manifest is an 80/20 split).")
+        var rest: String?
+
         @OptionGroup var store: StoreOptions
 
         func validate() throws {
             guard percent > 0, percent <= 100 else { throw ValidationError("--percent must be greater than 0 and at most 100, got \(percent)") }
             guard (manifest == nil) != (dataset == nil) else { throw ValidationError("give a manifest file or --dataset NAME (one of them)") }
+            guard rest == nil || manifest != nil else { throw ValidationError("--rest splits a manifest file; sample the dataset's manifest for a split") }
         }
 
         func run() throws {
             let sample: (text: String, kept: Int, total: Int)
+            var remainder: String?
             if let dataset {
                 let store = try store.open()
                 sample = try storeCommand {
@@ -139,7 +151,13 @@ extension Datasets {
                 } catch {
                     throw ValidationError("cannot read manifest '\(path)': check the path (and that it is UTF-8 JSON Lines)")
                 }
-                sample = RandomSample.manifest(text, percent: percent, seed: seed)
+                let split = RandomSample.split(text, percent: percent, seed: seed)
+                sample = (split.sample, split.kept, split.total)
+                remainder = split.rest
+            }
+            if let rest, let remainder {
+                try Data(remainder.utf8).write(to: URL(fileURLWithPath: rest))
+                FileHandle.standardError.write(Data("Wrote the other \(sample.total - sample.kept) lines into \(rest)\n".utf8))
             }
             guard let output else {
                 print(sample.text, terminator: "")

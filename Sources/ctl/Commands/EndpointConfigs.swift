@@ -5,7 +5,9 @@ import ArgumentParser
 struct EndpointConfigs: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "endpoint-configs",
-        abstract: "Create, show, list and delete endpoint configurations.", subcommands: [Create.self, Describe.self, List.self, Delete.self])
+        abstract: "Create, show, list and delete endpoint configurations.",
+        discussion: "Example: ctl endpoint-configs create bees-config --model bees-model",
+        subcommands: [Create.self, Describe.self, List.self, Delete.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -34,7 +36,9 @@ struct EndpointConfigs: AsyncParsableCommand {
     }
 
     struct Describe: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show an endpoint configuration.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show an endpoint configuration.",
+            discussion: "Example: ctl endpoint-configs describe bees-config")
         @Argument(help: "The configuration's name.") var name: String
         @OptionGroup var options: ClientOptions
 
@@ -53,7 +57,9 @@ struct EndpointConfigs: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List endpoint configurations, newest first.")
+        static let configuration = CommandConfiguration(
+            abstract: "List endpoint configurations, newest first.",
+            discussion: "Example: ctl endpoint-configs list")
         @Option(help: "Only names containing this.") var nameContains: String?
         @Option(help: "At most this many (1–100).") var max = 100
         @OptionGroup var options: ClientOptions
@@ -65,7 +71,9 @@ struct EndpointConfigs: AsyncParsableCommand {
     }
 
     struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete an endpoint configuration.")
+        static let configuration = CommandConfiguration(
+            abstract: "Delete an endpoint configuration.",
+            discussion: "Example: ctl endpoint-configs delete bees-config")
         @Argument(help: "The configuration's name.") var name: String
         @OptionGroup var options: ClientOptions
 

@@ -6,10 +6,13 @@ import Foundation
 struct Endpoints: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create, watch, update and delete endpoints.",
+        discussion: "Example: ctl endpoints create bees --config bees-config && ctl endpoints wait bees (or all in one: ctl deploy TRAINING_JOB)",
         subcommands: [Create.self, Describe.self, List.self, Update.self, Delete.self, Wait.self])
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create an endpoint from an endpoint configuration.")
+        static let configuration = CommandConfiguration(
+            abstract: "Create an endpoint from an endpoint configuration.",
+            discussion: "Example: ctl endpoints create bees --config bees-config && ctl endpoints wait bees")
         @Argument(help: "The endpoint's name.") var name: String
         @Option(help: "The endpoint configuration.") var config: String
         @OptionGroup var options: ClientOptions
@@ -22,7 +25,9 @@ struct Endpoints: AsyncParsableCommand {
     }
 
     struct Describe: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show an endpoint: status, variants and its serving metrics.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show an endpoint: status, variants and its serving metrics.",
+            discussion: "Example: ctl endpoints describe bees   # invocations, errors, latency p50/p95/p99, batch sizes")
         @Argument(help: "The endpoint's name.") var name: String
         @OptionGroup var options: ClientOptions
 
@@ -44,7 +49,9 @@ struct Endpoints: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List endpoints, newest first.")
+        static let configuration = CommandConfiguration(
+            abstract: "List endpoints, newest first.",
+            discussion: "Example: ctl endpoints list")
         @Option(help: "Only names containing this.") var nameContains: String?
         @Option(help: "At most this many (1–100).") var max = 100
         @OptionGroup var options: ClientOptions
@@ -56,7 +63,9 @@ struct Endpoints: AsyncParsableCommand {
     }
 
     struct Update: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Switch an endpoint to another configuration (no request fails during the swap).")
+        static let configuration = CommandConfiguration(
+            abstract: "Switch an endpoint to another configuration (no request fails during the swap).",
+            discussion: "Example: ctl endpoints update bees --config bees-config-2 && ctl endpoints wait bees")
         @Argument(help: "The endpoint's name.") var name: String
         @Option(help: "The new endpoint configuration.") var config: String
         @OptionGroup var options: ClientOptions
@@ -69,7 +78,9 @@ struct Endpoints: AsyncParsableCommand {
     }
 
     struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete an endpoint (requests already running finish).")
+        static let configuration = CommandConfiguration(
+            abstract: "Delete an endpoint (requests already running finish).",
+            discussion: "Example: ctl endpoints delete bees")
         @Argument(help: "The endpoint's name.") var name: String
         @OptionGroup var options: ClientOptions
 
@@ -80,7 +91,8 @@ struct Endpoints: AsyncParsableCommand {
 
     struct Wait: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Wait until an endpoint is InService.", discussion: "Exit code: 0 InService, 1 Failed or gone.")
+            abstract: "Wait until an endpoint is InService.",
+            discussion: "Exit code: 0 InService, 1 Failed or gone.\n\nExample: ctl endpoints wait bees && ctl invoke bees bee.jpg")
         @Argument(help: "The endpoint's name.") var name: String
         @OptionGroup var options: ClientOptions
 

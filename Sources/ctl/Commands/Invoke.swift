@@ -34,26 +34,16 @@ struct Invoke: AsyncParsableCommand {
             let answer = try await client.invoke(endpoint: endpoint, body: bytes, contentType: type)
             let json = try JSONValue.parse(answer.body)
             answers.append(["image": .string(path), "variant": .string(answer.variant), "response": json])
-            let kept = (json["prediction"]?.arrayValue ?? []).compactMap { row -> [Double]? in
-                let values = (row.arrayValue ?? []).compactMap(\.doubleValue)
-                return values.count == 6 && values[1] >= minScore ? values : nil
-            }
-            for values in kept {
-                rows.append([path, String(Int(values[0])), String(format: "%.3f", values[1])] + values[2...].map { String(format: "%.3f", $0) })
+            let kept = PredictedBox.rows(of: json, minScore: minScore)
+            for p in kept {
+                rows.append([path, String(p.classId), String(format: "%.3f", p.score)] + [p.xmin, p.ymin, p.xmax, p.ymax].map { String(format: "%.3f", $0) })
             }
             if let draw {
-                var image = try ImageDecoder.decode(bytes)
-                let boxes = kept.map { v in
-                    BoxDrawing.Box(
-                        left: v[2] * Double(image.width), top: v[3] * Double(image.height), width: (v[4] - v[2]) * Double(image.width),
-                        height: (v[5] - v[3]) * Double(image.height), color: v[1] >= 0.5 ? (0, 230, 0) : (255, 200, 0))
-                }
-                BoxDrawing.draw(boxes: boxes, on: &image, thickness: max(2, image.width / 200))
-                try Data(PNGCodec.encode(image)).write(to: URL(fileURLWithPath: draw))
+                try Data(try DetectionDrawing.png(of: bytes, predictions: kept)).write(to: URL(fileURLWithPath: draw))
             }
         }
         if options.json { return JSONOutput.print(.array(answers)) }
         print(TextTable(headers: ["IMAGE", "CLASS", "SCORE", "XMIN", "YMIN", "XMAX", "YMAX"], rows: rows).render())
-        if let draw { print("\ndrew \(rows.count) detection(s) on \(draw) (green: score ≥ 0.5, yellow: below)") }
+        if let draw { print("\ndrew \(rows.count) detection(s) on \(draw) (\(DetectionDrawing.legend))") }
     }
 }

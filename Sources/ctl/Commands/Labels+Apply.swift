@@ -19,11 +19,15 @@ extension Labels {
                 After each line is committed, one line is printed: {"line": N, "changes": [...]} with the new box ids. \
                 A line that is refused stops the run with its reason (lines before it stay applied); exit codes as \
                 for the other commands.
+
+                Example: ctl labels apply --dataset bees < edits.jsonl
                 """
         )
 
         @OptionGroup var store: StoreOptions
         @Option(name: .shortAndLong, help: "The dataset of images given by file name.") var dataset: String?
+        @Flag(help: "The edits are machine-made (a model's predictions): Ground Truth's human-annotated \"no\", counted in MachineLabeled.")
+        var machineLabeled = false
 
         func run() throws {
             let store = try store.open()
@@ -39,7 +43,7 @@ extension Labels {
                 }
                 let changes: [LabelChange]
                 do {
-                    changes = try storeCommand { try store.apply(edits) }.flatMap { $0 }
+                    changes = try storeCommand { try store.apply(edits, origin: machineLabeled ? .machine : .human) }.flatMap { $0 }
                 } catch let error as CLIError {
                     throw CLIError("line \(number): \(error.description)", exitCode: error.exitCode)
                 }

@@ -95,7 +95,8 @@ extension Labels {
     }
 
     struct Delete: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete boxes (undo brings them back).")
+        static let configuration = CommandConfiguration(abstract: "Delete boxes (undo brings them back).",
+            discussion: "Example: ctl labels delete 31 32")
 
         @OptionGroup var options: EditOptions
         @Argument(help: "Box ids.") var boxIds: [Int64]
@@ -107,7 +108,8 @@ extension Labels {
 
     struct Submit: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Mark images labeled as they are — with no box, \"no object\" — so they count as done and stay in exports."
+            abstract: "Mark images labeled as they are — with no box, \"no object\" — so they count as done and stay in exports.",
+            discussion: "Example: ctl labels submit 13 14"
         )
 
         @OptionGroup var options: EditOptions
@@ -122,7 +124,8 @@ extension Labels {
 
     struct Undo: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Undo the latest change still in effect on an image; repeat to go further back. The history keeps everything."
+            abstract: "Undo the latest change still in effect on an image; repeat to go further back. The history keeps everything.",
+            discussion: "Example: ctl labels undo 12"
         )
 
         @OptionGroup var options: EditOptions

@@ -69,13 +69,15 @@ extension Labels {
         @Option(help: "manifest, coco, voc or yolo.") var format: LabelFormat
         @Argument(help: "The export folder, or for manifest and coco the file itself.") var path: String
         @Option(help: "manifest: the label attribute to read (default: the only one there is).") var labelAttributeName: String?
+        @Flag(help: "The labels are machine-made (a model's predictions, a generator's ground truth): Ground Truth's human-annotated \"no\", counted in MachineLabeled. A manifest whose lines all say human-annotated \"no\" is taken as machine-made anyway.")
+        var machineLabeled = false
         @Flag(help: "Print a JSON summary.") var json = false
 
         func run() throws {
             let store = try store.open()
             let report = try storeCommand {
                 let set = try LabelStore.readLabels(format, from: URL(fileURLWithPath: path), labelAttributeName: labelAttributeName)
-                return try store.importLabels(set, into: dataset)
+                return try store.importLabels(set, into: dataset, origin: machineLabeled ? .machine : nil)
             }
             if json {
                 JSONOutput.print(

@@ -5,7 +5,8 @@ import LabelStore
 extension Labels {
     /// `ctl labels history IMAGE`: the append-only history of an image's labels.
     struct History: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Every change ever made to an image's labels, undone ones included.")
+        static let configuration = CommandConfiguration(abstract: "Every change ever made to an image's labels, undone ones included.",
+            discussion: "Example: ctl labels history 12")
 
         @OptionGroup var store: StoreOptions
         @Argument(help: "The image: its id, or its file name.") var image: String

@@ -6,7 +6,8 @@ extension Labels {
     /// `ctl labels stats`: progress, per-class counts, class balance, free tier.
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Labeling progress, boxes and images per class, boxes per image, a class-imbalance warning, and the free tier."
+            abstract: "Labeling progress, boxes and images per class, boxes per image, a class-imbalance warning, and the free tier.",
+            discussion: "Example: ctl labels stats --dataset bees"
         )
 
         @OptionGroup var store: StoreOptions

@@ -5,7 +5,8 @@ import LabelStore
 extension Labels {
     /// `ctl labels todo`: images still to label.
     struct Todo: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List a dataset's images still to label (--all: every image, with its state).")
+        static let configuration = CommandConfiguration(abstract: "List a dataset's images still to label (--all: every image, with its state).",
+            discussion: "Example: ctl labels todo --dataset bees")
 
         @OptionGroup var store: StoreOptions
         @Option(name: .shortAndLong, help: "The dataset.") var dataset: String

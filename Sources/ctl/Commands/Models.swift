@@ -4,7 +4,9 @@ import ArgumentParser
 /// `ctl models …`: SageMaker models (a trained artifact plus the image that serves it).
 struct Models: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Register, show, list and delete models.", subcommands: [Create.self, Describe.self, List.self, Delete.self])
+        abstract: "Register, show, list and delete models.",
+        discussion: "Example: ctl models create bees-model --model-data s3://bees/output/bees-1/output/model.tar.gz",
+        subcommands: [Create.self, Describe.self, List.self, Delete.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -28,7 +30,9 @@ struct Models: AsyncParsableCommand {
     }
 
     struct Describe: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a model.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show a model.",
+            discussion: "Example: ctl models describe bees-model")
         @Argument(help: "The model's name.") var name: String
         @OptionGroup var options: ClientOptions
 
@@ -45,7 +49,9 @@ struct Models: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List models, newest first.")
+        static let configuration = CommandConfiguration(
+            abstract: "List models, newest first.",
+            discussion: "Example: ctl models list --name-contains bees")
         @Option(help: "Only names containing this.") var nameContains: String?
         @Option(help: "At most this many (1–100).") var max = 100
         @OptionGroup var options: ClientOptions
@@ -57,7 +63,9 @@ struct Models: AsyncParsableCommand {
     }
 
     struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete a model (endpoints already serving it keep serving).")
+        static let configuration = CommandConfiguration(
+            abstract: "Delete a model (endpoints already serving it keep serving).",
+            discussion: "Example: ctl models delete bees-model")
         @Argument(help: "The model's name.") var name: String
         @OptionGroup var options: ClientOptions
 

@@ -15,7 +15,13 @@ struct Serve: AsyncParsableCommand {
 
             State lives in $APIARY_HOME (default ~/.apiary). SIGTERM or Ctrl-C stops gracefully: running training \
             jobs checkpoint and resume on the next start. Environment: APIARY_HOME, APIARY_HOST, APIARY_PORT, \
-            APIARY_AUTH, APIARY_CREDENTIALS, APIARY_ACCOUNT, APIARY_REGION, APIARY_TRAINING_CONCURRENCY.
+            APIARY_AUTH, APIARY_CREDENTIALS, APIARY_ACCOUNT, APIARY_REGION, APIARY_TRAINING_CONCURRENCY, \
+            APIARY_LAMBDA_IDLE_SECONDS (a warm Lambda environment idle this long is stopped, default 300), \
+            APIARY_LAMBDA_INIT_SECONDS (Lambda's init phase limit, default 10).
+
+            Examples:
+              ctl serve &                                   # 127.0.0.1:4566, state in ~/.apiary
+              ctl serve --home ./apiary-state --port 0 --port-file port &
             """
     )
 

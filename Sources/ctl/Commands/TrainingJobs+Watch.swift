@@ -6,7 +6,7 @@ extension TrainingJobs {
     struct Logs: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print a training job's log (the algorithm's lines, from CloudWatch Logs).",
-            discussion: "With --follow, keeps printing until the job ends, with a progress bar on a terminal.")
+            discussion: "With --follow, keeps printing until the job ends, with a progress bar on a terminal.\n\nExample: ctl training-jobs logs bees-1 --follow")
         @Argument(help: "The job's name.") var name: String
         @Flag(help: "Keep printing new lines until the job ends.") var follow = false
         @Option(help: "Seconds between polls with --follow.") var interval = 2.0
@@ -28,7 +28,7 @@ extension TrainingJobs {
     struct Wait: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Wait until a training job ends, with a live progress bar (epoch, loss, mAP).",
-            discussion: "Exit code: 0 Completed, 1 Failed, 3 Stopped — so scripts can chain on success.")
+            discussion: "Exit code: 0 Completed, 1 Failed, 3 Stopped — so scripts can chain on success.\n\nExample: ctl training-jobs wait bees-1 && ctl deploy bees-1")
         @Argument(help: "The job's name.") var name: String
         @Option(help: "Seconds between polls.") var interval = 2.0
         @OptionGroup var options: ClientOptions

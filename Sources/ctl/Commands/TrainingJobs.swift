@@ -7,6 +7,12 @@ struct TrainingJobs: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "training-jobs",
         abstract: "Create, watch and stop training jobs (SageMaker's built-in Object Detection algorithm).",
+        discussion: """
+            Examples:
+              ctl training-jobs create bees-1 --train s3://bees/train.manifest --validation s3://bees/validation.manifest \\
+                  --output s3://bees/output --label-attribute bees-500 --num-training-samples 400 --base-network apiary-mobile
+              ctl training-jobs wait bees-1
+            """,
         subcommands: [Create.self, Describe.self, List.self, Stop.self, Logs.self, Wait.self]
     )
 }
@@ -136,7 +142,9 @@ extension TrainingJobs {
     }
 
     struct Describe: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a training job: status, timings, metrics, artifact.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show a training job: status, timings, metrics, artifact.",
+            discussion: "Example: ctl training-jobs describe bees-1 (--json for the API's answer)")
         @Argument(help: "The job's name.") var name: String
         @OptionGroup var options: ClientOptions
 
@@ -164,7 +172,9 @@ extension TrainingJobs {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List training jobs, newest first.")
+        static let configuration = CommandConfiguration(
+            abstract: "List training jobs, newest first.",
+            discussion: "Example: ctl training-jobs list --status Completed --name-contains bees")
         @Option(help: "Only names containing this.") var nameContains: String?
         @Option(help: "Only this status: InProgress, Completed, Failed, Stopping, Stopped.") var status: String?
         @Option(help: "At most this many (1–100).") var max = 100
@@ -187,7 +197,9 @@ extension TrainingJobs {
     }
 
     struct Stop: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Stop a training job (it keeps its best model so far).")
+        static let configuration = CommandConfiguration(
+            abstract: "Stop a training job (it keeps its best model so far).",
+            discussion: "Example: ctl training-jobs stop bees-1 && ctl training-jobs wait bees-1   # exit 3: Stopped")
         @Argument(help: "The job's name.") var name: String
         @OptionGroup var options: ClientOptions
 

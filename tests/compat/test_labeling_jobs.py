@@ -1,0 +1,248 @@
+"""Ground Truth labeling jobs through boto3 (spec: sagemaker-api.md §7.8): the course's CreateLabelingJob, images
+labeled with `ctl labels apply` on the daemon's own label store, the output manifest read back from S3 in Ground
+Truth's line format, StopLabelingJob, ListLabelingJobs filters and the error paths.
+
+Needs APIARY_CTL (the ctl binary) and APIARY_HOME (the daemon's data directory), as LiveDaemon sets them."""
+import datetime
+import json
+import os
+import re
+import subprocess
+import shutil
+
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import URL, error_code
+
+CTL = os.environ.get("APIARY_CTL")
+HOME = os.environ.get("APIARY_HOME")
+pytestmark = pytest.mark.skipif(not CTL or not HOME, reason="needs APIARY_CTL and APIARY_HOME (the daemon's home)")
+
+LABELS = {"document-version": "2018-11-28", "labels": [{"label": "bee"}]}
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    """Four sample bee photos and their boxes, by file name: `ctl datasets generate-sample`."""
+    folder = tmp_path_factory.mktemp("bees")
+    subprocess.run([CTL, "datasets", "generate-sample", str(folder), "--count", "4", "--test-count", "1"], check=True,
+                   capture_output=True)
+    boxes = {}
+    for line in (folder / "output.manifest").read_text().splitlines():
+        item = json.loads(line)
+        boxes[item["source-ref"].split("/")[-1]] = item["bees-500"]
+    return folder, boxes
+
+
+@pytest.fixture
+def uploaded(s3, bucket, sample):
+    """The photos, an input manifest and the label category config in the bucket; returns the photos' names."""
+    folder, boxes = sample
+    names = sorted(boxes)
+    for name in names:
+        s3.put_object(Bucket=bucket, Key=f"bees/images/{name}", Body=(folder / "images" / name).read_bytes())
+    manifest = "".join(json.dumps({"source-ref": f"s3://{bucket}/bees/images/{name}"}) + "\n" for name in names)
+    s3.put_object(Bucket=bucket, Key="bees/input.manifest", Body=manifest.encode())
+    s3.put_object(Bucket=bucket, Key="bees/class_labels.json", Body=json.dumps(LABELS).encode())
+    return names
+
+
+def create_request(bucket, name, **extra):
+    """The course's bounding-box job: one private worker, the us-east-1 PRE-/ACS-BoundingBox lambdas."""
+    request = {
+        "LabelingJobName": name,
+        "LabelAttributeName": "bees",
+        "InputConfig": {
+            "DataSource": {"S3DataSource": {"ManifestS3Uri": f"s3://{bucket}/bees/input.manifest"}},
+            "DataAttributes": {"ContentClassifiers": ["FreeOfPersonallyIdentifiableInformation", "FreeOfAdultContent"]},
+        },
+        "OutputConfig": {"S3OutputPath": f"s3://{bucket}/labels"},
+        "RoleArn": "arn:aws:iam::123456789012:role/service-role/AmazonSageMaker-ExecutionRole-20190516T000000",
+        "LabelCategoryConfigS3Uri": f"s3://{bucket}/bees/class_labels.json",
+        "StoppingConditions": {"MaxPercentageOfInputDatasetLabeled": 100},
+        "HumanTaskConfig": {
+            "WorkteamArn": "arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/bees-team",
+            "UiConfig": {"UiTemplateS3Uri": f"s3://{bucket}/bees/instructions.template"},
+            "PreHumanTaskLambdaArn": "arn:aws:lambda:us-east-1:432418664414:function:PRE-BoundingBox",
+            "TaskKeywords": ["Images", "bounding box", "object detection"],
+            "TaskTitle": "Bees",
+            "TaskDescription": "Draw a box around every bee",
+            "NumberOfHumanWorkersPerDataObject": 1,
+            "TaskTimeLimitInSeconds": 300,
+            "TaskAvailabilityLifetimeInSeconds": 21600,
+            "MaxConcurrentTaskCount": 1000,
+            "AnnotationConsolidationConfig": {
+                "AnnotationConsolidationLambdaArn": "arn:aws:lambda:us-east-1:432418664414:function:ACS-BoundingBox"
+            },
+        },
+        "Tags": [{"Key": "course", "Value": "bees"}],
+    }
+    request.update(extra)
+    return request
+
+
+def apply(job, edits):
+    """Labels the job's images as a worker tool does: `ctl labels apply` on the daemon's label store."""
+    run = subprocess.run([CTL, "labels", "apply", "--home", HOME, "--dataset", f"labeling-job/{job}"],
+                         input="".join(json.dumps(e) + "\n" for e in edits), capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+
+
+def box_edits(name, label):
+    """The photo's boxes as `ctl labels apply` edits (a photo with no bee is submitted with none)."""
+    image = f"bees/images/{name}"
+    return [{"op": "add", "image": image, "class": "bee", "box": [b["left"], b["top"], b["width"], b["height"]]}
+            for b in label["annotations"]] or [{"op": "submit", "image": image}]
+
+
+def output_manifest(s3, bucket, job):
+    body = s3.get_object(Bucket=bucket, Key=f"labels/{job}/manifests/output/output.manifest")["Body"].read().decode()
+    return body.splitlines()
+
+
+def test_course_job_is_labeled_and_writes_ground_truths_output_manifest(sm, s3, bucket, sample, uploaded, name):
+    _, boxes = sample
+    request = create_request(bucket, name)
+    arn = sm.create_labeling_job(**request)["LabelingJobArn"]
+    assert arn == f"arn:aws:sagemaker:us-east-1:123456789012:labeling-job/{name}"
+
+    job = sm.describe_labeling_job(LabelingJobName=name)
+    assert job["LabelingJobStatus"] == "InProgress"
+    assert job["LabelCounters"] == {"TotalLabeled": 0, "HumanLabeled": 0, "MachineLabeled": 0,
+                                    "FailedNonRetryableError": 0, "Unlabeled": 4}
+    for member in ["LabelingJobName", "LabelAttributeName", "InputConfig", "OutputConfig", "RoleArn",
+                   "LabelCategoryConfigS3Uri", "StoppingConditions", "HumanTaskConfig", "Tags"]:
+        assert job[member] == request[member], member
+    assert job["LabelingJobArn"] == arn and job["JobReferenceCode"]
+    assert "LabelingJobOutput" not in job
+
+    # Three photos get their bees' boxes; the last is submitted with none ("no bee here").
+    for image in uploaded[:3]:
+        apply(name, box_edits(image, boxes[image]))
+    assert sm.describe_labeling_job(LabelingJobName=name)["LabelCounters"]["Unlabeled"] == 1
+    apply(name, [{"op": "submit", "image": f"bees/images/{uploaded[3]}"}])
+
+    job = sm.describe_labeling_job(LabelingJobName=name)
+    assert job["LabelingJobStatus"] == "Completed"
+    assert job["LabelCounters"] == {"TotalLabeled": 4, "HumanLabeled": 4, "MachineLabeled": 0,
+                                    "FailedNonRetryableError": 0, "Unlabeled": 0}
+    output = f"s3://{bucket}/labels/{name}/manifests/output/output.manifest"
+    assert job["LabelingJobOutput"] == {"OutputDatasetS3Uri": output}
+
+    lines = output_manifest(s3, bucket, name)
+    assert len(lines) == 4
+    for image, line in zip(uploaded, lines):
+        assert line.startswith('{"source-ref": "s3://')
+        item = json.loads(line)
+        assert list(item) == ["source-ref", "bees", "bees-metadata"]
+        assert item["source-ref"] == f"s3://{bucket}/bees/images/{image}"
+        label, metadata = item["bees"], item["bees-metadata"]
+        assert list(label) == ["annotations", "image_size"]
+        assert label["image_size"] == boxes[image]["image_size"]
+        expected = boxes[image]["annotations"] if image != uploaded[3] else []
+        assert label["annotations"] == expected
+        assert list(metadata) == ["job-name", "class-map", "human-annotated", "objects", "creation-date", "type"]
+        assert metadata["job-name"] == f"labeling-job/{name}"
+        assert metadata["class-map"] == {"0": "bee"}
+        assert metadata["human-annotated"] == "yes"
+        assert metadata["objects"] == [{"confidence": 0.0}] * len(expected)
+        assert metadata["type"] == "groundtruth/object-detection"
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}", metadata["creation-date"])
+
+    listed = sm.list_labeling_jobs(NameContains=name)["LabelingJobSummaryList"]
+    assert [(j["LabelingJobName"], j["LabelingJobStatus"], j["LabelingJobOutput"]["OutputDatasetS3Uri"]) for j in listed] \
+        == [(name, "Completed", output)]
+
+
+def test_stop_writes_the_labels_so_far(sm, s3, bucket, sample, uploaded, name):
+    _, boxes = sample
+    sm.create_labeling_job(**create_request(bucket, name))
+    apply(name, box_edits(uploaded[1], boxes[uploaded[1]]))
+    assert sm.stop_labeling_job(LabelingJobName=name)["ResponseMetadata"]["HTTPStatusCode"] == 200
+    job = sm.describe_labeling_job(LabelingJobName=name)
+    assert job["LabelingJobStatus"] == "Stopped"
+    assert job["LabelCounters"]["TotalLabeled"] == 1 and job["LabelCounters"]["Unlabeled"] == 3
+    lines = [json.loads(line) for line in output_manifest(s3, bucket, name)]
+    assert [("bees" in line) for line in lines] == [False, True, False, False]
+    assert lines[0] == {"source-ref": f"s3://{bucket}/bees/images/{uploaded[0]}"}
+    # Labels written after the stop change nothing.
+    apply(name, [{"op": "submit", "image": f"bees/images/{uploaded[0]}"}])
+    assert sm.describe_labeling_job(LabelingJobName=name)["LabelCounters"]["TotalLabeled"] == 1
+
+
+def test_list_filters_sorts_and_pages(sm, bucket, uploaded, name):
+    names = [f"{name}-{suffix}" for suffix in ("a", "b", "c")]
+    for job in names:
+        sm.create_labeling_job(**create_request(bucket, job))
+    sm.stop_labeling_job(LabelingJobName=names[1])
+
+    def listed(**filters):
+        pages = sm.get_paginator("list_labeling_jobs").paginate(NameContains=name, PaginationConfig={"PageSize": 2},
+                                                                **filters)
+        return [j["LabelingJobName"] for page in pages for j in page["LabelingJobSummaryList"]]
+
+    assert listed() == names
+    assert listed(SortBy="Name", SortOrder="Descending") == names[::-1]
+    assert listed(StatusEquals="Stopped") == [names[1]]
+    assert listed(StatusEquals="InProgress") == [names[0], names[2]]
+    # botocore sends timestamps in whole seconds, so bound them a minute away.
+    minute_ago = sm.describe_labeling_job(LabelingJobName=names[0])["CreationTime"] - datetime.timedelta(minutes=1)
+    assert listed(CreationTimeAfter=minute_ago, LastModifiedTimeAfter=minute_ago) == names
+    assert listed(CreationTimeBefore=minute_ago) == []
+    summary = sm.list_labeling_jobs(NameContains=names[0])["LabelingJobSummaryList"][0]
+    assert summary["WorkteamArn"] == "arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/bees-team"
+    assert summary["LabelCounters"]["Unlabeled"] == 4
+
+
+def test_errors_are_awss(sm, bucket, uploaded, name):
+    sm.create_labeling_job(**create_request(bucket, name))
+    with pytest.raises(ClientError) as duplicate:
+        sm.create_labeling_job(**create_request(bucket, name))
+    assert error_code(duplicate) == "ResourceInUse"
+    with pytest.raises(ClientError) as unknown:
+        sm.describe_labeling_job(LabelingJobName=name + "-nope")
+    assert error_code(unknown) == "ValidationException"
+    assert unknown.value.response["Error"]["Message"] == f"Could not find requested job with name {name}-nope"
+    with pytest.raises(ClientError) as stop_unknown:
+        sm.stop_labeling_job(LabelingJobName=name + "-nope")
+    assert error_code(stop_unknown) == "ValidationException"
+    missing = create_request(bucket, name + "-m")
+    missing["InputConfig"]["DataSource"]["S3DataSource"]["ManifestS3Uri"] = f"s3://{bucket}/bees/none.manifest"
+    with pytest.raises(ClientError) as no_manifest:
+        sm.create_labeling_job(**missing)
+    assert error_code(no_manifest) == "ValidationException"
+    assert "no such object" in no_manifest.value.response["Error"]["Message"]
+    with pytest.raises(ClientError) as bad_name:
+        sm.create_labeling_job(**create_request(bucket, "bees_1"))
+    assert error_code(bad_name) == "ValidationException"
+
+
+@pytest.mark.skipif(shutil.which("aws") is None, reason="needs the aws CLI")
+def test_aws_cli_describes_a_labeling_job(sm, bucket, uploaded, name):
+    sm.create_labeling_job(**create_request(bucket, name))
+    run = subprocess.run(["aws", "sagemaker", "describe-labeling-job", "--labeling-job-name", name, "--endpoint-url", URL],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    job = json.loads(run.stdout)
+    assert job["LabelingJobStatus"] == "InProgress" and job["LabelCounters"]["Unlabeled"] == 4
+    run = subprocess.run(["aws", "sagemaker", "list-labeling-jobs", "--name-contains", name, "--endpoint-url", URL],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert [j["LabelingJobName"] for j in json.loads(run.stdout)["LabelingJobSummaryList"]] == [name]
+
+
+def test_ctl_imports_images_from_s3(s3, bucket, uploaded, name):
+    """`ctl datasets import s3://…` reads through the daemon's S3 API; source-refs are the objects' URIs."""
+    s3.put_object(Bucket=bucket, Key="bees/images/notes.txt", Body=b"not an image")
+    s3.put_object(Bucket=bucket, Key="bees/images/../escape.jpg", Body=b"x")
+    run = subprocess.run([CTL, "datasets", "import", f"s3://{bucket}/bees/images", "--dataset", name, "--home", HOME,
+                          "--json"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    assert sorted(image["fileName"] for image in report["added"]) == uploaded
+    assert {image["sourceRef"] for image in report["added"]} == {f"s3://{bucket}/bees/images/{n}" for n in uploaded}
+    assert sorted(skipped["fileName"] for skipped in report["skipped"]) == ["bees/images/../escape.jpg", "notes.txt"]
+    run = subprocess.run([CTL, "datasets", "import", f"s3://{bucket}-missing/x/", "--dataset", name, "--home", HOME],
+                         capture_output=True, text=True)
+    assert run.returncode == 1 and "NoSuchBucket" in run.stderr
