@@ -9,12 +9,15 @@ export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 BIN=.build-bench/release
 HOME_DIR="$(mktemp -d /tmp/apiary-endpoint-bench.XXXX)"
 "$BIN/ctl" datasets generate-sample "$HOME_DIR/bees" --count 48 --test-count 1 --source-ref-prefix s3://bees/images/ >/dev/null
-python3 bench/stage_objects.py "$HOME_DIR" "$HOME_DIR/bees"
 "$BIN/ctl" serve --home "$HOME_DIR" --port 0 --port-file "$HOME_DIR/port" >"$HOME_DIR/daemon.log" 2>&1 &
 DAEMON=$!
 trap 'kill $DAEMON 2>/dev/null; wait $DAEMON 2>/dev/null || true' EXIT
 while [ ! -s "$HOME_DIR/port" ]; do sleep 0.2; done
 URL="http://127.0.0.1:$(cat "$HOME_DIR/port")"
+export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_DEFAULT_REGION=us-east-1
+aws --endpoint-url "$URL" s3 mb s3://bees >/dev/null
+aws --endpoint-url "$URL" s3 sync "$HOME_DIR/bees/images" s3://bees/images/ --only-show-errors
+head -4 "$HOME_DIR/bees/output.manifest" | aws --endpoint-url "$URL" s3 cp - s3://bees/manifests/small.manifest
 IMAGE="$(ls "$HOME_DIR"/bees/test/*.jpg | head -1)"
 for base in apiary-mobile vgg-16; do
     "$BIN/ctl" training-jobs create "train-$base" --endpoint-url "$URL" --train s3://bees/manifests/small.manifest \

@@ -49,7 +49,7 @@ public enum BoxDrawing {
     }
 
     /// Fills columns `x0..<x1`, rows `y0..<y1`, clipped to the image.
-    private static func fill(_ image: inout RGBImage, _ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, _ color: (r: UInt8, g: UInt8, b: UInt8)) {
+    static func fill(_ image: inout RGBImage, _ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, _ color: (r: UInt8, g: UInt8, b: UInt8)) {
         let left = max(x0, 0)
         let top = max(y0, 0)
         let right = min(x1, image.width)

@@ -20,4 +20,25 @@ struct BoxDrawingTests {
         #expect(image[6, 0] == (0, 255, 0))
         #expect(image[8, 0] == (0, 0, 0))
     }
+
+    @Test("a score tag: glyph pixels where the font says, the tag's background around them, moved inside the image")
+    func scoreTag() {
+        var image = RGBImage(width: 40, height: 20, fill: (9, 9, 9))
+        TextDrawing.draw("1", left: 5, bottom: 15, on: &image, color: (255, 255, 255), background: (0, 200, 0))
+        // The tag is 7×9 with its bottom-left at (5, 15): columns 5..<12, rows 6..<15; "1" starts at (6, 7).
+        #expect(TextDrawing.size(of: "1", scale: 1) == (7, 9))
+        #expect(image[5, 6] == (0, 200, 0) && image[11, 14] == (0, 200, 0))
+        #expect(image[4, 6] == (9, 9, 9) && image[12, 6] == (9, 9, 9) && image[5, 5] == (9, 9, 9) && image[5, 15] == (9, 9, 9))
+        // Row 0 of "1" is 0x04: only its middle column (x = 6 + 2) is lit.
+        #expect(image[8, 7] == (255, 255, 255) && image[7, 7] == (0, 200, 0) && image[9, 7] == (0, 200, 0))
+        // Row 6 of "1" is 0x0E: columns 1...3 lit.
+        #expect((7...9).allSatisfy { image[$0, 13] == (255, 255, 255) } && image[6, 13] == (0, 200, 0))
+
+        // A tag that would stick out at the top-right is moved inside, at scale 2.
+        var corner = RGBImage(width: 30, height: 30)
+        TextDrawing.draw("0.93", left: 25, bottom: 3, on: &corner, background: (255, 200, 0), scale: 2)
+        let (width, height) = TextDrawing.size(of: "0.93", scale: 2)
+        #expect(width == 50 && height == 18)
+        #expect(corner[0, 0] == (255, 200, 0) && corner[29, 17] == (255, 200, 0) && corner[29, 18] == (0, 0, 0))
+    }
 }

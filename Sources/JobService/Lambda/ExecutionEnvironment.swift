@@ -141,7 +141,7 @@ final class ExecutionEnvironment: Sendable {
         variables["HOME"] = directory.appendingPathComponent("home").path
         variables["TMPDIR"] = directory.appendingPathComponent("tmp").path
         do {
-            let process = try SessionProcess(command: command, environment: variables, directory: codeDirectory)
+            let process = try SessionProcess.spawn(command: command, environment: variables, directory: codeDirectory)
             environmentBox.state.withLock { $0.process = process }
             process.start(onOutput: environmentBox.append, onExit: environmentBox.processExited)
         } catch {

@@ -17,9 +17,15 @@ final class SessionProcess: Sendable {
     /// glibc's `POSIX_SPAWN_SETSID` (not exported to Swift): the child calls `setsid()` before `exec`.
     private static let spawnSetSID: Int16 = 0x80
 
+    private init(pid: pid_t, output: Int32) {
+        self.pid = pid
+        self.output = output
+    }
+
     /// Starts `command` in `directory` (through `/bin/sh`, which changes directory and `exec`s it, keeping the pid);
-    /// `environment` is the child's whole environment.
-    init(command: [String], environment: [String: String], directory: String) throws {
+    /// `environment` is the child's whole environment. (A factory, not a throwing initialiser: Swift 6.3's release
+    /// build crashes on a throwing class initialiser whose class holds a `Mutex`.)
+    static func spawn(command: [String], environment: [String: String], directory: String) throws -> SessionProcess {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw SessionProcessError("pipe failed: errno \(errno)") }
         // Close-on-exec, so no other child inherits the write end (its EOF tells this process has ended).
@@ -46,8 +52,7 @@ final class SessionProcess: Sendable {
             throw SessionProcessError("could not start \(command[0]): \(String(cString: strerror(status)))")
         }
         _ = fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK)
-        pid = child
-        output = fds[0]
+        return SessionProcess(pid: child, output: fds[0])
     }
 
     /// Starts the reader thread: output chunks go to `onOutput` (also from `drain()`), and once the pipe closes

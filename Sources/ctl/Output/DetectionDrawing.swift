@@ -18,7 +18,8 @@ struct PredictedBox: Equatable {
     }
 }
 
-/// Draws detections (green when scoring ≥ 0.5, yellow below) and, when known, the ground truth (blue) on an image.
+/// Draws detections with their scores (green when scoring ≥ 0.5, yellow below) and, when known, the ground truth
+/// (blue) on an image.
 enum DetectionDrawing {
     static let legend = "green: score ≥ 0.5, yellow: below, blue: ground truth"
 
@@ -34,6 +35,13 @@ enum DetectionDrawing {
         let thickness = max(2, image.width / 200)
         BoxDrawing.draw(boxes: truth, on: &image, color: (40, 120, 255), thickness: max(1, thickness / 2))
         BoxDrawing.draw(boxes: predicted, on: &image, thickness: thickness)
+        // Each detection's score on a tag of its colour above its top-left corner, lowest first so the best stay on top.
+        let scale = max(1, image.width / 400)
+        for (prediction, box) in zip(predictions, predicted).sorted(by: { $0.0.score < $1.0.score }) {
+            TextDrawing.draw(
+                String(format: "%.2f", prediction.score), left: Int(box.left) - thickness, bottom: Int(box.top) - thickness, on: &image,
+                background: box.color ?? (0, 230, 0), scale: scale)
+        }
         return try PNGCodec.encode(image)
     }
 }
