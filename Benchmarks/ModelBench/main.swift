@@ -3,6 +3,7 @@ import ModelCore
 
 // model-bench: ModelCore's speed on this machine, printed as JSON lines for bench/run_model_bench.sh.
 //   model-bench network BASE_NETWORK IMAGE_SHAPE BATCH ITERATIONS   forward+backward (training) and batch-1 inference
+//   model-bench inference BASE_NETWORK IMAGE_SHAPE BATCH ITERATIONS inference, unfused vs fused (InferenceBench.swift)
 //   model-bench conv                                                Conv2D GFLOP/s forward and backward
 //   model-bench preprocess                                          input pipeline time per image (one core)
 //   model-bench train DIR BASE_NETWORK IMAGE_SHAPE BATCH EPOCHS [k=v…]   a real training run (see TrainBench.swift)
@@ -65,9 +66,14 @@ if arguments.count >= 7, arguments[1] == "train" {
     try trainBench(Array(arguments.dropFirst(2)))
     exit(0)
 }
-guard arguments.count == 6, arguments[1] == "network", let size = Int(arguments[3]), let batch = Int(arguments[4]), let iterations = Int(arguments[5])
+guard arguments.count == 6, ["network", "inference"].contains(arguments[1]), let size = Int(arguments[3]), let batch = Int(arguments[4]),
+    let iterations = Int(arguments[5])
 else {
-    FileHandle.standardError.write(Data("usage: model-bench network BASE_NETWORK IMAGE_SHAPE BATCH ITERATIONS\n".utf8))
+    FileHandle.standardError.write(Data("usage: model-bench network|inference BASE_NETWORK IMAGE_SHAPE BATCH ITERATIONS\n".utf8))
     exit(2)
 }
-try benchNetwork(arguments[2], size: size, batch: batch, iterations: iterations)
+if arguments[1] == "inference" {
+    try inferenceBench(arguments[2], size: size, batch: batch, iterations: iterations)
+} else {
+    try benchNetwork(arguments[2], size: size, batch: batch, iterations: iterations)
+}
