@@ -2,7 +2,7 @@ import Foundation
 import ModelCore
 
 // model-bench: ModelCore's speed on this machine, printed as JSON lines for bench/run_model_bench.sh.
-//   model-bench network BASE_NETWORK IMAGE_SHAPE BATCH ITERATIONS   forward+backward (training) and batch-1 inference
+//   model-bench network BASE_NETWORK IMAGE_SHAPE BATCH ITERATIONS   forward+backward (training) and batch-1 fused inference
 //   model-bench inference BASE_NETWORK IMAGE_SHAPE BATCH ITERATIONS inference, unfused vs fused (InferenceBench.swift)
 //   model-bench conv                                                Conv2D GFLOP/s forward and backward
 //   model-bench preprocess                                          input pipeline time per image (one core)
@@ -43,10 +43,12 @@ func benchNetwork(_ base: String, size: Int, batch: Int, iterations: Int) throws
         )
     }
     let trainStep = times.sorted()[times.count / 2]
+    // Batch-1 inference as Apiary serves it: the fused network (see InferenceBench.swift for fused vs unfused).
+    let fused = InferenceNetwork(fusing: network)
     let single = try Tensor(plain: Array(pixels.prefix(3 * size * size)), dims: [1, 3, size, size], engine: engine)
-    _ = try network.forward(single, mode: .inference)
+    _ = try fused.forward(single)
     var inference: [Double] = []
-    for _ in 0..<max(5, iterations) { inference.append(try seconds { _ = try network.forward(single, mode: .inference) }) }
+    for _ in 0..<max(5, iterations) { inference.append(try seconds { _ = try fused.forward(single) }) }
     let latency = inference.sorted()[inference.count / 2]
     print(
         #"{"impl": "apiary", "base_network": "\#(base)", "image_shape": \#(size), "batch": \#(batch), "train_images_per_s": \#(Double(batch) / trainStep), "train_step_s": \#(trainStep), "inference_batch1_ms": \#(latency * 1000), "peak_rss_mb": \#(peakRSSMegabytes())}"#
