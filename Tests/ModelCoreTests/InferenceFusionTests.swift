@@ -101,7 +101,8 @@ struct InferenceFusionTests {
         expectClose(try Sequential(fused).forward(input, mode: .inference).plainValues(), expected, atol: 1e-6, rtol: 1e-6, "no batch norm")
     }
 
-    /// `ObjectDetector` runs the fused network; its detections equal decoding the unfused network's outputs.
+    /// `ObjectDetector` runs the fused network, whether handed a trained network or loaded from its artifact; its
+    /// detections equal decoding the unfused network's outputs.
     @Test("ObjectDetector's detections equal the unfused network's")
     func detectorUsesFusedNetwork() throws {
         let engine = try CPUEngine()
@@ -130,6 +131,10 @@ struct InferenceFusionTests {
         let detector = ObjectDetector(network: network, imageShape: 300, hyperparameters: [:])
         let actual = try detector.detect(images)
         expectSameDetections(actual, expected)
+
+        // Loaded from the artifact (a fresh engine, network and fusion): the same detections, bit for bit.
+        let artifact = ModelArtifact(hyperparameters: [:], symbol: network.symbol(imageShape: 300), weights: network.weights())
+        #expect(try ObjectDetector(archive: artifact.archive(), engine: CPUEngine()).detect(images) == actual)
     }
 }
 
