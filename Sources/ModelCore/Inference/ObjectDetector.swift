@@ -36,7 +36,7 @@ public final class ObjectDetector: @unchecked Sendable {
         }
         guard symbol.imageShape >= 64 else { throw ArtifactError("\(ModelArtifact.symbolFile) has image_shape \(symbol.imageShape)") }
         try network.load(weights: artifact.weights)
-        self.init(network: network, imageShape: symbol.imageShape, hyperparameters: artifact.hyperparameters)
+        self.init(fusing: network, symbol: symbol, hyperparameters: artifact.hyperparameters)
     }
 
     /// A detector over a trained network as it is now; later training does not reach the detector.
@@ -44,17 +44,21 @@ public final class ObjectDetector: @unchecked Sendable {
     ///   - network: the trained network; its engine becomes the detector's.
     ///   - imageShape: the square input side images are resized to.
     ///   - hyperparameters: `nms_threshold` and `nms_topk` are read from them, with SageMaker's defaults.
-    public init(network: SSDNetwork, imageShape: Int, hyperparameters: [String: String]) {
-        symbol = network.symbol(imageShape: imageShape)
+    public convenience init(network: SSDNetwork, imageShape: Int, hyperparameters: [String: String]) {
+        self.init(fusing: network, symbol: network.symbol(imageShape: imageShape), hyperparameters: hyperparameters)
+    }
+
+    private init(fusing network: SSDNetwork, symbol: ModelSymbol, hyperparameters: [String: String]) {
+        self.symbol = symbol
         self.hyperparameters = hyperparameters
         self.network = InferenceNetwork(fusing: network)
         engine = network.engine
         decoder = DetectionDecoder(
-            anchors: network.defaultBoxes(imageShape: imageShape),
+            anchors: network.defaultBoxes(imageShape: symbol.imageShape),
             nmsThreshold: hyperparameters["nms_threshold"].flatMap(Float.init) ?? NonMaximumSuppression.defaultIoUThreshold,
             topK: hyperparameters["nms_topk"].flatMap(Int.init) ?? NonMaximumSuppression.defaultTopK
         )
-        assembler = ImageBatchAssembler(imageSize: imageShape)
+        assembler = ImageBatchAssembler(imageSize: symbol.imageShape)
     }
 
     /// Loads a `model.tar.gz` file's bytes.
