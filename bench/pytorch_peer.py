@@ -6,7 +6,8 @@ the trunk, extra layers with bias and no batch norm, 3×3 heads with 4 and class
 L2-normalised conv4_3) and measures what model-bench measures: forward + backward time per training step
 (random gradients on the outputs, no optimizer) and batch-1 inference latency, with 2 threads.
 
-Usage: pytorch_peer.py BASE_NETWORK IMAGE_SHAPE BATCH ITERATIONS   (prints one JSON line)
+Usage: pytorch_peer.py BASE_NETWORK IMAGE_SHAPE BATCH ITERATIONS                    (prints one JSON line)
+       pytorch_peer.py BASE_NETWORK IMAGE_SHAPE BATCH ITERATIONS --inference-only   inference latency at BATCH only
 """
 import json
 import resource
@@ -116,11 +117,29 @@ class SSD(nn.Module):
         return torch.cat(locs, 1), torch.cat(logits, 1)
 
 
+def inference_latency(net, images, iterations):
+    """Median eval-mode, no-grad forward time of `images` after one warm-up pass."""
+    net.eval()
+    with torch.no_grad():
+        net(images)
+        latencies = []
+        for _ in range(max(5, iterations)):
+            start = time.perf_counter()
+            net(images)
+            latencies.append(time.perf_counter() - start)
+    return sorted(latencies)[len(latencies) // 2]
+
+
 def main():
     base, size, batch, iterations = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     torch.manual_seed(1)
     net = SSD(base, 1)
     images = torch.rand(batch, 3, size, size) - 0.5
+    if sys.argv[5:] == ["--inference-only"]:
+        latency = inference_latency(net, images, iterations)
+        print(json.dumps({"impl": "pytorch", "base_network": base, "image_shape": size, "batch": batch,
+                          "inference_ms": latency * 1000, "torch": torch.__version__, "threads": torch.get_num_threads()}))
+        return
     net.train()
     loc, cls = net(images)
     gl, gc = torch.rand_like(loc) * 1e-3, torch.rand_like(cls) * 1e-3
@@ -133,16 +152,7 @@ def main():
         if i > 0:
             times.append(time.perf_counter() - start)
     step = sorted(times)[len(times) // 2]
-    net.eval()
-    single = images[:1].contiguous()
-    with torch.no_grad():
-        net(single)
-        latencies = []
-        for _ in range(max(5, iterations)):
-            start = time.perf_counter()
-            net(single)
-            latencies.append(time.perf_counter() - start)
-    latency = sorted(latencies)[len(latencies) // 2]
+    latency = inference_latency(net, images[:1].contiguous(), iterations)
     print(json.dumps({"impl": "pytorch", "base_network": base, "image_shape": size, "batch": batch,
                       "train_images_per_s": batch / step, "train_step_s": step, "inference_batch1_ms": latency * 1000,
                       "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

@@ -2,7 +2,8 @@ import Foundation
 import ModelCore
 
 // model-bench: ModelCore's speed on this machine, printed as JSON lines for bench/run_model_bench.sh.
-//   model-bench network BASE_NETWORK IMAGE_SHAPE BATCH ITERATIONS   forward+backward (training) and batch-1 inference
+//   model-bench network BASE_NETWORK IMAGE_SHAPE BATCH ITERATIONS   forward+backward (training) and batch-1 fused inference
+//   model-bench inference BASE_NETWORK IMAGE_SHAPE BATCH ITERATIONS inference, unfused vs fused (InferenceBench.swift)
 //   model-bench conv                                                Conv2D GFLOP/s forward and backward
 //   model-bench preprocess                                          input pipeline time per image (one core)
 //   model-bench train DIR BASE_NETWORK IMAGE_SHAPE BATCH EPOCHS [k=v…]   a real training run (see TrainBench.swift)
@@ -42,10 +43,12 @@ func benchNetwork(_ base: String, size: Int, batch: Int, iterations: Int) throws
         )
     }
     let trainStep = times.sorted()[times.count / 2]
+    // Batch-1 inference as Apiary serves it: the fused network (see InferenceBench.swift for fused vs unfused).
+    let fused = InferenceNetwork(fusing: network)
     let single = try Tensor(plain: Array(pixels.prefix(3 * size * size)), dims: [1, 3, size, size], engine: engine)
-    _ = try network.forward(single, mode: .inference)
+    _ = try fused.forward(single)
     var inference: [Double] = []
-    for _ in 0..<max(5, iterations) { inference.append(try seconds { _ = try network.forward(single, mode: .inference) }) }
+    for _ in 0..<max(5, iterations) { inference.append(try seconds { _ = try fused.forward(single) }) }
     let latency = inference.sorted()[inference.count / 2]
     print(
         #"{"impl": "apiary", "base_network": "\#(base)", "image_shape": \#(size), "batch": \#(batch), "train_images_per_s": \#(Double(batch) / trainStep), "train_step_s": \#(trainStep), "inference_batch1_ms": \#(latency * 1000), "peak_rss_mb": \#(peakRSSMegabytes())}"#
@@ -65,9 +68,14 @@ if arguments.count >= 7, arguments[1] == "train" {
     try trainBench(Array(arguments.dropFirst(2)))
     exit(0)
 }
-guard arguments.count == 6, arguments[1] == "network", let size = Int(arguments[3]), let batch = Int(arguments[4]), let iterations = Int(arguments[5])
+guard arguments.count == 6, ["network", "inference"].contains(arguments[1]), let size = Int(arguments[3]), let batch = Int(arguments[4]),
+    let iterations = Int(arguments[5])
 else {
-    FileHandle.standardError.write(Data("usage: model-bench network BASE_NETWORK IMAGE_SHAPE BATCH ITERATIONS\n".utf8))
+    FileHandle.standardError.write(Data("usage: model-bench network|inference BASE_NETWORK IMAGE_SHAPE BATCH ITERATIONS\n".utf8))
     exit(2)
 }
-try benchNetwork(arguments[2], size: size, batch: batch, iterations: iterations)
+if arguments[1] == "inference" {
+    try inferenceBench(arguments[2], size: size, batch: batch, iterations: iterations)
+} else {
+    try benchNetwork(arguments[2], size: size, batch: batch, iterations: iterations)
+}

@@ -1,16 +1,19 @@
 import Foundation
 import ImageCodec
 
-/// A trained detector loaded from `model.tar.gz`: images in, SageMaker-shaped detections out.
+/// A trained detector loaded from `model.tar.gz` (or handed a trained network): images in, SageMaker-shaped
+/// detections out.
 ///
 /// Preprocessing follows training's validation path exactly (squash-resize to `image_shape`, ImageNet
 /// normalisation); decoding applies `nms_threshold` and `nms_topk` from the artifact's `hyperparams.json`.
-/// Thread-safe: concurrent callers are serialised on the network (one forward pass at a time, which already
-/// uses every core through oneDNN), and `detect` takes a whole batch for an endpoint's micro-batching.
+/// The network runs in its fused inference form (`InferenceNetwork`: batch norm folded into the convolutions,
+/// ReLU and residual sums as post-ops). Thread-safe: concurrent callers are serialised on the network (one
+/// forward pass at a time, which already uses every core through oneDNN), and `detect` takes a whole batch for
+/// an endpoint's micro-batching.
 public final class ObjectDetector: @unchecked Sendable {
     public let symbol: ModelSymbol
     public let hyperparameters: [String: String]
-    private let network: SSDNetwork
+    private let network: InferenceNetwork
     private let decoder: DetectionDecoder
     private let assembler: ImageBatchAssembler
     private let engine: CPUEngine
@@ -18,7 +21,7 @@ public final class ObjectDetector: @unchecked Sendable {
 
     /// Rebuilds the network from the artifact and loads its weights strictly.
     /// - Throws: `ArtifactError` when the symbol names an unknown network or the weights do not fit it.
-    public init(artifact: ModelArtifact, engine: CPUEngine) throws {
+    public convenience init(artifact: ModelArtifact, engine: CPUEngine) throws {
         let symbol = artifact.symbol
         let network: SSDNetwork
         do {
@@ -33,15 +36,27 @@ public final class ObjectDetector: @unchecked Sendable {
         }
         guard symbol.imageShape >= 64 else { throw ArtifactError("\(ModelArtifact.symbolFile) has image_shape \(symbol.imageShape)") }
         try network.load(weights: artifact.weights)
+        self.init(fusing: network, symbol: symbol, hyperparameters: artifact.hyperparameters)
+    }
+
+    /// A detector over a trained network as it is now; later training does not reach the detector.
+    /// - Parameters:
+    ///   - network: the trained network; its engine becomes the detector's.
+    ///   - imageShape: the square input side images are resized to.
+    ///   - hyperparameters: `nms_threshold` and `nms_topk` are read from them, with SageMaker's defaults.
+    public convenience init(network: SSDNetwork, imageShape: Int, hyperparameters: [String: String]) {
+        self.init(fusing: network, symbol: network.symbol(imageShape: imageShape), hyperparameters: hyperparameters)
+    }
+
+    private init(fusing network: SSDNetwork, symbol: ModelSymbol, hyperparameters: [String: String]) {
         self.symbol = symbol
-        self.hyperparameters = artifact.hyperparameters
-        self.network = network
-        self.engine = engine
-        let anchors = network.defaultBoxes(imageShape: symbol.imageShape)
+        self.hyperparameters = hyperparameters
+        self.network = InferenceNetwork(fusing: network)
+        engine = network.engine
         decoder = DetectionDecoder(
-            anchors: anchors,
-            nmsThreshold: artifact.hyperparameters["nms_threshold"].flatMap(Float.init) ?? NonMaximumSuppression.defaultIoUThreshold,
-            topK: artifact.hyperparameters["nms_topk"].flatMap(Int.init) ?? NonMaximumSuppression.defaultTopK
+            anchors: network.defaultBoxes(imageShape: symbol.imageShape),
+            nmsThreshold: hyperparameters["nms_threshold"].flatMap(Float.init) ?? NonMaximumSuppression.defaultIoUThreshold,
+            topK: hyperparameters["nms_topk"].flatMap(Int.init) ?? NonMaximumSuppression.defaultTopK
         )
         assembler = ImageBatchAssembler(imageSize: symbol.imageShape)
     }
@@ -57,7 +72,7 @@ public final class ObjectDetector: @unchecked Sendable {
         let batch = assembler.assemble(images.map { ($0, []) })
         return try lock.withLock {
             let input = try Tensor(plain: batch.pixels, dims: [images.count, 3, symbol.imageShape, symbol.imageShape], engine: engine)
-            let (locations, logits) = try network.forward(input, mode: .inference)
+            let (locations, logits) = try network.forward(input)
             return decoder(locations: locations, classLogits: logits)
         }
     }

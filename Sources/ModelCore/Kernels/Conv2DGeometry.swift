@@ -39,6 +39,22 @@ public struct Conv2DGeometry: Sendable, Equatable {
         precondition(outputHeight > 0 && outputWidth > 0, "convolution output would be empty for \(height)×\(width) input")
     }
 
+    /// The geometry of a convolution layer for an input of logical dimensions `[N, C, H, W]`.
+    public init(inputDims dims: [Int], outputChannels: Int, kernelSize: Int, stride: Int, padding: Int, dilation: Int) {
+        precondition(dims.count == 4, "convolution expects [N, C, H, W], got \(dims)")
+        self.init(
+            batch: dims[0],
+            inputChannels: dims[1],
+            outputChannels: outputChannels,
+            height: dims[2],
+            width: dims[3],
+            kernelSize: kernelSize,
+            stride: stride,
+            padding: padding,
+            dilation: dilation
+        )
+    }
+
     /// Extent of the dilated kernel in pixels.
     var effectiveKernel: Int { (kernelSize - 1) * dilation + 1 }
     public var outputHeight: Int { (height + 2 * padding - effectiveKernel) / stride + 1 }

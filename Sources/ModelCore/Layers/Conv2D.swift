@@ -54,11 +54,8 @@ public final class Conv2D: Layer {
     public func geometry(for dims: [Int]) -> Conv2DGeometry {
         precondition(dims.count == 4 && dims[1] == inputChannels, "conv expects [N, \(inputChannels), H, W], got \(dims)")
         return Conv2DGeometry(
-            batch: dims[0],
-            inputChannels: inputChannels,
+            inputDims: dims,
             outputChannels: outputChannels,
-            height: dims[2],
-            width: dims[3],
             kernelSize: kernelSize,
             stride: stride,
             padding: padding,

@@ -10,8 +10,9 @@ public final class MultiBoxHead {
     public let classes: Int
     public let anchorsPerCell: [Int]
     let normalization: L2Normalization?
-    let locationConvs: [Conv2D]
-    let classConvs: [Conv2D]
+    /// The head convolutions: `Conv2D` when built for training, `InferenceConv2D` in `fusedForInference()`.
+    let locationConvs: [any Layer]
+    let classConvs: [any Layer]
     private let engine: CPUEngine
     private var outputAdapters: [LayoutAdapter] = []
     private var gradientSums: [TensorSum] = []
@@ -40,6 +41,35 @@ public final class MultiBoxHead {
         classConvs = logits
         gradientSums = locations.map { _ in TensorSum(engine: builder.engine) }
         gradientBuffers = Array(repeating: nil, count: 2 * locations.count)
+    }
+
+    private init(
+        classes: Int,
+        anchorsPerCell: [Int],
+        normalization: L2Normalization?,
+        locationConvs: [any Layer],
+        classConvs: [any Layer],
+        engine: CPUEngine
+    ) {
+        self.classes = classes
+        self.anchorsPerCell = anchorsPerCell
+        self.normalization = normalization
+        self.locationConvs = locationConvs
+        self.classConvs = classConvs
+        self.engine = engine
+    }
+
+    /// An inference-only copy whose convolutions keep their weights in the primitives' layouts (`InferenceConv2D`);
+    /// it shares the L2 normalization layer with this head.
+    func fusedForInference() -> MultiBoxHead {
+        MultiBoxHead(
+            classes: classes,
+            anchorsPerCell: anchorsPerCell,
+            normalization: normalization,
+            locationConvs: InferenceFusion.fuse(locationConvs, engine: engine),
+            classConvs: InferenceFusion.fuse(classConvs, engine: engine),
+            engine: engine
+        )
     }
 
     public var parameters: [Parameter] {

@@ -6,7 +6,7 @@
 public final class SSDNetwork {
     public let architecture: BackboneArchitecture
     public let head: MultiBoxHead
-    private let engine: CPUEngine
+    let engine: CPUEngine
     private var gradientSums: [TensorSum] = []
 
     /// Builds a network with seeded initial weights.
