@@ -75,7 +75,7 @@ aws sagemaker describe-labeling-job --labeling-job-name bees-sample --query '{St
 step "labeling the sample with the generator's boxes (machine-made: human-annotated \"no\", MachineLabeled)"
 # In the course a person draws these boxes (`ctl labels open bees-sample` opens the labeling UI); here the
 # generator's ground truth for the sampled images stands in, marked as machine-made.
-python3 - "$OUT/sample.manifest" "$OUT/bees/output.manifest" "$OUT/sample-truth.manifest" <<'EOF'
+python3 - "$OUT/sample.manifest" "$OUT/bees/output.manifest" "$OUT/bees/sample-truth.manifest" <<'EOF'
 import json, os, sys
 sample = {os.path.basename(json.loads(line)["source-ref"]) for line in open(sys.argv[1]) if line.strip()}
 with open(sys.argv[3], "w") as out:
@@ -83,7 +83,7 @@ with open(sys.argv[3], "w") as out:
         if line.strip() and os.path.basename(json.loads(line)["source-ref"]) in sample:
             out.write(line)
 EOF
-ctl labels import --format manifest "$OUT/sample-truth.manifest" --dataset labeling-job/bees-sample --machine-labeled
+ctl labels import --format manifest "$OUT/bees/sample-truth.manifest" --dataset labeling-job/bees-sample --machine-labeled
 aws sagemaker describe-labeling-job --labeling-job-name bees-sample \
   --query '{Status: LabelingJobStatus, Counters: LabelCounters, Output: LabelingJobOutput.OutputDatasetS3Uri}'
 aws s3 cp s3://bees/labeling/output/bees-sample/manifests/output/output.manifest "$OUT/labeled-sample.manifest" --only-show-errors
@@ -113,7 +113,7 @@ step "scoring the endpoint on the 10 held-out images"
 ctl evaluate bees-demo "$OUT/bees/test.manifest" --draw-dir "$OUT/predictions" --min-score 0.3
 
 step "the bonus: a Lambda function calling the endpoint, behind an API Gateway REST API"
-API_URL=$("$CTL" expose bees-demo)
+API_URL=$("$CTL" expose bees-demo --min-score 0.3)
 echo "    POST images to $API_URL" >&2
 FIRST_TEST_IMAGE=$(ls "$OUT/bees/test/"*.jpg | head -1)
 show curl -sS --fail --data-binary "@$FIRST_TEST_IMAGE" -H 'Content-Type: image/jpeg' "$API_URL"

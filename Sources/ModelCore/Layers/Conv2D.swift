@@ -139,68 +139,12 @@ extension Conv2D {
         init(layer: Conv2D, geometry g: Conv2DGeometry) throws {
             let engine = layer.engine
             inputDims = g.inputDims
-            var src = try DNNLMemory.descriptor(g.inputDims, dnnl_format_tag_any)
-            var wei = try DNNLMemory.descriptor(g.weightDims, dnnl_format_tag_any)
-            var dst = try DNNLMemory.descriptor(g.outputDims, dnnl_format_tag_any)
             let plainBiasDescriptor = try DNNLMemory.descriptor([g.outputChannels], dnnl_x)
-            var bia = layer.bias == nil ? dnnl_memory_desc_t() : plainBiasDescriptor
-            let strides = [Int64(g.stride), Int64(g.stride)]
-            let dilates = [Int64(g.dilation - 1), Int64(g.dilation - 1)]
-            let pad = [Int64(g.padding), Int64(g.padding)]
-
-            var forwardDesc = dnnl_convolution_desc_t()
-            try dnnlCheck(
-                dnnl_dilated_convolution_forward_desc_init(
-                    &forwardDesc,
-                    dnnl_forward_training,
-                    dnnl_convolution_direct,
-                    &src,
-                    &wei,
-                    &bia,
-                    &dst,
-                    strides,
-                    dilates,
-                    pad,
-                    pad
-                ),
-                "describe convolution \(g)"
-            )
-            forward = try DNNLPrimitive(forwardDesc, engine: engine, what: "convolution forward")
-
-            var dataDesc = dnnl_convolution_desc_t()
-            try dnnlCheck(
-                dnnl_dilated_convolution_backward_data_desc_init(
-                    &dataDesc,
-                    dnnl_convolution_direct,
-                    &src,
-                    &wei,
-                    &dst,
-                    strides,
-                    dilates,
-                    pad,
-                    pad
-                ),
-                "describe convolution backward data"
-            )
-            backwardData = try DNNLPrimitive(dataDesc, hint: forward, engine: engine, what: "convolution backward data")
-
-            var weightsDesc = dnnl_convolution_desc_t()
-            try dnnlCheck(
-                dnnl_dilated_convolution_backward_weights_desc_init(
-                    &weightsDesc,
-                    dnnl_convolution_direct,
-                    &src,
-                    &wei,
-                    &bia,
-                    &dst,
-                    strides,
-                    dilates,
-                    pad,
-                    pad
-                ),
-                "describe convolution backward weights"
-            )
-            backwardWeights = try DNNLPrimitive(weightsDesc, hint: forward, engine: engine, what: "convolution backward weights")
+            var descriptors = try ConvolutionDescriptors(g, hasBias: layer.bias != nil)
+            forward = try DNNLPrimitive(try descriptors.forward(dnnl_forward_training), engine: engine, what: "convolution forward")
+            backwardData = try DNNLPrimitive(try descriptors.backwardData(), hint: forward, engine: engine, what: "convolution backward data")
+            backwardWeights = try DNNLPrimitive(
+                try descriptors.backwardWeights(), hint: forward, engine: engine, what: "convolution backward weights")
 
             let plainWeightsDescriptor = try DNNLMemory.descriptor(g.weightDims, dnnl_oihw)
             weights = try forward.allocate(dnnl_query_weights_md)

@@ -115,30 +115,8 @@ extension InferenceConv2D {
 
         init(layer: InferenceConv2D, geometry g: Conv2DGeometry) throws {
             let engine = layer.engine
-            var src = try DNNLMemory.descriptor(g.inputDims, dnnl_format_tag_any)
-            var wei = try DNNLMemory.descriptor(g.weightDims, dnnl_format_tag_any)
-            var dst = try DNNLMemory.descriptor(g.outputDims, dnnl_format_tag_any)
-            var bia = try DNNLMemory.descriptor([g.outputChannels], dnnl_x)
-            let strides = [Int64(g.stride), Int64(g.stride)]
-            let dilates = [Int64(g.dilation - 1), Int64(g.dilation - 1)]
-            let pad = [Int64(g.padding), Int64(g.padding)]
-            var desc = dnnl_convolution_desc_t()
-            try dnnlCheck(
-                dnnl_dilated_convolution_forward_desc_init(
-                    &desc,
-                    dnnl_forward_inference,
-                    dnnl_convolution_direct,
-                    &src,
-                    &wei,
-                    &bia,
-                    &dst,
-                    strides,
-                    dilates,
-                    pad,
-                    pad
-                ),
-                "describe inference convolution \(g)"
-            )
+            var descriptors = try ConvolutionDescriptors(g, hasBias: true)
+            let desc = try descriptors.forward(dnnl_forward_inference)
             forward = try InferenceConv2D.withPostOps(layer.postOps) {
                 try DNNLPrimitive(desc, attributes: $0, engine: engine, what: "inference convolution")
             }
@@ -150,7 +128,7 @@ extension InferenceConv2D {
                 try LayoutAdapter(engine: engine).copy(plainWeights, into: weights)
             }
             self.weights = weights
-            let bias = try DNNLMemory(bia, engine: engine)
+            let bias = try DNNLMemory(try DNNLMemory.descriptor([g.outputChannels], dnnl_x), engine: engine)
             layer.foldedBias.withUnsafeBytes { bias.pointer.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
             self.bias = bias
             output = try forward.allocate(dnnl_query_dst_md)

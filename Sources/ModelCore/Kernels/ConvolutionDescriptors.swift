@@ -1,0 +1,57 @@
+import CDNNL
+
+/// oneDNN's operation descriptors for one convolution geometry, every memory layout left to the library
+/// (`format_tag_any`): what the training layer (`Conv2D`) and the inference layer (`InferenceConv2D`) build their
+/// primitives from.
+struct ConvolutionDescriptors {
+    private var source: dnnl_memory_desc_t
+    private var weights: dnnl_memory_desc_t
+    private var bias: dnnl_memory_desc_t
+    private var destination: dnnl_memory_desc_t
+    private let strides: [Int64]
+    private let dilates: [Int64]
+    private let padding: [Int64]
+    private let geometry: Conv2DGeometry
+
+    /// - Parameter hasBias: without a bias, the bias descriptor is the empty one (no bias operand).
+    init(_ g: Conv2DGeometry, hasBias: Bool) throws {
+        geometry = g
+        source = try DNNLMemory.descriptor(g.inputDims, dnnl_format_tag_any)
+        weights = try DNNLMemory.descriptor(g.weightDims, dnnl_format_tag_any)
+        destination = try DNNLMemory.descriptor(g.outputDims, dnnl_format_tag_any)
+        bias = hasBias ? try DNNLMemory.descriptor([g.outputChannels], dnnl_x) : dnnl_memory_desc_t()
+        strides = [Int64(g.stride), Int64(g.stride)]
+        dilates = [Int64(g.dilation - 1), Int64(g.dilation - 1)]  // oneDNN counts 0 for a dense kernel
+        padding = [Int64(g.padding), Int64(g.padding)]
+    }
+
+    /// The forward pass, for training (`dnnl_forward_training`) or inference (`dnnl_forward_inference`).
+    mutating func forward(_ kind: dnnl_prop_kind_t) throws -> dnnl_convolution_desc_t {
+        var desc = dnnl_convolution_desc_t()
+        try dnnlCheck(
+            dnnl_dilated_convolution_forward_desc_init(
+                &desc, kind, dnnl_convolution_direct, &source, &weights, &bias, &destination, strides, dilates, padding, padding),
+            "describe convolution \(geometry)")
+        return desc
+    }
+
+    /// The gradient with respect to the input.
+    mutating func backwardData() throws -> dnnl_convolution_desc_t {
+        var desc = dnnl_convolution_desc_t()
+        try dnnlCheck(
+            dnnl_dilated_convolution_backward_data_desc_init(
+                &desc, dnnl_convolution_direct, &source, &weights, &destination, strides, dilates, padding, padding),
+            "describe convolution backward data \(geometry)")
+        return desc
+    }
+
+    /// The gradients with respect to the weights and the bias.
+    mutating func backwardWeights() throws -> dnnl_convolution_desc_t {
+        var desc = dnnl_convolution_desc_t()
+        try dnnlCheck(
+            dnnl_dilated_convolution_backward_weights_desc_init(
+                &desc, dnnl_convolution_direct, &source, &weights, &bias, &destination, strides, dilates, padding, padding),
+            "describe convolution backward weights \(geometry)")
+        return desc
+    }
+}
