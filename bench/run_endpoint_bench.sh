@@ -2,14 +2,15 @@
 # InvokeEndpoint under load: requests/s and p50/p99 at concurrency 1, 4 and 16, for apiary-mobile and vgg-16,
 # micro-batching on (APIARY_MAX_BATCH_SIZE=8) and off (=1), plus ModelCore's model-only latency in the same run.
 # Usage: bench/run_endpoint_bench.sh        → JSON lines on stdout
-# Needs the release builds of ctl and model-bench in .build-bench (bench/run_model_bench.sh or scripts/demo.sh make them).
+# Needs release builds of ctl and model-bench (APIARY_BENCH=1 swift build -c release --scratch-path .build-bench).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 BIN=.build-bench/release
+CTL="${CTL:-$BIN/ctl}"   # e.g. CTL=.build/release/ctl to reuse the demo's build
 HOME_DIR="$(mktemp -d /tmp/apiary-endpoint-bench.XXXX)"
-"$BIN/ctl" datasets generate-sample "$HOME_DIR/bees" --count 48 --test-count 1 --source-ref-prefix s3://bees/images/ >/dev/null
-"$BIN/ctl" serve --home "$HOME_DIR" --port 0 --port-file "$HOME_DIR/port" >"$HOME_DIR/daemon.log" 2>&1 &
+"$CTL" datasets generate-sample "$HOME_DIR/bees" --count 48 --test-count 1 --source-ref-prefix s3://bees/images/ >/dev/null
+"$CTL" serve --home "$HOME_DIR" --port 0 --port-file "$HOME_DIR/port" >"$HOME_DIR/daemon.log" 2>&1 &
 DAEMON=$!
 trap 'kill $DAEMON 2>/dev/null; wait $DAEMON 2>/dev/null || true' EXIT
 while [ ! -s "$HOME_DIR/port" ]; do sleep 0.2; done
@@ -20,10 +21,10 @@ aws --endpoint-url "$URL" s3 sync "$HOME_DIR/bees/images" s3://bees/images/ --on
 head -4 "$HOME_DIR/bees/output.manifest" | aws --endpoint-url "$URL" s3 cp - s3://bees/manifests/small.manifest
 IMAGE="$(ls "$HOME_DIR"/bees/test/*.jpg | head -1)"
 for base in apiary-mobile vgg-16; do
-    "$BIN/ctl" training-jobs create "train-$base" --endpoint-url "$URL" --train s3://bees/manifests/small.manifest \
+    "$CTL" training-jobs create "train-$base" --endpoint-url "$URL" --train s3://bees/manifests/small.manifest \
         --validation s3://bees/manifests/small.manifest --output s3://bees/output --label-attribute bees-500 \
         --num-training-samples 4 --base-network "$base" --epochs 1 --mini-batch-size 4 >/dev/null
-    "$BIN/ctl" training-jobs wait "train-$base" --endpoint-url "$URL" 2>/dev/null
+    "$CTL" training-jobs wait "train-$base" --endpoint-url "$URL" 2>/dev/null
     for batch in 8 1; do
         name="$base-b$batch"
         python3 - "$URL" "$name" "s3://bees/output/train-$base/output/model.tar.gz" "$batch" <<'PY'
