@@ -131,6 +131,9 @@ struct InferenceFusionTests {
         let detector = ObjectDetector(network: network, imageShape: 300, hyperparameters: [:])
         let actual = try detector.detect(images)
         expectSameDetections(actual, expected)
+        // Prepared one by one (as the endpoint's requests do) and batched: the same detections, bit for bit.
+        #expect(try detector.detect(images.map(detector.prepare)) == actual)
+        expectSameDetections(try detector.detect([detector.prepare(images[1])]), [actual[1]])
 
         // Loaded from the artifact (a fresh engine, network and fusion): the same detections, bit for bit.
         let artifact = ModelArtifact(hyperparameters: [:], symbol: network.symbol(imageShape: 300), weights: network.weights())

@@ -35,20 +35,22 @@ final class MicroBatcher: Sendable {
     /// The inference thread ends once nothing refers to the batcher and its queue has drained.
     deinit { queue.close() }
 
-    /// The detections for one image, computed in whichever batch it joins.
+    /// The detections for one image, computed in whichever batch it joins. The image is resized and normalised
+    /// here, on the caller's task, so the inference thread only runs the network and the decoder.
     func detect(_ image: RGBImage) async throws -> [Detection] {
-        try await withCheckedThrowingContinuation { queue.submit(image, $0) }
+        let input = queue.detector.prepare(image)
+        return try await withCheckedThrowingContinuation { queue.submit(input, $0) }
     }
 }
 
 /// The queue between request tasks and the inference thread.
 private final class BatchQueue: @unchecked Sendable {
     typealias Waiter = CheckedContinuation<[Detection], any Error>
-    private let detector: ObjectDetector
+    let detector: ObjectDetector
     private let settings: MicroBatcher.Settings
     private let record: @Sendable (Int) -> Void
     private let condition = NSCondition()
-    private var pending: [(image: RGBImage, waiter: Waiter)] = []
+    private var pending: [(input: DetectorInput, waiter: Waiter)] = []
     private var closed = false
 
     init(detector: ObjectDetector, settings: MicroBatcher.Settings, record: @escaping @Sendable (Int) -> Void) {
@@ -57,9 +59,9 @@ private final class BatchQueue: @unchecked Sendable {
         self.record = record
     }
 
-    func submit(_ image: RGBImage, _ waiter: Waiter) {
+    func submit(_ input: DetectorInput, _ waiter: Waiter) {
         condition.lock()
-        pending.append((image, waiter))
+        pending.append((input, waiter))
         condition.signal()
         condition.unlock()
     }
@@ -74,7 +76,7 @@ private final class BatchQueue: @unchecked Sendable {
     func run() {
         while let batch = nextBatch() {
             do {
-                let results = try detector.detect(batch.map(\.image))
+                let results = try detector.detect(batch.map(\.input))
                 for (item, detections) in zip(batch, results) { item.waiter.resume(returning: detections) }
             } catch {
                 for item in batch { item.waiter.resume(throwing: error) }
@@ -84,7 +86,7 @@ private final class BatchQueue: @unchecked Sendable {
     }
 
     /// Blocks until work arrives; nil once closed and drained.
-    private func nextBatch() -> [(image: RGBImage, waiter: Waiter)]? {
+    private func nextBatch() -> [(input: DetectorInput, waiter: Waiter)]? {
         condition.lock()
         defer { condition.unlock() }
         while pending.isEmpty {

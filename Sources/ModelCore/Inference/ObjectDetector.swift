@@ -69,9 +69,28 @@ public final class ObjectDetector: @unchecked Sendable {
     /// Detections for each image: 0-based class ids, scores, corners normalised to `0...1`, best first.
     public func detect(_ images: [RGBImage]) throws -> [[Detection]] {
         guard !images.isEmpty else { return [] }
-        let batch = assembler.assemble(images.map { ($0, []) })
-        return try lock.withLock {
-            let input = try Tensor(plain: batch.pixels, dims: [images.count, 3, symbol.imageShape, symbol.imageShape], engine: engine)
+        return try run(assembler.assemble(images.map { ($0, []) }).pixels, count: images.count)
+    }
+
+    /// Resizes and normalises one image to the network's input: the per-image part of `detect`, for callers
+    /// that batch on another thread (the endpoint's micro-batcher) to do on their own.
+    public func prepare(_ image: RGBImage) -> DetectorInput {
+        DetectorInput(pixels: assembler.assemble([(image, [])]).pixels)
+    }
+
+    /// Detections for each prepared image, as `detect(_:)` gives them.
+    public func detect(_ inputs: [DetectorInput]) throws -> [[Detection]] {
+        guard inputs.count > 1 else { return try inputs.first.map { try run($0.pixels, count: 1) } ?? [] }
+        var pixels: [Float] = []
+        pixels.reserveCapacity(inputs.count * assembler.floatsPerImage)
+        for input in inputs { pixels += input.pixels }
+        return try run(pixels, count: inputs.count)
+    }
+
+    /// The network and the decoder over `count` images' input pixels, one batch at a time.
+    private func run(_ pixels: [Float], count: Int) throws -> [[Detection]] {
+        try lock.withLock {
+            let input = try Tensor(plain: pixels, dims: [count, 3, symbol.imageShape, symbol.imageShape], engine: engine)
             let (locations, logits) = try network.forward(input)
             return decoder(locations: locations, classLogits: logits)
         }
@@ -88,4 +107,9 @@ public final class ObjectDetector: @unchecked Sendable {
         out += Array("]}".utf8)
         return out
     }
+}
+
+/// An image resized and normalised for an `ObjectDetector` (`3 · S · S` floats, made by `prepare(_:)`).
+public struct DetectorInput: Sendable {
+    fileprivate let pixels: [Float]
 }
