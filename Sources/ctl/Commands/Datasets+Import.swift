@@ -41,9 +41,11 @@ extension Datasets {
                 sourceRefPrefix = sourceRefPrefix ?? copy.uri
             }
             defer { download?.remove() }
+            let progress = ProgressBar("importing")
             let report = try storeCommand {
-                try store.importFolder(location, into: dataset, sourceRefPrefix: sourceRefPrefix)
+                try store.importFolder(location, into: dataset, sourceRefPrefix: sourceRefPrefix) { progress.show($0, of: $1) }
             }
+            progress.finish()
             let seconds = Date().timeIntervalSince(start)
             if json {
                 JSONOutput.print(

@@ -25,10 +25,7 @@ struct TrainingProgress {
 
     /// `[########------------]  40%  epoch 2  loss 1.234/0.456  mAP 0.312  Training`
     func bar(status: String, width: Int = 24) -> String {
-        let done = min(max(percent ?? 0, 0), 100)
-        let filled = done * width / 100
-        var text = "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] "
-        text += String(format: "%3d%%", done)
+        var text = ProgressBar.bar(percent: percent ?? 0, width: width)
         if let epoch { text += "  epoch \(epoch)" }
         if let crossEntropy { text += String(format: "  loss %.3f", crossEntropy) + (smoothL1.map { String(format: "/%.3f", $0) } ?? "") }
         if let validationMAP { text += String(format: "  mAP %.3f", validationMAP) }
