@@ -10,12 +10,13 @@ enum LabelingJobProgress {
             db,
             cached: """
                 SELECT COUNT(*) AS total,
-                       COALESCE(SUM(failureReason IS NOT NULL), 0) AS failed,
-                       COALESCE(SUM(imageId IN (SELECT imageId FROM labeledImage)), 0) AS labeled,
-                       COALESCE(SUM(imageId IN (
-                           SELECT imageId FROM labeledImage JOIN revision ON revision.id = labeledImage.revisionId
-                           WHERE revision.origin = 'machine')), 0) AS machine
-                FROM labelingJobItem WHERE jobId = ?
+                       COALESCE(SUM(item.failureReason IS NOT NULL), 0) AS failed,
+                       COALESCE(SUM(labeled.imageId IS NOT NULL), 0) AS labeled,
+                       COALESCE(SUM(revision.origin = 'machine'), 0) AS machine
+                FROM labelingJobItem item
+                LEFT JOIN labeledImage labeled ON labeled.imageId = item.imageId
+                LEFT JOIN revision ON revision.id = labeled.revisionId
+                WHERE item.jobId = ?
                 """,
             arguments: [jobId]
         )!

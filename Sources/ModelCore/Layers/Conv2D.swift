@@ -5,7 +5,7 @@ import CDNNL
 /// Input `[N, C, H, W]`, weight `[O, C, K, K]`, bias `[O]`, output `[N, O, OH, OW]` (logical NCHW; physical
 /// layouts are whatever oneDNN's forward primitive prefers). Padding is symmetric; `dilation` 1 is a dense
 /// kernel. The output tensor is reused: it is valid until this layer's next forward pass.
-public final class Conv2D: Layer {
+public final class Conv2D: ConvolutionLayer {
     public let weight: Parameter
     public let bias: Parameter?
     public let inputChannels: Int
@@ -49,21 +49,6 @@ public final class Conv2D: Layer {
     }
 
     public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
-
-    /// The geometry for an input of `dims`.
-    public func geometry(for dims: [Int]) -> Conv2DGeometry {
-        precondition(dims.count == 4 && dims[1] == inputChannels, "conv expects [N, \(inputChannels), H, W], got \(dims)")
-        return Conv2DGeometry(
-            inputDims: dims,
-            outputChannels: outputChannels,
-            kernelSize: kernelSize,
-            stride: stride,
-            padding: padding,
-            dilation: dilation
-        )
-    }
-
-    public func outputDims(for inputDims: [Int]) -> [Int] { geometry(for: inputDims).outputDims }
 
     public func forward(_ input: Tensor, mode: ForwardMode) throws -> Tensor {
         let plan = try self.plan(for: input.dims)

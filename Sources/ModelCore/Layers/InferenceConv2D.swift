@@ -6,7 +6,7 @@ import CDNNL
 /// Folding uses the batch norm's running statistics, `s = γ / √(σ² + ε)`: `W' = W · s` per output channel and
 /// `b' = (b − μ) · s + β`. Weights are reordered into the primitive's layout once per input shape, not per
 /// pass. The weights are a snapshot: later changes to the source layers do not reach this one.
-public final class InferenceConv2D: Layer {
+public final class InferenceConv2D: ConvolutionLayer {
     /// What runs after the convolution inside the same primitive.
     public enum PostOps: Sendable, Equatable {
         /// Nothing: `y = W' ⊛ x + b'`.
@@ -58,21 +58,6 @@ public final class InferenceConv2D: Layer {
 
     /// Nothing is trainable: the folded weights are derived, not learned here.
     public var parameters: [Parameter] { [] }
-
-    /// The geometry for an input of `dims`.
-    public func geometry(for dims: [Int]) -> Conv2DGeometry {
-        precondition(dims.count == 4 && dims[1] == inputChannels, "conv expects [N, \(inputChannels), H, W], got \(dims)")
-        return Conv2DGeometry(
-            inputDims: dims,
-            outputChannels: outputChannels,
-            kernelSize: kernelSize,
-            stride: stride,
-            padding: padding,
-            dilation: dilation
-        )
-    }
-
-    public func outputDims(for inputDims: [Int]) -> [Int] { geometry(for: inputDims).outputDims }
 
     /// Runs the layer; `mode` is ignored (always inference). Not for `.sumThenReLU` layers, which need their summand.
     public func forward(_ input: Tensor, mode: ForwardMode) throws -> Tensor {

@@ -42,7 +42,7 @@ struct Evaluate: AsyncParsableCommand {
         var perImage: [JSONValue] = []
         for (index, item) in set.items.enumerated() {
             let bytes = try storeCommand { try LocalImageFiles.load(item.reference) }
-            let type = ImageFormat.sniff(bytes) == .png ? "image/png" : "image/jpeg"
+            let type = (ImageFormat.sniff(bytes) ?? .jpeg).contentType
             let answer = try JSONValue.parse(try await client.invoke(endpoint: endpoint, body: bytes, contentType: type).body)
             let predictions = PredictedBox.rows(of: answer, minScore: 0)
             let (w, h) = (Double(item.width ?? 1), Double(item.height ?? 1))

@@ -30,7 +30,7 @@ struct Invoke: AsyncParsableCommand {
         for path in images {
             guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read \(path)", exitCode: 66) }
             let bytes = Array(data)
-            let type = ImageFormat.sniff(bytes) == .png ? "image/png" : "image/jpeg"
+            let type = (ImageFormat.sniff(bytes) ?? .jpeg).contentType
             let answer = try await client.invoke(endpoint: endpoint, body: bytes, contentType: type)
             let json = try JSONValue.parse(answer.body)
             answers.append(["image": .string(path), "variant": .string(answer.variant), "response": json])
