@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # InvokeEndpoint under load: requests/s and p50/p99 at concurrency 1, 4 and 16, for apiary-mobile and vgg-16,
-# micro-batching on (APIARY_MAX_BATCH_SIZE=8) and off (=1), plus ModelCore's model-only latency in the same run.
+# micro-batching on (APIARY_MAX_BATCH_SIZE=8) and off (=1), plus, in the same run, ModelCore's model-only latency and
+# where one request's time goes inside the daemon (model-bench request: decode, prepare, network, NMS, JSON).
+# The load generator is wrk (Debian package, installed when missing) with bench/invoke.lua, on one thread.
 # Usage: bench/run_endpoint_bench.sh        → JSON lines on stdout
 # Needs release builds of ctl and model-bench (APIARY_BENCH=1 swift build -c release --scratch-path .build-bench).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 BIN=.build-bench/release
 CTL="${CTL:-$BIN/ctl}"   # e.g. CTL=.build/release/ctl to reuse the demo's build
@@ -39,11 +42,19 @@ sm.create_endpoint_config(EndpointConfigName=name, ProductionVariants=[{"Variant
 sm.create_endpoint(EndpointName=name, EndpointConfigName=name)
 sm.get_waiter("endpoint_in_service").wait(EndpointName=name, WaiterConfig={"Delay": 1})
 PY
+        # Requests still in flight when wrk stops are still served: wait them out before the next run.
+        if [ "$base" = "vgg-16" ]; then seconds=20 drain=10; else seconds=10 drain=1; fi
+        # Warm-up (the first batches of each size create oneDNN primitives), not recorded.
+        IMAGE="$IMAGE" ENDPOINT="$name" wrk -t1 -c16 -d"${drain}s" --timeout 60s -s bench/invoke.lua "$URL" >/dev/null
+        sleep "$drain"
         for concurrency in 1 4 16; do
-            if [ "$base" = "vgg-16" ]; then requests=$(( 6 * concurrency )); else requests=$(( 24 * concurrency )); fi
-            python3 bench/endpoint_load.py "$URL" "$name" "$IMAGE" "$concurrency" "$requests"
+            CONNECTIONS=$concurrency IMAGE="$IMAGE" ENDPOINT="$name" \
+                wrk -t1 -c"$concurrency" -d"${seconds}s" --timeout 60s -s bench/invoke.lua "$URL" | grep '^{'
+            sleep "$drain"
         done
         python3 -c "import boto3; boto3.client('sagemaker', endpoint_url='$URL', region_name='us-east-1', aws_access_key_id='x', aws_secret_access_key='x').delete_endpoint(EndpointName='$name')"
     done
     "$BIN/model-bench" network "$base" 300 1 10
+    aws --endpoint-url "$URL" s3 cp "s3://bees/output/train-$base/output/model.tar.gz" "$HOME_DIR/$base.tar.gz" --only-show-errors
+    "$BIN/model-bench" request "$HOME_DIR/$base.tar.gz" "$IMAGE" 20
 done

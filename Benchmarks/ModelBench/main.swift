@@ -6,6 +6,7 @@ import ModelCore
 //   model-bench inference BASE_NETWORK IMAGE_SHAPE BATCH ITERATIONS inference, unfused vs fused (InferenceBench.swift)
 //   model-bench conv                                                Conv2D GFLOP/s forward and backward
 //   model-bench preprocess                                          input pipeline time per image (one core)
+//   model-bench request MODEL_TAR_GZ IMAGE ITERATIONS               an InvokeEndpoint's stages (RequestBench.swift)
 //   model-bench train DIR BASE_NETWORK IMAGE_SHAPE BATCH EPOCHS [k=v…]   a real training run (see TrainBench.swift)
 // Weights are random; only speed is measured.
 
@@ -62,6 +63,10 @@ if arguments.count == 2, arguments[1] == "conv" {
 }
 if arguments.count == 2, arguments[1] == "preprocess" {
     preprocessBench()
+    exit(0)
+}
+if arguments.count == 5, arguments[1] == "request", let iterations = Int(arguments[4]) {
+    try requestBench(model: arguments[2], image: arguments[3], iterations: iterations)
     exit(0)
 }
 if arguments.count >= 7, arguments[1] == "train" {

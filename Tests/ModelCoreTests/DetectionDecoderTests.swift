@@ -1,3 +1,4 @@
+import Foundation
 import ModelCore
 import Testing
 
@@ -61,6 +62,21 @@ struct DetectionDecoderTests {
         #expect(DetectionDecoder.predictionRows([]) == [])
     }
 
+    @Test("the endpoint's body: {\"prediction\": rows}, each number as Python prints the float32 widened to a double")
+    func predictionJSON() throws {
+        let detections = [
+            Detection(classID: 0, score: 0.5, box: Self.box(0.25, 0.125, 0.75, 1)),
+            Detection(classID: 2, score: 0.30520001, box: Self.box(0.52106756, 0, 1, 0.47393024)),
+        ]
+        let body = String(decoding: ObjectDetector.predictionJSON(detections), as: UTF8.self)
+        // Python: repr(struct.unpack("f", struct.pack("f", 0.30520001))[0]) == "0.3052000105381012", and so on.
+        #expect(
+            body == #"{"prediction": [[0.0, 0.5, 0.25, 0.125, 0.75, 1.0], [2.0, 0.3052000105381012, 0.5210675597190857, 0.0, 1.0, 0.4739302396774292]]}"#)
+        let parsed = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: [[Double]]]
+        #expect(parsed?["prediction"]?.map { $0.map { Float($0) } } == DetectionDecoder.predictionRows(detections))
+        #expect(String(decoding: ObjectDetector.predictionJSON([]), as: UTF8.self) == #"{"prediction": []}"#)
+    }
+
     @Test("untrained outputs: ≤ nms_topk detections, by descending score, clipped, 0-based classes, no same-class overlaps")
     func randomOutputs() {
         var random = TestRandom(seed: 21)
@@ -94,5 +110,39 @@ struct DetectionDecoderTests {
             #expect(single == detections)
         }
         #expect(batch[0] != batch[1])
+    }
+
+    @Test("decoding only the top-k candidates' boxes gives what decoding every anchor gives", arguments: [400, 50, 0])
+    func matchesEveryAnchorReference(topK: Int) {
+        var random = TestRandom(seed: UInt64(topK) + 5)
+        let width = 3
+        let locations = random.uniform(Self.anchors.count * 4).map { $0 * 2 }
+        // Logits on a coarse grid, so equal scores (ties to the lower anchor) are common.
+        let logits = random.uniform(Self.anchors.count * width).map { ($0 * 8).rounded() / 2 }
+        let decoder = DetectionDecoder(anchors: Self.anchors, nmsThreshold: 0.45, topK: topK)
+        #expect(decoder(locations: locations, classLogits: logits)[0] == Self.everyAnchorReference(decoder, locations, logits, width: width))
+    }
+
+    /// The decoder as first written: every anchor's box decoded, then suppression per class over all candidates.
+    static func everyAnchorReference(_ decoder: DetectionDecoder, _ locations: [Float], _ logits: [Float], width: Int) -> [Detection] {
+        var survivors: [(detection: Detection, anchor: Int)] = []
+        let nms = NonMaximumSuppression(iouThreshold: decoder.nmsThreshold, topK: decoder.topK, scoreThreshold: decoder.scoreThreshold)
+        for classID in 0..<(width - 1) {
+            var candidates: [Detection] = []
+            var candidateAnchors: [Int] = []
+            for anchor in 0..<anchors.count {
+                let row = logits[(anchor * width)..<((anchor + 1) * width)]
+                let largest = row.max()!
+                let score = exp(row[row.startIndex + classID + 1] - largest) / row.reduce(0) { $0 + exp($1 - largest) }
+                guard score >= decoder.scoreThreshold else { continue }
+                let offsets = SIMD4(locations[anchor * 4], locations[anchor * 4 + 1], locations[anchor * 4 + 2], locations[anchor * 4 + 3])
+                let box = decoder.coder.decode(offsets, anchor: anchors.boxes[anchor]).clippedToUnitSquare()
+                candidates.append(Detection(classID: classID, score: score, box: box))
+                candidateAnchors.append(anchor)
+            }
+            for kept in nms.keptIndices(candidates) { survivors.append((candidates[kept], candidateAnchors[kept])) }
+        }
+        survivors.sort { ($0.detection.score, -$0.detection.classID, -$0.anchor) > ($1.detection.score, -$1.detection.classID, -$1.anchor) }
+        return Array(survivors.prefix(decoder.topK > 0 ? decoder.topK : survivors.count)).map(\.detection)
     }
 }

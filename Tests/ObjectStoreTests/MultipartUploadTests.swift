@@ -4,7 +4,7 @@ import Testing
 
 @testable import ObjectStore
 
-@Suite struct MultipartUploadTests {
+@Suite final class MultipartUploadTests {
     let store: ObjectStore
     let uri = S3URI(bucket: "bees", key: "big/object.bin")
     static let minimum = Int(ObjectStore.minimumPartSize)
@@ -13,6 +13,8 @@ import Testing
         store = ObjectStore(root: FileManager.default.temporaryDirectory.appendingPathComponent("apiary-multipart-\(UUID().uuidString)"))
         try store.ensureBucket("bees")
     }
+
+    deinit { try? FileManager.default.removeItem(at: store.root) }
 
     private func part(_ upload: MultipartUpload, _ number: Int, _ bytes: [UInt8]) throws -> ObjectMetadata {
         let part = try store.beginPart(of: upload, bucket: "bees", checksum: upload.checksumAlgorithm)

@@ -5,13 +5,15 @@ import Testing
 @testable import ObjectStore
 
 /// Metadata stored with the bytes, long keys, streaming uploads, buckets.
-@Suite struct ObjectStoreMetadataTests {
+@Suite final class ObjectStoreMetadataTests {
     let store: ObjectStore
 
     init() throws {
         store = ObjectStore(root: FileManager.default.temporaryDirectory.appendingPathComponent("apiary-objects-\(UUID().uuidString)"))
         try store.ensureBucket("bees")
     }
+
+    deinit { try? FileManager.default.removeItem(at: store.root) }
 
     @Test func metadataTravelsWithTheBytes() throws {
         let uri = S3URI(bucket: "bees", key: "a.txt")

@@ -3,7 +3,7 @@ import Testing
 
 @testable import ObjectStore
 
-@Suite struct ObjectStoreTests {
+@Suite final class ObjectStoreTests {
     let store: ObjectStore
 
     init() throws {
@@ -11,6 +11,8 @@ import Testing
         store = ObjectStore(root: root)
         try store.ensureBucket("bees")
     }
+
+    deinit { try? FileManager.default.removeItem(at: store.root) }
 
     @Test func parsesS3URIs() {
         #expect(S3URI("s3://bees/manifests/train.manifest") == S3URI(bucket: "bees", key: "manifests/train.manifest"))

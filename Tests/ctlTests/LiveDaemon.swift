@@ -9,6 +9,8 @@ final class LiveDaemon {
     let log: URL
     /// Variables added to the daemon's environment (e.g. `APIARY_LAMBDA_IDLE_SECONDS`).
     let environment: [String: String]
+    /// Whether `home` (and its log and port files) was made here, and so is removed with the daemon.
+    private let ownsHome: Bool
 
     var url: String { "http://127.0.0.1:\(port)" }
 
@@ -17,6 +19,7 @@ final class LiveDaemon {
 
     init(home: URL? = nil, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
         self.home = home ?? FileManager.default.temporaryDirectory.appendingPathComponent("apiary-live-\(UUID().uuidString)")
+        ownsHome = home == nil
         log = self.home.appendingPathExtension("log")
         self.environment = environment
         process = Process()
@@ -67,7 +70,11 @@ final class LiveDaemon {
         process.waitUntilExit()
     }
 
-    deinit { terminate() }
+    deinit {
+        terminate()
+        guard ownsHome else { return }
+        for url in [home, log, home.appendingPathExtension("port")] { try? FileManager.default.removeItem(at: url) }
+    }
 
     /// Runs a client program with APIARY_URL, APIARY_HOME (the daemon's), APIARY_CTL (the ctl binary) and dummy AWS
     /// credentials set. - Returns: exit status and output.

@@ -43,26 +43,17 @@ public struct NonMaximumSuppression: Sendable, Hashable {
 
     /// Indices into `candidates` of the survivors, in ranking order (descending score, ties by index).
     public func keptIndices(_ candidates: [Detection]) -> [Int] {
-        // Rank once: score pre-filter, stable descending sort, top-k cap.
-        var ranked = candidates.indices.filter { candidates[$0].score >= scoreThreshold }
-        ranked.sort { a, b in
-            let scoreA = candidates[a].score
-            let scoreB = candidates[b].score
-            return scoreA != scoreB ? scoreA > scoreB : a < b
-        }
-        if topK > 0, ranked.count > topK {
-            ranked.removeLast(ranked.count - topK)
-        }
+        // Rank once: score pre-filter, descending sort, top-k cap.
+        let ranked = ScoreRanking.ranked(count: candidates.count, limit: topK, threshold: scoreThreshold) { candidates[$0].score }
         let count = ranked.count
         guard count > 1 else { return ranked }
 
         // Positions in the ranking, grouped by class (rank order inside a class), so the quadratic loop only
-        // compares boxes that can suppress each other.
+        // compares boxes that can suppress each other. One class (the bee course) needs no grouping.
+        let classes = ranked.map { candidates[$0].classID }
         var byClass = Array(0..<count)
-        byClass.sort { a, b in
-            let classA = candidates[ranked[a]].classID
-            let classB = candidates[ranked[b]].classID
-            return classA != classB ? classA < classB : a < b
+        if classes.contains(where: { $0 != classes[0] }) {
+            byClass.sort { a, b in classes[a] != classes[b] ? classes[a] < classes[b] : a < b }
         }
         let boxes = ranked.map { candidates[$0].box }
         let areas = boxes.map(\.area)
@@ -71,9 +62,9 @@ public struct NonMaximumSuppression: Sendable, Hashable {
         // Greedy suppression inside each class run; no allocation below this line until the output.
         var runStart = 0
         while runStart < count {
-            let classID = candidates[ranked[byClass[runStart]]].classID
+            let classID = classes[byClass[runStart]]
             var runEnd = runStart + 1
-            while runEnd < count, candidates[ranked[byClass[runEnd]]].classID == classID { runEnd += 1 }
+            while runEnd < count, classes[byClass[runEnd]] == classID { runEnd += 1 }
             for i in runStart..<runEnd {
                 let keeper = byClass[i]
                 if suppressed[keeper] { continue }

@@ -98,13 +98,21 @@ public final class ObjectDetector: @unchecked Sendable {
 
     /// SageMaker's response body: `{"prediction": [[class_id, score, xmin, ymin, xmax, ymax], ...]}`.
     public static func predictionJSON(_ detections: [Detection]) -> [UInt8] {
-        var out = Array(#"{"prediction": ["#.utf8)
+        // Written straight into one byte buffer: no per-row strings, arrays or joins (a 400-detection answer
+        // would otherwise cost more than decoding them).
+        var out: [UInt8] = []
+        out.reserveCapacity(16 + detections.count * 120)
+        out.append(contentsOf: #"{"prediction": ["#.utf8)
         for (i, d) in detections.enumerated() {
-            if i > 0 { out += Array(", ".utf8) }
-            let values = [Float(d.classID), d.score, d.box.xmin, d.box.ymin, d.box.xmax, d.box.ymax]
-            out += Array(("[" + values.map { "\(Double($0))" }.joined(separator: ", ") + "]").utf8)
+            if i > 0 { out.append(contentsOf: ", ".utf8) }
+            out.append(UInt8(ascii: "["))
+            for (j, value) in [Float(d.classID), d.score, d.box.xmin, d.box.ymin, d.box.xmax, d.box.ymax].enumerated() {
+                if j > 0 { out.append(contentsOf: ", ".utf8) }
+                out.append(contentsOf: Double(value).description.utf8)
+            }
+            out.append(UInt8(ascii: "]"))
         }
-        out += Array("]}".utf8)
+        out.append(contentsOf: "]}".utf8)
         return out
     }
 }

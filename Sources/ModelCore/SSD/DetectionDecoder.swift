@@ -10,11 +10,12 @@ import Musl
 ///
 /// Per image:
 /// 1. softmax over the `C + 1` logits of every anchor;
-/// 2. decode every anchor's `(dx, dy, dw, dh)` against it (`BoxCoder`) and clip the box to `[0, 1]`, as MXNet's
+/// 2. decode a candidate anchor's `(dx, dy, dw, dh)` against it (`BoxCoder`) and clip the box to `[0, 1]`, as MXNet's
 ///    `MultiBoxDetection` does (`clip=True`);
 /// 3. for each object class `k` (logit `k + 1`), the anchors whose probability of `k` is `>= scoreThreshold`
 ///    become candidates, and `NonMaximumSuppression` at `nmsThreshold` runs over them (its `topK` caps each
-///    class's ranking before suppression, bounding the quadratic cost on an untrained network);
+///    class's ranking before suppression, bounding the quadratic cost on an untrained network; only the capped
+///    candidates' boxes are decoded);
 /// 4. the survivors of all classes are ranked by descending score (ties: lower class id, then lower anchor
 ///    index) and the first `topK` are kept.
 ///
@@ -92,26 +93,21 @@ public struct DetectionDecoder: Sendable {
         precondition(width >= 2 && classLogits.count == anchorCount * width, "classLogits must be [\(anchorCount), C+1 >= 2]")
 
         let probabilities = Self.softmax(classLogits, width: width)
-        let boxes = (0..<anchorCount).map { anchor in
-            let offsets = SIMD4(locations[anchor * 4], locations[anchor * 4 + 1], locations[anchor * 4 + 2], locations[anchor * 4 + 3])
-            return coder.decode(offsets, anchor: anchors[anchor]).clippedToUnitSquare()
-        }
-
         let suppression = NonMaximumSuppression(iouThreshold: nmsThreshold, topK: topK, scoreThreshold: scoreThreshold)
         var survivors: [(detection: Detection, anchor: Int)] = []
-        var candidates: [Detection] = []
-        var candidateAnchors: [Int] = []
         for classID in 0..<(width - 1) {
-            candidates.removeAll(keepingCapacity: true)
-            candidateAnchors.removeAll(keepingCapacity: true)
-            for anchor in 0..<anchorCount {
-                let score = probabilities[anchor * width + classID + 1]
-                guard score >= scoreThreshold else { continue }  // also drops NaN
-                candidates.append(Detection(classID: classID, score: score, box: boxes[anchor]))
-                candidateAnchors.append(anchor)
+            // The class's candidates ranked and capped at top-k here, as suppression would, so that only their
+            // boxes are decoded; suppression then keeps this order (ties already broken by anchor index).
+            let ranked = ScoreRanking.ranked(count: anchorCount, limit: topK, threshold: scoreThreshold) {
+                probabilities[$0 * width + classID + 1]
+            }
+            let candidates = ranked.map { anchor in
+                let offsets = SIMD4(locations[anchor * 4], locations[anchor * 4 + 1], locations[anchor * 4 + 2], locations[anchor * 4 + 3])
+                let box = coder.decode(offsets, anchor: anchors[anchor]).clippedToUnitSquare()
+                return Detection(classID: classID, score: probabilities[anchor * width + classID + 1], box: box)
             }
             for kept in suppression.keptIndices(candidates) {
-                survivors.append((candidates[kept], candidateAnchors[kept]))
+                survivors.append((candidates[kept], ranked[kept]))
             }
         }
         survivors.sort { a, b in

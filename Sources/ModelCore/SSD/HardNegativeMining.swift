@@ -92,37 +92,9 @@ public struct HardNegativeMining: Sendable, Hashable {
         return values[0]
     }
 
-    /// The value that would sit at position `k` if `values` were sorted in descending order (Hoare's
-    /// FIND with a median-of-three pivot). Reorders `values`; none may be NaN.
+    /// The value that would sit at position `k` if `values` were sorted in descending order. Reorders `values`;
+    /// none may be NaN.
     static func kthLargest(_ values: UnsafeMutableBufferPointer<Float>, _ k: Int) -> Float {
-        precondition(values.indices.contains(k), "k = \(k) outside 0..<\(values.count)")
-        var low = 0
-        var high = values.count - 1
-        while low < high {
-            let a = values[low]
-            let b = values[low + (high - low) / 2]
-            let c = values[high]
-            let pivot = max(min(a, b), min(max(a, b), c))  // median of three: always a value inside the range
-            var i = low
-            var j = high
-            while i <= j {
-                while values[i] > pivot { i += 1 }
-                while values[j] < pivot { j -= 1 }
-                if i <= j {
-                    values.swapAt(i, j)
-                    i += 1
-                    j -= 1
-                }
-            }
-            // Now values[low...j] >= pivot >= values[i...high], and anything strictly between equals pivot.
-            if k <= j {
-                high = j
-            } else if k >= i {
-                low = i
-            } else {
-                return values[k]
-            }
-        }
-        return values[k]
+        Quickselect.select(values, values.count - 1 - k)
     }
 }
