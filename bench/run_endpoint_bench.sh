@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # InvokeEndpoint under load: requests/s and p50/p99 at concurrency 1, 4 and 16, for apiary-mobile and vgg-16,
 # micro-batching on (APIARY_MAX_BATCH_SIZE=8) and off (=1), plus, in the same run, ModelCore's model-only latency and
-# where one request's time goes inside the daemon (model-bench request: decode, prepare, network, NMS, JSON).
+# where one request's time goes inside the daemon (model-bench request: decode, prepare, network, NMS, JSON), for a
+# course-sized test image and for a 4032×3024 version of it (c=1 only).
 # The load generator is wrk (Debian package, installed when missing) with bench/invoke.lua, on one thread.
 # Usage: bench/run_endpoint_bench.sh        → JSON lines on stdout
 # Needs release builds of ctl and model-bench (APIARY_BENCH=1 swift build -c release --scratch-path .build-bench).
@@ -23,6 +24,9 @@ aws --endpoint-url "$URL" s3 mb s3://bees >/dev/null
 aws --endpoint-url "$URL" s3 sync "$HOME_DIR/bees/images" s3://bees/images/ --only-show-errors
 head -4 "$HOME_DIR/bees/output.manifest" | aws --endpoint-url "$URL" s3 cp - s3://bees/manifests/small.manifest
 IMAGE="$(ls "$HOME_DIR"/bees/test/*.jpg | head -1)"
+# A phone-sized photo of the same scene (4032×3024), for what a large upload costs outside the model.
+LARGE="$HOME_DIR/large.jpg"
+"$BIN/model-bench" upscale "$IMAGE" "$LARGE" 4032 3024
 for base in apiary-mobile vgg-16; do
     "$CTL" training-jobs create "train-$base" --endpoint-url "$URL" --train s3://bees/manifests/small.manifest \
         --validation s3://bees/manifests/small.manifest --output s3://bees/output --label-attribute bees-500 \
@@ -52,9 +56,14 @@ PY
                 wrk -t1 -c"$concurrency" -d"${seconds}s" --timeout 60s -s bench/invoke.lua "$URL" | grep '^{'
             sleep "$drain"
         done
+        CONNECTIONS=1 IMAGE="$LARGE" ENDPOINT="$name" wrk -t1 -c1 -d"${seconds}s" --timeout 60s -s bench/invoke.lua "$URL" \
+            | grep '^{' | sed 's/"client"/"image": "4032x3024", "client"/'
         python3 -c "import boto3; boto3.client('sagemaker', endpoint_url='$URL', region_name='us-east-1', aws_access_key_id='x', aws_secret_access_key='x').delete_endpoint(EndpointName='$name')"
     done
     "$BIN/model-bench" network "$base" 300 1 10
     aws --endpoint-url "$URL" s3 cp "s3://bees/output/train-$base/output/model.tar.gz" "$HOME_DIR/$base.tar.gz" --only-show-errors
-    "$BIN/model-bench" request "$HOME_DIR/$base.tar.gz" "$IMAGE" 20
+    # Model-only: the request bench's network_ms (median over many passes of the real artifact) is the reference.
+    if [ "$base" = "vgg-16" ]; then passes=10; else passes=100; fi
+    "$BIN/model-bench" request "$HOME_DIR/$base.tar.gz" "$IMAGE" "$passes"
+    "$BIN/model-bench" request "$HOME_DIR/$base.tar.gz" "$LARGE" $(( passes / 4 ))
 done

@@ -7,6 +7,7 @@ import ModelCore
 //   model-bench conv                                                Conv2D GFLOP/s forward and backward
 //   model-bench preprocess                                          input pipeline time per image (one core)
 //   model-bench request MODEL_TAR_GZ IMAGE ITERATIONS               an InvokeEndpoint's stages (RequestBench.swift)
+//   model-bench upscale IN OUT WIDTH HEIGHT                         a large JPEG from a small one, for the above
 //   model-bench train DIR BASE_NETWORK IMAGE_SHAPE BATCH EPOCHS [k=v…]   a real training run (see TrainBench.swift)
 // Weights are random; only speed is measured.
 
@@ -67,6 +68,10 @@ if arguments.count == 2, arguments[1] == "preprocess" {
 }
 if arguments.count == 5, arguments[1] == "request", let iterations = Int(arguments[4]) {
     try requestBench(model: arguments[2], image: arguments[3], iterations: iterations)
+    exit(0)
+}
+if arguments.count == 6, arguments[1] == "upscale", let width = Int(arguments[4]), let height = Int(arguments[5]) {
+    try upscaleImage(arguments[2], arguments[3], width: width, height: height)
     exit(0)
 }
 if arguments.count >= 7, arguments[1] == "train" {

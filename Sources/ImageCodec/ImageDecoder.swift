@@ -1,11 +1,14 @@
 /// Decodes JPEG or PNG bytes, choosing the codec by magic bytes.
 public enum ImageDecoder {
     /// Decodes any supported image.
-    /// - Parameter bytes: the whole encoded file.
+    /// - Parameters:
+    ///   - bytes: the whole encoded file.
+    ///   - minimumSide: when given, a large JPEG may come out smaller, down to both sides at least this long (DCT
+    ///     scaling, see `JPEGCodec.decode(_:minimumSide:)`); PNGs always decode at full size.
     /// - Throws: `ImageCodecError` naming the problem, including "not a JPEG or PNG file".
-    public static func decode(_ bytes: [UInt8]) throws -> RGBImage {
+    public static func decode(_ bytes: [UInt8], minimumSide: Int? = nil) throws -> RGBImage {
         switch ImageFormat.sniff(bytes) {
-        case .jpeg: return try JPEGCodec.decode(bytes)
+        case .jpeg: return try JPEGCodec.decode(bytes, minimumSide: minimumSide)
         case .png: return try PNGCodec.decode(bytes)
         case nil:
             if bytes.isEmpty { throw ImageCodecError("empty file: 0 bytes") }

@@ -1,3 +1,4 @@
+import Foundation
 import ImageCodec
 import Testing
 
@@ -47,5 +48,70 @@ struct JPEGCodecTests {
         let error = #expect(throws: ImageCodecError.self) { try ImageDecoder.decode(gif) }
         #expect(error?.reason == "not a JPEG or PNG file (starts with 47 49 46 38)")
         #expect(throws: ImageCodecError.self) { try ImageDecoder.decode([]) }
+    }
+
+    /// A smooth 8-bit pattern (gradients and soft waves) of any size, so block means are easy to predict.
+    static func smooth(width: Int, height: Int) -> RGBImage {
+        var image = RGBImage(width: width, height: height)
+        for y in 0..<height {
+            for x in 0..<width {
+                let wave = 40 * sin(Double(x) / 37) * cos(Double(y) / 53)
+                image[x, y] = (
+                    UInt8(clamping: Int(100 + 100 * Double(x) / Double(width) + wave)), UInt8(clamping: Int(60 + 120 * Double(y) / Double(height))),
+                    UInt8(clamping: Int(128 - wave))
+                )
+            }
+        }
+        return image
+    }
+
+    @Test("minimumSide: a photo at least twice the target decodes DCT-scaled, at the smallest size still covering it")
+    func scaledDecodeSizes() throws {
+        // libjpeg-turbo's factors up to 1/2 are 1/8, 1/4, 3/8 and 1/2 (sizes rounded up).
+        let photo = try JPEGCodec.encode(Self.smooth(width: 1600, height: 1200), quality: 90)
+        func size(_ side: Int) throws -> [Int] {
+            let image = try JPEGCodec.decode(photo, minimumSide: side)
+            return [image.width, image.height]
+        }
+        #expect(try size(150) == [200, 150])  // 1/8
+        #expect(try size(300) == [400, 300])  // 1/4
+        #expect(try size(450) == [600, 450])  // 3/8
+        #expect(try size(600) == [800, 600])  // 1/2
+        #expect(try size(700) == [1600, 1200])  // 1/2 would leave 600 rows: full size
+        let viaDecoder = try ImageDecoder.decode(photo, minimumSide: 300)
+        #expect(viaDecoder.width == 400 && viaDecoder.height == 300)
+    }
+
+    @Test("at 1/8 each pixel is its 8×8 block's mean; images under twice the target decode exactly as without it")
+    func scaledDecodePixels() throws {
+        let photo = try JPEGCodec.encode(Self.smooth(width: 1600, height: 1200), quality: 90)
+        let full = try JPEGCodec.decode(photo)
+        let eighth = try JPEGCodec.decode(photo, minimumSide: 150)
+        var total = 0
+        var worst = 0
+        for y in 0..<eighth.height {
+            for x in 0..<eighth.width {
+                var sums = (0, 0, 0)
+                for dy in 0..<8 {
+                    for dx in 0..<8 {
+                        let pixel = full[x * 8 + dx, y * 8 + dy]
+                        sums = (sums.0 + Int(pixel.r), sums.1 + Int(pixel.g), sums.2 + Int(pixel.b))
+                    }
+                }
+                let pixel = eighth[x, y]
+                for (value, sum) in [(pixel.r, sums.0), (pixel.g, sums.1), (pixel.b, sums.2)] {
+                    let difference = abs(Int(value) - (sum + 32) / 64)
+                    total += difference
+                    worst = max(worst, difference)
+                }
+            }
+        }
+        let mean = Double(total) / Double(3 * eighth.width * eighth.height)
+        #expect(mean < 2 && worst <= 12, "mean \(mean), worst \(worst) levels from the 8×8 block means")
+
+        let course = try JPEGCodec.encode(Self.smooth(width: 500, height: 375), quality: 90)
+        let courseScaled = try JPEGCodec.decode(course, minimumSide: 300)
+        let courseFull = try JPEGCodec.decode(course)
+        #expect(courseScaled == courseFull)
     }
 }

@@ -52,7 +52,8 @@ struct InvocationHandler: Sendable {
         }
         let image: RGBImage
         do {
-            image = try ImageDecoder.decode(body)
+            // Large JPEGs (phone photos) decode already shrunk towards the model's input: see JPEGCodec.
+            image = try ImageDecoder.decode(body, minimumSide: variant.batcher.inputSide)
         } catch {
             throw Self.modelError(400, "Unable to decode the request body as an image (\(error)).", name)
         }

@@ -21,6 +21,8 @@ final class MicroBatcher: Sendable {
 
     private let queue: BatchQueue
     let settings: Settings
+    /// The side of the square images are resized to (the model's `image_shape`).
+    var inputSide: Int { queue.detector.symbol.imageShape }
 
     /// Starts the inference thread. - Parameter record: called after every batch with its size.
     init(detector: ObjectDetector, settings: Settings, name: String, record: @escaping @Sendable (_ batchSize: Int) -> Void) {
