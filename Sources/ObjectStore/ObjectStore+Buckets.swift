@@ -78,6 +78,17 @@ extension ObjectStore {
         OpenFile.syncDirectory(root.path)
     }
 
+    /// Deletes every bucket with all its objects and unfinished uploads (the daemon's `POST /moto-api/reset` test
+    /// hook). Each bucket is moved aside first, so it disappears at once for readers.
+    public func removeAllBuckets() throws {
+        for name in ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).filter(BucketName.isValid) {
+            let trash = root.appendingPathComponent(".tmp-\(UUID().uuidString)", isDirectory: true)
+            guard OpenFile.rename(bucketDirectory(name).path, to: trash.path) == nil else { continue }
+            try FileManager.default.removeItem(at: trash)
+        }
+        OpenFile.syncDirectory(root.path)
+    }
+
     /// Removes the temporaries a crash left behind (in the root, in each bucket, in each multipart upload). Call
     /// it only when no other writer uses the store, at startup.
     public func removeTemporaries() {

@@ -100,4 +100,48 @@ struct DaemonLifecycleTests {
         #expect(run.status == 64)
         #expect(run.error.contains("--allow-remote"), "\(run.error)")
     }
+
+    @Test("POST /moto-api/reset wipes everything: resources, buckets and objects, datasets and labeling jobs")
+    func resetWipesAllState() throws {
+        let daemon = try LiveDaemon()
+        defer { daemon.terminate() }
+        let bees = daemon.home.appendingPathExtension("bees")
+        defer { try? FileManager.default.removeItem(at: bees) }
+        let generate = try CtlBinary.run(["datasets", "generate-sample", bees.path, "--count", "1", "--test-count", "1"])
+        #expect(generate.status == 0, "\(generate.error)")
+        let image = try #require(try FileManager.default.contentsOfDirectory(atPath: bees.appendingPathComponent("images").path).first)
+        let script = """
+            import boto3, sys, urllib.request
+            url, image = sys.argv[1], sys.argv[2]
+            kw = dict(endpoint_url=url, region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+            s3, sm = boto3.client("s3", **kw), boto3.client("sagemaker", **kw)
+            role = "arn:aws:iam::123456789012:role/R"
+            s3.create_bucket(Bucket="bees")
+            s3.put_object(Bucket="bees", Key="images/a.jpg", Body=open(image, "rb").read())
+            s3.put_object(Bucket="bees", Key="in.manifest", Body=b'{"source-ref": "s3://bees/images/a.jpg"}\\n')
+            s3.put_object(Bucket="bees", Key="classes.json", Body=b'{"document-version": "2018-11-28", "labels": [{"label": "bee"}]}')
+            sm.create_model(ModelName="m", ExecutionRoleArn=role,
+                PrimaryContainer={"Image": "811284229777.dkr.ecr.us-east-1.amazonaws.com/object-detection:1"})
+            sm.create_labeling_job(LabelingJobName="bees", LabelAttributeName="bees", RoleArn=role,
+                InputConfig={"DataSource": {"S3DataSource": {"ManifestS3Uri": "s3://bees/in.manifest"}}},
+                OutputConfig={"S3OutputPath": "s3://bees/out/"}, LabelCategoryConfigS3Uri="s3://bees/classes.json",
+                HumanTaskConfig={"WorkteamArn": "arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/w",
+                    "UiConfig": {"UiTemplateS3Uri": "s3://bees/t.html"},
+                    "PreHumanTaskLambdaArn": "arn:aws:lambda:us-east-1:432418664414:function:PRE-BoundingBox",
+                    "TaskTitle": "t", "TaskDescription": "d", "NumberOfHumanWorkersPerDataObject": 1, "TaskTimeLimitInSeconds": 60,
+                    "AnnotationConsolidationConfig": {
+                        "AnnotationConsolidationLambdaArn": "arn:aws:lambda:us-east-1:432418664414:function:ACS-BoundingBox"}})
+            assert len(sm.list_labeling_jobs()["LabelingJobSummaryList"]) == 1
+            urllib.request.urlopen(urllib.request.Request(url + "/moto-api/reset", method="POST")).read()
+            assert s3.list_buckets()["Buckets"] == [], s3.list_buckets()
+            assert sm.list_models()["Models"] == []
+            assert sm.list_labeling_jobs()["LabelingJobSummaryList"] == []
+            s3.create_bucket(Bucket="bees")
+            print("ok")
+            """
+        let run = try daemon.runClient("python3", ["-c", script, daemon.url, bees.appendingPathComponent("images/\(image)").path])
+        #expect(run.status == 0 && run.output.contains("ok"), "\(run.output)")
+        let datasets = try daemon.runClient(CtlBinary.url.path, ["datasets", "list", "--home", daemon.home.path])
+        #expect(datasets.status == 0 && !datasets.output.contains("labeling-job"), "\(datasets.output)")
+    }
 }

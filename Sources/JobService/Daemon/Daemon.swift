@@ -44,12 +44,14 @@ public final class Daemon: Sendable {
     public func run(onReady: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
         try queue.start(now: AWSTimestamp.seconds(Date()))
         try endpoints.recover(onLoaded: EndpointOperations.installed, onFailed: EndpointOperations.creationFailed)
-        let (store, queue, endpoints, lambdaRuntimes) = (self.store, self.queue, self.endpoints, self.lambdaRuntimes)
+        let (store, queue, endpoints, lambdaRuntimes, objects, labels) = (self.store, self.queue, self.endpoints, self.lambdaRuntimes, self.objects, self.labels)
         let reset: @Sendable () throws -> Void = {
             try queue.stopAll(at: AWSTimestamp.seconds(Date()))
             endpoints.removeAll()
             lambdaRuntimes.shutdown()
             try store.wipe()
+            try objects.removeAllBuckets()
+            try labels.removeAll()
         }
         let lambda = LambdaService(store: store, objects: objects, runtimes: lambdaRuntimes)
         let runtime = InvocationHandler(host: endpoints)
