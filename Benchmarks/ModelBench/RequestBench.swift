@@ -23,7 +23,7 @@ func requestBench(model: String, image: String, iterations: Int) throws {
     let detector = try ObjectDetector(artifact: artifact, engine: engine)
 
     let original = try ImageDecoder.decode(bytes)
-    var decoded = try ImageDecoder.decode(bytes, minimumSide: size)
+    var decoded = try ImageDecoder.decodeUpright(bytes, minimumSide: size)
     var pixels = assembler.assemble([(decoded, [])]).pixels
     var outputs = try fused.forward(try Tensor(plain: pixels, dims: [1, 3, size, size], engine: engine))
     var detections = decoder(locations: outputs.locations, classLogits: outputs.classLogits)[0]
@@ -31,12 +31,12 @@ func requestBench(model: String, image: String, iterations: Int) throws {
     var times: [String: [Double]] = [:]
     func time(_ stage: String, _ body: () throws -> Void) rethrows { times[stage, default: []].append(try seconds(body)) }
     for _ in 0..<iterations {
-        try time("decode_ms") { decoded = try ImageDecoder.decode(bytes, minimumSide: size) }
+        try time("decode_ms") { decoded = try ImageDecoder.decodeUpright(bytes, minimumSide: size) }
         time("prepare_ms") { pixels = assembler.assemble([(decoded, [])]).pixels }
         try time("network_ms") { outputs = try fused.forward(try Tensor(plain: pixels, dims: [1, 3, size, size], engine: engine)) }
         time("nms_ms") { detections = decoder(locations: outputs.locations, classLogits: outputs.classLogits)[0] }
         time("json_ms") { json = ObjectDetector.predictionJSON(detections) }
-        try time("detector_total_ms") { _ = try detector.detect([detector.prepare(try ImageDecoder.decode(bytes, minimumSide: size))]) }
+        try time("detector_total_ms") { _ = try detector.detect([detector.prepare(try ImageDecoder.decodeUpright(bytes, minimumSide: size))]) }
     }
     // Candidates for suppression: anchors whose object probability reaches the decoder's score threshold.
     let width = outputs.classLogits.count / (outputs.locations.count / 4)

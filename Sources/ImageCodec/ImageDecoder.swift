@@ -18,6 +18,16 @@ public enum ImageDecoder {
     }
 }
 
+extension ImageDecoder {
+    /// Decodes an image and turns it upright by its EXIF orientation (JPEG only): the pixels a browser shows, a
+    /// labeler boxes, and OpenCV's `imdecode` (behind SageMaker's built-in algorithm) returns. Training channels,
+    /// endpoints and drawings all decode this way, so boxes mean the same pixels everywhere.
+    /// - Parameter minimumSide: as in `decode(_:minimumSide:)`, applied before turning.
+    public static func decodeUpright(_ bytes: [UInt8], minimumSide: Int? = nil) throws -> RGBImage {
+        ImageOrientation.of(jpeg: bytes).apply(to: try decode(bytes, minimumSide: minimumSide))
+    }
+}
+
 extension String {
     fileprivate func leftPadded(to width: Int) -> String {
         count >= width ? self : String(repeating: "0", count: width - count) + self

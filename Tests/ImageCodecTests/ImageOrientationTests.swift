@@ -70,4 +70,18 @@ struct ImageOrientationTests {
             }
         }
     }
+
+    @Test("decodeUpright turns a JPEG by its EXIF orientation, before or after DCT scaling; a PNG or an upright JPEG is as decoded")
+    func decodeUpright() throws {
+        let plain = try JPEGCodec.encode(JPEGCodecTests.smooth(width: 1600, height: 1200), quality: 90)
+        let turned = Self.withOrientation(plain, 6)
+        let upright = try ImageDecoder.decodeUpright(turned)
+        #expect(upright.width == 1200 && upright.height == 1600)
+        #expect(upright == ImageOrientation.right.apply(to: try ImageDecoder.decode(plain)))
+        let scaled = try ImageDecoder.decodeUpright(turned, minimumSide: 300)
+        #expect(scaled.width == 300 && scaled.height == 400)
+        #expect(try ImageDecoder.decodeUpright(plain) == ImageDecoder.decode(plain))
+        let png = try PNGCodec.encode(Self.tiny)
+        #expect(try ImageDecoder.decodeUpright(png) == Self.tiny)
+    }
 }

@@ -26,6 +26,19 @@ struct TrainingChannelTests {
         #expect(try records[0].loadImage().width == 500)
     }
 
+    @Test("a photo stored sideways with an EXIF orientation loads upright, the way its boxes were drawn")
+    func exifOrientedImageLoadsUpright() throws {
+        // 500 wide, 300 high as stored; EXIF orientation 6 (turn right) makes it 300 wide, 500 high upright.
+        let stored = try JPEGCodec.encode(RGBImage(width: 500, height: 300, fill: (200, 120, 10)), quality: 90)
+        let tiff: [UInt8] = [0x4D, 0x4D, 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0]
+        let payload = Array("Exif".utf8) + [0, 0] + tiff
+        let app1: [UInt8] = [0xFF, 0xE1, UInt8((payload.count + 2) >> 8), UInt8((payload.count + 2) & 0xFF)] + payload
+        let sideways = Array(stored[..<2]) + app1 + Array(stored[2...])
+        let records = try TrainingChannel.augmentedManifest(Self.beeLine, attributeNames: ["source-ref", "bees-500"]) { _ in sideways }
+        let image = try records[0].loadImage()
+        #expect(image.width == 300 && image.height == 500)
+    }
+
     @Test("wrong AttributeNames and missing labels are ClientErrors that say what to fix")
     func badChannels() throws {
         let reversed = #expect(throws: TrainingClientError.self) {

@@ -52,8 +52,9 @@ struct InvocationHandler: Sendable {
         }
         let image: RGBImage
         do {
-            // Large JPEGs (phone photos) decode already shrunk towards the model's input: see JPEGCodec.
-            image = try ImageDecoder.decode(body, minimumSide: variant.batcher.inputSide)
+            // Upright by the EXIF orientation, as labels are drawn; large JPEGs (phone photos) decode already shrunk
+            // towards the model's input (see JPEGCodec).
+            image = try ImageDecoder.decodeUpright(body, minimumSide: variant.batcher.inputSide)
         } catch {
             throw Self.modelError(400, "Unable to decode the request body as an image (\(error)).", name)
         }

@@ -39,7 +39,7 @@ public enum TrainingChannel {
             }
             let sourceRef = line.sourceRef
             records.append(
-                TrainingRecord(identifier: sourceRef, boxes: annotations.map(Self.box)) { try ImageDecoder.decode(try readImage(sourceRef)) }
+                TrainingRecord(identifier: sourceRef, boxes: annotations.map(Self.box)) { try ImageDecoder.decodeUpright(try readImage(sourceRef)) }
             )
         }
         return records
@@ -70,7 +70,7 @@ public enum TrainingChannel {
                 )
             }
             let file = annotation.file
-            return TrainingRecord(identifier: file, boxes: annotation.annotations.map(Self.box)) { try ImageDecoder.decode(try readImage(file)) }
+            return TrainingRecord(identifier: file, boxes: annotation.annotations.map(Self.box)) { try ImageDecoder.decodeUpright(try readImage(file)) }
         }
     }
 

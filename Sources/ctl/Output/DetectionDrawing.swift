@@ -25,7 +25,7 @@ enum DetectionDrawing {
 
     /// The image in `bytes` with the boxes drawn, as PNG.
     static func png(of bytes: [UInt8], predictions: [PredictedBox], truth: [BoxDrawing.Box] = []) throws -> [UInt8] {
-        var image = try ImageDecoder.decode(bytes)
+        var image = try ImageDecoder.decodeUpright(bytes)
         let (w, h) = (Double(image.width), Double(image.height))
         let predicted = predictions.map { p in
             BoxDrawing.Box(
