@@ -13,10 +13,16 @@ struct TrainingLogReader {
         self.job = job
     }
 
-    /// New lines since the last poll, stream by stream.
+    /// New lines since the last poll, stream by stream. None while the log group does not exist yet: a job just
+    /// created may not have written its first line, and in a fresh account that line creates the group.
     mutating func poll() async throws -> [String] {
-        let streams = try await client.call(
-            "Logs_20140328.DescribeLogStreams", ["logGroupName": .string(Self.group), "logStreamNamePrefix": .string(job + "/")], service: "logs")
+        let streams: JSONValue
+        do {
+            streams = try await client.call(
+                "Logs_20140328.DescribeLogStreams", ["logGroupName": .string(Self.group), "logStreamNamePrefix": .string(job + "/")], service: "logs")
+        } catch let error as APICallError where error.code == "ResourceNotFoundException" {
+            return []
+        }
         var lines: [String] = []
         for stream in streams["logStreams"]?.arrayValue ?? [] {
             guard let name = stream["logStreamName"]?.stringValue else { continue }
