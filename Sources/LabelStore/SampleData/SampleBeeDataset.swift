@@ -63,6 +63,7 @@ public enum SampleBeeDataset {
     ///   - sourceRefPrefix: prepended to each training file name to make its `source-ref`, e.g.
     ///     `s3://bucket/bees/images/`; the default is relative to `directory`.
     ///   - testSourceRefPrefix: the same for test images.
+    ///   - progress: called after each image is written with how many are done and the total, one call at a time.
     @discardableResult
     public static func generate(
         seed: UInt64 = defaultSeed,
@@ -70,7 +71,8 @@ public enum SampleBeeDataset {
         testCount: Int = 10,
         into directory: URL,
         sourceRefPrefix: String = "images/",
-        testSourceRefPrefix: String = "test/"
+        testSourceRefPrefix: String = "test/",
+        progress: @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }
     ) throws -> Summary {
         precondition(count >= 0 && testCount >= 0, "image counts must not be negative")
         let files = FileManager.default
@@ -82,7 +84,7 @@ public enum SampleBeeDataset {
         let jobs =
             fileNames(seed: seed, split: .train, count: count).enumerated().map { (Split.train, $0.offset, $0.element) }
             + fileNames(seed: seed, split: .test, count: testCount).enumerated().map { (Split.test, $0.offset, $0.element) }
-        let results = Mutex([Result<Sample, any Error>?](repeating: nil, count: jobs.count))
+        let results = Mutex((samples: [Result<Sample, any Error>?](repeating: nil, count: jobs.count), done: 0))
         DispatchQueue.concurrentPerform(iterations: jobs.count) { job in
             let (split, index, name) = jobs[job]
             let result = Result {
@@ -91,9 +93,13 @@ public enum SampleBeeDataset {
                 try Data(sample.jpeg).write(to: folder.appendingPathComponent(name))
                 return sample
             }
-            results.withLock { $0[job] = result }
+            results.withLock {
+                $0.samples[job] = result
+                $0.done += 1
+                progress($0.done, jobs.count)
+            }
         }
-        let samples = try results.withLock { try $0.map { try $0!.get() } }
+        let samples = try results.withLock { try $0.samples.map { try $0!.get() } }
         let train = Array(samples.prefix(count))
         let test = Array(samples.dropFirst(count))
 

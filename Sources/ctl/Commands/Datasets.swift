@@ -61,13 +61,15 @@ extension Datasets {
         func run() throws {
             let folder = URL(fileURLWithPath: directory, isDirectory: true)
             let start = Date()
+            let progress = ProgressBar("generating")
             let summary = try SampleBeeDataset.generate(
                 seed: seed,
                 count: count,
                 testCount: testCount,
                 into: folder,
                 sourceRefPrefix: sourceRefPrefix
-            )
+            ) { progress.show($0, of: $1) }
+            progress.finish()
             let seconds = Date().timeIntervalSince(start)
             if json {
                 let object: [String: Any] = [
