@@ -45,6 +45,7 @@ extension LabelStore {
     ///   - labelAttributeName: for `manifest`: the label's key and job name; default the dataset's name
     ///     (without `labeling-job/`).
     ///   - sourceRefPrefix: for `manifest`: what each `source-ref` starts with; default `images/`.
+    ///   - progress: called after each image is read for writing, with how many are done and the total.
     /// - Returns: what was written.
     @discardableResult
     public func export(
@@ -52,11 +53,18 @@ extension LabelStore {
         as format: LabelFormat,
         to folder: URL,
         labelAttributeName: String? = nil,
-        sourceRefPrefix: String? = nil
+        sourceRefPrefix: String? = nil,
+        progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
     ) throws -> LabelSet {
         let set = try labelSet(of: dataset)
         let images = Dictionary(uniqueKeysWithValues: try images(in: dataset, .labeled).map { ($0.fileName, $0.id) })
-        let bytes: (LabelSet.Item) throws -> [UInt8] = { [self] item in try imageBytes(id: images[item.fileName] ?? -1) }
+        var written = 0
+        let bytes: (LabelSet.Item) throws -> [UInt8] = { [self] item in
+            let data = try imageBytes(id: images[item.fileName] ?? -1)
+            written += 1
+            progress(written, set.items.count)
+            return data
+        }
         switch format {
         case .manifest:
             let name = labelAttributeName ?? String(dataset.name.dropFirst(dataset.name.hasPrefix("labeling-job/") ? "labeling-job/".count : 0))

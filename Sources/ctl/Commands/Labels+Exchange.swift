@@ -31,6 +31,7 @@ extension Labels {
 
         func run() throws {
             let store = try store.open()
+            let progress = ProgressBar("exporting")
             let set = try storeCommand {
                 try store.export(
                     try store.dataset(named: dataset),
@@ -38,8 +39,9 @@ extension Labels {
                     to: URL(fileURLWithPath: folder),
                     labelAttributeName: labelAttributeName,
                     sourceRefPrefix: sourceRefPrefix
-                )
+                ) { progress.show($0, of: $1) }
             }
+            progress.finish()
             let boxes = set.items.map(\.boxes.count).reduce(0, +)
             if json {
                 JSONOutput.print(
