@@ -15,10 +15,7 @@ func requestBench(model: String, image: String, iterations: Int) throws {
     try network.load(weights: artifact.weights)
     let size = artifact.symbol.imageShape
     let fused = InferenceNetwork(fusing: network)
-    let decoder = DetectionDecoder(
-        anchors: network.defaultBoxes(imageShape: size),
-        nmsThreshold: artifact.hyperparameters["nms_threshold"].flatMap(Float.init) ?? NonMaximumSuppression.defaultIoUThreshold,
-        topK: artifact.hyperparameters["nms_topk"].flatMap(Int.init) ?? NonMaximumSuppression.defaultTopK)
+    let decoder = DetectionDecoder(anchors: network.defaultBoxes(imageShape: size), hyperparameters: artifact.hyperparameters)
     let assembler = ImageBatchAssembler(imageSize: size)
     let detector = try ObjectDetector(artifact: artifact, engine: engine)
 

@@ -57,8 +57,7 @@ extension ObjectStore {
 
     /// Every bucket, sorted by name.
     public func buckets() throws -> [BucketInfo] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
-        return names.filter(BucketName.isValid).sorted().compactMap { try? bucketInfo($0) }
+        bucketNames().compactMap { try? bucketInfo($0) }
     }
 
     /// Deletes an empty bucket, with its unfinished multipart uploads.
@@ -81,12 +80,17 @@ extension ObjectStore {
     /// Deletes every bucket with all its objects and unfinished uploads (the daemon's `POST /moto-api/reset` test
     /// hook). Each bucket is moved aside first, so it disappears at once for readers.
     public func removeAllBuckets() throws {
-        for name in ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).filter(BucketName.isValid) {
+        for name in bucketNames() {
             let trash = root.appendingPathComponent(".tmp-\(UUID().uuidString)", isDirectory: true)
             guard OpenFile.rename(bucketDirectory(name).path, to: trash.path) == nil else { continue }
             try FileManager.default.removeItem(at: trash)
         }
         OpenFile.syncDirectory(root.path)
+    }
+
+    /// The folders under the root that are buckets, sorted.
+    private func bucketNames() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).filter(BucketName.isValid).sorted()
     }
 
     /// Removes the temporaries a crash left behind (in the root, in each bucket, in each multipart upload). Call

@@ -53,11 +53,7 @@ public final class ObjectDetector: @unchecked Sendable {
         self.hyperparameters = hyperparameters
         self.network = InferenceNetwork(fusing: network)
         engine = network.engine
-        decoder = DetectionDecoder(
-            anchors: network.defaultBoxes(imageShape: symbol.imageShape),
-            nmsThreshold: hyperparameters["nms_threshold"].flatMap(Float.init) ?? NonMaximumSuppression.defaultIoUThreshold,
-            topK: hyperparameters["nms_topk"].flatMap(Int.init) ?? NonMaximumSuppression.defaultTopK
-        )
+        decoder = DetectionDecoder(anchors: network.defaultBoxes(imageShape: symbol.imageShape), hyperparameters: hyperparameters)
         assembler = ImageBatchAssembler(imageSize: symbol.imageShape)
     }
 
@@ -103,10 +99,10 @@ public final class ObjectDetector: @unchecked Sendable {
         var out: [UInt8] = []
         out.reserveCapacity(16 + detections.count * 120)
         out.append(contentsOf: #"{"prediction": ["#.utf8)
-        for (i, d) in detections.enumerated() {
+        for (i, row) in DetectionDecoder.predictionRows(detections).enumerated() {
             if i > 0 { out.append(contentsOf: ", ".utf8) }
             out.append(UInt8(ascii: "["))
-            for (j, value) in [Float(d.classID), d.score, d.box.xmin, d.box.ymin, d.box.xmax, d.box.ymax].enumerated() {
+            for (j, value) in row.enumerated() {
                 if j > 0 { out.append(contentsOf: ", ".utf8) }
                 out.append(contentsOf: Double(value).description.utf8)
             }

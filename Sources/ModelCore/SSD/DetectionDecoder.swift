@@ -47,6 +47,16 @@ public struct DetectionDecoder: Sendable {
         self.init(anchors: anchors.boxes, nmsThreshold: nmsThreshold, topK: topK, scoreThreshold: scoreThreshold, coder: coder)
     }
 
+    /// Creates a decoder for `anchors` with a trained model's `nms_threshold` and `nms_topk` (from its
+    /// `hyperparams.json`), SageMaker's defaults where they are missing.
+    public init(anchors: DefaultBoxes, hyperparameters: [String: String]) {
+        self.init(
+            anchors: anchors,
+            nmsThreshold: hyperparameters["nms_threshold"].flatMap(Float.init) ?? NonMaximumSuppression.defaultIoUThreshold,
+            topK: hyperparameters["nms_topk"].flatMap(Int.init) ?? NonMaximumSuppression.defaultTopK
+        )
+    }
+
     /// Creates a decoder for an explicit anchor list.
     public init(
         anchors: [BoundingBox],
