@@ -19,8 +19,7 @@ struct RuntimeInvocation: Sendable {
     func assigned() -> RuntimeInvocation {
         var copy = self
         if copy.deadline == 0 {
-            let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
-            copy.deadline = Int64(Date().timeIntervalSince1970 * 1000) + milliseconds
+            copy.deadline = Int64(Date().timeIntervalSince1970 * 1000) + Int64(timeout.totalMilliseconds)
         }
         return copy
     }

@@ -88,7 +88,7 @@ final class LambdaRuntimes: Sendable {
             let run = await environment.run(invocation, limits: limits)
             pool.release(environment)
             if case .initTimedOut = run.outcome, !retried {
-                let line = String(format: "INIT_REPORT Init Duration: %.2f ms\tPhase: init\tStatus: timeout", Self.milliseconds(ContinuousClock.now - started))
+                let line = String(format: "INIT_REPORT Init Duration: %.2f ms\tPhase: init\tStatus: timeout", (ContinuousClock.now - started).totalMilliseconds)
                 logs.append(function: function.name, stream: environment.logStream, run.before + run.log + [FunctionLogLine(time: Date(), text: line)])
                 retried = true
                 continue
@@ -101,7 +101,7 @@ final class LambdaRuntimes: Sendable {
     private func finish(_ function: LambdaFunction, _ requestID: String, _ run: EnvironmentRun, elapsed: Duration, stream: String)
         -> LambdaInvocationResult
     {
-        let start = FunctionLogLine(time: Date(timeIntervalSinceNow: -Self.milliseconds(elapsed) / 1000), text: "START RequestId: \(requestID) Version: $LATEST")
+        let start = FunctionLogLine(time: Date(timeIntervalSinceNow: -elapsed.totalMilliseconds / 1000), text: "START RequestId: \(requestID) Version: $LATEST")
         var lines = [start] + run.log
         let note = { (text: String) in lines.append(FunctionLogLine(time: Date(), text: text)) }
         let result: LambdaInvocationResult
@@ -129,7 +129,7 @@ final class LambdaRuntimes: Sendable {
             result = LambdaInvocationResult(payload: body.renderedBytes, functionError: true, log: "")
         }
         note("END RequestId: \(requestID)")
-        let duration = Self.milliseconds(run.duration)
+        let duration = run.duration.totalMilliseconds
         let usedMegabytes: Int
         if case .outOfMemory = run.outcome {
             usedMegabytes = function.memorySize
@@ -140,7 +140,7 @@ final class LambdaRuntimes: Sendable {
             "REPORT RequestId: \(requestID)", String(format: "Duration: %.2f ms", duration), "Billed Duration: \(Int(duration.rounded(.up))) ms",
             "Memory Size: \(function.memorySize) MB", "Max Memory Used: \(usedMegabytes) MB",
         ]
-        if let initDuration = run.initDuration { report.append(String(format: "Init Duration: %.2f ms", Self.milliseconds(initDuration))) }
+        if let initDuration = run.initDuration { report.append(String(format: "Init Duration: %.2f ms", initDuration.totalMilliseconds)) }
         note(report.joined(separator: "\t"))
         logs.append(function: function.name, stream: stream, run.before + lines)
         var answer = result
@@ -155,10 +155,6 @@ final class LambdaRuntimes: Sendable {
         note(errorType)
         let body: JSONValue = ["errorType": .string(errorType), "errorMessage": .string(message)]
         return LambdaInvocationResult(payload: body.renderedBytes, functionError: true, log: "")
-    }
-
-    private static func milliseconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
     }
 
     /// Stops and forgets the environments of `name` (its code or configuration changed, or it was deleted).
