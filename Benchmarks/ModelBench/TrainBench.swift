@@ -6,6 +6,13 @@ import ModelCore
 /// manifest (`DIR/output.manifest`, label attribute `bees-500`, images relative to DIR) with an 80/20 split,
 /// printing the algorithm's log, then evaluates the best model on `DIR/test.manifest` if present and writes
 /// each test image with its detections (score ≥ 0.3, yellow) and ground truth (green) to `DIR/predictions/`.
+///
+/// Keys starting with `bench_` are the benchmark's, not hyperparameters: `bench_recipe=faithful` trains
+/// `apiary-mobile` as the built-in algorithm trains the others (step schedule, raw weights);
+/// `bench_seconds=N` stops after the first epoch that ends past N seconds; `bench_seed=N` seeds the run;
+/// `bench_expand=0` and `bench_crop=0` switch off SSD's zoom-out and zoom-in augmentation; `bench_focal=1`
+/// trains the classes with the focal loss instead of hard negative mining; `bench_fit_anchors=0|1` overrides
+/// whether anchor sizes are fitted to the training boxes.
 func trainBench(_ arguments: [String]) throws {
     let directory = URL(fileURLWithPath: arguments[0])
     func records(_ manifest: URL) throws -> [TrainingRecord] {
@@ -19,22 +26,39 @@ func trainBench(_ arguments: [String]) throws {
         "num_classes": "1", "num_training_samples": String(split), "base_network": arguments[1], "image_shape": arguments[2],
         "mini_batch_size": arguments[3], "epochs": arguments[4],
     ]
+    var bench: [String: String] = [:]
     for pair in arguments.dropFirst(5) {
         let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-        raw[parts[0]] = parts[1]
+        if parts[0].hasPrefix("bench_") { bench[parts[0]] = parts[1] } else { raw[parts[0]] = parts[1] }
     }
     let hyperparameters = try ObjectDetectionHyperparameters(raw)
     let engine = try CPUEngine()
+    var recipe =
+        bench["bench_recipe"] == "faithful"
+        ? TrainingRecipe(schedule: hyperparameters.learningRateSchedule, weightAverageDecay: nil) : TrainingRecipe(hyperparameters)
+    if bench["bench_expand"] == "0" { recipe.augmentation.expand = nil }
+    if bench["bench_crop"] == "0" { recipe.augmentation.crop = nil }
+    if bench["bench_focal"] == "1" { recipe.focal = FocalLoss() }
+    if let fit = bench["bench_fit_anchors"] { recipe.fitsAnchors = fit == "1" }
     let trainer = try ObjectDetectionTrainer(
         hyperparameters: hyperparameters,
         training: Array(all[..<split]),
         validation: Array(all[split...]),
-        seed: 1,
-        engine: engine
+        seed: bench["bench_seed"].flatMap { UInt64($0) } ?? 1,
+        engine: engine,
+        recipe: recipe
     )
+    let budget = bench["bench_seconds"].flatMap { Double($0) } ?? .infinity
     let start = Date()
     let outcome = try trainer.fit { event in
-        if case .log(let message) = event { print(AlgorithmLog.line(message)) }
+        switch event {
+        case .log(let message): print(AlgorithmLog.line(message))
+        case .epochEnd(let summary, _):
+            let elapsed = Date().timeIntervalSince(start)
+            print(#"{"epoch": \#(summary.epoch), "elapsed_s": \#(Int(elapsed)), "validation_map": \#(summary.validationMAP), "learning_rate": \#(summary.learningRate)}"#)
+            if elapsed > budget { throw TrainingStop() }
+        case .batchEnd: break
+        }
     }
     print("trained \(outcome.completedEpochs) epochs in \(Int(Date().timeIntervalSince(start))) s, best validation mAP \(outcome.bestMAP ?? 0)")
     let testManifest = directory.appendingPathComponent("test.manifest")
@@ -75,5 +99,8 @@ func trainBench(_ arguments: [String]) throws {
         }
         metric.add(detections: detections, groundTruth: truth, imageID: i)
     }
-    print("held-out test mAP (VOC07 @0.5): \(metric.voc07(iou: 0.5).mean); annotated images in \(predictions.path)")
+    let coco = metric.coco()
+    print(
+        "held-out test mAP (VOC07 @0.5): \(metric.voc07(iou: 0.5).mean), COCO AP50 \(coco.ap50.mean), AP50:95 \(coco.averaged.mean); annotated images in \(predictions.path)"
+    )
 }

@@ -31,8 +31,22 @@ struct CheckpointPersistenceTests {
             weights: weights,
             optimizerState: optimizerState,
             earlyStopping: earlyStopping,
-            bestWeights: best
+            bestWeights: best,
+            weightAverage: WeightAverage(decay: 0.999, updates: 1_234, tensors: weights.map { tensor in
+                NamedTensor(name: tensor.name, dims: tensor.dims, values: tensor.values.map { $0 * 0.75 })
+            })
         )
+    }
+
+    @Test("a version-1 checkpoint (no weight average) still loads")
+    func versionOne() throws {
+        var original = try Self.checkpoint()
+        original.weightAverage = nil
+        let bytes = try CheckpointFile.encode(original)
+        // Version 1 is version 2 without the average's three trailing fields (u32 decay, u64 updates, empty section).
+        let trailer = 4 + 8 + 8 + ParameterFile.encode([]).count
+        let version1 = Array("APIARYC1".utf8) + bytes.dropFirst(8).dropLast(trailer)
+        #expect(try CheckpointFile.decode(version1) == original)
     }
 
     @Test("a checkpoint survives the file format bit for bit")

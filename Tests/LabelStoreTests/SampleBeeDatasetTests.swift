@@ -129,3 +129,27 @@ struct SampleBeeDatasetTests {
         #expect(SampleBeeDataset.creationDate(split: .train, index: 10_000).hasPrefix("2019-05-17T12:22:38."))
     }
 }
+
+@Suite("Sample styles: a second population for held-out quality figures")
+struct SampleStyleTests {
+    /// Mean bee box side (as a fraction of the image's short side) and bees per image over `count` images.
+    static func statistics(_ style: SampleStyle, count: Int) throws -> (side: Double, bees: Double) {
+        var sides: [Double] = []
+        for index in 0..<count {
+            let sample = try SampleBeeDataset.sample(seed: 31, style: style, index: index)
+            let short = Double(min(sample.image.width, sample.image.height))
+            sides += sample.boxes.map { ($0.width * $0.height).squareRoot() / short }
+        }
+        return (sides.reduce(0, +) / Double(max(1, sides.count)), Double(sides.count) / Double(count))
+    }
+
+    @Test("field draws smaller and more numerous bees than course, from the same seed")
+    func fieldDiffers() throws {
+        let course = try Self.statistics(.course, count: 40)
+        let field = try Self.statistics(.field, count: 40)
+        #expect(field.side < 0.8 * course.side, "mean side: field \(field.side), course \(course.side)")
+        #expect(field.bees > 1.1 * course.bees, "bees per image: field \(field.bees), course \(course.bees)")
+        #expect(try SampleBeeDataset.sample(seed: 31, style: .field, index: 0).jpeg != SampleBeeDataset.sample(seed: 31, index: 0).jpeg)
+        #expect(SampleStyle.named("field") == .field && SampleStyle.named("course") == .course && SampleStyle.named("x") == nil)
+    }
+}

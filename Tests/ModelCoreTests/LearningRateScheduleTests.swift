@@ -46,3 +46,57 @@ struct LearningRateScheduleTests {
         #expect(!lowered.changesLearningRate(atEpoch: 0))
     }
 }
+
+@Suite("Learning-rate schedule: warm-up and cosine decay (apiary-mobile's recipe)")
+struct WarmupCosineScheduleTests {
+    /// 10 epochs of 25 batches: warm-up over the first epoch, then cosine from the base rate to 5% of it.
+    let schedule = LearningRateSchedule.warmupCosine(baseLearningRate: 0.002, epochs: 10)
+
+    @Test("warm-up rises linearly over the first epoch to the base rate")
+    func warmup() {
+        #expect(schedule.learningRate(epoch: 0, batch: 0, batchesPerEpoch: 25) == Float(0.002 / 25))
+        #expect(schedule.learningRate(epoch: 0, batch: 12, batchesPerEpoch: 25) == Float(0.002 * 13 / 25))
+        #expect(schedule.learningRate(epoch: 0, batch: 24, batchesPerEpoch: 25) == Float(0.002))
+    }
+
+    @Test("cosine decay: the base rate after warm-up, half-way at the middle, the final fraction at the last update")
+    func decay() {
+        #expect(schedule.learningRate(epoch: 1, batch: 0, batchesPerEpoch: 25) == Float(0.002))
+        // Updates 25…249: the middle is update 137 (progress 112/224 = 0.5).
+        #expect(abs(schedule.learningRate(epoch: 5, batch: 12, batchesPerEpoch: 25) - Float(0.002 * (0.05 + 0.95 * 0.5))) < 1e-9)
+        #expect(schedule.learningRate(epoch: 9, batch: 24, batchesPerEpoch: 25) == Float(0.002 * 0.05))
+        // Past the planned end (a resumed job asked for fewer epochs) the rate stays at its end value.
+        #expect(schedule.learningRate(epoch: 12, batch: 0, batchesPerEpoch: 25) == Float(0.002 * 0.05))
+        var previous = Float.infinity
+        for epoch in 1..<10 {
+            for batch in 0..<25 {
+                let rate = schedule.learningRate(epoch: epoch, batch: batch, batchesPerEpoch: 25)
+                #expect(rate <= previous)
+                previous = rate
+            }
+        }
+    }
+
+    @Test("one epoch of one batch: the whole job at the base rate's warm-up end")
+    func tinyJob() {
+        let tiny = LearningRateSchedule.warmupCosine(baseLearningRate: 0.001, epochs: 1)
+        #expect(tiny.learningRate(epoch: 0, batch: 0, batchesPerEpoch: 1) == Float(0.001))
+    }
+
+    @Test("apiary-mobile without lr_scheduler_step takes warm-up and cosine and a weight average; the others stay faithful")
+    func recipes() throws {
+        let base = ["num_classes": "1", "num_training_samples": "100", "epochs": "10", "learning_rate": "0.002"]
+        let mobile = TrainingRecipe(try ObjectDetectionHyperparameters(base.merging(["base_network": "apiary-mobile"]) { $1 }))
+        #expect(mobile.schedule == .warmupCosine(baseLearningRate: 0.002, epochs: 10))
+        #expect(mobile.weightAverageDecay == TrainingRecipe.apiaryMobileWeightAverageDecay)
+        let stepped = TrainingRecipe(
+            try ObjectDetectionHyperparameters(base.merging(["base_network": "apiary-mobile", "lr_scheduler_step": "5"]) { $1 })
+        )
+        #expect(stepped.schedule == LearningRateSchedule(baseLearningRate: 0.002, stepEpochs: [5], factor: 0.1))
+        for network in ["vgg-16", "resnet-50"] {
+            let faithful = TrainingRecipe(try ObjectDetectionHyperparameters(base.merging(["base_network": network]) { $1 }))
+            #expect(faithful.schedule == LearningRateSchedule(baseLearningRate: 0.002))
+            #expect(faithful.weightAverageDecay == nil)
+        }
+    }
+}

@@ -7,10 +7,10 @@ enum BackgroundPainter {
         case foliage, meadow, sky, soil, flowerBed, wood
     }
 
-    /// Chooses a setting (foliage and meadows are the most common in bee photos) and paints it.
+    /// Chooses a setting with the style's `weights` (in `Kind` order) and paints it.
     @discardableResult
-    static func paint(_ canvas: inout Canvas, random: inout SeededRandom) -> Kind {
-        let kind = Kind.allCases[random.weighted([0.3, 0.2, 0.1, 0.12, 0.18, 0.1])]
+    static func paint(_ canvas: inout Canvas, weights: [Float], random: inout SeededRandom) -> Kind {
+        let kind = Kind.allCases[random.weighted(weights)]
         switch kind {
         case .foliage: foliage(&canvas, &random, bokeh: Paint.rgb(0.85, 0.95, 0.6))
         case .meadow: meadow(&canvas, &random)

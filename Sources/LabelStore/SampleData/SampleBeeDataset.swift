@@ -63,10 +63,12 @@ public enum SampleBeeDataset {
     ///   - sourceRefPrefix: prepended to each training file name to make its `source-ref`, e.g.
     ///     `s3://bucket/bees/images/`; the default is relative to `directory`.
     ///   - testSourceRefPrefix: the same for test images.
+    ///   - style: the population the images are drawn from (`course` by default; `field` for held-out figures).
     ///   - progress: called after each image is written with how many are done and the total, one call at a time.
     @discardableResult
     public static func generate(
         seed: UInt64 = defaultSeed,
+        style: SampleStyle = .course,
         count: Int = 500,
         testCount: Int = 10,
         into directory: URL,
@@ -88,7 +90,7 @@ public enum SampleBeeDataset {
         DispatchQueue.concurrentPerform(iterations: jobs.count) { job in
             let (split, index, name) = jobs[job]
             let result = Result {
-                let sample = try makeSample(seed: seed, split: split, index: index, fileName: name)
+                let sample = try makeSample(seed: seed, style: style, split: split, index: index, fileName: name)
                 let folder = split == .train ? imagesDirectory : testDirectory
                 try Data(sample.jpeg).write(to: folder.appendingPathComponent(name))
                 return sample
@@ -118,8 +120,8 @@ public enum SampleBeeDataset {
     }
 
     /// Renders one image of the dataset without writing anything; `index` counts from 0 within `split`.
-    public static func sample(seed: UInt64 = defaultSeed, split: Split = .train, index: Int) throws -> Sample {
-        try makeSample(seed: seed, split: split, index: index, fileName: fileNames(seed: seed, split: split, count: index + 1)[index])
+    public static func sample(seed: UInt64 = defaultSeed, style: SampleStyle = .course, split: Split = .train, index: Int) throws -> Sample {
+        try makeSample(seed: seed, style: style, split: split, index: index, fileName: fileNames(seed: seed, split: split, count: index + 1)[index])
     }
 
     /// The manifest line Ground Truth would have written for `sample`.
@@ -142,12 +144,12 @@ public enum SampleBeeDataset {
     }
 
     /// Every bee drawn in one image, with its mask (for tests of box tightness).
-    static func render(seed: UInt64, split: Split, index: Int) -> RenderedSample {
-        SampleComposer.render(seed: seed, split: split.rawValue, index: index)
+    static func render(seed: UInt64, style: SampleStyle = .course, split: Split, index: Int) -> RenderedSample {
+        SampleComposer.render(seed: seed, split: split.rawValue, index: index, style: style)
     }
 
-    private static func makeSample(seed: UInt64, split: Split, index: Int, fileName: String) throws -> Sample {
-        let rendered = render(seed: seed, split: split, index: index)
+    private static func makeSample(seed: UInt64, style: SampleStyle, split: Split, index: Int, fileName: String) throws -> Sample {
+        let rendered = render(seed: seed, style: style, split: split, index: index)
         let boxes = rendered.boxes.map {
             GroundTruthAnnotation(classId: 0, left: Double($0.left), top: Double($0.top), width: Double($0.width), height: Double($0.height))
         }

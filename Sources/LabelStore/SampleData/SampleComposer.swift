@@ -26,15 +26,15 @@ enum SampleComposer {
     /// …and its visible box is at least this many pixels on each side.
     static let minimumBoxSide = 6
 
-    static func render(seed: UInt64, split: UInt64, index: Int) -> RenderedSample {
+    static func render(seed: UInt64, split: UInt64, index: Int, style: SampleStyle = .course) -> RenderedSample {
         var random = SeededRandom(seed: seed, stream: split, UInt64(index))
         let (width, height) = imageSize(&random)
         let size = Float(min(width, height))
         var scene = SampleScene(width: width, height: height)
-        BackgroundPainter.paint(&scene.canvas, random: &random)
+        BackgroundPainter.paint(&scene.canvas, weights: style.backgroundWeights, random: &random)
 
         // Out-of-focus flowers and leaves between the background and the subject.
-        for _ in 0..<random.int(0...3) {
+        for _ in 0..<random.int(0...style.maximumDistractors) {
             let center = SIMD2(random.unit() * Float(width), random.unit() * Float(height))
             DistractorPainter.flower(
                 &scene.canvas,
@@ -47,7 +47,7 @@ enum SampleComposer {
         }
 
         // Where the bees go, and which of them sit on a flower.
-        let bees = placeBees(&random, width: width, height: height)
+        let bees = placeBees(&random, width: width, height: height, style: style)
         var occupied = bees.map { (center: $0.frame.center, radius: $0.frame.length * 0.55) }
         for bee in bees where bee.onFlower {
             let radius = bee.frame.length * random.uniform(0.55, 1.1)
@@ -63,7 +63,7 @@ enum SampleComposer {
         }
 
         // In-focus distractors away from the bees: flowers, leaves, other insects.
-        for _ in 0..<random.int(0...3) {
+        for _ in 0..<random.int(0...style.maximumDistractors) {
             guard let (center, radius) = freeSpot(&random, width: width, height: height, radius: size * random.uniform(0.06, 0.2), avoiding: occupied)
             else { continue }
             if random.chance(0.6) {
@@ -75,7 +75,7 @@ enum SampleComposer {
             }
             occupied.append((center, radius))
         }
-        if random.chance(0.4) {
+        if random.chance(style.insectChance) {
             for _ in 0..<random.int(1...2) {
                 let length = size * random.uniform(0.12, 0.4)
                 guard let (center, _) = freeSpot(&random, width: width, height: height, radius: length * 0.6, avoiding: occupied) else { continue }
@@ -120,18 +120,20 @@ enum SampleComposer {
         var onFlower: Bool
     }
 
-    private static func placeBees(_ random: inout SeededRandom, width: Int, height: Int) -> [PlannedBee] {
+    private static func placeBees(_ random: inout SeededRandom, width: Int, height: Int, style: SampleStyle) -> [PlannedBee] {
         let size = Float(min(width, height))
-        let count = random.weighted([0.04, 0.66, 0.17, 0.08, 0.05])
+        let count = random.weighted(style.beeCountWeights)
         var bees: [PlannedBee] = []
         for _ in 0..<count {
-            let length: Float
+            var length: Float
             if count == 1 {
                 length = size * (random.chance(0.75) ? random.uniform(0.3, 0.75) : random.uniform(0.15, 0.3))
             } else {
                 length = size * random.uniform(0.12, 0.45 - 0.05 * Float(count))
             }
-            let truncated = random.chance(0.12)
+            // The course style draws no factor, so its images stay byte-identical to the original sample.
+            if style.beeScale != 1...1 { length *= random.uniform(style.beeScale.lowerBound, style.beeScale.upperBound) }
+            let truncated = random.chance(style.truncationChance)
             for _ in 0..<20 {
                 let center =
                     truncated ? edgePoint(&random, width: width, height: height, length: length) : interiorPoint(&random, width, height, length)

@@ -5,16 +5,21 @@ import Foundation
 ///
 /// Layout, all integers little-endian:
 /// ```
-/// "APIARYC1"                     8 bytes magic
+/// "APIARYC2"                     8 bytes magic ("APIARYC1": the same without the last three fields)
 /// completedEpochs: u64
 /// stateLength: u32, state        the EarlyStopping state as UTF-8 JSON (sorted keys, round-trip doubles)
 /// weightsLength: u64, weights    a ParameterFile
 /// bestLength: u64, best weights  a ParameterFile
 /// optimizerLength: u64, state    a ParameterFile: each optimizer key as a 1-D tensor, keys sorted
+/// averageDecay: u32              the weight average's decay as Float bits; 0 when there is no average
+/// averageUpdates: u64
+/// averageLength: u64, average    a ParameterFile (empty when there is no average)
 /// ```
-/// Nothing else depends on the byte layout: it only has to be read back by the Apiary that wrote it.
+/// Nothing else depends on the byte layout: it only has to be read back by an Apiary at least as new as the one
+/// that wrote it (checkpoints of version 1 still load, without an average).
 public enum CheckpointFile {
-    static let magic = Array("APIARYC1".utf8)
+    static let magic = Array("APIARYC2".utf8)
+    static let version1Magic = Array("APIARYC1".utf8)
 
     /// Serialises a checkpoint; the same checkpoint always gives the same bytes.
     public static func encode(_ checkpoint: TrainingCheckpoint) throws -> [UInt8] {
@@ -37,6 +42,9 @@ public enum CheckpointFile {
             return NamedTensor(name: key, dims: [values.count], values: values)
         }
         appendSection(ParameterFile.encode(optimizer))
+        append(checkpoint.weightAverage?.decay.bitPattern ?? 0)
+        append(UInt64(checkpoint.weightAverage?.updates ?? 0))
+        appendSection(ParameterFile.encode(checkpoint.weightAverage?.tensors ?? []))
         return output
     }
 
@@ -61,7 +69,8 @@ public enum CheckpointFile {
                 throw ArtifactError("checkpoint \(what): \(error.reason)")
             }
         }
-        guard try take(magic.count) == magic else { throw ArtifactError("not an Apiary checkpoint file (bad magic)") }
+        let fileMagic = try take(magic.count)
+        guard fileMagic == magic || fileMagic == version1Magic else { throw ArtifactError("not an Apiary checkpoint file (bad magic)") }
         let completedEpochs = try integer(UInt64.self)
         guard completedEpochs <= UInt64(Int.max) else { throw ArtifactError("checkpoint has \(completedEpochs) completed epochs") }
         let stateBytes = try take(Int(try integer(UInt32.self)))
@@ -74,13 +83,26 @@ public enum CheckpointFile {
         let weights = try section("weights")
         let bestWeights = try section("best weights")
         let optimizer = try section("optimizer state")
+        var weightAverage: WeightAverage? = nil
+        if fileMagic == magic {
+            let decay = Float(bitPattern: try integer(UInt32.self))
+            let updates = try integer(UInt64.self)
+            let tensors = try section("weight average")
+            if decay != 0 {
+                guard decay > 0, decay < 1, updates <= UInt64(Int.max) else {
+                    throw ArtifactError("checkpoint weight average has decay \(decay) after \(updates) updates")
+                }
+                weightAverage = WeightAverage(decay: decay, updates: Int(updates), tensors: tensors)
+            }
+        }
         guard offset == data.count else { throw ArtifactError("checkpoint file has \(data.count - offset) unexpected trailing bytes") }
         return TrainingCheckpoint(
             completedEpochs: Int(completedEpochs),
             weights: weights,
             optimizerState: Dictionary(optimizer.map { ($0.name, $0.values) }, uniquingKeysWith: { first, _ in first }),
             earlyStopping: earlyStopping,
-            bestWeights: bestWeights
+            bestWeights: bestWeights,
+            weightAverage: weightAverage
         )
     }
 }

@@ -25,7 +25,13 @@ public final class ObjectDetector: @unchecked Sendable {
         let symbol = artifact.symbol
         let network: SSDNetwork
         do {
-            network = try SSDNetwork(baseNetwork: symbol.baseNetwork, classes: symbol.numClasses, seed: 0, engine: engine)
+            network = try SSDNetwork(
+                baseNetwork: symbol.baseNetwork,
+                classes: symbol.numClasses,
+                seed: 0,
+                engine: engine,
+                anchorSizes: symbol.anchorSizes
+            )
         } catch {
             throw ArtifactError("\(ModelArtifact.symbolFile): \(error)")
         }

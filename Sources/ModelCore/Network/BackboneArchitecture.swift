@@ -41,6 +41,12 @@ public struct BackboneArchitecture {
         }
     }
 
+    /// The default anchor sizes of the base network `name` (every one uses MXNet's six-map layout), without
+    /// building it; `nil` for an unknown name.
+    public static func anchorSizes(of name: String) -> [[Float]]? {
+        names.contains(name) ? ssdSizes : nil
+    }
+
     /// MXNet SSD's anchor sizes for six feature maps (`sizes=[[.1,.141],[.2,.272],[.37,.447],[.54,.619],[.71,.79],[.88,.961]]`).
     static let ssdSizes: [[Float]] = [[0.1, 0.141], [0.2, 0.272], [0.37, 0.447], [0.54, 0.619], [0.71, 0.79], [0.88, 0.961]]
     /// MXNet SSD's ratios: 4 anchors per cell on the first and last two maps, 6 on the others.

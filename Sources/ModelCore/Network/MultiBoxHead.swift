@@ -43,6 +43,15 @@ public final class MultiBoxHead {
         gradientBuffers = Array(repeating: nil, count: 2 * locations.count)
     }
 
+    /// Sets every class head's background bias to `backgroundBias` (object biases stay 0), so that training
+    /// starts with every anchor confidently background — what a focal loss needs (`FocalLoss.backgroundPriorBias`).
+    func startClassesAtPrior(backgroundBias: Float) {
+        for case let conv as Conv2D in classConvs {
+            guard let bias = conv.bias else { continue }
+            for anchor in 0..<(bias.count / (classes + 1)) { bias.value[anchor * (classes + 1)] = backgroundBias }
+        }
+    }
+
     private init(
         classes: Int,
         anchorsPerCell: [Int],

@@ -16,7 +16,7 @@ extension SSDNetwork {
             numClasses: head.classes,
             imageShape: imageShape,
             anchorsPerCell: architecture.anchorsPerCell,
-            anchorSizes: architecture.anchorSizes,
+            anchorSizes: anchorSizes,
             anchorRatios: architecture.anchorRatios,
             tensors: stateTensors.map { ModelSymbol.TensorSpec(name: $0.name, shape: $0.dims) }
         )

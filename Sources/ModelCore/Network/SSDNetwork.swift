@@ -6,6 +6,9 @@
 public final class SSDNetwork {
     public let architecture: BackboneArchitecture
     public let head: MultiBoxHead
+    /// Default-box sizes per feature map, as fractions of the image side: the architecture's (MXNet's) unless
+    /// fitted to a training set (`AnchorFitting`) or read from an artifact's symbol. Same count per map either way.
+    public let anchorSizes: [[Float]]
     let engine: CPUEngine
     private var gradientSums: [TensorSum] = []
 
@@ -14,11 +17,18 @@ public final class SSDNetwork {
     ///   - baseNetwork: `vgg-16`, `resnet-50` or `apiary-mobile`.
     ///   - classes: object classes, background excluded (`num_classes`).
     ///   - seed: seeds the initialisation.
-    public init(baseNetwork: String, classes: Int, seed: UInt64, engine: CPUEngine) throws {
+    ///   - anchorSizes: default-box sizes per map; `nil` takes the architecture's.
+    /// - Throws: `NetworkError` for an unknown network or anchor sizes that do not fit its maps.
+    public init(baseNetwork: String, classes: Int, seed: UInt64, engine: CPUEngine, anchorSizes: [[Float]]? = nil) throws {
         guard let architecture = BackboneArchitecture.named(baseNetwork, seed: seed, engine: engine) else {
             throw NetworkError.unknownBaseNetwork(baseNetwork)
         }
+        if let anchorSizes {
+            guard anchorSizes.map(\.count) == architecture.anchorSizes.map(\.count), anchorSizes.allSatisfy({ $0.allSatisfy { $0 > 0 && $0.isFinite } })
+            else { throw NetworkError.anchorSizesDoNotFit(anchorSizes, expected: architecture.anchorSizes) }
+        }
         self.architecture = architecture
+        self.anchorSizes = anchorSizes ?? architecture.anchorSizes
         self.engine = engine
         var headBuilder = NetworkBuilder(engine: engine, seed: seed &+ 1)
         head = MultiBoxHead(architecture: architecture, classes: classes, builder: &headBuilder)
@@ -42,7 +52,12 @@ public final class SSDNetwork {
 
     /// The default boxes matching this network's feature maps for square `imageShape` inputs.
     public func defaultBoxes(imageShape: Int) -> DefaultBoxes {
-        DefaultBoxes.mxnet(mapSizes: featureMapSizes(imageShape: imageShape).map(\.height))
+        let maps = featureMapSizes(imageShape: imageShape)
+        return DefaultBoxes(
+            featureMaps: maps.indices.map { i in
+                DefaultBoxes.FeatureMap(height: maps[i].height, width: maps[i].width, sizes: anchorSizes[i], ratios: architecture.anchorRatios[i])
+            }
+        )
     }
 
     /// Runs the network on a batch of images.
@@ -72,11 +87,14 @@ public final class SSDNetwork {
 /// Why a network could not be built.
 public enum NetworkError: Error, Equatable, CustomStringConvertible {
     case unknownBaseNetwork(String)
+    case anchorSizesDoNotFit([[Float]], expected: [[Float]])
 
     public var description: String {
         switch self {
         case .unknownBaseNetwork(let name):
             "unknown base_network '\(name)'; expected one of \(BackboneArchitecture.names.joined(separator: ", "))"
+        case .anchorSizesDoNotFit(let sizes, let expected):
+            "anchor sizes \(sizes) do not fit the network: expected positive sizes shaped like \(expected)"
         }
     }
 }

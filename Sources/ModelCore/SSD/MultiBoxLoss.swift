@@ -34,10 +34,20 @@ import Musl
 public struct MultiBoxLoss: Sendable {
     /// The negative mining rule.
     public var mining: HardNegativeMining
+    /// When set, the classification term is this focal loss over every anchor instead of cross-entropy over
+    /// positives and mined negatives (`mining` is then unused).
+    public var focal: FocalLoss?
 
     /// Creates the loss; the default mining is 3:1 with at least 3 negatives per image.
     public init(mining: HardNegativeMining = HardNegativeMining()) {
         self.mining = mining
+        focal = nil
+    }
+
+    /// Creates the loss with a focal classification term over every anchor.
+    public init(focal: FocalLoss) {
+        mining = HardNegativeMining()
+        self.focal = focal
     }
 
     /// The loss of one batch and its gradients.
@@ -165,6 +175,22 @@ public struct MultiBoxLoss: Sendable {
     ) {
         let width = image.width
         let logits = image.logits
+        if let focal {
+            image.targets.classTargets.withUnsafeBufferPointer { classTargets in
+                image.targets.locationTargets.withUnsafeBufferPointer { locationTargets in
+                    for anchor in 0..<classTargets.count {
+                        let target = Int(classTargets[anchor])
+                        precondition(target >= 0 && target < width, "class target \(target) outside the \(width) logits")
+                        let value = focal.term(logits: logits, row: anchor * width, width: width, target: target, scale: image.scale, gradient: logitGradient)
+                        sums.crossEntropy += Double(value)
+                        if target > 0 {
+                            addLocationTerms(anchor, image, locationTargets, locationGradient, &sums)
+                        }
+                    }
+                }
+            }
+            return
+        }
         image.targets.classTargets.withUnsafeBufferPointer { classTargets in
             image.targets.locationTargets.withUnsafeBufferPointer { locationTargets in
                 // Pass 1: rank the negative candidates. −p_bg orders them exactly as the background loss −log p_bg
@@ -210,14 +236,26 @@ public struct MultiBoxLoss: Sendable {
                     for c in 0..<width { logitGradient[row + c] = exp(logits[row + c] - value) * scale }
                     logitGradient[row + target] -= scale
                     guard target > 0 else { continue }
-                    for c in (anchor * 4)..<(anchor * 4 + 4) {
-                        let difference = image.locations[c] - locationTargets[c]
-                        let magnitude = abs(difference)
-                        sums.smoothL1 += Double(magnitude < 1 ? 0.5 * difference * difference : magnitude - 0.5)
-                        locationGradient[c] = min(max(difference, -1), 1) * scale
-                    }
+                    addLocationTerms(anchor, image, locationTargets, locationGradient, &sums)
                 }
             }
+        }
+    }
+
+    /// A positive anchor's smooth L1 terms and their gradients.
+    @inline(__always)
+    private func addLocationTerms(
+        _ anchor: Int,
+        _ image: Image,
+        _ locationTargets: UnsafeBufferPointer<Float>,
+        _ locationGradient: UnsafeMutableBufferPointer<Float>,
+        _ sums: inout Sums
+    ) {
+        for c in (anchor * 4)..<(anchor * 4 + 4) {
+            let difference = image.locations[c] - locationTargets[c]
+            let magnitude = abs(difference)
+            sums.smoothL1 += Double(magnitude < 1 ? 0.5 * difference * difference : magnitude - 0.5)
+            locationGradient[c] = min(max(difference, -1), 1) * image.scale
         }
     }
 }

@@ -8,15 +8,18 @@ import Dispatch
 /// be a dedicated one (oneDNN's OpenMP workers inherit its priority). Knows nothing of HTTP or SQLite.
 public final class ObjectDetectionTrainer {
     public let hyperparameters: ObjectDetectionHyperparameters
+    /// The schedule and weight averaging this job trains with.
+    public let recipe: TrainingRecipe
     public let network: SSDNetwork
     public let anchors: DefaultBoxes
     private let engine: CPUEngine
     private let training: BatchSource
     private let validation: BatchSource?
     private let assigner: TargetAssigner
-    private let loss = MultiBoxLoss()
+    private let loss: MultiBoxLoss
     private let decoder: DetectionDecoder
     private var optimizer: any Optimizer
+    private var average: WeightAverage?
     private let frozen: [String]
 
     /// Builds the network and checks the data's shape.
@@ -24,13 +27,15 @@ public final class ObjectDetectionTrainer {
     ///   - training: the `train` channel's records.
     ///   - validation: the `validation` channel's records (none: no mAP, the last epoch is kept).
     ///   - seed: seeds initialisation, data order and augmentation.
+    ///   - recipe: how to train beyond the hyperparameters; `nil` takes the network's own (`TrainingRecipe(_:)`).
     /// - Throws: `TrainingClientError` for empty data or more boxes than `label_width` allows.
     public init(
         hyperparameters: ObjectDetectionHyperparameters,
         training: [TrainingRecord],
         validation: [TrainingRecord],
         seed: UInt64,
-        engine: CPUEngine
+        engine: CPUEngine,
+        recipe: TrainingRecipe? = nil
     ) throws {
         guard !training.isEmpty else {
             throw TrainingClientError(
@@ -46,19 +51,32 @@ public final class ObjectDetectionTrainer {
             }
         }
         self.hyperparameters = hyperparameters
+        self.recipe = recipe ?? TrainingRecipe(hyperparameters)
         self.engine = engine
-        network = try SSDNetwork(baseNetwork: hyperparameters.baseNetwork.rawValue, classes: hyperparameters.numClasses, seed: seed, engine: engine)
+        network = try SSDNetwork(
+            baseNetwork: hyperparameters.baseNetwork.rawValue,
+            classes: hyperparameters.numClasses,
+            seed: seed,
+            engine: engine,
+            anchorSizes: self.recipe.fitsAnchors ? try Self.fittedAnchorSizes(training, base: hyperparameters.baseNetwork.rawValue) : nil
+        )
         anchors = network.defaultBoxes(imageShape: hyperparameters.imageShape)
         assigner = TargetAssigner(anchors: anchors, overlapThreshold: Float(hyperparameters.overlapThreshold))
         decoder = DetectionDecoder(anchors: anchors, nmsThreshold: Float(hyperparameters.nmsThreshold), topK: hyperparameters.nmsTopK)
         optimizer = hyperparameters.makeOptimizer()
+        if let focal = self.recipe.focal {
+            loss = MultiBoxLoss(focal: focal)
+            network.head.startClassesAtPrior(backgroundBias: FocalLoss.backgroundPriorBias(classes: hyperparameters.numClasses))
+        } else {
+            loss = MultiBoxLoss()
+        }
         frozen = hyperparameters.freezeLayerPattern.freeze(network.parameters)
         let size = hyperparameters.imageShape
         let batchSize = hyperparameters.miniBatchSize
         self.training = BatchSource(
             records: training,
             batchSize: batchSize,
-            assembler: ImageBatchAssembler(imageSize: size, augmentation: .ssd),
+            assembler: ImageBatchAssembler(imageSize: size, augmentation: self.recipe.augmentation),
             seed: seed,
             shuffles: true,
             classCount: hyperparameters.numClasses
@@ -76,6 +94,20 @@ public final class ObjectDetectionTrainer {
             )
     }
 
+    /// Anchor sizes fitted to the boxes of up to 256 training images spread evenly over the channel (decoded here
+    /// for their sizes; the quantiles the fit reads settle long before that), or `nil` to keep the defaults.
+    private static func fittedAnchorSizes(_ training: [TrainingRecord], base: String) throws -> [[Float]]? {
+        guard let layout = BackboneArchitecture.anchorSizes(of: base) else { return nil }
+        let step = max(1, training.count / 256)
+        var boxes: [BoundingBox] = []
+        for record in stride(from: 0, to: training.count, by: step).map({ training[$0] }) where !record.boxes.isEmpty {
+            let image = try record.loadImage()
+            boxes += BoxMapping.normalized(BoxMapping.clipped(record.boxes, width: image.width, height: image.height), width: image.width, height: image.height)
+                .map(\.box)
+        }
+        return AnchorFitting.sizes(for: boxes, sizesPerMap: layout.map(\.count))
+    }
+
     /// Trains until `epochs`, early stopping, or a `TrainingStop` from `events`.
     /// - Parameter checkpoint: resume after this checkpoint's epoch.
     public func fit(resumingFrom checkpoint: TrainingCheckpoint? = nil, events: (TrainingEvent) throws -> Void) throws -> TrainingOutcome {
@@ -89,6 +121,9 @@ public final class ObjectDetectionTrainer {
             earlyStopping = checkpoint.earlyStopping
             bestWeights = checkpoint.bestWeights
             firstEpoch = checkpoint.completedEpochs
+        }
+        average = recipe.weightAverageDecay.map { decay in
+            checkpoint?.weightAverage ?? WeightAverage(state: network.stateTensors, decay: decay)
         }
         try announce(events, resuming: checkpoint != nil)
         var outcome = TrainingOutcome(
@@ -104,14 +139,14 @@ public final class ObjectDetectionTrainer {
                 let (smoothL1, crossEntropy, throughput) = try trainEpoch(epoch, prefetcher: prefetcher, events: events)
                 let mAP = try validate()
                 let verdict = earlyStopping.record(validationMAP: mAP)
-                if verdict.isNewBest { bestWeights = network.weights() }
+                if verdict.isNewBest { bestWeights = average?.tensors ?? network.weights() }
                 let summary = EpochSummary(
                     epoch: epoch,
                     smoothL1: smoothL1,
                     crossEntropy: crossEntropy,
                     validationMAP: mAP,
                     throughput: throughput,
-                    learningRate: hp.learningRateSchedule.learningRate(epoch: epoch),
+                    learningRate: recipe.schedule.learningRate(epoch: epoch, batch: training.batchesPerEpoch - 1, batchesPerEpoch: training.batchesPerEpoch),
                     isBest: verdict.isNewBest
                 )
                 try report(summary, events: events)
@@ -127,7 +162,8 @@ public final class ObjectDetectionTrainer {
                     weights: network.weights(),
                     optimizerState: optimizer.state(),
                     earlyStopping: earlyStopping,
-                    bestWeights: bestWeights
+                    bestWeights: bestWeights,
+                    weightAverage: average
                 )
                 try events(.epochEnd(summary, checkpoint: checkpoint))
                 if verdict.shouldStop {
@@ -155,7 +191,6 @@ public final class ObjectDetectionTrainer {
         let source = training
         let order = source.order(epoch: epoch)
         let batches = source.batchesPerEpoch
-        let learningRate = hyperparameters.learningRateSchedule.learningRate(epoch: epoch)
         let size = hyperparameters.imageShape
         let start = DispatchTime.now().uptimeNanoseconds
         var sums = (smoothL1: 0.0, crossEntropy: 0.0)
@@ -163,6 +198,7 @@ public final class ObjectDetectionTrainer {
         prefetcher.start { try source.batch(epoch: epoch, index: 0, order: order) }
         for index in 0..<batches {
             let batch = try prefetcher.take()
+            let learningRate = recipe.schedule.learningRate(epoch: epoch, batch: index, batchesPerEpoch: batches)
             if index + 1 < batches { prefetcher.start { try source.batch(epoch: epoch, index: index + 1, order: order) } }
             let images = try Tensor(plain: batch.pixels, dims: [source.batchSize, 3, size, size], engine: engine)
             let (locations, logits) = try network.forward(images, mode: .training)
@@ -175,6 +211,7 @@ public final class ObjectDetectionTrainer {
             }
             try network.backward(locationGradient: result.locationGradient, classGradient: result.classLogitGradient)
             optimizer.step(network.parameters, learningRate: learningRate)
+            average?.update(from: network.stateTensors)
             sums.smoothL1 += result.smoothL1
             sums.crossEntropy += result.crossEntropy
             let done = Double(index + 1)
@@ -209,9 +246,22 @@ public final class ObjectDetectionTrainer {
         return (sums.smoothL1 / Double(batches), sums.crossEntropy / Double(batches), Double(batches * source.batchSize) / elapsed)
     }
 
-    /// Validation mAP (VOC07 11-point at `overlap_threshold`), or 0 without a validation channel.
+    /// Validation mAP (VOC07 11-point at `overlap_threshold`) of the served weights (the average, when the
+    /// recipe keeps one), or 0 without a validation channel.
+    ///
+    /// Scored on the fused inference graph the endpoint serves (`InferenceNetwork`): the same detections up to
+    /// float rounding, from a faster pass.
     private func validate() throws -> Double {
         guard let validation else { return 0 }
+        guard let average else { return try validate(InferenceNetwork(fusing: network), on: validation) }
+        let raw = network.weights()
+        try network.load(weights: average.tensors)
+        let served = InferenceNetwork(fusing: network)
+        try network.load(weights: raw)
+        return try validate(served, on: validation)
+    }
+
+    private func validate(_ served: InferenceNetwork, on validation: BatchSource) throws -> Double {
         var metric = MeanAveragePrecision()
         let size = hyperparameters.imageShape
         let order = validation.order(epoch: 0)
@@ -219,7 +269,7 @@ public final class ObjectDetectionTrainer {
         for index in 0..<validation.batchesPerEpoch {
             let batch = try validation.batch(epoch: 0, index: index, order: order)
             let images = try Tensor(plain: batch.pixels, dims: [validation.batchSize, 3, size, size], engine: engine)
-            let (locations, logits) = try network.forward(images, mode: .inference)
+            let (locations, logits) = try served.forward(images)
             for (b, detections) in decoder(locations: locations, classLogits: logits).enumerated() where seen.insert(batch.records[b]).inserted {
                 metric.add(detections: detections, groundTruth: batch.boxes[b], imageID: batch.records[b])
             }

@@ -9,18 +9,22 @@ public struct TrainingCheckpoint: Sendable, Equatable {
     public var earlyStopping: EarlyStopping
     /// The weights of the best epoch so far (by validation mAP).
     public var bestWeights: [NamedTensor]
+    /// The moving average of the weights, for a recipe that keeps one.
+    public var weightAverage: WeightAverage?
 
     public init(
         completedEpochs: Int,
         weights: [NamedTensor],
         optimizerState: [String: [Float]],
         earlyStopping: EarlyStopping,
-        bestWeights: [NamedTensor]
+        bestWeights: [NamedTensor],
+        weightAverage: WeightAverage? = nil
     ) {
         self.completedEpochs = completedEpochs
         self.weights = weights
         self.optimizerState = optimizerState
         self.earlyStopping = earlyStopping
         self.bestWeights = bestWeights
+        self.weightAverage = weightAverage
     }
 }

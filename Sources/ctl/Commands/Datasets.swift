@@ -31,6 +31,7 @@ extension Datasets {
                 Examples:
                   ctl datasets generate-sample ./bees
                   ctl datasets generate-sample ./bees --count 50 --test-count 5 --seed 7
+                  ctl datasets generate-sample ./field --style field --count 1500 --test-count 500 --seed 4242
                   ctl datasets generate-sample ./bees --source-ref-prefix s3://my-bucket/bees/images/
                 """
         )
@@ -47,6 +48,14 @@ extension Datasets {
         @Option(help: "Seed: the same seed writes the same bytes.")
         var seed = SampleBeeDataset.defaultSeed
 
+        @Option(
+            help: ArgumentHelp(
+                "The population: course (the built-in sample) or field (smaller, more numerous bees, more clutter, other settings).",
+                valueName: "name"
+            )
+        )
+        var style = SampleStyle.course.name
+
         @Option(help: "Prefix of each image's source-ref in output.manifest (default: relative paths).")
         var sourceRefPrefix = "images/"
 
@@ -56,6 +65,9 @@ extension Datasets {
         func validate() throws {
             guard count >= 1, count <= 100_000 else { throw ValidationError("--count must be between 1 and 100000, got \(count)") }
             guard testCount >= 0, testCount <= 10_000 else { throw ValidationError("--test-count must be between 0 and 10000, got \(testCount)") }
+            guard SampleStyle.named(style) != nil else {
+                throw ValidationError("--style must be one of \(SampleStyle.all.map(\.name).joined(separator: ", ")), got '\(style)'")
+            }
         }
 
         func run() throws {
@@ -64,6 +76,7 @@ extension Datasets {
             let progress = ProgressBar("generating")
             let summary = try SampleBeeDataset.generate(
                 seed: seed,
+                style: SampleStyle.named(style) ?? .course,
                 count: count,
                 testCount: testCount,
                 into: folder,
@@ -75,7 +88,7 @@ extension Datasets {
                 let object: [String: Any] = [
                     "images": summary.imageCount, "boxes": summary.boxCount, "testImages": summary.testImageCount,
                     "testBoxes": summary.testBoxCount, "manifest": summary.manifest.path, "testManifest": summary.testManifest.path,
-                    "labelAttributeName": SampleBeeDataset.labelAttributeName, "seed": seed,
+                    "labelAttributeName": SampleBeeDataset.labelAttributeName, "seed": seed, "style": style,
                 ]
                 print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
             } else {

@@ -1,0 +1,55 @@
+/// How a job trains beyond what the hyperparameters name: the learning-rate schedule's shape, whether the
+/// served model is a moving average of the weights, and the data augmentation.
+///
+/// `vgg-16` and `resnet-50` follow the built-in algorithm exactly (step schedule, the last or best raw weights).
+/// `apiary-mobile` is Apiary's own network, trained from scratch in CPU-minutes, so it gets the recipe that
+/// learns most per minute there (measured in docs/performance.md, "Detection quality per CPU-minute"):
+/// warm-up and cosine decay when `lr_scheduler_step` is empty, an exponential moving average of the weights
+/// (`WeightAverage`) for validation and the artifact. Fitted anchor sizes and the focal loss are options a
+/// recipe can turn on; measured so far, neither paid (docs/performance.md), so no default uses them. The hyperparameters still mean what they say:
+/// `learning_rate` is the peak rate, and a job that sets `lr_scheduler_step` gets its steps.
+public struct TrainingRecipe: Sendable, Equatable {
+    /// The learning rate of every update.
+    public var schedule: LearningRateSchedule
+    /// The largest decay of the weight average, or `nil` to validate and serve the raw weights.
+    public var weightAverageDecay: Float?
+    /// The training images' augmentation (SSD's for every network).
+    public var augmentation: TrainingAugmentation
+    /// The classification term: focal loss over every anchor, or (`nil`) cross-entropy with hard negative mining.
+    public var focal: FocalLoss?
+    /// Whether default-box sizes are fitted to the training boxes (`AnchorFitting`) instead of MXNet's.
+    public var fitsAnchors: Bool
+
+    /// Creates a recipe.
+    public init(
+        schedule: LearningRateSchedule,
+        weightAverageDecay: Float?,
+        augmentation: TrainingAugmentation = .ssd,
+        focal: FocalLoss? = nil,
+        fitsAnchors: Bool = false
+    ) {
+        self.schedule = schedule
+        self.weightAverageDecay = weightAverageDecay
+        self.augmentation = augmentation
+        self.focal = focal
+        self.fitsAnchors = fitsAnchors
+    }
+
+    /// The recipe of a job with these hyperparameters.
+    public init(_ hyperparameters: ObjectDetectionHyperparameters) {
+        let hp = hyperparameters
+        guard hp.baseNetwork == .apiaryMobile else {
+            self.init(schedule: hp.learningRateSchedule, weightAverageDecay: nil)
+            return
+        }
+        self.init(
+            schedule: hp.lrSchedulerStep.isEmpty
+                ? .warmupCosine(baseLearningRate: hp.learningRate, epochs: hp.epochs) : hp.learningRateSchedule,
+            weightAverageDecay: Self.apiaryMobileWeightAverageDecay
+        )
+    }
+
+    /// `apiary-mobile`'s weight-average decay; with `WeightAverage`'s warm-up its horizon grows with the job
+    /// (≈ 65 updates after 600, ≈ 110 after 1,000) up to 1,000 updates.
+    public static let apiaryMobileWeightAverageDecay: Float = 0.999
+}
