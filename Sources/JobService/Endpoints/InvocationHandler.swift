@@ -42,11 +42,11 @@ struct InvocationHandler: Sendable {
         guard let variant = deployment.variant(named: targetVariant) else {
             throw AWSError("ValidationError", "Variant \(targetVariant ?? "") not found on endpoint \(name).")
         }
-        let type = (contentType ?? "application/octet-stream").split(separator: ";")[0].trimmingCharacters(in: .whitespaces).lowercased()
+        let type = (contentType ?? "application/octet-stream").prefix { $0 != ";" }.trimmingCharacters(in: .whitespaces).lowercased()
         guard Self.imageTypes.contains(type) else {
             throw Self.modelError(415, "Content type \(type) is not supported by this model. Supported: image/jpeg, image/png, application/x-image.", name)
         }
-        let acceptable = (accept ?? "application/json").split(separator: ",").map { $0.split(separator: ";")[0].trimmingCharacters(in: .whitespaces) }
+        let acceptable = (accept ?? "application/json").split(separator: ",").map { $0.prefix { $0 != ";" }.trimmingCharacters(in: .whitespaces) }
         guard acceptable.contains(where: { $0 == "application/json" || $0 == "*/*" || $0 == "application/*" }) else {
             throw Self.modelError(406, "Accept \(accept ?? "") is not supported: this model answers application/json.", name)
         }
