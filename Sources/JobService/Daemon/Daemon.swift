@@ -55,6 +55,8 @@ public final class Daemon: Sendable {
         }
         let lambda = LambdaService(store: store, objects: objects, runtimes: lambdaRuntimes)
         let runtime = InvocationHandler(host: endpoints)
+        let authenticator = EdgeAuthenticator(
+            mode: configuration.authMode, verifier: SigV4Verifier(credentials: configuration.credentials), defaultRegion: configuration.defaultRegion)
         let responder = EdgeResponder(
             sageMaker: SageMakerService(store: store, scheduler: queue, endpointHost: endpoints, labels: labels, objects: objects),
             logs: LogsService(store: store),
@@ -71,9 +73,10 @@ public final class Daemon: Sendable {
             labelUI: LabelUI(
                 store: labels, session: LabelUISession(boundHost: configuration.host), assets: try LabelUIAssets(),
                 predictions: LabelUIPredictions(runtime: runtime, account: configuration.account, region: configuration.defaultRegion)),
-            authenticator: EdgeAuthenticator(
-                mode: configuration.authMode, verifier: SigV4Verifier(credentials: configuration.credentials),
-                defaultRegion: configuration.defaultRegion),
+            authenticator: authenticator,
+            door: EdgeDoor(
+                hosts: HostPolicy(boundHost: configuration.host, allowedHosts: configuration.allowedHosts), authenticator: authenticator,
+                sessions: BrowserSessions(credentials: configuration.credentials)),
             account: configuration.account,
             reset: configuration.testHooks ? reset : nil,
             logger: logger

@@ -9,8 +9,8 @@ import Logging
 /// runtime's `/endpoints/{name}/…` paths; the credential scope's service or the path for Lambda and API Gateway, whose
 /// deployed APIs answer unsigned calls) and
 /// answers in that service's protocol; unsigned requests under `/label/` are the labeling UI's (`LabelUI`), the only
-/// HTML this port serves. Nothing here drops a connection on bad input; an answer given before a body was read ends
-/// the connection after it.
+/// HTML this port serves besides the sign-in form. `EdgeDoor` comes first for every surface. Nothing here drops a
+/// connection on bad input; an answer given before a body was read ends the connection after it.
 struct EdgeResponder: HTTPResponder {
     typealias Context = EdgeRequestContext
 
@@ -26,6 +26,7 @@ struct EdgeResponder: HTTPResponder {
     let executeAPI: ExecuteAPI
     let labelUI: LabelUI
     let authenticator: EdgeAuthenticator
+    let door: EdgeDoor
     let account: String
     /// `POST /moto-api/reset` wipes all state (moto's test-suite hook); nil unless `--test-hooks`.
     let reset: (@Sendable () throws -> Void)?
@@ -34,6 +35,19 @@ struct EdgeResponder: HTTPResponder {
     func respond(to request: Request, context: Context) async throws -> Response {
         let requestID = UUID().uuidString.lowercased()
         let path = request.uri.path
+        if let problem = door.hosts.hostProblem(request.head.authority) {
+            return EdgeDoor.refusal(request, problem, status: 403, requestID: requestID)
+        }
+        if path == BrowserSessions.path { return await door.sessions.respond(to: request) }
+        if EdgeDoor.isUnsigned(request), !(path.hasPrefix(LambdaService.codePrefix) && LambdaService.isCodeLink(request)),
+            let problem = door.unsignedProblem(request, peer: context.peer)
+        {
+            // A browser opening the UI under --auth verify gets the sign-in form.
+            if authenticator.mode == .verify && LabelUI.claims(request) && request.method == .get && !path.hasPrefix(LabelUI.prefix + "/api/") {
+                return BrowserSessions.page(status: .unauthorized, next: path, problem: nil)
+            }
+            return EdgeDoor.refusal(request, problem, status: authenticator.mode == .verify ? 401 : 403, requestID: requestID)
+        }
         if path.hasPrefix("/moto-api/") { return testHook(path, request: request, requestID: requestID) }
         if path == "/metrics" && request.method == .get {
             return AWSResponses.response(

@@ -50,7 +50,7 @@ struct LambdaService: Sendable {
         switch (method, parts.count, sub) {
         case (.get, 1, _):
             let function = try find(name, context)
-            let location = "http://\(request.head.authority ?? "127.0.0.1")\(Self.codePrefix)\(name)/code.zip"
+            let location = "http://\(request.head.authority ?? "127.0.0.1")\(Self.codePrefix)\(name)/code.zip?token=\(Self.codeLinkToken(name))"
             return ok(["Configuration": function.configuration, "Tags": [:], "Code": ["RepositoryType": "S3", "Location": .string(location)]], context)
         case (.delete, 1, _):
             guard try store.delete(.lambdaFunction, named: name) else { throw notFound(name, context) }
@@ -221,6 +221,22 @@ struct LambdaService: Sendable {
     }
 
     /// `GET /_apiary/lambda/{name}/code.zip`: the function's package as uploaded.
+    /// Signs GetFunction's `Code.Location` for this daemon run, as AWS presigns it: whoever was allowed to read the
+    /// function may download its code with plain HTTP.
+    private static let codeLinkKey: [UInt8] = {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }()
+
+    static func codeLinkToken(_ name: String) -> String { Digest.hex(Digest.hmacSHA256(key: codeLinkKey, data: Array(name.utf8))) }
+
+    /// Whether `request` is a code download with the token GetFunction handed out for that function.
+    static func isCodeLink(_ request: Request) -> Bool {
+        let name = request.uri.path.dropFirst(codePrefix.count).split(separator: "/").first.map(String.init) ?? ""
+        guard let token = request.uri.queryParameters["token"] else { return false }
+        return Digest.sha256(Array(token.utf8)) == Digest.sha256(Array(codeLinkToken(name).utf8))
+    }
+
     func package(path: String, requestID: String) -> Response {
         let name = path.dropFirst(Self.codePrefix.count).split(separator: "/").first.map(String.init) ?? ""
         guard let record = try? store.resource(.lambdaFunction, named: name),
