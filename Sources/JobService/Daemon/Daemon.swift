@@ -26,6 +26,7 @@ public final class Daemon: Sendable {
         self.logger = logger
         let home = configuration.home
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        LambdaSandbox.lockDown(home: home)
         store = try ControlPlaneStore.open(path: home.appendingPathComponent("state.sqlite").path)
         objects = ObjectStore(root: home.appendingPathComponent("s3", isDirectory: true))
         labels = try LabelStore.open(path: home.appendingPathComponent("labels.sqlite").path)

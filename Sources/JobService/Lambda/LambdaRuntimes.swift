@@ -24,6 +24,9 @@ final class LambdaRuntimes: Sendable {
     let initPhase: Duration
     private let environmentsRoot: URL
     private let runtimeDirectory: URL
+    /// Who functions run as (`nobody` under a root daemon).
+    private let sandbox = LambdaSandbox.forCurrentProcess()
+    private let root: URL
     private let logs: FunctionLogs
     private let logger: Logger
     /// The daemon's port, known once it listens (`AWS_ENDPOINT_URL` of the functions).
@@ -36,6 +39,7 @@ final class LambdaRuntimes: Sendable {
         root: URL, store: ControlPlaneStore, maximumEnvironments: Int = 4, idleLimit: Duration = .seconds(300),
         initPhase: Duration = .seconds(10), logger: Logger
     ) {
+        self.root = root
         code = LambdaCodeStore(root: root.appendingPathComponent("code"))
         environmentsRoot = root.appendingPathComponent("environments")
         runtimeDirectory = root.appendingPathComponent("runtime")
@@ -45,6 +49,9 @@ final class LambdaRuntimes: Sendable {
         logs = FunctionLogs(store: store, logger: logger)
         self.logger = logger
         try? FileManager.default.removeItem(at: environmentsRoot)
+        // Traversable, not listable: functions reach their own code and environment by path, nothing else here.
+        try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        chmod(root.path, 0o711)
         let interval = min(max(idleLimit / 4, .milliseconds(100)), .seconds(30))
         Task { [weak self] in
             while true {
@@ -175,19 +182,22 @@ final class LambdaRuntimes: Sendable {
         let port = daemonPort.withLock { $0 }
         let region = function.region
         var environment: [String: String] = [
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
+            "PATH": sandbox.path,
             "_HANDLER": function.handler, "LAMBDA_TASK_ROOT": code.taskRoot(function.codeKey), "LAMBDA_RUNTIME_DIR": runtimeDirectory.path,
             "AWS_LAMBDA_FUNCTION_NAME": function.name, "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": String(function.memorySize), "AWS_LAMBDA_LOG_GROUP_NAME": FunctionLogs.group(function.name),
             "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand", "AWS_REGION": region, "AWS_DEFAULT_REGION": region,
             "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_SESSION_TOKEN": "test",
             "AWS_ENDPOINT_URL": "http://127.0.0.1:\(port)", "AWS_EXECUTION_ENV": "AWS_Lambda_\(function.runtime)",
-            "TZ": ":UTC", "LANG": "en_US.UTF-8", "PYTHONPATH": code.taskRoot(function.codeKey), "PYTHONUNBUFFERED": "1",
+            "TZ": ":UTC", "LANG": "en_US.UTF-8", "PYTHONPATH": ([code.taskRoot(function.codeKey)] + sandbox.runtimeLibraries).joined(separator: ":"), "PYTHONUNBUFFERED": "1",
         ]
         environment.merge(function.variables) { _, user in user }
         let directory = environmentsRoot.appendingPathComponent(UUID().uuidString.lowercased())
+        let command = try command(for: function)
+        LambdaSandbox.openForReading(URL(fileURLWithPath: code.taskRoot(function.codeKey)), under: root)
         return try await ExecutionEnvironment.start(
-            command: try command(for: function), environment: environment, codeDirectory: code.taskRoot(function.codeKey), directory: directory)
+            command: sandbox.commandPrefix + command, environment: environment, codeDirectory: code.taskRoot(function.codeKey), directory: directory,
+            sandbox: sandbox, root: root)
     }
 
     /// `python3.x`: `<python> -m awslambdaric <handler>` when that interpreter has awslambdaric, else
@@ -205,41 +215,27 @@ final class LambdaRuntimes: Sendable {
             if let known = commands[function.runtime] { return known }
             // The interpreter's real path: pyenv-style shims would look for their root under the function's HOME.
             let executable = "import sys; print(sys.executable)"
-            let wanted = Self.output([function.runtime, "-c", "import boto3; " + executable])
+            let wanted = sandbox.output([function.runtime, "-c", "import boto3; " + executable])
             if wanted == nil {
                 logger.warning("\(function.runtime) with boto3 is not on PATH; running \(function.runtime) functions with python3")
             }
-            guard let python = wanted ?? Self.output(["python3", "-c", executable]) else {
+            guard let python = wanted ?? sandbox.output(["python3", "-c", executable]) else {
                 throw SessionProcessError("no python3 interpreter on PATH for \(function.runtime)")
             }
             let prefix: [String]
-            if Self.output([python, "-c", "import awslambdaric"]) != nil {
+            if sandbox.output([python, "-c", "import awslambdaric"]) != nil {
                 prefix = [python, "-m", "awslambdaric"]
             } else {
                 try FileManager.default.createDirectory(at: runtimeDirectory, withIntermediateDirectories: true)
                 let client = runtimeDirectory.appendingPathComponent(PythonRuntimeClient.fileName)
                 try PythonRuntimeClient.source.write(to: client, atomically: true, encoding: .utf8)
+                LambdaSandbox.openForReading(runtimeDirectory, under: root)
                 prefix = [python, client.path]
             }
             commands[function.runtime] = prefix
             return prefix
         }
         return prefix + [function.handler]
-    }
-
-    /// What `command` prints (trimmed), or nil when it cannot run or fails.
-    private static func output(_ command: [String]) -> String? {
-        let process = Process()
-        let pipe = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = command
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let printed = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: printed, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
 
