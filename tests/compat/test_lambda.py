@@ -119,7 +119,7 @@ def test_invoke_is_warm_and_tails_logs(lam, function):
     assert environment["AWS_REGION"] == environment["AWS_DEFAULT_REGION"] == "us-east-1"
     assert environment["AWS_ACCESS_KEY_ID"] == "test" and environment["AWS_ENDPOINT_URL"].startswith("http://127.0.0.1:")
     assert environment["AWS_PROFILE"] is None and environment["ENDPOINT_NAME"] == "bees"
-    assert "/lambda/environments/" in environment["HOME"] and environment["TMPDIR"] != "/tmp"
+    assert "/environments/" in environment["HOME"] and environment["TMPDIR"] != "/tmp"
     _, called = invoke(lam, function, {"action": "callback"})
     assert function in called["functions"], "the handler reaches the daemon through AWS_ENDPOINT_URL"
 

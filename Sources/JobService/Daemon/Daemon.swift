@@ -93,7 +93,7 @@ public final class Daemon: Sendable {
             logger: logger
         )
         try await app.runService()
-        lambdaRuntimes.shutdown()
+        lambdaRuntimes.close()
         logger.info("shutting down: checkpointing running training jobs")
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             Thread {

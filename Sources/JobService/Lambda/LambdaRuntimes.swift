@@ -25,8 +25,9 @@ final class LambdaRuntimes: Sendable {
     private let environmentsRoot: URL
     private let runtimeDirectory: URL
     /// Who functions run as (`nobody` under a root daemon).
-    private let sandbox = LambdaSandbox.forCurrentProcess()
-    private let root: URL
+    private let sandbox: LambdaSandbox
+    /// Where environments and the runtime client live: `root`, or the sandbox's own directory outside the home.
+    private let workRoot: URL
     private let logs: FunctionLogs
     private let logger: Logger
     /// The daemon's port, known once it listens (`AWS_ENDPOINT_URL` of the functions).
@@ -39,19 +40,17 @@ final class LambdaRuntimes: Sendable {
         root: URL, store: ControlPlaneStore, maximumEnvironments: Int = 4, idleLimit: Duration = .seconds(300),
         initPhase: Duration = .seconds(10), logger: Logger
     ) {
-        self.root = root
         code = LambdaCodeStore(root: root.appendingPathComponent("code"))
-        environmentsRoot = root.appendingPathComponent("environments")
-        runtimeDirectory = root.appendingPathComponent("runtime")
+        sandbox = LambdaSandbox.forCurrentProcess()
+        workRoot = sandbox.workRoot(for: root)
+        environmentsRoot = workRoot.appendingPathComponent("environments")
+        runtimeDirectory = workRoot.appendingPathComponent("runtime")
         self.maximumEnvironments = maximumEnvironments
         self.idleLimit = idleLimit
         self.initPhase = initPhase
         logs = FunctionLogs(store: store, logger: logger)
         self.logger = logger
         try? FileManager.default.removeItem(at: environmentsRoot)
-        // Traversable, not listable: functions reach their own code and environment by path, nothing else here.
-        try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        chmod(root.path, 0o711)
         let interval = min(max(idleLimit / 4, .milliseconds(100)), .seconds(30))
         Task { [weak self] in
             while true {
@@ -178,33 +177,38 @@ final class LambdaRuntimes: Sendable {
         all.forEach { $0.discard() }
     }
 
+    /// Kills every runtime process and removes the sandbox's work directory (daemon shutdown).
+    func close() {
+        shutdown()
+        if workRoot != code.root.deletingLastPathComponent() { try? FileManager.default.removeItem(at: workRoot) }
+    }
+
     private func start(_ function: LambdaFunction) async throws -> ExecutionEnvironment {
         let port = daemonPort.withLock { $0 }
         let region = function.region
+        let directory = environmentsRoot.appendingPathComponent(UUID().uuidString.lowercased())
+        let taskRoot = try sandbox.taskRoot(copying: code.taskRoot(function.codeKey), into: directory, under: workRoot)
         var environment: [String: String] = [
             "PATH": sandbox.path,
-            "_HANDLER": function.handler, "LAMBDA_TASK_ROOT": code.taskRoot(function.codeKey), "LAMBDA_RUNTIME_DIR": runtimeDirectory.path,
+            "_HANDLER": function.handler, "LAMBDA_TASK_ROOT": taskRoot, "LAMBDA_RUNTIME_DIR": runtimeDirectory.path,
             "AWS_LAMBDA_FUNCTION_NAME": function.name, "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": String(function.memorySize), "AWS_LAMBDA_LOG_GROUP_NAME": FunctionLogs.group(function.name),
             "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand", "AWS_REGION": region, "AWS_DEFAULT_REGION": region,
             "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_SESSION_TOKEN": "test",
             "AWS_ENDPOINT_URL": "http://127.0.0.1:\(port)", "AWS_EXECUTION_ENV": "AWS_Lambda_\(function.runtime)",
-            "TZ": ":UTC", "LANG": "en_US.UTF-8", "PYTHONPATH": ([code.taskRoot(function.codeKey)] + sandbox.runtimeLibraries).joined(separator: ":"), "PYTHONUNBUFFERED": "1",
+            "TZ": ":UTC", "LANG": "en_US.UTF-8", "PYTHONPATH": ([taskRoot] + sandbox.runtimeLibraries).joined(separator: ":"), "PYTHONUNBUFFERED": "1",
         ]
         environment.merge(function.variables) { _, user in user }
-        let directory = environmentsRoot.appendingPathComponent(UUID().uuidString.lowercased())
-        let command = try command(for: function)
-        LambdaSandbox.openForReading(URL(fileURLWithPath: code.taskRoot(function.codeKey)), under: root)
         return try await ExecutionEnvironment.start(
-            command: sandbox.commandPrefix + command, environment: environment, codeDirectory: code.taskRoot(function.codeKey), directory: directory,
-            sandbox: sandbox, root: root)
+            command: sandbox.commandPrefix + (try command(for: function, taskRoot: taskRoot)), environment: environment, codeDirectory: taskRoot,
+            directory: directory, sandbox: sandbox, root: workRoot)
     }
 
     /// `python3.x`: `<python> -m awslambdaric <handler>` when that interpreter has awslambdaric, else
     /// `<python> <Apiary's runtime client>`; `provided*`: the package's `bootstrap`.
-    private func command(for function: LambdaFunction) throws -> [String] {
+    private func command(for function: LambdaFunction, taskRoot: String) throws -> [String] {
         if function.runtime.hasPrefix("provided") {
-            let bootstrap = code.taskRoot(function.codeKey) + "/bootstrap"
+            let bootstrap = taskRoot + "/bootstrap"
             guard FileManager.default.fileExists(atPath: bootstrap) else {
                 throw SessionProcessError("Couldn't find valid bootstrap(s): [\(bootstrap)]")
             }
@@ -229,7 +233,7 @@ final class LambdaRuntimes: Sendable {
                 try FileManager.default.createDirectory(at: runtimeDirectory, withIntermediateDirectories: true)
                 let client = runtimeDirectory.appendingPathComponent(PythonRuntimeClient.fileName)
                 try PythonRuntimeClient.source.write(to: client, atomically: true, encoding: .utf8)
-                LambdaSandbox.openForReading(runtimeDirectory, under: root)
+                LambdaSandbox.openForReading(runtimeDirectory, under: workRoot)
                 prefix = [python, client.path]
             }
             commands[function.runtime] = prefix

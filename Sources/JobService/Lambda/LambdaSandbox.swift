@@ -1,3 +1,4 @@
+import AWSProtocol
 import Foundation
 
 #if canImport(Glibc)
@@ -5,11 +6,12 @@ import Glibc
 #endif
 
 /// What keeps a Lambda function's process away from the daemon's data. A daemon running as root runs its functions
-/// as the unprivileged system user `nobody` (through util-linux's `setpriv`, groups cleared, no new privileges), in
-/// their own working directory, and keeps `APIARY_HOME` closed to other users: the home is traversable but not
-/// listable, the state and label databases, the object store and job directories are the daemon's alone, and only
-/// function code and the runtime client are readable by all. A daemon running as another user has no lower user to
-/// switch to: its functions run as that user.
+/// as the unprivileged system user `nobody` (through util-linux's `setpriv`, groups cleared, no new privileges), and
+/// keeps `APIARY_HOME` closed to other users (umask 077; the databases, the object store and job directories are the
+/// daemon's alone). Each environment gets its own copy of the function's code (`/var/task`'s role) beside its `HOME`
+/// and `TMPDIR`, in a work directory outside the home (`/tmp/apiary-lambda-<hash of the home>`): the only files a
+/// function can reach besides the system's. A daemon running as another user has no lower user to switch to: its
+/// functions run as that user, from the home.
 struct LambdaSandbox: Sendable {
     /// The user functions run as; nil when they run as the daemon's user.
     let user: (uid: uid_t, gid: gid_t)?
@@ -64,6 +66,36 @@ struct LambdaSandbox: Sendable {
         return String(decoding: printed, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Where environments and the runtime client live: `root` itself without a sandbox user; else a fresh directory
+    /// outside the home, traversable by all (the home may sit under a directory `nobody` cannot enter, such as /root),
+    /// named after the home so a restart clears what a killed daemon left.
+    func workRoot(for root: URL) -> URL {
+        guard user != nil else { return root }
+        let name = "apiary-lambda-" + Digest.hex(Digest.sha256(Array(root.standardizedFileURL.path.utf8))).prefix(16)
+        let directory = URL(fileURLWithPath: "/tmp").appendingPathComponent(name)
+        try? FileManager.default.removeItem(at: directory)
+        if mkdir(directory.path, 0o711) == 0 {
+            chmod(directory.path, 0o711)
+            return directory
+        }
+        // Someone else made that name first: a random one instead.
+        var template = Array("/tmp/apiary-lambda-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { return root }
+        chmod(made, 0o711)
+        return URL(fileURLWithPath: String(cString: made))
+    }
+
+    /// The code directory an environment runs in: the stored package itself without a sandbox user; else a copy in
+    /// the environment's `directory`, readable by the function's user.
+    func taskRoot(copying stored: String, into directory: URL, under workRoot: URL) throws -> String {
+        guard user != nil else { return stored }
+        let task = directory.appendingPathComponent("task")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: stored, toPath: task.path)
+        Self.openForReading(task, under: workRoot)
+        return task.path
+    }
+
     /// Gives `directory` (an environment's `home/` and `tmp/`) to the function's user.
     func handOver(_ directory: URL) {
         guard let user else { return }
@@ -77,9 +109,9 @@ struct LambdaSandbox: Sendable {
     /// its own (umask 077), and what earlier runs left readable is closed now.
     static func lockDown(home: URL) {
         umask(0o077)
-        chmod(home.path, 0o711)
+        chmod(home.path, 0o700)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: home.path)) ?? []
-        for name in names where name != "lambda" {
+        for name in names {
             let path = home.appendingPathComponent(name).path
             var isDirectory: ObjCBool = false
             _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
@@ -88,7 +120,7 @@ struct LambdaSandbox: Sendable {
     }
 
     /// Makes `path` (function code, the runtime client) and everything under it readable by the function's user, and
-    /// the directories leading to it from `home` traversable.
+    /// the directories leading to it from `home` (the work root) traversable.
     static func openForReading(_ path: URL, under home: URL) {
         var directory = path.deletingLastPathComponent()
         while directory.path.count > home.path.count && directory.path.hasPrefix(home.path) {
