@@ -80,3 +80,35 @@ def test_deeply_nested_json_is_a_serialization_error():
     status, error = json11("Logs_20140328.DescribeLogGroups", b"{" * depth, service="logs")
     assert status == 400 and error["__type"].endswith("SerializationException"), error
     still_serving()
+
+
+def test_an_oversized_xml_body_is_answered_and_the_connection_closed(bucket):
+    body = b"<Delete>" + b"<Object><Key>k</Key></Object>" * 110_000 + b"</Delete>"  # over S3's 2 MiB XML limit
+    sock = socket.create_connection((HOST.hostname, HOST.port), timeout=30)
+    headers = signed_headers("UNSIGNED-PAYLOAD", {"Content-Length": str(len(body)), "Host": HOST.netloc,
+                                                  "Content-Type": "application/xml"})
+    head = f"POST /{bucket}?delete HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
+    try:
+        sock.sendall(head.encode() + body)
+    except OSError:
+        pass  # the daemon stopped reading once it had its answer; the answer is still there to read
+    answer = b""
+    try:
+        while chunk := sock.recv(65536):
+            answer += chunk
+    except ConnectionResetError:
+        pass
+    sock.close()
+    assert answer.startswith(b"HTTP/1.1 400") and b"MaxMessageLengthExceeded" in answer, answer[:300]
+    assert b"connection: close" in answer.lower()
+    still_serving()
+
+
+def test_lambda_markers_out_of_range():
+    """Found by tests/fuzz/wire_fuzz.py (seed 10): a negative Marker trapped in the list's slice."""
+    lam = client("lambda")
+    with pytest.raises(ClientError) as refused:
+        lam.list_functions(Marker="-5")
+    assert refused.value.response["Error"]["Code"] == "InvalidParameterValueException"
+    assert lam.list_functions(Marker="9223372036854775807")["Functions"] == []
+    still_serving()

@@ -103,11 +103,17 @@ struct LambdaService: Sendable {
 
     private func list(_ query: Parameters) throws -> JSONValue {
         let all = try store.resources(.lambdaFunction).sorted { $0.name < $1.name }
-        let start = query["Marker"].flatMap { Int($0) } ?? 0
+        // The marker is a position this service handed out: a non-negative integer, or the request is refused.
+        let start = try query["Marker"].map { marker -> Int in
+            guard let position = Int(marker), position >= 0 else {
+                throw AWSError("InvalidParameterValueException", "Invalid Marker: \(marker)")
+            }
+            return position
+        } ?? 0
         let limit = min(max(query["MaxItems"].flatMap { Int($0) } ?? 50, 1), 10_000)
         let page = all.dropFirst(start).prefix(limit)
         var answer: JSONValue = ["Functions": .array(page.map { LambdaFunction(document: $0.document).configuration })]
-        if start + page.count < all.count { answer["NextMarker"] = .string(String(start + page.count)) }
+        if all.count - start > page.count { answer["NextMarker"] = .string(String(start + page.count)) }
         return answer
     }
 
