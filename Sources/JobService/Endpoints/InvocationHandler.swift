@@ -18,7 +18,7 @@ struct InvocationHandler: Sendable {
     func invoke(
         endpoint name: String, body: [UInt8], contentType: String?, accept: String?, targetVariant: String?, context: AWSRequestContext
     ) async throws -> (body: [UInt8], contentType: String, variant: String) {
-        guard let deployment = host.deployment(name) else {
+        guard let deployment = await host.deploymentWhenRecovered(name) else {
             throw AWSError("ValidationError", "Endpoint \(name) of account \(context.account) not found.")
         }
         let metrics = host.metrics(name)
