@@ -30,7 +30,9 @@ import Testing
     @Test func signedOrOversizedChunkSizesAreIncompleteBody() {
         // Sizes with a sign once became a negative slice length; a size beyond the declared length is refused at its
         // header instead of being waited for.
-        for (body, declared) in [("-5\r\nabc\r\n0\r\n\r\n", nil), ("-8000000000000\r\n", nil), ("+3\r\nabc\r\n0\r\n\r\n", nil), ("fffffffffffffff\r\n", 3)] {
+        for (body, declared) in [
+            ("-5\r\nabc\r\n0\r\n\r\n", nil), ("-8000000000000\r\n", nil), ("+3\r\nabc\r\n0\r\n\r\n", nil), ("fffffffffffffff\r\n", 3),
+        ] {
             var decoder = AWSChunkedDecoder(decodedLength: declared)
             do {
                 try Array(body.utf8).withUnsafeBytes { bytes in try decoder.feed(bytes) { _ in } }

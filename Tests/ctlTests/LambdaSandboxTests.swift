@@ -29,7 +29,12 @@ struct LambdaSandboxTests {
         #expect(kill(pid, 0) != 0, "process \(pid) outlived the daemon")
         let bind = try daemon.runClient(
             "python3",
-            ["-c", "import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen(); print('bound')", String(daemon.port)])
+            [
+                "-c",
+                "import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen(); print('bound')",
+                String(daemon.port),
+            ]
+        )
         #expect(bind.status == 0 && bind.output.contains("bound"), "the daemon's port is still held: \(bind.output)")
     }
 }

@@ -48,7 +48,10 @@ final class BrowserSessions: Sendable {
     /// The sign-in form, with `problem` when a previous try failed.
     static func page(status: HTTPResponse.Status, next: String, problem: String?) -> Response {
         let escape = { (text: String) in
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: "\"", with: "&quot;")
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+                of: "\"",
+                with: "&quot;"
+            )
         }
         let html = """
             <!doctype html><html><head><meta charset="utf-8"><title>Apiary: sign in</title></head><body>
