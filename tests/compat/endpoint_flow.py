@@ -89,7 +89,7 @@ def main():
 
     # Once crashes (issue 23): an empty Content-Type header, and a 65-byte PNG declaring 100000×100000 pixels.
     def empty_content_type(request, **_):
-        request.headers.replace_header("Content-Type", "")
+        request.headers["Content-Type"] = ""
     rt.meta.events.register("before-send.sagemaker-runtime.InvokeEndpoint", empty_content_type)
     try:
         rt.invoke_endpoint(EndpointName=name, ContentType="image/jpeg", Body=jpeg)

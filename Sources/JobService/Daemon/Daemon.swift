@@ -44,7 +44,7 @@ public final class Daemon: Sendable {
     /// Serves until SIGTERM/SIGINT. - Parameter onReady: called with the bound port once listening.
     public func run(onReady: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
         try queue.start(now: AWSTimestamp.seconds(Date()))
-        try endpoints.recover(onLoaded: EndpointOperations.installed, onFailed: EndpointOperations.creationFailed)
+        try endpoints.recover(onLoaded: EndpointOperations.recovered, onFailed: EndpointOperations.creationFailed)
         let (store, queue, endpoints, lambdaRuntimes, objects, labels) = (self.store, self.queue, self.endpoints, self.lambdaRuntimes, self.objects, self.labels)
         let reset: @Sendable () throws -> Void = {
             try queue.stopAll(at: AWSTimestamp.seconds(Date()))
