@@ -26,3 +26,5 @@ while [ "$done_count" -lt "$COUNT" ]; do
     seed=$(( seed + 1 ))
 done
 echo "daemon RSS at the end: $(awk '/VmRSS/ {print $2, $3}' "/proc/$PID/status")" >&2
+sleep 35  # the daemon trims its heap every 30 s (MemoryReturn)
+echo "daemon RSS after 35 s idle: $(awk '/VmRSS/ {print $2, $3}' "/proc/$PID/status")" >&2

@@ -92,6 +92,8 @@ public final class Daemon: Sendable {
             },
             logger: logger
         )
+        let trimming = Task { await MemoryReturn.run() }
+        defer { trimming.cancel() }
         try await app.runService()
         lambdaRuntimes.close()
         logger.info("shutting down: checkpointing running training jobs")
