@@ -189,8 +189,12 @@ def byte_request(rng):
     if kind == "execute-api":
         return "execute-api", "GET", rng.choice(["/_aws/execute-api/abcdefghij/prod/x?=", "/restapis/a/b/_user_request_/?=&=",
                                                  "/_aws/execute-api//?"]), {}, b""
-    name = rng.choice(["Content-Type", "Accept", "Range", "If-Modified-Since", "x-amz-copy-source", "Expect"])
-    headers[name] = rng.choice(["", ";", "bytes=-", "bytes=9223372036854775807-", "bytes=5-1", "%", "/", "100-continue"])
+    name = rng.choice(["Content-Type", "Accept", "Range", "If-Modified-Since", "x-amz-copy-source", "Expect", "x-amz-copy-source-range",
+                       "If-Match", "x-amz-max-attributes"])
+    headers[name] = rng.choice(["", ";", "bytes=-", "bytes=9223372036854775807-", "bytes=-9223372036854775808", "bytes=5-1",
+                                "bytes=0-9223372036854775807", "bytes=--1", "%", "/", "100-continue", "fuzz-bucket/k", "/fuzz-bucket/k?x=%"])
+    if rng.random() < 0.3:
+        return "s3.header", "PUT", "/fuzz-bucket/copy?partNumber=" + rng.choice(["-1", "0", "10001", "99999999999999999999"]) + "&uploadId=x", headers, b""
     return "s3.header", rng.choice(["GET", "PUT", "HEAD"]), "/fuzz-bucket/k", headers, b""
 
 
@@ -250,6 +254,7 @@ def main():
     generator = Generator(rng)
     # A bucket for the byte mutations to land in, and a log stream (a training job that fails at once) for the tokens.
     send("PUT", "/fuzz-bucket", authorization("s3", rng), b"")
+    send("PUT", "/fuzz-bucket/k", authorization("s3", rng), b"hello, fuzz")
     job = {"TrainingJobName": f"fuzz-{args.seed}", "RoleArn": "arn:aws:iam::123456789012:role/r",
            "AlgorithmSpecification": {"TrainingImage": "811284229777.dkr.ecr.us-east-1.amazonaws.com/object-detection:1",
                                       "TrainingInputMode": "File"},
