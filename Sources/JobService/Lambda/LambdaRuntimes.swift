@@ -50,6 +50,9 @@ final class LambdaRuntimes: Sendable {
         self.initPhase = initPhase
         logs = FunctionLogs(store: store, logger: logger)
         self.logger = logger
+        if geteuid() == 0 && sandbox.user == nil {
+            logger.warning("Lambda functions run as root: no \(LambdaSandbox.setpriv) or user \(LambdaSandbox.userName) to drop to (apt install util-linux)")
+        }
         try? FileManager.default.removeItem(at: environmentsRoot)
         let interval = min(max(idleLimit / 4, .milliseconds(100)), .seconds(30))
         Task { [weak self] in

@@ -18,16 +18,20 @@ struct LambdaSandbox: Sendable {
 
     static let userName = "nobody"
 
-    /// `nobody` when the daemon is root, else nobody to switch to.
+    static let setpriv = "/usr/bin/setpriv"
+
+    /// `nobody` when the daemon is root (and util-linux's `setpriv` is there to switch), else nobody to switch to.
     static func forCurrentProcess() -> LambdaSandbox {
-        guard geteuid() == 0, let entry = getpwnam(userName) else { return LambdaSandbox(user: nil) }
+        guard geteuid() == 0, FileManager.default.isExecutableFile(atPath: setpriv), let entry = getpwnam(userName) else {
+            return LambdaSandbox(user: nil)
+        }
         return LambdaSandbox(user: (entry.pointee.pw_uid, entry.pointee.pw_gid))
     }
 
     /// What the runtime's command is prefixed with to drop to `user`.
     var commandPrefix: [String] {
         guard let user else { return [] }
-        return ["/usr/bin/setpriv", "--reuid=\(user.uid)", "--regid=\(user.gid)", "--clear-groups", "--no-new-privs", "--"]
+        return [Self.setpriv, "--reuid=\(user.uid)", "--regid=\(user.gid)", "--clear-groups", "--no-new-privs", "--"]
     }
 
     /// Functions' `PATH`: the system's directories for a sandboxed function (an interpreter under the daemon's home,
