@@ -36,5 +36,9 @@ struct LambdaSandboxTests {
             ]
         )
         #expect(bind.status == 0 && bind.output.contains("bound"), "the daemon's port is still held: \(bind.output)")
+        // A start on the same home clears what the killed daemon left in /tmp (its Lambda work directory); a graceful
+        // stop removes the fresh one.
+        try daemon.start()
+        daemon.terminate()
     }
 }
