@@ -48,3 +48,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     log "installing Python packages: ${missing[*]}"
     python3 -m pip install --quiet "${missing[@]}"
 fi
+
+# Lambda's python runtimes provide boto3. A root daemon runs functions as 'nobody' with the system's python3, which
+# cannot reach an interpreter under /root (pyenv): their boto3 comes from here, readable by every user.
+LAMBDA_PYTHON=/usr/local/lib/apiary/lambda-python
+if [ "$(id -u)" = 0 ] && [ ! -d "$LAMBDA_PYTHON/boto3" ]; then
+    log "installing boto3 for Lambda functions into $LAMBDA_PYTHON"
+    (umask 022 && python3 -m pip install --quiet --target "$LAMBDA_PYTHON" boto3)
+fi

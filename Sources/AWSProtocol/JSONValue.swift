@@ -88,9 +88,11 @@ extension JSONValue: Codable {
         }
     }
 
-    /// Parses a JSON text. - Throws: `DecodingError` when the bytes are not JSON.
+    /// Parses a JSON text.
+    /// - Throws: `JSONNestingLimit` when it nests too deep, `DecodingError` when the bytes are not JSON.
     public static func parse(_ bytes: some Collection<UInt8>) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        try JSONNestingLimit.check(bytes)
+        return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
     }
 
     /// Compact JSON with object keys sorted; non-finite doubles (invalid in JSON) become `null`.

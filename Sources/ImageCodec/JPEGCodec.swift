@@ -26,6 +26,8 @@ public enum JPEGCodec {
         }
         guard headerStatus == 0 else { throw ImageCodecError("invalid JPEG: \(errorString(handle))") }
         guard fullWidth > 0, fullHeight > 0 else { throw ImageCodecError("invalid JPEG: zero-sized image") }
+        // libjpeg-turbo's buffers grow with the declared size even when it decodes scaled down: budget the full size.
+        try PixelBudget.check(width: Int(fullWidth), height: Int(fullHeight), format: "JPEG")
         let (width, height) = minimumSide.map { scaledSize(width: fullWidth, height: fullHeight, minimumSide: Int32(clamping: $0)) }
             ?? (fullWidth, fullHeight)
         var pixels = [UInt8](repeating: 0, count: Int(width) * Int(height) * 3)

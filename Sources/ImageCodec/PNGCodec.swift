@@ -20,6 +20,7 @@ public enum PNGCodec {
         image.format = png_uint_32(PNG_FORMAT_RGB)
         let width = Int(image.width)
         let height = Int(image.height)
+        try PixelBudget.check(width: width, height: height, format: "PNG")
         var pixels = [UInt8](repeating: 0, count: width * height * 3)
         let finished = pixels.withUnsafeMutableBufferPointer { destination in
             png_image_finish_read(&image, nil, destination.baseAddress, Int32(width * 3), nil)

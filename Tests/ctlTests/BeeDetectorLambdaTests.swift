@@ -62,13 +62,16 @@ struct BeeDetectorLambdaTests {
                 "\(json.output)")
     }
 
-    /// Processes whose command line names the daemon's home (every runtime client lives under it).
+    /// Processes whose environment points back at this daemon (`AWS_ENDPOINT_URL` names its port): its runtimes.
     static func runtimeProcesses(of daemon: LiveDaemon) -> [String] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        let marker = "AWS_ENDPOINT_URL=\(daemon.url)\u{0}"
         return entries.filter { Int($0) != nil }.compactMap { pid in
-            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
-            let command = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
-            return command.contains(daemon.home.appendingPathComponent("lambda").path) ? command : nil
+            guard let environment = FileManager.default.contents(atPath: "/proc/\(pid)/environ"),
+                String(decoding: environment, as: UTF8.self).contains(marker),
+                let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline")
+            else { return nil }
+            return String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
         }
     }
 }

@@ -10,9 +10,11 @@ import concurrent.futures
 import json
 import os
 import random
+import struct
 import sys
 import threading
 import uuid
+import zlib
 
 import boto3
 from botocore.config import Config
@@ -30,6 +32,14 @@ results = {"passed": 0, "failed": 0}
 def check(label, ok, detail=""):
     results["passed" if ok else "failed"] += 1
     print(f"{'PASS' if ok else 'FAIL'} {label}" + (f": {detail}" if detail != "" else ""), flush=True)
+
+
+def png_bomb(width, height):
+    """A PNG header declaring width×height RGB pixels, with an empty zlib stream for its data: 65 bytes."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b""))
 
 
 def valid_prediction(body):
@@ -76,6 +86,24 @@ def main():
         check("unsupported content type -> ModelError", False, "no error")
     except ClientError as e:
         check("unsupported content type -> ModelError", e.response["Error"]["Code"] == "ModelError", e.response["Error"])
+
+    # Once crashes (issue 23): an empty Content-Type header, and a 65-byte PNG declaring 100000×100000 pixels.
+    def empty_content_type(request, **_):
+        request.headers["Content-Type"] = ""
+    rt.meta.events.register("before-send.sagemaker-runtime.InvokeEndpoint", empty_content_type)
+    try:
+        rt.invoke_endpoint(EndpointName=name, ContentType="image/jpeg", Body=jpeg)
+        check("empty Content-Type -> ModelError 415", False, "no error")
+    except ClientError as e:
+        check("empty Content-Type -> ModelError 415", e.response["Error"]["Code"] == "ModelError"
+              and "(415)" in e.response["Error"]["Message"], e.response["Error"])
+    rt.meta.events.unregister("before-send.sagemaker-runtime.InvokeEndpoint", empty_content_type)
+    try:
+        rt.invoke_endpoint(EndpointName=name, ContentType="image/png", Body=png_bomb(100_000, 100_000))
+        check("PNG bomb -> ModelError 400", False, "no error")
+    except ClientError as e:
+        check("PNG bomb -> ModelError 400", e.response["Error"]["Code"] == "ModelError"
+              and "100000×100000" in e.response["Error"]["Message"], e.response["Error"])
 
     # Update under load: a second config on the same model, swapped while 4 threads keep invoking.
     sm.create_endpoint_config(EndpointConfigName=name + "-v2", ProductionVariants=[

@@ -5,6 +5,7 @@ import base64
 import io
 import json
 import re
+import urllib.request
 import zipfile
 
 import pytest
@@ -85,7 +86,9 @@ def test_control_plane(lam, function):
     assert configuration["Timeout"] == 2 and configuration["MemorySize"] == 128 and configuration["CodeSize"] > 0
     got = lam.get_function(FunctionName=configuration["FunctionArn"])
     assert got["Configuration"]["CodeSha256"] == configuration["CodeSha256"]
-    assert got["Code"]["Location"].endswith(f"/{function}/code.zip")
+    assert got["Code"]["Location"].split("?")[0].endswith(f"/{function}/code.zip"), "a link signed for this daemon run, as AWS presigns it"
+    with urllib.request.urlopen(got["Code"]["Location"], timeout=30) as download:
+        assert download.read()[:2] == b"PK"
     assert function in [f["FunctionName"] for f in lam.get_paginator("list_functions").paginate().build_full_result()["Functions"]]
     lam.get_waiter("function_active_v2").wait(FunctionName=function)
     with pytest.raises(ClientError) as duplicate:
@@ -116,7 +119,7 @@ def test_invoke_is_warm_and_tails_logs(lam, function):
     assert environment["AWS_REGION"] == environment["AWS_DEFAULT_REGION"] == "us-east-1"
     assert environment["AWS_ACCESS_KEY_ID"] == "test" and environment["AWS_ENDPOINT_URL"].startswith("http://127.0.0.1:")
     assert environment["AWS_PROFILE"] is None and environment["ENDPOINT_NAME"] == "bees"
-    assert "/lambda/environments/" in environment["HOME"] and environment["TMPDIR"] != "/tmp"
+    assert "/environments/" in environment["HOME"] and environment["TMPDIR"] != "/tmp"
     _, called = invoke(lam, function, {"action": "callback"})
     assert function in called["functions"], "the handler reaches the daemon through AWS_ENDPOINT_URL"
 
@@ -256,5 +259,35 @@ def test_provided_runtime_runs_its_bootstrap(lam, name, runtime):
         answer, error = invoke(lam, name, {})
         assert answer["FunctionError"] == "Unhandled"
         assert error == {"errorMessage": "no configuration", "errorType": "Runtime.InitError"}, "/runtime/init/error is the invoke's error"
+    finally:
+        lam.delete_function(FunctionName=name)
+
+
+def with_links(links, files=None):
+    """A zip holding `files` and symbolic links path → target (Unix mode 0o120777 in the entry's external attributes)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path, text in (files or {}).items():
+            archive.writestr(path, text)
+        for path, target in links.items():
+            entry = zipfile.ZipInfo(path)
+            entry.create_system = 3
+            entry.external_attr = 0o120777 << 16
+            archive.writestr(entry, target)
+    return buffer.getvalue()
+
+
+def test_links_out_of_the_package_are_refused(lam, name):
+    for target in ["/etc/passwd", "../../../../state.sqlite", "sub/../../code.zip"]:
+        with pytest.raises(ClientError) as refused:
+            lam.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                Code={"ZipFile": with_links({"app.py": "x = 1\n", "leak": target})})
+        assert refused.value.response["Error"]["Code"] == "InvalidParameterValueException", target
+        assert "symbolic link 'leak'" in refused.value.response["Error"]["Message"]
+    # A link that stays inside the package is kept.
+    lam.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                        Code={"ZipFile": with_links({"app.py": "lib/real.py"}, {"lib/real.py": "def handler(e, c):\n    return 7\n"})})
+    try:
+        assert invoke(lam, name, {})[1] == 7
     finally:
         lam.delete_function(FunctionName=name)

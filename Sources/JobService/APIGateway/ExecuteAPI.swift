@@ -140,7 +140,7 @@ struct ExecuteAPI: Sendable {
         var query: [String: JSONValue] = [:]
         var multiQuery: [String: [JSONValue]] = [:]
         for item in (request.uri.query ?? "").split(separator: "&") {
-            let pair = item.split(separator: "=", maxSplits: 1).map { $0.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0) }
+            let pair = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { $0.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0) }
             query[pair[0]] = .string(pair.count > 1 ? pair[1] : "")
             multiQuery[pair[0], default: []].append(.string(pair.count > 1 ? pair[1] : ""))
         }

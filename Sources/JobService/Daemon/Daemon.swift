@@ -26,6 +26,7 @@ public final class Daemon: Sendable {
         self.logger = logger
         let home = configuration.home
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        LambdaSandbox.lockDown(home: home)
         store = try ControlPlaneStore.open(path: home.appendingPathComponent("state.sqlite").path)
         objects = ObjectStore(root: home.appendingPathComponent("s3", isDirectory: true))
         labels = try LabelStore.open(path: home.appendingPathComponent("labels.sqlite").path)
@@ -43,7 +44,7 @@ public final class Daemon: Sendable {
     /// Serves until SIGTERM/SIGINT. - Parameter onReady: called with the bound port once listening.
     public func run(onReady: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
         try queue.start(now: AWSTimestamp.seconds(Date()))
-        try endpoints.recover(onLoaded: EndpointOperations.installed, onFailed: EndpointOperations.creationFailed)
+        try endpoints.recover(onLoaded: EndpointOperations.recovered, onFailed: EndpointOperations.creationFailed)
         let (store, queue, endpoints, lambdaRuntimes, objects, labels) = (self.store, self.queue, self.endpoints, self.lambdaRuntimes, self.objects, self.labels)
         let reset: @Sendable () throws -> Void = {
             try queue.stopAll(at: AWSTimestamp.seconds(Date()))
@@ -55,6 +56,8 @@ public final class Daemon: Sendable {
         }
         let lambda = LambdaService(store: store, objects: objects, runtimes: lambdaRuntimes)
         let runtime = InvocationHandler(host: endpoints)
+        let authenticator = EdgeAuthenticator(
+            mode: configuration.authMode, verifier: SigV4Verifier(credentials: configuration.credentials), defaultRegion: configuration.defaultRegion)
         let responder = EdgeResponder(
             sageMaker: SageMakerService(store: store, scheduler: queue, endpointHost: endpoints, labels: labels, objects: objects),
             logs: LogsService(store: store),
@@ -71,9 +74,10 @@ public final class Daemon: Sendable {
             labelUI: LabelUI(
                 store: labels, session: LabelUISession(boundHost: configuration.host), assets: try LabelUIAssets(),
                 predictions: LabelUIPredictions(runtime: runtime, account: configuration.account, region: configuration.defaultRegion)),
-            authenticator: EdgeAuthenticator(
-                mode: configuration.authMode, verifier: SigV4Verifier(credentials: configuration.credentials),
-                defaultRegion: configuration.defaultRegion),
+            authenticator: authenticator,
+            door: EdgeDoor(
+                hosts: HostPolicy(boundHost: configuration.host, allowedHosts: configuration.allowedHosts), authenticator: authenticator,
+                sessions: BrowserSessions(credentials: configuration.credentials)),
             account: configuration.account,
             reset: configuration.testHooks ? reset : nil,
             logger: logger
@@ -88,8 +92,10 @@ public final class Daemon: Sendable {
             },
             logger: logger
         )
+        let trimming = Task { await MemoryReturn.run() }
+        defer { trimming.cancel() }
         try await app.runService()
-        lambdaRuntimes.shutdown()
+        lambdaRuntimes.close()
         logger.info("shutting down: checkpointing running training jobs")
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             Thread {

@@ -25,6 +25,8 @@ public struct DaemonConfiguration: Sendable {
     public var lambdaInitSeconds = 10.0
     /// Serve `POST /moto-api/reset` (wipes all state) for moto's test suite.
     public var testHooks = false
+    /// Host names the daemon answers to besides IP addresses, `localhost`, `--host` and the machine's name (`HostPolicy`).
+    public var allowedHosts: [String] = []
 
     public init(home: URL) {
         self.home = home
@@ -32,13 +34,17 @@ public struct DaemonConfiguration: Sendable {
 
     /// Defaults, then `APIARY_HOME`, `APIARY_HOST`, `APIARY_PORT`, `APIARY_AUTH` (off|parse|verify),
     /// `APIARY_CREDENTIALS` (`AKID:secret,AKID2:secret2`), `APIARY_ACCOUNT`, `APIARY_REGION`,
-    /// `APIARY_TRAINING_CONCURRENCY`, `APIARY_LAMBDA_IDLE_SECONDS`, `APIARY_LAMBDA_INIT_SECONDS`.
+    /// `APIARY_TRAINING_CONCURRENCY`, `APIARY_LAMBDA_IDLE_SECONDS`, `APIARY_LAMBDA_INIT_SECONDS`, `APIARY_ALLOWED_HOSTS`
+    /// (comma-separated names).
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DaemonConfiguration {
         let home =
             environment["APIARY_HOME"].map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".apiary")
         var configuration = DaemonConfiguration(home: home)
         if let host = environment["APIARY_HOST"] { configuration.host = host }
+        if let names = environment["APIARY_ALLOWED_HOSTS"] {
+            configuration.allowedHosts = names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
         if let port = environment["APIARY_PORT"] {
             guard let value = Int(port), (0...65535).contains(value) else { throw DaemonConfigurationError("APIARY_PORT must be a port number, got '\(port)'") }
             configuration.port = value
@@ -92,8 +98,31 @@ public struct DaemonConfiguration: Sendable {
         }
     }
 
+    /// Whether every address `host` resolves to is a loopback one (`127.0.0.1.attacker.example` is a domain name,
+    /// not an address: it resolves elsewhere or not at all, and fails).
     static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, nil, &hints, &list) == 0, let first = list else { return false }
+        defer { freeaddrinfo(list) }
+        var entry: UnsafeMutablePointer<addrinfo>? = first
+        while let current = entry {
+            guard let address = current.pointee.ai_addr else { return false }
+            switch Int32(address.pointee.sa_family) {
+            case AF_INET:
+                let ip = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt32(bigEndian: $0.pointee.sin_addr.s_addr) }
+                guard ip >> 24 == 127 else { return false }
+            case AF_INET6:
+                let isLoopback = address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
+                    withUnsafeBytes(of: pointer.pointee.sin6_addr) { Array($0) == Array(repeating: 0, count: 15) + [1] }
+                }
+                guard isLoopback else { return false }
+            default: return false
+            }
+            entry = current.pointee.ai_next
+        }
+        return true
     }
 }
 

@@ -9,9 +9,10 @@ import Logging
 /// runtime's `/endpoints/{name}/…` paths; the credential scope's service or the path for Lambda and API Gateway, whose
 /// deployed APIs answer unsigned calls) and
 /// answers in that service's protocol; unsigned requests under `/label/` are the labeling UI's (`LabelUI`), the only
-/// HTML this port serves. Nothing here drops a connection on bad input.
+/// HTML this port serves besides the sign-in form. `EdgeDoor` comes first for every surface. Nothing here drops a
+/// connection on bad input; an answer given before a body was read ends the connection after it.
 struct EdgeResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = EdgeRequestContext
 
     /// The largest body read: the runtime's 6 MiB payload limit with room for encoding.
     static let maximumBodySize = 8 * 1024 * 1024
@@ -25,6 +26,7 @@ struct EdgeResponder: HTTPResponder {
     let executeAPI: ExecuteAPI
     let labelUI: LabelUI
     let authenticator: EdgeAuthenticator
+    let door: EdgeDoor
     let account: String
     /// `POST /moto-api/reset` wipes all state (moto's test-suite hook); nil unless `--test-hooks`.
     let reset: (@Sendable () throws -> Void)?
@@ -33,6 +35,19 @@ struct EdgeResponder: HTTPResponder {
     func respond(to request: Request, context: Context) async throws -> Response {
         let requestID = UUID().uuidString.lowercased()
         let path = request.uri.path
+        if let problem = door.hosts.hostProblem(request.head.authority) {
+            return EdgeDoor.refusal(request, problem, status: 403, requestID: requestID)
+        }
+        if path == BrowserSessions.path { return await door.sessions.respond(to: request) }
+        if EdgeDoor.isUnsigned(request), !(path.hasPrefix(LambdaService.codePrefix) && LambdaService.isCodeLink(request)),
+            let problem = door.unsignedProblem(request, peer: context.peer)
+        {
+            // A browser opening the UI under --auth verify gets the sign-in form.
+            if authenticator.mode == .verify && LabelUI.claims(request) && request.method == .get && !path.hasPrefix(LabelUI.prefix + "/api/") {
+                return BrowserSessions.page(status: .unauthorized, next: path, problem: nil)
+            }
+            return EdgeDoor.refusal(request, problem, status: authenticator.mode == .verify ? 401 : 403, requestID: requestID)
+        }
         if path.hasPrefix("/moto-api/") { return testHook(path, request: request, requestID: requestID) }
         if path == "/metrics" && request.method == .get {
             return AWSResponses.response(
@@ -42,38 +57,46 @@ struct EdgeResponder: HTTPResponder {
         if LabelUI.claims(request) { return await labelUI.respond(to: request) }
         if let target = ExecuteAPI.target(of: request) {
             let body = try? await request.body.collect(upTo: ExecuteAPI.maximumBody)
-            return await executeAPI.respond(to: request, target: target, body: body.map { Array(buffer: $0) }, requestID: requestID)
+            let response = await executeAPI.respond(to: request, target: target, body: body.map { Array(buffer: $0) }, requestID: requestID)
+            return body == nil ? context.closingAfterAnswer(response) : response
         }
-        // S3 is decided from the head alone, before any body is read; the unsigned paths above are not buckets.
-        if S3Routing.claims(request) { return await s3.respond(to: request) }
+        // S3 is decided from the head alone, before any body is read; the unsigned paths above are not buckets. An
+        // error may come before the body was read (or in the middle of its framing): it ends the connection.
+        if S3Routing.claims(request) {
+            let response = await s3.respond(to: request)
+            return response.status.code >= 400 && Self.hasBody(request) ? context.closingAfterAnswer(response) : response
+        }
         let isRuntime = path.hasPrefix("/endpoints/")
         let body: [UInt8]
         do {
             let limit = path.hasPrefix(LambdaService.pathPrefix) ? LambdaService.maximumRequest : Self.maximumBodySize
             body = Array(buffer: try await request.body.collect(upTo: limit))
         } catch {
-            if path.hasPrefix(LambdaService.pathPrefix) { return LambdaService.error(LambdaService.requestTooLarge, requestID: requestID) }
+            if path.hasPrefix(LambdaService.pathPrefix) {
+                return context.closingAfterAnswer(LambdaService.error(LambdaService.requestTooLarge, requestID: requestID))
+            }
             let error = AWSError(
                 isRuntime ? "ValidationError" : "RequestEntityTooLarge", "The request body is larger than \(Self.maximumBodySize) bytes.",
                 status: isRuntime ? 400 : 413)
-            return isRuntime ? AWSResponses.restJSON(error, requestID: requestID) : AWSResponses.json11(error, requestID: requestID)
+            return context.closingAfterAnswer(
+                isRuntime ? AWSResponses.restJSON(error, requestID: requestID) : AWSResponses.json11(error, requestID: requestID))
         }
         let target = request.headers[HTTPField.Name("X-Amz-Target")!]
-        let context: AWSRequestContext
+        let awsContext: AWSRequestContext
         let signingName: String?
         do {
             let (region, service) = try authenticator.authenticate(request, body: body)
             signingName = service
-            context = AWSRequestContext(region: region, account: account, requestID: requestID)
+            awsContext = AWSRequestContext(region: region, account: account, requestID: requestID)
         } catch let error as AWSError {
             return isRuntime ? AWSResponses.restJSON(error, requestID: requestID) : AWSResponses.json11(error, requestID: requestID)
         }
-        if isRuntime { return await invoke(path: path, request: request, body: body, context: context) }
+        if isRuntime { return await invoke(path: path, request: request, body: body, context: awsContext) }
         if signingName == "lambda" || path.hasPrefix(LambdaService.pathPrefix) {
-            return await lambda.respond(to: request, body: body, context: context)
+            return await lambda.respond(to: request, body: body, context: awsContext)
         }
         if signingName == "apigateway" || path.hasPrefix(RestAPIService.pathPrefix) {
-            return restAPIs.respond(to: request, body: body, context: context)
+            return restAPIs.respond(to: request, body: body, context: awsContext)
         }
         guard request.method == .post, path == "/", let target, let dot = target.firstIndex(of: ".") else {
             let what = target.map { "X-Amz-Target \($0)" } ?? "\(request.method) \(path)"
@@ -81,7 +104,12 @@ struct EdgeResponder: HTTPResponder {
         }
         let service = target[..<dot]
         let operation = String(target[target.index(after: dot)...])
-        return json11(service: service, operation: operation, body: body, context: context)
+        return json11(service: service, operation: operation, body: body, context: awsContext)
+    }
+
+    /// Whether the request announces a body (a non-zero `Content-Length`, or chunked transfer coding).
+    private static func hasBody(_ request: Request) -> Bool {
+        request.headers[.transferEncoding] != nil || (request.headers[.contentLength].flatMap { Int($0) } ?? 0) > 0
     }
 
     /// A JSON 1.1 call: parse the body, run the operation, render the answer or the error.
@@ -131,9 +159,15 @@ struct EdgeResponder: HTTPResponder {
     /// The request body as a JSON object; an empty body counts as `{}`.
     static func parseObject(_ body: [UInt8]) throws -> JSONValue {
         if body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return [:] }
-        guard let value = try? JSONValue.parse(body), case .object = value else {
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(body)
+        } catch let limit as JSONNestingLimit {
+            throw AWSError.serialization(limit.description)
+        } catch {
             throw AWSError.serialization("The request body is not a JSON object.")
         }
+        guard case .object = value else { throw AWSError.serialization("The request body is not a JSON object.") }
         return value
     }
 

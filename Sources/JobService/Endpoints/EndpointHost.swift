@@ -16,6 +16,9 @@ final class EndpointHost: @unchecked Sendable {
     private let logger: Logger
     private let lock = NSLock()
     private var serving: [String: DeployedEndpoint] = [:]
+    /// Endpoints loading again after a restart (the store already says InService), with the invocations waiting for
+    /// them: such an endpoint answers once its model is back, never "not found".
+    private var recovering: [String: [CheckedContinuation<DeployedEndpoint?, Never>]] = [:]
     private var metricsByEndpoint: [String: EndpointMetrics] = [:]
 
     init(store: ControlPlaneStore, objects: ObjectStore, logger: Logger) {
@@ -26,6 +29,19 @@ final class EndpointHost: @unchecked Sendable {
 
     /// The deployment serving `name`, if it is InService or Updating.
     func deployment(_ name: String) -> DeployedEndpoint? { lock.withLock { serving[name] } }
+
+    /// The deployment serving `name`, waiting for it when it is loading again after a restart.
+    func deploymentWhenRecovered(_ name: String) async -> DeployedEndpoint? {
+        await withCheckedContinuation { continuation in
+            let ready: DeployedEndpoint?? = lock.withLock {
+                if let deployed = serving[name] { return .some(deployed) }
+                guard recovering[name] != nil else { return .some(nil) }
+                recovering[name]!.append(continuation)
+                return .none
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
 
     /// The endpoints serving now, by name.
     var servingNames: [String] { lock.withLock { serving.keys.sorted() } }
@@ -52,6 +68,10 @@ final class EndpointHost: @unchecked Sendable {
             let metrics = metrics(name)
             let result = Result { try DeployedEndpoint.load(snapshot: snapshot, objects: objects, endpoint: name, metrics: metrics) }
             let now = AWSTimestamp.seconds(Date())
+            defer {
+                let (waiters, deployed) = lock.withLock { (recovering.removeValue(forKey: name) ?? [], serving[name]) }
+                waiters.forEach { $0.resume(returning: deployed) }
+            }
             do {
                 try lock.withLock {
                     switch result {
@@ -92,6 +112,7 @@ final class EndpointHost: @unchecked Sendable {
         for endpoint in try store.resources(.endpoint) where ["InService", "Creating", "Updating"].contains(endpoint.status ?? "") {
             guard let snapshot = endpoint.document[Self.deploymentKey] else { continue }
             logger.info("endpoint loads again after a restart", metadata: ["endpoint": "\(endpoint.name)"])
+            lock.withLock { recovering[endpoint.name] = recovering[endpoint.name] ?? [] }
             deploy(endpoint.name, snapshot: snapshot, installed: onLoaded, failed: onFailed)
         }
     }

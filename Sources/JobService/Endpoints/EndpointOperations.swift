@@ -103,6 +103,19 @@ struct EndpointOperations {
         record.lastModifiedTime = now
     }
 
+    /// An endpoint loaded again after a restart: InService on the deployment it was serving. An update the restart
+    /// interrupted is not resumed; FailureReason says so, so the old configuration coming back is no surprise.
+    static let recovered: @Sendable (inout ResourceRecord, DeployedEndpoint, Double) throws -> Void = { record, deployed, now in
+        if record.document[EndpointHost.pendingDeploymentKey] != nil {
+            let wanted = record.document["PendingDeploymentSummary"]?["EndpointConfigName"]?.stringValue ?? "the new configuration"
+            record.document[EndpointHost.pendingDeploymentKey] = nil
+            record.document["FailureReason"] = .string(
+                "The update to \(wanted) was interrupted by a restart of the daemon; the endpoint keeps its previous configuration "
+                    + "\(deployed.configName). Call UpdateEndpoint again.")
+        }
+        try installed(&record, deployed, now)
+    }
+
     /// A new endpoint's models did not load: Failed with the reason.
     static let creationFailed: @Sendable (inout ResourceRecord, String, Double) throws -> Void = { record, reason, now in
         record.document["EndpointStatus"] = "Failed"

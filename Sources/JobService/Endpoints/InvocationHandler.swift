@@ -18,7 +18,7 @@ struct InvocationHandler: Sendable {
     func invoke(
         endpoint name: String, body: [UInt8], contentType: String?, accept: String?, targetVariant: String?, context: AWSRequestContext
     ) async throws -> (body: [UInt8], contentType: String, variant: String) {
-        guard let deployment = host.deployment(name) else {
+        guard let deployment = await host.deploymentWhenRecovered(name) else {
             throw AWSError("ValidationError", "Endpoint \(name) of account \(context.account) not found.")
         }
         let metrics = host.metrics(name)
@@ -42,11 +42,11 @@ struct InvocationHandler: Sendable {
         guard let variant = deployment.variant(named: targetVariant) else {
             throw AWSError("ValidationError", "Variant \(targetVariant ?? "") not found on endpoint \(name).")
         }
-        let type = (contentType ?? "application/octet-stream").split(separator: ";")[0].trimmingCharacters(in: .whitespaces).lowercased()
+        let type = (contentType ?? "application/octet-stream").prefix { $0 != ";" }.trimmingCharacters(in: .whitespaces).lowercased()
         guard Self.imageTypes.contains(type) else {
             throw Self.modelError(415, "Content type \(type) is not supported by this model. Supported: image/jpeg, image/png, application/x-image.", name)
         }
-        let acceptable = (accept ?? "application/json").split(separator: ",").map { $0.split(separator: ";")[0].trimmingCharacters(in: .whitespaces) }
+        let acceptable = (accept ?? "application/json").split(separator: ",").map { $0.prefix { $0 != ";" }.trimmingCharacters(in: .whitespaces) }
         guard acceptable.contains(where: { $0 == "application/json" || $0 == "*/*" || $0 == "application/*" }) else {
             throw Self.modelError(406, "Accept \(accept ?? "") is not supported: this model answers application/json.", name)
         }

@@ -118,11 +118,13 @@ final class ExecutionEnvironment: Sendable {
     /// Starts the listener, then the runtime process with `environment` plus `AWS_LAMBDA_RUNTIME_API`,
     /// `AWS_LAMBDA_LOG_STREAM_NAME`, `HOME` and `TMPDIR`.
     static func start(
-        command: [String], environment: [String: String], codeDirectory: String, directory: URL
+        command: [String], environment: [String: String], codeDirectory: String, directory: URL, sandbox: LambdaSandbox, root: URL
     ) async throws -> ExecutionEnvironment {
         for sub in ["home", "tmp"] {
             try FileManager.default.createDirectory(at: directory.appendingPathComponent(sub), withIntermediateDirectories: true)
         }
+        LambdaSandbox.openForReading(directory, under: root)
+        sandbox.handOver(directory)
         let environmentBox = ExecutionEnvironment(directory: directory)
         var quiet = Logger(label: "apiary.lambda.runtime-api")
         quiet.logLevel = .critical

@@ -35,8 +35,31 @@ struct LambdaCodeStore: Sendable {
         guard unzip.terminationStatus == 0 else {
             throw AWSError("InvalidParameterValueException", "Could not unzip uploaded file. Please check your file, then try to upload again.")
         }
+        try Self.checkLinks(in: staging.appendingPathComponent("task"))
         try? FileManager.default.moveItem(at: staging, to: directory)
         return package
+    }
+
+    /// Refuses a package with a symbolic link that leads out of its own tree (`/etc/passwd`, `../../state.sqlite`):
+    /// checked on the link's text and, when its target exists, on the path it really reaches.
+    static func checkLinks(in task: URL) throws {
+        let fileManager = FileManager.default
+        let base = task.resolvingSymlinksInPath().standardizedFileURL.path
+        let inside = { (path: String) in path == base || path.hasPrefix(base + "/") }
+        guard let walk = fileManager.enumerator(at: task, includingPropertiesForKeys: [.isSymbolicLinkKey]) else { return }
+        for case let url as URL in walk {
+            guard (try? url.resourceValues(forKeys: [.isSymbolicLinkKey]))?.isSymbolicLink == true else { continue }
+            let text = (try? fileManager.destinationOfSymbolicLink(atPath: url.path)) ?? "/"
+            let directory = url.deletingLastPathComponent().resolvingSymlinksInPath()
+            let named = (text.hasPrefix("/") ? URL(fileURLWithPath: text) : directory.appendingPathComponent(text)).standardizedFileURL.path
+            let reached = fileManager.fileExists(atPath: url.path) ? url.resolvingSymlinksInPath().standardizedFileURL.path : named
+            guard inside(named), inside(reached) else {
+                let name = url.path.dropFirst(task.path.count + 1)
+                throw AWSError(
+                    "InvalidParameterValueException",
+                    "The package's symbolic link '\(name)' points outside the function's directory (to '\(text)'); include the file itself instead.")
+            }
+        }
     }
 
     func taskRoot(_ key: String) -> String { root.appendingPathComponent(key).appendingPathComponent("task").path }

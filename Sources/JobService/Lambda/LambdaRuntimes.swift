@@ -24,6 +24,10 @@ final class LambdaRuntimes: Sendable {
     let initPhase: Duration
     private let environmentsRoot: URL
     private let runtimeDirectory: URL
+    /// Who functions run as (`nobody` under a root daemon).
+    private let sandbox: LambdaSandbox
+    /// Where environments and the runtime client live: `root`, or the sandbox's own directory outside the home.
+    private let workRoot: URL
     private let logs: FunctionLogs
     private let logger: Logger
     /// The daemon's port, known once it listens (`AWS_ENDPOINT_URL` of the functions).
@@ -37,13 +41,18 @@ final class LambdaRuntimes: Sendable {
         initPhase: Duration = .seconds(10), logger: Logger
     ) {
         code = LambdaCodeStore(root: root.appendingPathComponent("code"))
-        environmentsRoot = root.appendingPathComponent("environments")
-        runtimeDirectory = root.appendingPathComponent("runtime")
+        sandbox = LambdaSandbox.forCurrentProcess()
+        workRoot = sandbox.workRoot(for: root)
+        environmentsRoot = workRoot.appendingPathComponent("environments")
+        runtimeDirectory = workRoot.appendingPathComponent("runtime")
         self.maximumEnvironments = maximumEnvironments
         self.idleLimit = idleLimit
         self.initPhase = initPhase
         logs = FunctionLogs(store: store, logger: logger)
         self.logger = logger
+        if geteuid() == 0 && sandbox.user == nil {
+            logger.warning("Lambda functions run as root: no \(LambdaSandbox.setpriv) or user \(LambdaSandbox.userName) to drop to (apt install util-linux)")
+        }
         try? FileManager.default.removeItem(at: environmentsRoot)
         let interval = min(max(idleLimit / 4, .milliseconds(100)), .seconds(30))
         Task { [weak self] in
@@ -171,30 +180,38 @@ final class LambdaRuntimes: Sendable {
         all.forEach { $0.discard() }
     }
 
+    /// Kills every runtime process and removes the sandbox's work directory (daemon shutdown).
+    func close() {
+        shutdown()
+        if workRoot != code.root.deletingLastPathComponent() { try? FileManager.default.removeItem(at: workRoot) }
+    }
+
     private func start(_ function: LambdaFunction) async throws -> ExecutionEnvironment {
         let port = daemonPort.withLock { $0 }
         let region = function.region
+        let directory = environmentsRoot.appendingPathComponent(UUID().uuidString.lowercased())
+        let taskRoot = try sandbox.taskRoot(copying: code.taskRoot(function.codeKey), into: directory, under: workRoot)
         var environment: [String: String] = [
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
-            "_HANDLER": function.handler, "LAMBDA_TASK_ROOT": code.taskRoot(function.codeKey), "LAMBDA_RUNTIME_DIR": runtimeDirectory.path,
+            "PATH": sandbox.path,
+            "_HANDLER": function.handler, "LAMBDA_TASK_ROOT": taskRoot, "LAMBDA_RUNTIME_DIR": runtimeDirectory.path,
             "AWS_LAMBDA_FUNCTION_NAME": function.name, "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": String(function.memorySize), "AWS_LAMBDA_LOG_GROUP_NAME": FunctionLogs.group(function.name),
             "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand", "AWS_REGION": region, "AWS_DEFAULT_REGION": region,
             "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_SESSION_TOKEN": "test",
             "AWS_ENDPOINT_URL": "http://127.0.0.1:\(port)", "AWS_EXECUTION_ENV": "AWS_Lambda_\(function.runtime)",
-            "TZ": ":UTC", "LANG": "en_US.UTF-8", "PYTHONPATH": code.taskRoot(function.codeKey), "PYTHONUNBUFFERED": "1",
+            "TZ": ":UTC", "LANG": "en_US.UTF-8", "PYTHONPATH": ([taskRoot] + sandbox.runtimeLibraries).joined(separator: ":"), "PYTHONUNBUFFERED": "1",
         ]
         environment.merge(function.variables) { _, user in user }
-        let directory = environmentsRoot.appendingPathComponent(UUID().uuidString.lowercased())
         return try await ExecutionEnvironment.start(
-            command: try command(for: function), environment: environment, codeDirectory: code.taskRoot(function.codeKey), directory: directory)
+            command: sandbox.commandPrefix + (try command(for: function, taskRoot: taskRoot)), environment: environment, codeDirectory: taskRoot,
+            directory: directory, sandbox: sandbox, root: workRoot)
     }
 
     /// `python3.x`: `<python> -m awslambdaric <handler>` when that interpreter has awslambdaric, else
     /// `<python> <Apiary's runtime client>`; `provided*`: the package's `bootstrap`.
-    private func command(for function: LambdaFunction) throws -> [String] {
+    private func command(for function: LambdaFunction, taskRoot: String) throws -> [String] {
         if function.runtime.hasPrefix("provided") {
-            let bootstrap = code.taskRoot(function.codeKey) + "/bootstrap"
+            let bootstrap = taskRoot + "/bootstrap"
             guard FileManager.default.fileExists(atPath: bootstrap) else {
                 throw SessionProcessError("Couldn't find valid bootstrap(s): [\(bootstrap)]")
             }
@@ -205,41 +222,27 @@ final class LambdaRuntimes: Sendable {
             if let known = commands[function.runtime] { return known }
             // The interpreter's real path: pyenv-style shims would look for their root under the function's HOME.
             let executable = "import sys; print(sys.executable)"
-            let wanted = Self.output([function.runtime, "-c", "import boto3; " + executable])
+            let wanted = sandbox.output([function.runtime, "-c", "import boto3; " + executable])
             if wanted == nil {
                 logger.warning("\(function.runtime) with boto3 is not on PATH; running \(function.runtime) functions with python3")
             }
-            guard let python = wanted ?? Self.output(["python3", "-c", executable]) else {
+            guard let python = wanted ?? sandbox.output(["python3", "-c", executable]) else {
                 throw SessionProcessError("no python3 interpreter on PATH for \(function.runtime)")
             }
             let prefix: [String]
-            if Self.output([python, "-c", "import awslambdaric"]) != nil {
+            if sandbox.output([python, "-c", "import awslambdaric"]) != nil {
                 prefix = [python, "-m", "awslambdaric"]
             } else {
                 try FileManager.default.createDirectory(at: runtimeDirectory, withIntermediateDirectories: true)
                 let client = runtimeDirectory.appendingPathComponent(PythonRuntimeClient.fileName)
                 try PythonRuntimeClient.source.write(to: client, atomically: true, encoding: .utf8)
+                LambdaSandbox.openForReading(runtimeDirectory, under: workRoot)
                 prefix = [python, client.path]
             }
             commands[function.runtime] = prefix
             return prefix
         }
         return prefix + [function.handler]
-    }
-
-    /// What `command` prints (trimmed), or nil when it cannot run or fails.
-    private static func output(_ command: [String]) -> String? {
-        let process = Process()
-        let pipe = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = command
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let printed = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: printed, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
 

@@ -50,7 +50,7 @@ struct LambdaService: Sendable {
         switch (method, parts.count, sub) {
         case (.get, 1, _):
             let function = try find(name, context)
-            let location = "http://\(request.head.authority ?? "127.0.0.1")\(Self.codePrefix)\(name)/code.zip"
+            let location = "http://\(request.head.authority ?? "127.0.0.1")\(Self.codePrefix)\(name)/code.zip?token=\(Self.codeLinkToken(name))"
             return ok(["Configuration": function.configuration, "Tags": [:], "Code": ["RepositoryType": "S3", "Location": .string(location)]], context)
         case (.delete, 1, _):
             guard try store.delete(.lambdaFunction, named: name) else { throw notFound(name, context) }
@@ -103,11 +103,17 @@ struct LambdaService: Sendable {
 
     private func list(_ query: Parameters) throws -> JSONValue {
         let all = try store.resources(.lambdaFunction).sorted { $0.name < $1.name }
-        let start = query["Marker"].flatMap { Int($0) } ?? 0
+        // The marker is a position this service handed out: a non-negative integer, or the request is refused.
+        let start = try query["Marker"].map { marker -> Int in
+            guard let position = Int(marker), position >= 0 else {
+                throw AWSError("InvalidParameterValueException", "Invalid Marker: \(marker)")
+            }
+            return position
+        } ?? 0
         let limit = min(max(query["MaxItems"].flatMap { Int($0) } ?? 50, 1), 10_000)
         let page = all.dropFirst(start).prefix(limit)
         var answer: JSONValue = ["Functions": .array(page.map { LambdaFunction(document: $0.document).configuration })]
-        if start + page.count < all.count { answer["NextMarker"] = .string(String(start + page.count)) }
+        if all.count - start > page.count { answer["NextMarker"] = .string(String(start + page.count)) }
         return answer
     }
 
@@ -221,6 +227,22 @@ struct LambdaService: Sendable {
     }
 
     /// `GET /_apiary/lambda/{name}/code.zip`: the function's package as uploaded.
+    /// Signs GetFunction's `Code.Location` for this daemon run, as AWS presigns it: whoever was allowed to read the
+    /// function may download its code with plain HTTP.
+    private static let codeLinkKey: [UInt8] = {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }()
+
+    static func codeLinkToken(_ name: String) -> String { Digest.hex(Digest.hmacSHA256(key: codeLinkKey, data: Array(name.utf8))) }
+
+    /// Whether `request` is a code download with the token GetFunction handed out for that function.
+    static func isCodeLink(_ request: Request) -> Bool {
+        let name = request.uri.path.dropFirst(codePrefix.count).split(separator: "/").first.map(String.init) ?? ""
+        guard let token = request.uri.queryParameters["token"] else { return false }
+        return Digest.sha256(Array(token.utf8)) == Digest.sha256(Array(codeLinkToken(name).utf8))
+    }
+
     func package(path: String, requestID: String) -> Response {
         let name = path.dropFirst(Self.codePrefix.count).split(separator: "/").first.map(String.init) ?? ""
         guard let record = try? store.resource(.lambdaFunction, named: name),

@@ -65,7 +65,7 @@ struct LogsService: Sendable {
                     return stream
                 })
         ]
-        if start + limit < streams.count { output["nextToken"] = .string(String(start + limit)) }
+        if streams.count - start > limit { output["nextToken"] = .string(String(start + limit)) }
         return output
     }
 
@@ -90,10 +90,13 @@ struct LogsService: Sendable {
             events = try store.logEvents(
                 group: group, stream: stream, ids: 0...Int64.max, start: start, end: end, limit: limit,
                 fromEnd: input["startFromHead"]?.boolValue != true)
-        case ("f/", let id?)?:
-            events = try store.logEvents(group: group, stream: stream, ids: (id + 1)...Int64.max, start: start, end: end, limit: limit, fromEnd: false)
-        case ("b/", let id?)?:
-            events = try store.logEvents(group: group, stream: stream, ids: 0...max(0, id - 1), start: start, end: end, limit: limit, fromEnd: true)
+        // Ids are positive, so the token's neighbours exist unless it sits at either end of Int64 (nothing lies beyond).
+        case ("f/", let id?)? where id >= 0:
+            events =
+                id == .max
+                ? [] : try store.logEvents(group: group, stream: stream, ids: (id + 1)...Int64.max, start: start, end: end, limit: limit, fromEnd: false)
+        case ("b/", let id?)? where id >= 0:
+            events = id == 0 ? [] : try store.logEvents(group: group, stream: stream, ids: 0...(id - 1), start: start, end: end, limit: limit, fromEnd: true)
         default:
             throw AWSError("InvalidParameterException", "The specified nextToken is invalid.")
         }

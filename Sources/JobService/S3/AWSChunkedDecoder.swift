@@ -13,10 +13,21 @@ struct AWSChunkedDecoder {
     /// The longest chunk-header or trailer line accepted.
     static let maximumLineLength = 4096
 
+    /// S3's largest single upload (PutObject, UploadPart): 5 GiB.
+    static let maximumPayload = 5 * 1024 * 1024 * 1024
+
+    /// The most payload bytes the chunks may announce in all: `X-Amz-Decoded-Content-Length` when sent, else S3's limit.
+    /// A chunk announcing more is refused at its header, before its bytes are awaited.
+    private let payloadLimit: Int
+    private var announced = 0
     private var state = State.header
     private var line: [UInt8] = []
     /// Trailer fields by lower-cased name.
     private(set) var trailers: [String: String] = [:]
+
+    init(decodedLength: Int? = nil) {
+        payloadLimit = min(decodedLength ?? Self.maximumPayload, Self.maximumPayload)
+    }
 
     /// Feeds the next bytes of the body; `payload` receives the decoded bytes as they come.
     mutating func feed(_ bytes: UnsafeRawBufferPointer, payload: (UnsafeRawBufferPointer) throws -> Void) throws {
@@ -62,13 +73,24 @@ struct AWSChunkedDecoder {
         }
     }
 
+    private static func isHexDigit(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x46).contains(byte) || (0x61...0x66).contains(byte)
+    }
+
     private mutating func endLine() throws {
         switch state {
         case .header:
+            // Hex digits only (`Int(_:radix:)` would also take a sign): at most 15 of them, so the size fits an Int.
             let sizeField = line.prefix { $0 != UInt8(ascii: ";") }
-            guard !sizeField.isEmpty, sizeField.count <= 15, let size = Int(String(decoding: sizeField, as: UTF8.self), radix: 16) else {
+            guard !sizeField.isEmpty, sizeField.count <= 15, sizeField.allSatisfy({ Self.isHexDigit($0) }),
+                let size = Int(String(decoding: sizeField, as: UTF8.self), radix: 16)
+            else {
                 throw S3Error.incompleteBody("An aws-chunked chunk size is not hexadecimal.")
             }
+            guard size <= payloadLimit - announced else {
+                throw S3Error.incompleteBody("An aws-chunked chunk of \(size) bytes exceeds the \(payloadLimit) bytes the body may carry.")
+            }
+            announced += size
             state = size == 0 ? .trailer : .data(remaining: size)
         case .trailer:
             guard !line.isEmpty else {

@@ -47,7 +47,8 @@ struct UploadBody {
     /// Reads `body` to its end into `upload`, then verifies it against what the client claimed.
     /// - Throws: `IncompleteBody`, `BadDigest`, `InvalidRequest` (an announced trailer missing), `InvalidDigest`.
     func receive(_ body: RequestBody, into upload: ObjectUpload) async throws {
-        var decoder = isAWSChunked ? AWSChunkedDecoder() : nil
+        let decodedLength = request.header("x-amz-decoded-content-length").flatMap { Int($0) }.flatMap { $0 >= 0 ? $0 : nil }
+        var decoder = isAWSChunked ? AWSChunkedDecoder(decodedLength: decodedLength) : nil
         let expectedHash = decoder == nil ? expectedPayloadHash : nil
         var payloadHash = expectedHash.map { _ in LibcryptoDigest(.sha256) }
         for try await buffer in body {
