@@ -155,6 +155,30 @@ def test_course_job_is_labeled_and_writes_ground_truths_output_manifest(sm, s3, 
         == [(name, "Completed", output)]
 
 
+@pytest.mark.parametrize("config", [
+    {"labels": [{"label": "Bird"}]},  # what the Ground Truth notebooks write: no document-version
+    {"document-version": "2018-11-28",
+     "categoryGlobalAttributes": [{"name": "occluded", "type": "string", "enum": ["yes", "no"]}],
+     "labels": [{"label": "bee", "attributes": [{"name": "pose", "type": "string", "enum": ["flying", "sitting"]}]},
+                {"label": "wasp"}],
+     "instructions": {"shortInstruction": "<p>Box every bee</p>", "fullInstruction": "<p>Tight boxes.</p>"}},
+])
+def test_every_label_category_file_shape_ground_truth_accepts(sm, s3, bucket, uploaded, name, config):
+    s3.put_object(Bucket=bucket, Key="bees/notebook_labels.json", Body=json.dumps(config).encode())
+    sm.create_labeling_job(**create_request(bucket, name, LabelCategoryConfigS3Uri=f"s3://{bucket}/bees/notebook_labels.json"))
+    assert sm.describe_labeling_job(LabelingJobName=name)["LabelingJobStatus"] == "InProgress"
+    sm.stop_labeling_job(LabelingJobName=name)
+
+
+def test_label_category_files_ground_truth_refuses_name_the_problem(sm, s3, bucket, uploaded, name):
+    for config, words in [({"labels": []}, "1 to 50 labels"), ({"labels": [{"name": "bee"}]}, '"label" is missing'),
+                          ({"labels": [{"label": "bee"}, {"label": "bee"}]}, "appears twice")]:
+        s3.put_object(Bucket=bucket, Key="bees/bad_labels.json", Body=json.dumps(config).encode())
+        with pytest.raises(ClientError) as raised:
+            sm.create_labeling_job(**create_request(bucket, name, LabelCategoryConfigS3Uri=f"s3://{bucket}/bees/bad_labels.json"))
+        assert error_code(raised) == "ValidationException" and words in raised.value.response["Error"]["Message"], config
+
+
 def test_stop_writes_the_labels_so_far(sm, s3, bucket, sample, uploaded, name):
     _, boxes = sample
     sm.create_labeling_job(**create_request(bucket, name))
