@@ -50,7 +50,7 @@ struct TrainingJobOperations {
     }
 
     func describe(_ input: JSONValue, _ context: AWSRequestContext) throws -> JSONValue {
-        try existing(input).document
+        TrainingJobDescription.completed(try existing(input).document)
     }
 
     func list(_ input: JSONValue) throws -> JSONValue {
