@@ -58,6 +58,8 @@ public final class Daemon: Sendable {
         let responder = EdgeResponder(
             sageMaker: SageMakerService(store: store, scheduler: queue, endpointHost: endpoints, labels: labels, objects: objects),
             logs: LogsService(store: store),
+            metrics: MetricsService(store: store),
+            query: QueryProtocolService(account: configuration.account),
             runtime: runtime,
             s3: S3Service(
                 store: objects,
