@@ -1,7 +1,7 @@
 """The SageMaker Python SDK v2, unchanged, against a live daemon: `Estimator.fit()` of the built-in Object Detection
 algorithm on augmented-manifest channels with its logs, `Estimator.attach`, `TrainingJobAnalytics(...).dataframe()`
-from CloudWatch metrics (one row per epoch), the same metrics through boto3 and the aws CLI, `deploy()` and the
-endpoint's log group after a ModelError. The SDK reaches CloudWatch and CloudWatch Logs through its boto session,
+from CloudWatch metrics (one row per epoch), the same metrics through boto3 and the aws CLI, batch transform with the
+SDK's `Transformer` (and a job failing on a bad image), `deploy()` and the endpoint's log group after a ModelError. The SDK reaches CloudWatch and CloudWatch Logs through its boto session,
 so the daemon is named by AWS_ENDPOINT_URL, as a user pointing unmodified code at Apiary would.
 
 Needs APIARY_CTL (to generate the sample bees). Run: APIARY_URL=… APIARY_CTL=… pytest tests/compat/sdk_flows.py"""
@@ -21,6 +21,7 @@ os.environ.update(AWS_ENDPOINT_URL=URL, AWS_ACCESS_KEY_ID="AKIAAPIARYTEST000000"
                   AWS_DEFAULT_REGION="us-east-1", SAGEMAKER_SUPPRESS_V2_WARNING="1")
 
 import boto3  # noqa: E402  (after AWS_ENDPOINT_URL is set)
+import botocore.exceptions  # noqa: E402
 import sagemaker  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
 from sagemaker.analytics import TrainingJobAnalytics  # noqa: E402
@@ -117,15 +118,83 @@ def test_cloudwatch_serves_the_jobs_metrics_to_boto3_and_the_aws_cli(trained):
     assert sum(p["SampleCount"] for p in json.loads(run.stdout)["Datapoints"]) == EPOCHS
 
 
+def test_transformer_writes_one_out_object_per_image(session, trained):
+    job, bucket, folder = trained
+    s3, sm = boto3.client("s3"), boto3.client("sagemaker")
+    images = sorted((folder / "images").iterdir())[:3]
+    for path in images:
+        s3.upload_file(str(path), bucket, f"batch/in/{path.name}")
+    transformer = Estimator.attach(job, sagemaker_session=session).transformer(
+        instance_count=1, instance_type="ml.m5.large", output_path=f"s3://{bucket}/batch/out")
+    transformer.transform(f"s3://{bucket}/batch/in/", content_type="image/jpeg", split_type=None, wait=True, logs=True)
+    name = transformer.latest_transform_job.name
+    described = sm.describe_transform_job(TransformJobName=name)
+    assert described["TransformJobStatus"] == "Completed" and described["ModelName"] == transformer.model_name
+    assert described["TransformStartTime"] <= described["TransformEndTime"]
+    for path in images:
+        rows = json.loads(s3.get_object(Bucket=bucket, Key=f"batch/out/{path.name}.out")["Body"].read())["prediction"]
+        assert all(len(r) == 6 and 0 <= r[1] <= 1 for r in rows)
+    logs = boto3.client("logs")
+    [stream] = logs.describe_log_streams(logGroupName="/aws/sagemaker/TransformJobs", logStreamNamePrefix=f"{name}/")["logStreams"]
+    events = logs.get_log_events(logGroupName="/aws/sagemaker/TransformJobs", logStreamName=stream["logStreamName"])["events"]
+    assert sum(".out: " in e["message"] for e in events) == len(images)
+    assert name in [j["TransformJobName"] for j in sm.list_transform_jobs(NameContains=name)["TransformJobSummaries"]]
+
+
+def test_a_bad_image_fails_the_transform_job_naming_it(trained):
+    job, bucket, folder = trained
+    s3, sm = boto3.client("s3"), boto3.client("sagemaker")
+    model = "sdk-" + uuid.uuid4().hex[:10]
+    artifacts = sm.describe_training_job(TrainingJobName=job)["ModelArtifacts"]["S3ModelArtifacts"]
+    sm.create_model(ModelName=model, ExecutionRoleArn=ROLE, PrimaryContainer={
+        "Image": sagemaker.image_uris.retrieve("object-detection", "us-east-1"), "ModelDataUrl": artifacts})
+    s3.upload_file(str(next((folder / "images").iterdir())), bucket, "bad/in/a-good.jpg")
+    s3.put_object(Bucket=bucket, Key="bad/in/broken.jpg", Body=b"not a jpeg")
+    name = "bad-" + uuid.uuid4().hex[:10]
+    sm.create_transform_job(
+        TransformJobName=name, ModelName=model,
+        TransformInput={"DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": f"s3://{bucket}/bad/in/"}},
+                        "ContentType": "image/jpeg"},
+        TransformOutput={"S3OutputPath": f"s3://{bucket}/bad/out"},
+        TransformResources={"InstanceType": "ml.m5.large", "InstanceCount": 1})
+    with pytest.raises(botocore.exceptions.WaiterError):
+        sm.get_waiter("transform_job_completed_or_stopped").wait(TransformJobName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 300})
+    described = sm.describe_transform_job(TransformJobName=name)
+    assert described["TransformJobStatus"] == "Failed"
+    assert f"s3://{bucket}/bad/in/broken.jpg" in described["FailureReason"], described["FailureReason"]
+    with pytest.raises(ClientError) as raised:
+        sm.create_transform_job(
+            TransformJobName=name + "-x", ModelName="no-such-model",
+            TransformInput={"DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": f"s3://{bucket}/bad/in/"}}},
+            TransformOutput={"S3OutputPath": f"s3://{bucket}/bad/out"},
+            TransformResources={"InstanceType": "ml.m5.large", "InstanceCount": 1})
+    assert raised.value.response["Error"]["Code"] == "ValidationException"
+
+    # A manifest of 200 images: StopTransformJob lands long before the last, and the job ends Stopped.
+    s3.put_object(Bucket=bucket, Key="bad/many.manifest", Body=json.dumps([{"prefix": f"s3://{bucket}/bad/in/"}] + ["a-good.jpg"] * 200).encode())
+    sm.create_transform_job(
+        TransformJobName=name + "-stop", ModelName=model,
+        TransformInput={"DataSource": {"S3DataSource": {"S3DataType": "ManifestFile", "S3Uri": f"s3://{bucket}/bad/many.manifest"}},
+                        "ContentType": "image/jpeg"},
+        TransformOutput={"S3OutputPath": f"s3://{bucket}/bad/stopped"},
+        TransformResources={"InstanceType": "ml.m5.large", "InstanceCount": 1})
+    sm.stop_transform_job(TransformJobName=name + "-stop")
+    sm.get_waiter("transform_job_completed_or_stopped").wait(TransformJobName=name + "-stop", WaiterConfig={"Delay": 1, "MaxAttempts": 300})
+    assert sm.describe_transform_job(TransformJobName=name + "-stop")["TransformJobStatus"] == "Stopped"
+    sm.delete_model(ModelName=model)
+
+
 def test_deploy_and_the_endpoint_log_after_a_model_error(session, trained):
     job, _, folder = trained
     attached = Estimator.attach(job, sagemaker_session=session)
     endpoint = "sdk-" + uuid.uuid4().hex[:10]
     predictor = attached.deploy(initial_instance_count=1, instance_type="ml.m5.large", endpoint_name=endpoint)
     try:
-        image = next((folder / "images").iterdir()).read_bytes()
-        answer = json.loads(predictor.predict(image, initial_args={"ContentType": "image/jpeg"}))
-        assert "prediction" in answer
+        first = sorted((folder / "images").iterdir())[0]
+        answer = predictor.predict(first.read_bytes(), initial_args={"ContentType": "image/jpeg"})
+        # Batch transform (the test above) wrote the same JSON InvokeEndpoint answers.
+        out = boto3.client("s3").get_object(Bucket=trained[1], Key=f"batch/out/{first.name}.out")["Body"].read()
+        assert json.loads(answer) == json.loads(out)
         with pytest.raises(ClientError) as raised:
             boto3.client("sagemaker-runtime").invoke_endpoint(EndpointName=endpoint, ContentType="image/jpeg", Body=b"no image")
         error = raised.value.response

@@ -48,13 +48,28 @@ final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
     }
 
     func stop(_ name: String, at time: Double) throws {
+        try stop(
+            entry: name, kind: .trainingJob, running: { try TrainingJobLifecycle.apply(.stopRequested, to: &$0, at: time) },
+            queued: { try TrainingJobLifecycle.apply(.stopped(maxRuntimeExceeded: false), to: &$0, at: time) })
+    }
+
+    func stopTransform(_ name: String, at time: Double) throws {
+        try stop(
+            entry: QueueEntry.entry(.transformJob, name), kind: .transformJob, running: { try TransformJobLifecycle.stopRequested(&$0, at: time) },
+            queued: { TransformJobLifecycle.ended(&$0, status: "Stopped", at: time) })
+    }
+
+    /// A running entry's record takes `running` and its worker a stop request; a queued one leaves the queue with `queued`.
+    private func stop(
+        entry: String, kind: ResourceKind, running: (inout ResourceRecord) throws -> Void, queued: (inout ResourceRecord) throws -> Void
+    ) throws {
         condition.lock()
         defer { condition.unlock() }
-        if let control = running[name] {
-            try store.update(.trainingJob, named: name) { try TrainingJobLifecycle.apply(.stopRequested, to: &$0, at: time) }
+        if let control = self.running[entry] {
+            try store.update(kind, named: QueueEntry.job(entry).name, running)
             control.request(.userStop)
         } else {
-            try store.dequeue(name) { try TrainingJobLifecycle.apply(.stopped(maxRuntimeExceeded: false), to: &$0, at: time) }
+            try store.dequeue(entry, queued)
         }
     }
 
