@@ -8,6 +8,7 @@ Needs APIARY_CTL (to generate the sample bees). Run: APIARY_URL=… APIARY_CTL=�
 import datetime
 import json
 import os
+import struct
 import subprocess
 import uuid
 
@@ -72,6 +73,63 @@ def trained(session, tmp_path_factory):
         for item in page.get("Contents", []):
             s3.delete_object(Bucket=bucket, Key=item["Key"])
     s3.delete_bucket(Bucket=bucket)
+
+
+def rec_file(lines, folder):
+    """An im2rec-style RecordIO file, following MXNet's documented layout: per record the magic 0xced7230a, the
+    length, an IRHeader (flag = label count, label, id, id2), the labels [2, 5, class, xmin, ymin, xmax, ymax, …]
+    normalised to the image, the JPEG bytes, zero padding to 4 bytes."""
+    out = bytearray()
+    for index, line in enumerate(lines):
+        label = line["bees-500"]
+        size = label["image_size"][0]
+        w, h = size["width"], size["height"]
+        values = [2, 5]
+        for a in label["annotations"]:
+            values += [a["class_id"], a["left"] / w, a["top"] / h, (a["left"] + a["width"]) / w, (a["top"] + a["height"]) / h]
+        image = (folder / "images" / line["source-ref"].rsplit("/", 1)[-1]).read_bytes()
+        payload = struct.pack("<IfQQ", len(values), 0.0, index, 0) + struct.pack(f"<{len(values)}f", *values) + image
+        out += struct.pack("<II", 0xCED7230A, len(payload)) + payload + b"\0" * (-len(payload) % 4)
+    return bytes(out)
+
+
+@pytest.mark.parametrize("mode", ["File", "Pipe"])
+def test_fit_on_recordio_channels(session, trained, mode):
+    _, bucket, folder = trained
+    s3 = boto3.client("s3")
+    lines = [json.loads(line) for line in (folder / "output.manifest").read_text().splitlines()]
+    for channel, part in [("train", lines[:8]), ("validation", lines[8:])]:
+        s3.put_object(Bucket=bucket, Key=f"rec/{channel}/{channel}.rec", Body=rec_file(part, folder))
+    estimator = Estimator(
+        image_uri=sagemaker.image_uris.retrieve("object-detection", "us-east-1"), role=ROLE, instance_count=1,
+        instance_type="ml.p3.2xlarge", input_mode=mode, sagemaker_session=session, output_path=f"s3://{bucket}/rec-output",
+        hyperparameters={"base_network": "apiary-mobile", "use_pretrained_model": "0", "num_classes": "1",
+                         "mini_batch_size": "4", "epochs": "1", "image_shape": "300", "num_training_samples": "8"})
+    channels = {c: TrainingInput(f"s3://{bucket}/rec/{c}/", content_type="application/x-recordio", s3_data_type="S3Prefix")
+                for c in ("train", "validation")}
+    estimator.fit(channels, logs=False)
+    described = boto3.client("sagemaker").describe_training_job(TrainingJobName=estimator.latest_training_job.name)
+    assert described["TrainingJobStatus"] == "Completed", described.get("FailureReason")
+    assert described["AlgorithmSpecification"]["TrainingInputMode"] == mode
+    assert "validation:mAP" in [m["MetricName"] for m in described["FinalMetricDataList"]]
+
+
+def test_a_malformed_record_fails_the_job_naming_it(session, trained):
+    _, bucket, folder = trained
+    s3, sm = boto3.client("s3"), boto3.client("sagemaker")
+    lines = [json.loads(line) for line in (folder / "output.manifest").read_text().splitlines()]
+    s3.put_object(Bucket=bucket, Key="badrec/train/train.rec", Body=rec_file(lines[:2], folder) + b"\x0a\x23\xd7\xce\xff\xff")
+    s3.put_object(Bucket=bucket, Key="badrec/validation/validation.rec", Body=rec_file(lines[8:], folder))
+    estimator = Estimator(
+        image_uri=sagemaker.image_uris.retrieve("object-detection", "us-east-1"), role=ROLE, instance_count=1,
+        instance_type="ml.p3.2xlarge", input_mode="Pipe", sagemaker_session=session, output_path=f"s3://{bucket}/rec-output",
+        hyperparameters={"num_classes": "1", "num_training_samples": "2", "epochs": "1", "base_network": "apiary-mobile"})
+    with pytest.raises(sagemaker.exceptions.UnexpectedStatusException):
+        estimator.fit({c: TrainingInput(f"s3://{bucket}/badrec/{c}/", content_type="application/x-recordio") for c in ("train", "validation")},
+                      logs=False)
+    reason = sm.describe_training_job(TrainingJobName=estimator.latest_training_job.name)["FailureReason"]
+    assert reason.startswith("ClientError: Unable to parse record.") and f"s3://{bucket}/badrec/train/train.rec" in reason, reason
+    assert "record 2" in reason, reason
 
 
 def test_estimator_attach_reads_the_finished_job(session, trained):
