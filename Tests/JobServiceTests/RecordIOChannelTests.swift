@@ -37,7 +37,9 @@ import Testing
     }
 
     static func channels(_ uri: (String) -> String) -> [TrainingChannelSpec] {
-        ["train", "validation"].map { TrainingChannelSpec(name: $0, dataType: .s3Prefix, uri: S3URI(uri($0))!, contentType: "application/x-recordio") }
+        ["train", "validation"].map {
+            TrainingChannelSpec(name: $0, dataType: .s3Prefix, uri: S3URI(uri($0))!, contentType: "application/x-recordio")
+        }
     }
 
     @Test("a .rec file per channel: one record per image, boxes back in pixels, images decode; .idx files are skipped")

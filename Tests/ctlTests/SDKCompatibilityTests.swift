@@ -5,7 +5,9 @@ import Testing
 /// logs, `Estimator.attach`, `TrainingJobAnalytics` from CloudWatch metrics, `deploy()` and the endpoint's log.
 @Suite("the SageMaker Python SDK against a live daemon", .serialized)
 struct SDKCompatibilityTests {
-    @Test("fit → attach → TrainingJobAnalytics (one row per epoch) → CloudWatch via boto3 and the aws CLI → deploy → ModelError in the endpoint's log")
+    @Test(
+        "fit → attach → TrainingJobAnalytics (one row per epoch) → CloudWatch via boto3 and the aws CLI → deploy → ModelError in the endpoint's log"
+    )
     func sdkFlows() throws {
         let daemon = try LiveDaemon()
         defer { daemon.terminate() }

@@ -12,7 +12,8 @@ enum MetricStatistics {
         guard let period, period > 0, [1, 5, 10, 30].contains(period) || period % 60 == 0 else {
             throw AWSError(
                 "InvalidParameterValue",
-                "The parameter \(member) must be 1, 5, 10, 30 or a multiple of 60 seconds, got \(period.map(String.init) ?? "none").")
+                "The parameter \(member) must be 1, 5, 10, 30 or a multiple of 60 seconds, got \(period.map(String.init) ?? "none")."
+            )
         }
         return period
     }
@@ -28,7 +29,8 @@ enum MetricStatistics {
         guard basic.contains(statistic) || percentile(statistic) != nil else {
             throw AWSError(
                 "InvalidParameterValue",
-                "The statistic \(statistic) is not valid: use SampleCount, Average, Sum, Minimum, Maximum or a percentile such as p90.")
+                "The statistic \(statistic) is not valid: use SampleCount, Average, Sum, Minimum, Maximum or a percentile such as p90."
+            )
         }
     }
 

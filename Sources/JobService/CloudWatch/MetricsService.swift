@@ -31,12 +31,13 @@ struct MetricsService: Sendable {
                 && (input["MetricName"]?.stringValue.map { $0 == metric.name } ?? true)
                 && filters.allSatisfy { name, value in metric.dimensions.contains { $0.name == name && (value == nil || $0.value == value) } }
         }.sorted { $0.sortKey < $1.sortKey }
-        let start = try input["NextToken"]?.stringValue.map { token -> Int in
-            guard let offset = Int(token), offset >= 0, offset <= matching.count else {
-                throw AWSError("InvalidParameterValue", "The NextToken \(token) is not valid.")
-            }
-            return offset
-        } ?? 0
+        let start =
+            try input["NextToken"]?.stringValue.map { token -> Int in
+                guard let offset = Int(token), offset >= 0, offset <= matching.count else {
+                    throw AWSError("InvalidParameterValue", "The NextToken \(token) is not valid.")
+                }
+                return offset
+            } ?? 0
         let page = matching.dropFirst(start).prefix(Self.listPageSize)
         var output: JSONValue = ["Metrics": .array(page.map(\.json))]
         if start + page.count < matching.count { output["NextToken"] = .string(String(start + page.count)) }
@@ -62,7 +63,8 @@ struct MetricsService: Sendable {
             for statistic in statistics { datapoint[statistic] = .double(MetricStatistics.value(statistic, of: bucket.values)) }
             if !extended.isEmpty {
                 datapoint["ExtendedStatistics"] = .object(
-                    Dictionary(uniqueKeysWithValues: extended.map { ($0, .double(MetricStatistics.value($0, of: bucket.values))) }))
+                    Dictionary(uniqueKeysWithValues: extended.map { ($0, .double(MetricStatistics.value($0, of: bucket.values))) })
+                )
             }
             return datapoint
         }
@@ -128,7 +130,9 @@ struct MetricsService: Sendable {
 
     /// The metric a request names; CloudWatch matches the dimensions exactly.
     private func identity(_ input: JSONValue, path: String) throws -> MetricIdentity {
-        guard let namespace = input["Namespace"]?.stringValue else { throw AWSError("MissingParameter", "The parameter \(path)Namespace is required.") }
+        guard let namespace = input["Namespace"]?.stringValue else {
+            throw AWSError("MissingParameter", "The parameter \(path)Namespace is required.")
+        }
         guard let name = input["MetricName"]?.stringValue else { throw AWSError("MissingParameter", "The parameter \(path)MetricName is required.") }
         return MetricIdentity(namespace: namespace, name: name, dimensions: Self.dimensions(input).sorted())
     }

@@ -64,7 +64,9 @@ struct TrainingJobMetrics: Sendable {
                 }
             }
             for (name, values) in points {
-                for dimension in [MetricDimension(name: "Host", value: "\(record.name)/algo-1"), MetricDimension(name: "TrainingJobName", value: record.name)] {
+                for dimension in [
+                    MetricDimension(name: "Host", value: "\(record.name)/algo-1"), MetricDimension(name: "TrainingJobName", value: record.name),
+                ] {
                     series[MetricIdentity(namespace: Self.namespace, name: name, dimensions: [dimension])] = values
                 }
             }
@@ -88,7 +90,14 @@ struct TrainingJobMetrics: Sendable {
         var after: Int64 = 0
         while true {
             let page = try store.logEvents(
-                group: Self.namespace, streams: nil, prefix: "\(job)/", after: after, start: nil, end: nil, limit: Self.pageSize)
+                group: Self.namespace,
+                streams: nil,
+                prefix: "\(job)/",
+                after: after,
+                start: nil,
+                end: nil,
+                limit: Self.pageSize
+            )
             for (_, event) in page { try body(Double(event.timestamp) / 1000, event.message) }
             guard page.count == Self.pageSize, let last = page.last else { return }
             after = last.event.id

@@ -12,7 +12,9 @@ struct QueryProtocolService: Sendable {
         let text = body.isEmpty ? (query ?? "") : String(decoding: body, as: UTF8.self)
         var parameters: [String: String] = [:]
         for item in text.split(separator: "&") {
-            let pair = item.split(separator: "=", maxSplits: 1).map { $0.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0) }
+            let pair = item.split(separator: "=", maxSplits: 1).map {
+                $0.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
+            }
             parameters[pair[0]] = pair.count > 1 ? pair[1] : ""
         }
         return parameters["Action"] == nil ? nil : parameters
@@ -25,9 +27,12 @@ struct QueryProtocolService: Sendable {
         guard service == "sts", action == "GetCallerIdentity" else {
             let name = service ?? "this service"
             return Self.error(
-                "InvalidAction", "Apiary does not serve \(name) \(action): it emulates SageMaker, S3, CloudWatch Logs and metrics, Lambda, API Gateway "
+                "InvalidAction",
+                "Apiary does not serve \(name) \(action): it emulates SageMaker, S3, CloudWatch Logs and metrics, Lambda, API Gateway "
                     + "and STS GetCallerIdentity (see docs/api.md).",
-                namespace: namespace, requestID: requestID)
+                namespace: namespace,
+                requestID: requestID
+            )
         }
         let body = """
             <GetCallerIdentityResponse xmlns="\(namespace)">

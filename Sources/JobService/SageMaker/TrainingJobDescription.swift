@@ -14,7 +14,8 @@ enum TrainingJobDescription {
         let image = document["AlgorithmSpecification"]?["TrainingImage"]?.stringValue ?? ""
         let definitions: JSONValue = .array(
             TrainingJobSpec.isBuiltInObjectDetection(image: image)
-                ? TrainingMetric.definitions.map { ["Name": .string($0.name), "Regex": .string($0.regex)] } : [])
+                ? TrainingMetric.definitions.map { ["Name": .string($0.name), "Regex": .string($0.regex)] } : []
+        )
         setDefault(&document, ["AlgorithmSpecification", "MetricDefinitions"], definitions)
         setDefault(&document, ["AlgorithmSpecification", "EnableSageMakerMetricsTimeSeries"], false)
         setDefault(&document, ["OutputDataConfig", "KmsKeyId"], "")
@@ -31,7 +32,8 @@ enum TrainingJobDescription {
                     setDefault(&channel, ["RecordWrapperType"], "None")
                     setDefault(&channel, ["DataSource", "S3DataSource", "S3DataDistributionType"], "FullyReplicated")
                     return channel
-                })
+                }
+            )
         }
         return document
     }

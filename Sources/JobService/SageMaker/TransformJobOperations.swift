@@ -7,15 +7,22 @@ struct TransformJobOperations {
     let scheduler: any TrainingScheduler
 
     func create(_ input: JSONValue, _ context: AWSRequestContext) throws -> JSONValue {
-        let name = try requiredName(input)
+        // TransformJobName and ModelName are required by botocore's model, which `SageMakerService` checks first.
+        let name = input["TransformJobName"]?.stringValue ?? ""
         let modelName = input["ModelName"]?.stringValue ?? ""
         guard try store.resource(.model, named: modelName) != nil else {
             throw AWSError.validation("Could not find model \"\(context.arn(.model, modelName))\".")
         }
         let arn = context.arn(.transformJob, name)
         let job = ResourceRecord(
-            kind: .transformJob, name: name, arn: arn, creationTime: context.now, lastModifiedTime: context.now, status: "InProgress",
-            document: TransformJobLifecycle.created(input, arn: arn, at: context.now))
+            kind: .transformJob,
+            name: name,
+            arn: arn,
+            creationTime: context.now,
+            lastModifiedTime: context.now,
+            status: "InProgress",
+            document: TransformJobLifecycle.created(input, arn: arn, at: context.now)
+        )
         guard try store.insertQueued(job, tags: TagOperations.tags(in: input)) else {
             throw AWSError.resourceInUse("Job name must be unique within an AWS account and region, and a job with this name already exists (\(arn))")
         }
@@ -39,7 +46,8 @@ struct TransformJobOperations {
                     }
                     summary["LastModifiedTime"] = .double(job.lastModifiedTime)
                     return summary
-                })
+                }
+            )
         ]
         if let next { output["NextToken"] = .string(next) }
         return output
@@ -53,18 +61,10 @@ struct TransformJobOperations {
     }
 
     private func existing(_ input: JSONValue) throws -> ResourceRecord {
-        let name = try requiredName(input)
+        let name = input["TransformJobName"]?.stringValue ?? ""
         guard let job = try store.resource(.transformJob, named: name) else {
             throw AWSError.validation("Could not find requested job with name \(name)")
         }
         return job
-    }
-
-    private func requiredName(_ input: JSONValue) throws -> String {
-        guard let name = input["TransformJobName"]?.stringValue else {
-            throw AWSError.validation(
-                "1 validation error detected: Value null at 'transformJobName' failed to satisfy constraint: Member must not be null")
-        }
-        return name
     }
 }

@@ -38,8 +38,12 @@ extension ChannelReader {
                     GroundTruthBox(
                         classID: o.classID,
                         box: BoundingBox(
-                            x: o.xmin * size.width, y: o.ymin * size.height, width: (o.xmax - o.xmin) * size.width,
-                            height: (o.ymax - o.ymin) * size.height))
+                            x: o.xmin * size.width,
+                            y: o.ymin * size.height,
+                            width: (o.xmax - o.xmin) * size.width,
+                            height: (o.ymax - o.ymin) * size.height
+                        )
+                    )
                 }
                 records.append(TrainingRecord(identifier: "\(name) (id \(record.id))", boxes: boxes) { try ImageDecoder.decodeUpright(image) })
             }

@@ -90,7 +90,8 @@ struct DetectionRecord {
         }
         guard Float(labelWidth) == labels[1], labelWidth >= 5, (flag - headerWidth) % labelWidth == 0 else {
             throw RecordError(
-                "label width \(labels[1]) must be a whole number of at least 5 that divides the \(flag - headerWidth) object values")
+                "label width \(labels[1]) must be a whole number of at least 5 that divides the \(flag - headerWidth) object values"
+            )
         }
         objects = stride(from: headerWidth, to: flag, by: labelWidth).compactMap { start in
             let o = Array(labels[start..<start + 5])

@@ -28,7 +28,9 @@ struct TransformInputs {
             guard let entries = try? JSONValue.parse(Array(data)).arrayValue, let prefixText = entries.first?["prefix"]?.stringValue,
                 let prefix = S3URI(prefixText)
             else {
-                throw TransformFailure(#"ClientError: The manifest \#(uriText) must be JSON like [{"prefix": "s3://bucket/images/"}, "a.jpg", "b.jpg"]."#)
+                throw TransformFailure(
+                    #"ClientError: The manifest \#(uriText) must be JSON like [{"prefix": "s3://bucket/images/"}, "a.jpg", "b.jpg"]."#
+                )
             }
             return entries.dropFirst().compactMap(\.stringValue).map { Item(uri: prefix.appending($0), relativePath: $0) }
         case "AugmentedManifestFile":

@@ -32,7 +32,9 @@ struct TransformWorker: Sendable {
                 try? store.appendLogEvents(group: Self.logGroup, stream: "\(name)/\(EndpointLog.instance)", [(now, line)], now: now)
             }
             let (status, reason) = transform(job.document, log: log, stopRequested: { control.requested })
-            if status == nil { return logger.info("transform job paused for shutdown; it runs again on the next start", metadata: ["job": "\(name)"]) }
+            if status == nil {
+                return logger.info("transform job paused for shutdown; it runs again on the next start", metadata: ["job": "\(name)"])
+            }
             if let reason { log(reason) }
             try store.dequeue(entry) {
                 TransformJobLifecycle.ended(&$0, status: status ?? "Failed", failureReason: reason, at: AWSTimestamp.seconds(Date()))
@@ -53,7 +55,9 @@ struct TransformWorker: Sendable {
             let split = request["TransformInput"]?["SplitType"]?.stringValue ?? "None"
             guard split == "None" else { throw TransformFailure("ClientError: SplitType \(split) cannot split images; use None.") }
             let modelName = request["ModelName"]?.stringValue ?? ""
-            guard let model = try store.resource(.model, named: modelName) else { throw TransformFailure("ClientError: Could not find model \(modelName).") }
+            guard let model = try store.resource(.model, named: modelName) else {
+                throw TransformFailure("ClientError: Could not find model \(modelName).")
+            }
             let container = model.document["PrimaryContainer"] ?? model.document["Containers"]?.arrayValue?.first ?? [:]
             let detector: ObjectDetector
             do {
@@ -79,7 +83,11 @@ struct TransformWorker: Sendable {
                 }
                 let detections = try detector.detect([image])[0]
                 let destination = output.appending(item.relativePath + ".out")
-                _ = try objects.put(Data(ObjectDetector.predictionJSON(detections)), at: destination, attributes: .init(contentType: "application/json"))
+                _ = try objects.put(
+                    Data(ObjectDetector.predictionJSON(detections)),
+                    at: destination,
+                    attributes: .init(contentType: "application/json")
+                )
                 log("\(item.uri) -> \(destination): \(detections.count) detections")
             }
             return ("Completed", nil)
