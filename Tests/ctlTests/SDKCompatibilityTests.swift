@@ -2,11 +2,12 @@ import Foundation
 import Testing
 
 /// The SageMaker Python SDK v2, unchanged, against a live daemon (tests/compat/sdk_flows.py): `Estimator.fit()` with
-/// logs, `Estimator.attach`, `TrainingJobAnalytics` from CloudWatch metrics, `deploy()` and the endpoint's log.
+/// logs on augmented manifests and on RecordIO `.rec` channels (File and Pipe), `Estimator.attach`,
+/// `TrainingJobAnalytics` from CloudWatch metrics, `Transformer`, `deploy()` and the endpoint's log.
 @Suite("the SageMaker Python SDK against a live daemon", .serialized)
 struct SDKCompatibilityTests {
     @Test(
-        "fit → attach → TrainingJobAnalytics (one row per epoch) → CloudWatch via boto3 and the aws CLI → deploy → ModelError in the endpoint's log"
+        "fit → .rec channels → attach → TrainingJobAnalytics (one row per epoch) → CloudWatch via boto3 and the aws CLI → Transformer → deploy → ModelError in the endpoint's log"
     )
     func sdkFlows() throws {
         let daemon = try LiveDaemon()
