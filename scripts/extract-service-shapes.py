@@ -38,7 +38,8 @@ SERVICES = {
         "CreateEndpointConfig DescribeEndpointConfig ListEndpointConfigs DeleteEndpointConfig "
         "CreateEndpoint DescribeEndpoint ListEndpoints DeleteEndpoint UpdateEndpoint "
         "AddTags ListTags DeleteTags "
-        "CreateLabelingJob DescribeLabelingJob ListLabelingJobs StopLabelingJob",
+        "CreateLabelingJob DescribeLabelingJob ListLabelingJobs StopLabelingJob "
+        "CreateTransformJob DescribeTransformJob ListTransformJobs StopTransformJob",
     ),
     "logs": ("2014-03-28", "DescribeLogGroups DescribeLogStreams GetLogEvents FilterLogEvents"),
 }

@@ -16,7 +16,8 @@ APT_PACKAGES=(
     chromium              # headless browser and its WebDriver, for the labeling UI's tests (tests/ui)
     chromium-driver
 )
-PIP_PACKAGES=(boto3 awscli pytest moto selenium)  # real AWS clients and moto's SageMaker tests (tests/compat); selenium (tests/ui)
+# real AWS clients, the SageMaker Python SDK v2 and moto's SageMaker tests (tests/compat); selenium (tests/ui)
+PIP_PACKAGES=(boto3 awscli pytest moto selenium "sagemaker<3")
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -42,7 +43,13 @@ fi
 
 missing=()
 for pkg in "${PIP_PACKAGES[@]}"; do
-    python3 -c "import importlib.metadata as m; m.version('$pkg')" 2>/dev/null || missing+=("$pkg")
+    # Installed, and at a version the requirement allows (e.g. "sagemaker<3").
+    python3 - "$pkg" 2>/dev/null <<'PY' || missing+=("$pkg")
+import importlib.metadata, sys
+from packaging.requirements import Requirement
+requirement = Requirement(sys.argv[1])
+sys.exit(0 if requirement.specifier.contains(importlib.metadata.version(requirement.name), prereleases=True) else 1)
+PY
 done
 if [ ${#missing[@]} -gt 0 ]; then
     log "installing Python packages: ${missing[*]}"

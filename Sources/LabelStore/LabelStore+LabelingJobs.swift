@@ -101,36 +101,38 @@ extension LabelStore {
     /// unchanged, as Ground Truth does. Available at any time; final once the job `isFinished`.
     public func outputManifest(ofLabelingJob name: String) throws -> String {
         try dbWriter.read { db in
-            let job = try Self.labelingJob(named: name, db)
-            let dataset = try Self.dataset(named: job.datasetName, db)
-            let categories = try Self.categories(datasetId: dataset.id, db).map(\.name)
-            let labeled = Dictionary(uniqueKeysWithValues: try Self.labeledImages(datasetId: dataset.id, db).map { ($0.image.id, $0) })
-            let items = try Row.fetchAll(
-                db,
-                cached: "SELECT line, imageId FROM labelingJobItem WHERE jobId = (SELECT id FROM labelingJob WHERE name = ?) ORDER BY position",
-                arguments: [name]
+            try Self.jobLines(name, db).map { item in
+                try item.labeled.map { try GroundTruthManifest.encodeLine($0.line, extending: item.input) } ?? item.input
+            }.map { $0 + "\n" }.joined()
+        }
+    }
+
+    /// Each input line of a job in order, with the output line and labeling time of its image once it is labeled.
+    static func jobLines(_ name: String, _ db: Database) throws -> [(input: String, labeled: (line: GroundTruthManifestLine, at: Date)?)] {
+        let job = try Self.labelingJob(named: name, db)
+        let dataset = try Self.dataset(named: job.datasetName, db)
+        let categories = try Self.categories(datasetId: dataset.id, db).map(\.name)
+        let labeled = Dictionary(uniqueKeysWithValues: try Self.labeledImages(datasetId: dataset.id, db).map { ($0.image.id, $0) })
+        let items = try Row.fetchAll(
+            db,
+            cached: "SELECT line, imageId FROM labelingJobItem WHERE jobId = (SELECT id FROM labelingJob WHERE name = ?) ORDER BY position",
+            arguments: [name]
+        )
+        return items.map { item in
+            let input: String = item["line"]
+            guard let imageId: Int64 = item["imageId"], let image = labeled[imageId] else { return (input, nil) }
+            let line = GroundTruthLabelLine.line(
+                sourceRef: image.image.sourceRef ?? image.image.fileName,
+                labelAttributeName: job.labelAttributeName,
+                jobName: name,
+                width: image.image.width,
+                height: image.image.height,
+                boxes: image.boxes,
+                categories: categories,
+                labeledAt: image.labeledAt,
+                origin: image.origin
             )
-            var text = ""
-            for item in items {
-                let input: String = item["line"]
-                guard let imageId: Int64 = item["imageId"], let image = labeled[imageId] else {
-                    text += input + "\n"
-                    continue
-                }
-                let line = GroundTruthLabelLine.line(
-                    sourceRef: image.image.sourceRef ?? image.image.fileName,
-                    labelAttributeName: job.labelAttributeName,
-                    jobName: name,
-                    width: image.image.width,
-                    height: image.image.height,
-                    boxes: image.boxes,
-                    categories: categories,
-                    labeledAt: image.labeledAt,
-                    origin: image.origin
-                )
-                text += try GroundTruthManifest.encodeLine(line, extending: input) + "\n"
-            }
-            return text
+            return (input, (line, image.labeledAt))
         }
     }
 

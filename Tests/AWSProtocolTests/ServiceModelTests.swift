@@ -5,7 +5,8 @@ import Testing
 
 @Suite struct ServiceModelTests {
     @Test func coversTheOperationsApiaryServes() {
-        #expect(ServiceModel.sageMaker.operationNames.count == 24)
+        #expect(ServiceModel.sageMaker.operationNames.count == 28)
+        #expect(ServiceModel.sageMaker.inputShapeName(of: "CreateTransformJob") == "CreateTransformJobRequest")
         #expect(ServiceModel.sageMaker.inputShapeName(of: "CreateTrainingJob") == "CreateTrainingJobRequest")
         #expect(ServiceModel.logs.operationNames == ["DescribeLogGroups", "DescribeLogStreams", "FilterLogEvents", "GetLogEvents"])
         #expect(ServiceModel.sageMaker.inputShapeName(of: "CreateProcessingJob") == nil)

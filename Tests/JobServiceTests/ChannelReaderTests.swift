@@ -97,16 +97,6 @@ struct ChannelReaderTests {
             _ = try reader.read(manifests + [with(manifests, 0) { $0.name = "model" }[0]])
         }
 
-        // RecordIO files are not supported; the error says what to use instead.
-        expectClientError("S3Prefix s3://bees/rec/", "RecordIO (.rec) files are not supported", "AugmentedManifestFile") {
-            _ = try reader.read(
-                with(manifests, 0) {
-                    $0.dataType = .s3Prefix
-                    $0.uri = S3URI("s3://bees/rec/")!
-                }
-            )
-        }
-
         // Augmented manifests: missing, empty, a missing image, a source-ref that is no s3:// URI, wrong AttributeNames.
         expectClientError("augmented manifest of channel 'train'", "s3://bees/manifests/nope.manifest", "does not exist") {
             _ = try reader.read(with(manifests, 0) { $0.uri = S3URI("s3://bees/manifests/nope.manifest")! })

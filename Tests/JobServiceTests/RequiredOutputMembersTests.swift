@@ -14,6 +14,7 @@ import Testing
     struct IdleScheduler: TrainingScheduler {
         func jobQueued() {}
         func stop(_ name: String, at time: Double) throws {}
+        func stopTransform(_ name: String, at time: Double) throws {}
     }
 
     let service: SageMakerService
@@ -68,6 +69,17 @@ import Testing
         _ = try call("CreateModel", ["ModelName": "m", "PrimaryContainer": ["Image": "i", "ModelDataUrl": "s3://b/k"]])
         _ = try call("DescribeModel", ["ModelName": "m"])
         _ = try call("ListModels", [:])
+        _ = try call(
+            "CreateTransformJob",
+            [
+                "TransformJobName": "t", "ModelName": "m",
+                "TransformInput": ["DataSource": ["S3DataSource": ["S3DataType": "S3Prefix", "S3Uri": "s3://b/in/"]], "ContentType": "image/jpeg"],
+                "TransformOutput": ["S3OutputPath": "s3://b/out"], "TransformResources": ["InstanceType": "ml.m5.large", "InstanceCount": 1],
+            ])
+        _ = try call("DescribeTransformJob", ["TransformJobName": "t"])
+        _ = try call("ListTransformJobs", [:])
+        _ = try call("StopTransformJob", ["TransformJobName": "t"])
+        _ = try call("DescribeTransformJob", ["TransformJobName": "t"])
         _ = try call(
             "CreateEndpointConfig",
             ["EndpointConfigName": "c", "ProductionVariants": [["VariantName": "v", "ModelName": "m", "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"]]])

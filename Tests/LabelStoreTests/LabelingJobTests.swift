@@ -166,6 +166,48 @@ struct LabelingJobTests {
         #expect(throws: LabelCategoryConfigError.self) { try LabelCategoryConfig.parse(Data("[]".utf8)) }
     }
 
+    @Test("every shape Ground Truth accepts: no document-version, global and per-label attributes, instructions")
+    func categoryConfigShapes() throws {
+        #expect(try LabelCategoryConfig.parse(Data(#"{"labels": [{"label": "Bird"}]}"#.utf8)).names == ["Bird"])
+        let full = try LabelCategoryConfig.parse(
+            Data(
+                #"""
+                {"document-version": "2020-03-01",
+                 "categoryGlobalAttributes": [{"name": "occluded", "description": "partly hidden", "type": "string", "enum": ["yes", "no"]}],
+                 "frameAttributes": [{"name": "light", "type": "number", "minimum": 0, "maximum": 10}],
+                 "labels": [{"label": "bee", "attributes": [{"name": "pose", "type": "string", "enum": ["flying", "sitting"]}]},
+                            {"label": "wasp", "categoryAttributes": [{"name": "size", "type": "number"}]}],
+                 "instructions": {"shortInstruction": "<p>Box every bee</p>", "fullInstruction": "<p>Tight boxes.</p>"},
+                 "auditLabelAttributeName": "bees"}
+                """#.utf8))
+        #expect(full.names == ["bee", "wasp"])
+        #expect(full.categoryGlobalAttributes?.first?.name == "occluded")
+        #expect(full.labels[0].attributes?.first?.name == "pose")
+        #expect(full.labels[1].attributes?.first?.name == "size")
+        #expect(full.instructions?.shortInstruction == "<p>Box every bee</p>")
+        #expect(full.encoded() == #"{"document-version": "2020-03-01", "labels": [{"label": "bee"}, {"label": "wasp"}]}"#)
+
+        func reason(_ json: String) -> String {
+            do {
+                _ = try LabelCategoryConfig.parse(Data(json.utf8))
+                return "accepted"
+            } catch let error as LabelCategoryConfigError {
+                return error.reason
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(reason(#"{"document-version": "2018-11-28"}"#).contains(#"the member "labels" is missing"#))
+        #expect(reason(#"{"labels": [{"name": "bee"}]}"#).contains(#"labels[0]: the member "label" is missing"#))
+        #expect(reason(#"{"labels": "bee"}"#).contains("labels has the wrong type"))
+        #expect(reason(#"{"labels": []}"#).contains("1 to 50 labels"))
+        #expect(reason(#"{"labels": [{"label": "bee"}, {"label": "bee"}]}"#).contains("appears twice"))
+        #expect(reason(#"{"labels": [{"label": "bee"}], "categoryGlobalAttributes": [{"type": "string"}]}"#).contains(#"categoryGlobalAttributes[0]: the member "name" is missing"#))
+        #expect(reason(#"{"labels": [{"label": "bee", "attributes": [{"name": "a"}, {"name": "a"}]}]}"#).contains("attribute 'a' appears twice"))
+        #expect(reason(#"{"labels": [{"label": "bee"}], "instructions": "read me"}"#).contains("instructions has the wrong type"))
+        #expect(reason("[]").contains("must be a JSON object"))
+    }
+
     @Test("machine-made labels count as MachineLabeled and say human-annotated no; a person's later edit makes the image human-labeled")
     func machineLabels() throws {
         let store = try LabelStore.inMemory()

@@ -155,6 +155,60 @@ def test_course_job_is_labeled_and_writes_ground_truths_output_manifest(sm, s3, 
         == [(name, "Completed", output)]
 
 
+def test_worker_and_consolidation_responses_follow_the_job(sm, s3, bucket, sample, uploaded, name):
+    _, boxes = sample
+    sm.create_labeling_job(**create_request(bucket, name))
+    for image in uploaded[:2]:
+        apply(name, box_edits(image, boxes[image]))
+    sm.describe_labeling_job(LabelingJobName=name)  # what a notebook's monitoring cell calls first
+    prefix = f"labels/{name}/annotations/"
+    keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", []))
+    responses = [k for k in keys if k.startswith(prefix + "worker-response/iteration-1/")]
+    assert [k.split("/")[-2] for k in responses] == ["0", "1"], keys
+    for key, image in zip(responses, uploaded[:2]):
+        [answer] = json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())["answers"]
+        content = answer["answerContent"]["boundingBox"]
+        assert [(b["label"], b["left"], b["top"]) for b in content["boundingBoxes"]] == \
+            [("bee", a["left"], a["top"]) for a in boxes[image]["annotations"]]
+        assert content["inputImageProperties"]["width"] == boxes[image]["image_size"][0]["width"]
+        assert answer["workerId"] and answer["submissionTime"]
+    [consolidation] = [k for k in keys if k.startswith(prefix + "consolidated-annotation/consolidation-response/iteration-1/")]
+    batch = json.loads(s3.get_object(Bucket=bucket, Key=consolidation)["Body"].read())
+    assert [item["datasetObjectId"] for item in batch] == ["0", "1"]
+    assert set(batch[0]["consolidatedAnnotation"]["content"]) == {"bees", "bees-metadata"}
+    # Nothing is written twice; the next labeled image comes in a new batch.
+    sm.describe_labeling_job(LabelingJobName=name)
+    assert len(s3.list_objects_v2(Bucket=bucket, Prefix=prefix)["Contents"]) == len(keys)
+    apply(name, box_edits(uploaded[2], boxes[uploaded[2]]))
+    sm.list_labeling_jobs(NameContains=name)
+    keys_after = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix=prefix)["Contents"]]
+    assert sum("/worker-response/iteration-1/2/" in k for k in keys_after) == 1 and len(keys_after) == len(keys) + 2
+
+
+@pytest.mark.parametrize("config", [
+    {"labels": [{"label": "Bird"}]},  # what the Ground Truth notebooks write: no document-version
+    {"document-version": "2018-11-28",
+     "categoryGlobalAttributes": [{"name": "occluded", "type": "string", "enum": ["yes", "no"]}],
+     "labels": [{"label": "bee", "attributes": [{"name": "pose", "type": "string", "enum": ["flying", "sitting"]}]},
+                {"label": "wasp"}],
+     "instructions": {"shortInstruction": "<p>Box every bee</p>", "fullInstruction": "<p>Tight boxes.</p>"}},
+])
+def test_every_label_category_file_shape_ground_truth_accepts(sm, s3, bucket, uploaded, name, config):
+    s3.put_object(Bucket=bucket, Key="bees/notebook_labels.json", Body=json.dumps(config).encode())
+    sm.create_labeling_job(**create_request(bucket, name, LabelCategoryConfigS3Uri=f"s3://{bucket}/bees/notebook_labels.json"))
+    assert sm.describe_labeling_job(LabelingJobName=name)["LabelingJobStatus"] == "InProgress"
+    sm.stop_labeling_job(LabelingJobName=name)
+
+
+def test_label_category_files_ground_truth_refuses_name_the_problem(sm, s3, bucket, uploaded, name):
+    for config, words in [({"labels": []}, "1 to 50 labels"), ({"labels": [{"name": "bee"}]}, '"label" is missing'),
+                          ({"labels": [{"label": "bee"}, {"label": "bee"}]}, "appears twice")]:
+        s3.put_object(Bucket=bucket, Key="bees/bad_labels.json", Body=json.dumps(config).encode())
+        with pytest.raises(ClientError) as raised:
+            sm.create_labeling_job(**create_request(bucket, name, LabelCategoryConfigS3Uri=f"s3://{bucket}/bees/bad_labels.json"))
+        assert error_code(raised) == "ValidationException" and words in raised.value.response["Error"]["Message"], config
+
+
 def test_stop_writes_the_labels_so_far(sm, s3, bucket, sample, uploaded, name):
     _, boxes = sample
     sm.create_labeling_job(**create_request(bucket, name))

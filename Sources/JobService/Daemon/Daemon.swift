@@ -36,8 +36,10 @@ public final class Daemon: Sendable {
             root: home.appendingPathComponent("lambda", isDirectory: true), store: store, idleLimit: .seconds(configuration.lambdaIdleSeconds),
             initPhase: .seconds(configuration.lambdaInitSeconds), logger: logger)
         let worker = TrainingWorker(store: store, objects: objects, jobsDirectory: home.appendingPathComponent("jobs", isDirectory: true), logger: logger)
-        queue = TrainingQueue(store: store, concurrency: configuration.trainingConcurrency, logger: logger) { name, control in
-            worker.run(name, control: control)
+        let transformWorker = TransformWorker(store: store, objects: objects, logger: logger)
+        queue = TrainingQueue(store: store, concurrency: configuration.trainingConcurrency, logger: logger) { entry, control in
+            let job = QueueEntry.job(entry)
+            if job.kind == .transformJob { transformWorker.run(job.name, control: control) } else { worker.run(entry, control: control) }
         }
     }
 
@@ -61,6 +63,8 @@ public final class Daemon: Sendable {
         let responder = EdgeResponder(
             sageMaker: SageMakerService(store: store, scheduler: queue, endpointHost: endpoints, labels: labels, objects: objects),
             logs: LogsService(store: store),
+            metrics: MetricsService(store: store),
+            query: QueryProtocolService(account: configuration.account),
             runtime: runtime,
             s3: S3Service(
                 store: objects,

@@ -7,17 +7,17 @@ enum AWSResponses {
     static let requestIDHeader = HTTPField.Name("x-amzn-RequestId")!
     static let errorTypeHeader = HTTPField.Name("x-amzn-ErrorType")!
 
-    /// JSON 1.1 success: `200`, `application/x-amz-json-1.1`, the output object.
-    static func json11(_ output: JSONValue, requestID: String) -> Response {
-        response(status: 200, contentType: "application/x-amz-json-1.1", body: output.renderedBytes, requestID: requestID)
+    /// JSON 1.1 (or `version` 1.0) success: `200`, `application/x-amz-json-1.1`, the output object.
+    static func json11(_ output: JSONValue, requestID: String, version: String = "1.1") -> Response {
+        response(status: 200, contentType: "application/x-amz-json-\(version)", body: output.renderedBytes, requestID: requestID)
     }
 
-    /// JSON 1.1 error: `{"__type": code, "message": ...}` (botocore reads `__type`), status from the error.
-    static func json11(_ error: AWSError, requestID: String) -> Response {
+    /// JSON 1.1 (or `version` 1.0) error: `{"__type": code, "message": ...}` (botocore reads `__type`), status from the error.
+    static func json11(_ error: AWSError, requestID: String, version: String = "1.1") -> Response {
         var body: JSONValue = .object(error.extra)
         body["__type"] = .string(error.code)
         body["message"] = .string(error.message)
-        var response = response(status: error.status, contentType: "application/x-amz-json-1.1", body: body.renderedBytes, requestID: requestID)
+        var response = response(status: error.status, contentType: "application/x-amz-json-\(version)", body: body.renderedBytes, requestID: requestID)
         response.headers[errorTypeHeader] = error.code
         return response
     }

@@ -5,7 +5,8 @@ import Hummingbird
 import Logging
 
 /// The daemon's one port: authenticates every request (SigV4), picks the service the way the specs say
-/// (S3 by signing scope, before any body is read; JSON 1.1 `X-Amz-Target` for SageMaker and CloudWatch Logs; the
+/// (S3 by signing scope, before any body is read; JSON 1.1 `X-Amz-Target` for SageMaker and CloudWatch Logs, JSON 1.0
+/// for CloudWatch metrics; form-encoded `Action=` bodies for the query protocol (STS, IAM); the
 /// runtime's `/endpoints/{name}/…` paths; the credential scope's service or the path for Lambda and API Gateway, whose
 /// deployed APIs answer unsigned calls) and
 /// answers in that service's protocol; unsigned requests under `/label/` are the labeling UI's (`LabelUI`), the only
@@ -19,6 +20,8 @@ struct EdgeResponder: HTTPResponder {
 
     let sageMaker: SageMakerService
     let logs: LogsService
+    let metrics: MetricsService
+    let query: QueryProtocolService
     let runtime: InvocationHandler
     let s3: S3Service
     let lambda: LambdaService
@@ -98,6 +101,10 @@ struct EdgeResponder: HTTPResponder {
         if signingName == "apigateway" || path.hasPrefix(RestAPIService.pathPrefix) {
             return restAPIs.respond(to: request, body: body, context: awsContext)
         }
+        if target == nil, path == "/", let parameters = QueryProtocolService.action(body: body, query: request.uri.query) {
+            let answer = query.respond(service: signingName, parameters: parameters, requestID: requestID)
+            return AWSResponses.response(status: answer.status, contentType: "text/xml", body: Array(answer.body.utf8), requestID: requestID)
+        }
         guard request.method == .post, path == "/", let target, let dot = target.firstIndex(of: ".") else {
             let what = target.map { "X-Amz-Target \($0)" } ?? "\(request.method) \(path)"
             return AWSResponses.json11(AWSError("UnknownOperationException", "Apiary serves no operation for \(what)."), requestID: requestID)
@@ -112,23 +119,25 @@ struct EdgeResponder: HTTPResponder {
         request.headers[.transferEncoding] != nil || (request.headers[.contentLength].flatMap { Int($0) } ?? 0) > 0
     }
 
-    /// A JSON 1.1 call: parse the body, run the operation, render the answer or the error.
+    /// A JSON 1.1 call (JSON 1.0 for CloudWatch metrics): parse the body, run the operation, render the answer or the error.
     private func json11(service: Substring, operation: String, body: [UInt8], context: AWSRequestContext) -> Response {
+        let version = service == MetricsService.targetPrefix ? "1.0" : "1.1"
         do {
             let input = try Self.parseObject(body)
             let output: JSONValue
             switch service {
             case "SageMaker": output = try sageMaker.handle(operation, input, context)
             case "Logs_20140328": output = try logs.handle(operation, input, context)
+            case MetricsService.targetPrefix: output = try metrics.handle(operation, input)
             default: throw AWSError.unknownOperation("\(service).\(operation)")
             }
-            return AWSResponses.json11(output, requestID: context.requestID)
+            return AWSResponses.json11(output, requestID: context.requestID, version: version)
         } catch let error as AWSError {
             logger.debug("request failed", metadata: ["operation": "\(operation)", "code": "\(error.code)", "requestId": "\(context.requestID)"])
-            return AWSResponses.json11(error, requestID: context.requestID)
+            return AWSResponses.json11(error, requestID: context.requestID, version: version)
         } catch {
             logger.error("internal failure", metadata: ["operation": "\(operation)", "error": "\(error)", "requestId": "\(context.requestID)"])
-            return AWSResponses.json11(AWSError.internalFailure("\(error)"), requestID: context.requestID)
+            return AWSResponses.json11(AWSError.internalFailure("\(error)"), requestID: context.requestID, version: version)
         }
     }
 

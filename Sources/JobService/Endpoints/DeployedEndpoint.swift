@@ -64,28 +64,7 @@ final class DeployedEndpoint: Sendable {
             guard let model = snapshot["Models"]?[modelName] else { throw DeploymentFailure("Model \(modelName) of variant \(variantName) is missing.") }
             let container = model["PrimaryContainer"] ?? model["Containers"]?.arrayValue?.first ?? [:]
             let image = container["Image"]?.stringValue ?? ""
-            guard TrainingJobSpec.isBuiltInObjectDetection(image: image) else {
-                throw DeploymentFailure(
-                    "The image '\(image)' of model \(modelName) is not supported: Apiary serves the built-in object-detection image (…/object-detection:1).")
-            }
-            guard let url = container["ModelDataUrl"]?.stringValue else {
-                throw DeploymentFailure("Model \(modelName) has no ModelDataUrl: the built-in algorithm needs the model.tar.gz of a training job.")
-            }
-            guard let uri = S3URI(url) else { throw DeploymentFailure("Could not access model data at \(url). Please ensure that it is an s3:// URI.") }
-            let archive: Data
-            do {
-                archive = try objects.get(uri)
-            } catch {
-                throw DeploymentFailure(
-                    "Could not access model data at \(url). Please ensure that the object exists and that the role has access to it (\(error)).")
-            }
-            let detector: ObjectDetector
-            do {
-                detector = try ObjectDetector(archive: Array(archive), engine: CPUEngine())
-            } catch {
-                throw DeploymentFailure(
-                    "Failed to extract model data archive from URL \"\(url)\". Please ensure that the object located at the URL is a valid tar.gz archive of the object-detection algorithm (\(error)).")
-            }
+            let detector = try Self.detector(container: container, modelName: modelName, objects: objects)
             let environment = (container["Environment"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
             let batcher = MicroBatcher(
                 detector: detector, settings: MicroBatcher.Settings(environment: environment), name: "\(endpoint)-\(variantName)"
@@ -94,6 +73,35 @@ final class DeployedEndpoint: Sendable {
         }
         guard !variants.isEmpty else { throw DeploymentFailure("The endpoint configuration has no production variants.") }
         return DeployedEndpoint(configName: config["EndpointConfigName"]?.stringValue ?? "", variants: variants)
+    }
+}
+
+extension DeployedEndpoint {
+    /// The built-in algorithm's detector for a model's container, from its `model.tar.gz` (endpoints and batch transform).
+    /// - Throws: `DeploymentFailure` with the FailureReason SageMaker would give.
+    static func detector(container: JSONValue, modelName: String, objects: ObjectStore) throws -> ObjectDetector {
+        let image = container["Image"]?.stringValue ?? ""
+        guard TrainingJobSpec.isBuiltInObjectDetection(image: image) else {
+            throw DeploymentFailure(
+                "The image '\(image)' of model \(modelName) is not supported: Apiary serves the built-in object-detection image (…/object-detection:1).")
+        }
+        guard let url = container["ModelDataUrl"]?.stringValue else {
+            throw DeploymentFailure("Model \(modelName) has no ModelDataUrl: the built-in algorithm needs the model.tar.gz of a training job.")
+        }
+        guard let uri = S3URI(url) else { throw DeploymentFailure("Could not access model data at \(url). Please ensure that it is an s3:// URI.") }
+        let archive: Data
+        do {
+            archive = try objects.get(uri)
+        } catch {
+            throw DeploymentFailure(
+                "Could not access model data at \(url). Please ensure that the object exists and that the role has access to it (\(error)).")
+        }
+        do {
+            return try ObjectDetector(archive: Array(archive), engine: CPUEngine())
+        } catch {
+            throw DeploymentFailure(
+                "Failed to extract model data archive from URL \"\(url)\". Please ensure that the object located at the URL is a valid tar.gz archive of the object-detection algorithm (\(error)).")
+        }
     }
 }
 

@@ -11,7 +11,8 @@ final class EndpointHost: @unchecked Sendable {
     static let deploymentKey = "ApiaryDeployment"
     static let pendingDeploymentKey = "ApiaryPendingDeployment"
 
-    private let store: ControlPlaneStore
+    /// Also where the runtime writes the endpoints' logs (`EndpointLog`).
+    let store: ControlPlaneStore
     private let objects: ObjectStore
     private let logger: Logger
     private let lock = NSLock()

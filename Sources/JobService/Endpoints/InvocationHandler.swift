@@ -27,8 +27,13 @@ struct InvocationHandler: Sendable {
             let answer = try await answer(deployment, name: name, body: body, contentType: contentType, accept: accept, targetVariant: targetVariant)
             metrics.recordInvocation(seconds: Date().timeIntervalSince(start), errorCode: nil)
             return answer
-        } catch let error as AWSError {
+        } catch var error as AWSError {
             metrics.recordInvocation(seconds: Date().timeIntervalSince(start), errorCode: error.code)
+            if error.code == "ModelError" {
+                let log = EndpointLog(store: host.store, endpoint: name, variant: deployment.variant(named: targetVariant)?.name ?? "AllTraffic")
+                log.append(error.extra["OriginalMessage"]?.stringValue ?? error.message, status: error.extra["OriginalStatusCode"]?.intValue)
+                error.extra["LogStreamArn"] = .string(log.arn(context))
+            }
             throw error
         }
     }
@@ -67,15 +72,13 @@ struct InvocationHandler: Sendable {
         return (ObjectDetector.predictionJSON(detections), "application/json", variant.name)
     }
 
-    /// SageMaker's `ModelError` (424) with the container's status and message.
+    /// SageMaker's `ModelError` (424) with the container's status and message (`invoke` adds the log's ARN).
     static func modelError(_ status: Int, _ message: String, _ endpoint: String) -> AWSError {
         AWSError(
             "ModelError",
-            "Received client error (\(status)) from primary with message \"\(message)\". See the endpoint's log for more information.",
+            "Received client error (\(status)) from primary with message \"\(message)\". See the log group "
+                + "\(EndpointLog.group(endpoint)) for more information.",
             status: 424,
-            extra: [
-                "OriginalStatusCode": .int(status), "OriginalMessage": .string(message),
-                "LogStreamArn": .string("arn:aws:logs:us-east-1:000000000000:log-group:/aws/sagemaker/Endpoints/\(endpoint)"),
-            ])
+            extra: ["OriginalStatusCode": .int(status), "OriginalMessage": .string(message)])
     }
 }

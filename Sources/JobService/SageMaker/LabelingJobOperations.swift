@@ -8,13 +8,16 @@ import ObjectStore
 /// The request is kept as the Describe document, as AWS echoes it; status and counters come from the label store,
 /// where `ctl labels … --dataset labeling-job/<name>` (or a worker UI) labels the job's images. The first call that
 /// sees a job finished writes its output manifest to `<S3OutputPath><name>/manifests/output/output.manifest` and
-/// freezes the document: the check and the write happen in one control-plane transaction, so it happens once.
+/// freezes the document: the check and the write happen in one control-plane transaction, so it happens once. Until
+/// then every call also writes the worker and consolidation responses of newly labeled images (`LabelingJobResponses`).
 struct LabelingJobOperations {
     let store: ControlPlaneStore
     let labels: LabelStore
     let objects: ObjectStore
 
     static let finalStatuses: Set<String> = ["Completed", "Stopped", "Failed"]
+
+    private var responses: LabelingJobResponses { LabelingJobResponses(labels: labels, objects: objects) }
 
     func create(_ input: JSONValue, _ context: AWSRequestContext) throws -> JSONValue {
         let name = try requiredName(input)
@@ -136,6 +139,8 @@ struct LabelingJobOperations {
                 failure: "ClientError: the label store has no job named \(record.name)"
             )
         }
+        // Ground Truth's intermediate outputs; one that cannot be written now is written by a later call.
+        try? responses.sync(job: record.name, outputPath: record.document["OutputConfig"]?["S3OutputPath"]?.stringValue ?? "")
         let counters = try Self.render(job.counters)
         let modified = AWSTimestamp.seconds(job.lastModifiedAt)
         if !job.isFinished {

@@ -13,6 +13,7 @@ struct SageMakerService: Sendable {
 
     init(store: ControlPlaneStore, scheduler: any TrainingScheduler, endpointHost: EndpointHost, labels: LabelStore, objects: ObjectStore) {
         let training = TrainingJobOperations(store: store, scheduler: scheduler)
+        let transform = TransformJobOperations(store: store, scheduler: scheduler)
         let labeling = LabelingJobOperations(store: store, labels: labels, objects: objects)
         let models = ModelOperations(store: store)
         let configs = EndpointConfigOperations(store: store)
@@ -23,6 +24,10 @@ struct SageMakerService: Sendable {
             "DescribeTrainingJob": training.describe,
             "ListTrainingJobs": { input, _ in try training.list(input) },
             "StopTrainingJob": training.stop,
+            "CreateTransformJob": transform.create,
+            "DescribeTransformJob": transform.describe,
+            "ListTransformJobs": { input, _ in try transform.list(input) },
+            "StopTransformJob": transform.stop,
             "CreateLabelingJob": labeling.create,
             "DescribeLabelingJob": labeling.describe,
             "ListLabelingJobs": { input, _ in try labeling.list(input) },

@@ -8,6 +8,9 @@ protocol TrainingScheduler: Sendable {
     /// StopTrainingJob on an InProgress job, atomic with respect to workers picking jobs up: a running job goes
     /// to Stopping and is ended between batches; a job still queued goes straight to Stopped and never runs.
     func stop(_ name: String, at time: Double) throws
+    /// StopTransformJob on an InProgress job, likewise: a running job goes to Stopping and ends Stopped between
+    /// objects; a queued one goes straight to Stopped.
+    func stopTransform(_ name: String, at time: Double) throws
 }
 
 /// CreateTrainingJob, DescribeTrainingJob, ListTrainingJobs, StopTrainingJob (spec §7.1–7.4).
@@ -50,7 +53,7 @@ struct TrainingJobOperations {
     }
 
     func describe(_ input: JSONValue, _ context: AWSRequestContext) throws -> JSONValue {
-        try existing(input).document
+        TrainingJobDescription.completed(try existing(input).document)
     }
 
     func list(_ input: JSONValue) throws -> JSONValue {

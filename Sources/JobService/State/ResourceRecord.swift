@@ -9,6 +9,7 @@ public enum ResourceKind: String, Sendable, CaseIterable {
     case endpointConfig = "endpoint-config"
     case endpoint
     case labelingJob = "labeling-job"
+    case transformJob = "transform-job"
     case lambdaFunction = "lambda-function"
     case restAPI = "rest-api"
 }

@@ -10,7 +10,9 @@ import ObjectStore
 /// - the image format: image objects (`image/jpeg`, `image/png`, `application/x-image`; `S3Prefix` or
 ///   `ManifestFile`) plus a `<channel>_annotation` channel of one JSON file per image.
 ///
-/// RecordIO `.rec` files are not supported. Every problem is a `TrainingClientError` naming the channel and
+/// - RecordIO `.rec` files of `im2rec` detection records (`application/x-recordio`, `S3Prefix` or `ManifestFile`).
+///
+/// Every problem is a `TrainingClientError` naming the channel and
 /// the URI or line. Objects and manifests are checked up front; images are decoded lazily during training
 /// (an unreadable one fails the job with a `ClientError` naming its URI then).
 public struct ChannelReader: Sendable {
@@ -65,12 +67,7 @@ public struct ChannelReader: Sendable {
         case (.augmentedManifestFile, _):
             records = try augmentedManifestRecords(channel)
         case (_, .recordIO?):
-            throw TrainingClientError(
-                "Channel '\(channel.name)' (\(channel.dataType.rawValue) \(channel.uri)) has ContentType application/x-recordio: RecordIO (.rec) "
-                    + "files are not supported by Apiary. Use an augmented manifest instead (S3DataType AugmentedManifestFile, AttributeNames "
-                    + "[\"source-ref\", \"<label attribute>\"], ContentType application/x-recordio, RecordWrapperType RecordIO), or image files "
-                    + "(ContentType image/jpeg, image/png or application/x-image) with a '\(channel.name)_annotation' channel of JSON annotations."
-            )
+            records = try recordIORecords(channel)
         case (_, .images?):
             records = try imageFormatRecords(channel, annotations: annotations)
         case (_, nil):

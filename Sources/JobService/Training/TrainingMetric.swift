@@ -19,6 +19,16 @@ public struct TrainingMetric: Sendable, Equatable, Codable {
     public static let trainThroughput = "train:throughput"
     public static let trainProgress = "train:progress"
 
+    /// The built-in algorithm's metric definitions as SageMaker describes them (object-detection.md §5.1): the
+    /// regex whose first group extracts each metric's value from the algorithm's log lines (`AlgorithmLog`).
+    public static let definitions: [(name: String, regex: String)] = [
+        (trainProgress, #"#progress_metric: host=\S+, completed (\S+) %"#),
+        (trainSmoothL1, #"#quality_metric: host=\S+, epoch=\S+, batch=\S+ train smooth_l1 <loss>=(\S+)"#),
+        (trainCrossEntropy, #"#quality_metric: host=\S+, epoch=\S+, batch=\S+ train cross_entropy <loss>=(\S+)"#),
+        (trainThroughput, #"#throughput_metric: host=\S+, train throughput=(\S+) records/second"#),
+        (validationMAP, #"#quality_metric: host=\S+, epoch=\S+, validation mAP <score>=\((\S+)\)"#),
+    ]
+
     /// The metrics after an epoch, in this order: `validation:mAP`, `train:smooth_l1`, `train:cross_entropy`
     /// (the epoch's mean losses, which the epoch's last loss lines print), `train:throughput` (images per
     /// second), `train:progress` (percent of `epochs` done, as the progress line prints it).

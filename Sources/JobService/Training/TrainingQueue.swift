@@ -48,17 +48,31 @@ final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
     }
 
     func stop(_ name: String, at time: Double) throws {
+        try stop(
+            entry: name, running: { try TrainingJobLifecycle.apply(.stopRequested, to: &$0, at: time) },
+            queued: { try TrainingJobLifecycle.apply(.stopped(maxRuntimeExceeded: false), to: &$0, at: time) })
+    }
+
+    func stopTransform(_ name: String, at time: Double) throws {
+        try stop(
+            entry: QueueEntry.entry(.transformJob, name), running: { try TransformJobLifecycle.stopRequested(&$0, at: time) },
+            queued: { TransformJobLifecycle.ended(&$0, status: "Stopped", at: time) })
+    }
+
+    /// A running entry's record takes `running` and its worker a stop request; a queued one leaves the queue with `queued`.
+    private func stop(entry: String, running: (inout ResourceRecord) throws -> Void, queued: (inout ResourceRecord) throws -> Void) throws {
         condition.lock()
         defer { condition.unlock() }
-        if let control = running[name] {
-            try store.update(.trainingJob, named: name) { try TrainingJobLifecycle.apply(.stopRequested, to: &$0, at: time) }
+        if let control = self.running[entry] {
+            let job = QueueEntry.job(entry)
+            try store.update(job.kind, named: job.name, running)
             control.request(.userStop)
         } else {
-            try store.dequeue(name) { try TrainingJobLifecycle.apply(.stopped(maxRuntimeExceeded: false), to: &$0, at: time) }
+            try store.dequeue(entry, queued)
         }
     }
 
-    /// Names of the jobs a worker is running now.
+    /// The `QueueEntry` of each job a worker is running now.
     var runningJobs: [String] {
         condition.lock()
         defer { condition.unlock() }
@@ -76,9 +90,12 @@ final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Stops every running job as StopTrainingJob would and waits until none runs (the test hook's reset).
+    /// Stops every running job as StopTrainingJob (StopTransformJob) would and waits until none runs (the test hook's reset).
     func stopAll(at time: Double) throws {
-        for name in runningJobs { try stop(name, at: time) }
+        for entry in runningJobs {
+            let job = QueueEntry.job(entry)
+            try job.kind == .transformJob ? stopTransform(job.name, at: time) : stop(job.name, at: time)
+        }
         condition.lock()
         while !running.isEmpty { condition.wait() }
         condition.unlock()

@@ -1,0 +1,43 @@
+import AWSProtocol
+import Foundation
+import Logging
+import Testing
+
+@testable import JobService
+
+/// Transform jobs share the training workers' queue as `transform-job/<name>` entries: stopping one (StopTransformJob,
+/// the test hook's reset) changes the transform job, never a training job of the same name.
+@Suite struct TransformQueueTests {
+    @Test func stoppingARunningTransformJobLeavesATrainingJobOfTheSameNameAlone() throws {
+        let store = try ControlPlaneStore.inMemory()
+        let started = DispatchSemaphore(value: 0)
+        let queue = TrainingQueue(store: store, concurrency: 1, logger: Logger(label: "test")) { entry, control in
+            started.signal()
+            while control.requested == nil { usleep(1000) }
+            try? store.dequeue(entry) { TransformJobLifecycle.ended(&$0, status: "Completed", at: 3) }
+        }
+        let transform = ResourceRecord(
+            kind: .transformJob,
+            name: "bees",
+            arn: "arn:aws:sagemaker:us-east-1:123456789012:transform-job/bees",
+            creationTime: 1,
+            lastModifiedTime: 1,
+            status: "InProgress",
+            document: TransformJobLifecycle.created([:], arn: "t", at: 1)
+        )
+        var training = transform
+        training.kind = .trainingJob
+        training.arn = "arn:aws:sagemaker:us-east-1:123456789012:training-job/bees"
+        #expect(try store.insert(training))
+        #expect(try store.insertQueued(transform, tags: []))
+        #expect(try store.trainingQueue() == ["transform-job/bees"])
+        try queue.start(now: 1)
+        defer { queue.shutdown() }
+        started.wait()
+        try queue.stopAll(at: 2)
+        let stopped = try #require(try store.resource(.transformJob, named: "bees"))
+        #expect(stopped.status == "Stopped" && stopped.document["TransformJobStatus"] == "Stopped")
+        #expect(try store.resource(.trainingJob, named: "bees")?.status == "InProgress")
+        #expect(try store.trainingQueue().isEmpty)
+    }
+}
