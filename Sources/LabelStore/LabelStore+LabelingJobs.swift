@@ -75,6 +75,22 @@ extension LabelStore {
         try dbWriter.read { db in try Self.labelingJob(named: name, db) }
     }
 
+    /// The images of the job whose tasks are submitted (`LabelingJobAnswers`).
+    public func submittedImages(ofLabelingJob name: String) throws -> Set<Int64> {
+        try dbWriter.read { db in
+            Set(
+                try Int64.fetchAll(
+                    db,
+                    cached: """
+                        SELECT item.imageId FROM labelingJobItem item JOIN labelingJobAnswer answer USING (jobId, position)
+                        WHERE item.jobId = (SELECT id FROM labelingJob WHERE name = ?)
+                        """,
+                    arguments: [name]
+                )
+            )
+        }
+    }
+
     /// All labeling jobs, oldest first.
     public func labelingJobs() throws -> [LabelingJob] {
         try dbWriter.read { db in
@@ -96,37 +112,35 @@ extension LabelStore {
         }
     }
 
-    /// The job's output manifest, one line per input line in order: a labeled image's line is the input line
-    /// (extra keys kept byte for byte) plus the label attribute and its `-metadata`; any other line is copied
-    /// unchanged, as Ground Truth does. Available at any time; final once the job `isFinished`.
+    /// The job's output manifest, one line per input line in order: a submitted task's line is the input line
+    /// (extra keys kept byte for byte) plus its answer under the label attribute and its `-metadata`; any other line
+    /// is copied unchanged, as Ground Truth does. Available at any time; final once the job `isFinished`.
     public func outputManifest(ofLabelingJob name: String) throws -> String {
         try dbWriter.read { db in
             let job = try Self.labelingJob(named: name, db)
             let dataset = try Self.dataset(named: job.datasetName, db)
             let categories = try Self.categories(datasetId: dataset.id, db).map(\.name)
-            let labeled = Dictionary(uniqueKeysWithValues: try Self.labeledImages(datasetId: dataset.id, db).map { ($0.image.id, $0) })
-            let items = try Row.fetchAll(
-                db,
-                cached: "SELECT line, imageId FROM labelingJobItem WHERE jobId = (SELECT id FROM labelingJob WHERE name = ?) ORDER BY position",
-                arguments: [name]
-            )
+            let jobId = try Int64.fetchOne(db, cached: "SELECT id FROM labelingJob WHERE name = ?", arguments: [name])!
+            let answers = try LabelingJobAnswers.answers(jobId: jobId, db)
+            let items = try Row.fetchAll(db, cached: "SELECT position, line, imageId FROM labelingJobItem WHERE jobId = ? ORDER BY position", arguments: [jobId])
             var text = ""
             for item in items {
                 let input: String = item["line"]
-                guard let imageId: Int64 = item["imageId"], let image = labeled[imageId] else {
+                guard let imageId: Int64 = item["imageId"], let answer = answers[item["position"]] else {
                     text += input + "\n"
                     continue
                 }
+                let image = try Self.image(id: imageId, db)
                 let line = GroundTruthLabelLine.line(
-                    sourceRef: image.image.sourceRef ?? image.image.fileName,
+                    sourceRef: image.sourceRef ?? image.fileName,
                     labelAttributeName: job.labelAttributeName,
                     jobName: name,
-                    width: image.image.width,
-                    height: image.image.height,
-                    boxes: image.boxes,
+                    width: image.width,
+                    height: image.height,
+                    boxes: answer.boxes,
                     categories: categories,
-                    labeledAt: image.labeledAt,
-                    origin: image.origin
+                    labeledAt: answer.submittedAt,
+                    origin: answer.origin
                 )
                 text += try GroundTruthManifest.encodeLine(line, extending: input) + "\n"
             }

@@ -90,10 +90,11 @@ def apply(job, edits):
 
 
 def box_edits(name, label):
-    """The photo's boxes as `ctl labels apply` edits (a photo with no bee is submitted with none)."""
+    """The photo's boxes as `ctl labels apply` edits, then the task's submission, as a worker does (a photo with
+    no bee is submitted with none)."""
     image = f"bees/images/{name}"
-    return [{"op": "add", "image": image, "class": "bee", "box": [b["left"], b["top"], b["width"], b["height"]]}
-            for b in label["annotations"]] or [{"op": "submit", "image": image}]
+    return [[{"op": "add", "image": image, "class": "bee", "box": [b["left"], b["top"], b["width"], b["height"]]}
+             for b in label["annotations"]] + [{"op": "submit", "image": image}]]
 
 
 def output_manifest(s3, bucket, job):
