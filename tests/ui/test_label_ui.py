@@ -88,7 +88,7 @@ def test_label_session_saved_exactly(driver):
     driver.find_element(By.CSS_SELECTOR, f'#queue li[data-id="{first}"]').click()
     wait(driver, lambda d: image_id(d) == first, "the first image opens again")
     assert shown(driver) == expected_first
-    assert driver.find_element(By.ID, "progress").text == f"2 / {len(queue['images'])} labeled"
+    assert driver.find_element(By.ID, "progress").text == f"2 / {len(queue['images'])} submitted"
     wait(driver, lambda d: "2 of" in d.find_element(By.ID, "stats").text, "stats")
     shot(driver, "label-ui-stats.png")
 

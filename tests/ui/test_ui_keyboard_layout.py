@@ -116,12 +116,18 @@ def test_edges_and_layout(driver):
     assert driver.find_element(By.TAG_NAME, "body").get_attribute("data-save-state") == "saved"
 
     def inside(d):
+        """The image shown lies wholly inside the image area."""
         view, stage = d.execute_script("return apiaryLabel.view()"), d.find_element(By.ID, "stage").rect
+        shown_image = api(f"images/{image_id(d)}")
+        width, height = shown_image["width"], shown_image["height"]
         return view["tx"] >= 0 and view["ty"] >= 0 and view["tx"] + width * view["s"] <= stage["width"] and view["ty"] + height * view["s"] <= stage["height"]
 
     # 800×600: the panels give way, the image keeps a usable area and is refitted inside it.
-    driver.set_window_size(800, 600)
+    # The window's frame (if any) comes on top of the 800×600 the page gets.
+    frame_w, frame_h = driver.execute_script("return [outerWidth - innerWidth, outerHeight - innerHeight]")
+    driver.set_window_size(800 + frame_w, 600 + frame_h)
     try:
+        assert driver.execute_script("return [innerWidth, innerHeight]") == [800, 600]
         wait(driver, lambda d: d.execute_script("return apiaryLabel.view().s") < 1 and inside(d), "the view refits")
         stage = driver.find_element(By.ID, "stage").rect
         assert stage["width"] >= 400 and stage["height"] >= 300, stage

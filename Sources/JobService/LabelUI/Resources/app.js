@@ -753,7 +753,7 @@ function renderQueue() {
 
 function renderMeters() {
   const images = state.queue?.images || [];
-  $("progress").textContent = `${images.filter((i) => i.labeled).length} / ${images.length} labeled`;
+  $("progress").textContent = `${images.filter((i) => i.labeled).length} / ${images.length} ${state.queue?.job ? "submitted" : "labeled"}`;
   if (state.freeTier) {
     const { labeled, cap, optedIn } = state.freeTier;
     $("free-tier").textContent = `free tier ${labeled} / ${cap}${optedIn ? " (opted in)" : ""}`;
@@ -765,6 +765,8 @@ function renderJob(job) {
   $("job-panel").hidden = !job;
   if (!job) return;
   $("job-status").textContent = `${job.name}: ${job.status}`;
+  const option = [...$("source").options].find((o) => o.value === "job=" + job.name);
+  if (option) option.textContent = `${job.name} (${job.status})`;
   $("job-counters").replaceChildren(...Object.entries(job.counters).flatMap(([key, value]) =>
     [el("dt", { textContent: key }), el("dd", { textContent: String(value) })]));
   if (job.status !== "InProgress") {
