@@ -73,6 +73,7 @@ extension LabelStore {
         case .coco: try COCOFiles.write(set, to: folder, imageBytes: bytes)
         case .voc: try PascalVOCFiles.write(set, to: folder, imageBytes: bytes)
         case .yolo: try YOLOFiles.write(set, to: folder, imageBytes: bytes)
+        case .labelstudio: try LabelStudioFiles.write(set, to: folder, imageBytes: bytes)
         }
         return set
     }
@@ -86,6 +87,7 @@ extension LabelStore {
         case .coco: try COCOFiles.read(path)
         case .voc: try PascalVOCFiles.read(path)
         case .yolo: try YOLOFiles.read(path)
+        case .labelstudio: try LabelStudioFiles.read(path)
         }
     }
 

@@ -23,7 +23,7 @@ extension Labels {
 
         @OptionGroup var store: StoreOptions
         @Option(name: .shortAndLong, help: "The dataset.") var dataset: String
-        @Option(help: "manifest, coco, voc or yolo.") var format: LabelFormat
+        @Option(help: "manifest, coco, voc, yolo or labelstudio.") var format: LabelFormat
         @Argument(help: "The folder to write into (created if missing).") var folder: String
         @Option(help: "manifest: the label attribute name and job name (default: the dataset's name).") var labelAttributeName: String?
         @Option(help: "manifest: what each source-ref starts with (default images/, relative to the manifest).") var sourceRefPrefix: String?
@@ -68,7 +68,7 @@ extension Labels {
 
         @OptionGroup var store: StoreOptions
         @Option(name: .shortAndLong, help: "The dataset (created if missing).") var dataset: String
-        @Option(help: "manifest, coco, voc or yolo.") var format: LabelFormat
+        @Option(help: "manifest, coco, voc, yolo or labelstudio.") var format: LabelFormat
         @Argument(help: "The export folder, or for manifest and coco the file itself.") var path: String
         @Option(help: "manifest: the label attribute to read (default: the only one there is).") var labelAttributeName: String?
         @Flag(help: "The labels are machine-made (a model's predictions, a generator's ground truth): Ground Truth's human-annotated \"no\", counted in MachineLabeled. A manifest whose lines all say human-annotated \"no\" is taken as machine-made anyway.")
