@@ -83,8 +83,8 @@ def create_request(bucket, name, **extra):
 
 
 def apply(job, edits):
-    """Labels the job's images as a worker tool does: `ctl labels apply` on the daemon's label store."""
-    run = subprocess.run([CTL, "labels", "apply", "--home", HOME, "--dataset", f"labeling-job/{job}"],
+    """Labels the job's images as a worker tool does: `ctl labels apply`, through the daemon's label API."""
+    run = subprocess.run([CTL, "labels", "apply", "--endpoint-url", URL, "--dataset", f"labeling-job/{job}"],
                          input="".join(json.dumps(e) + "\n" for e in edits), capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
 

@@ -112,7 +112,7 @@ def test_label_session_saved_exactly(driver):
     # An exported manifest has exactly these boxes, in pixels; the image with no box is in it too.
     with tempfile.TemporaryDirectory() as out:
         subprocess.run(
-            [os.environ["APIARY_CTL"], "labels", "export", "--dataset", DATASET, "--format", "manifest", "--label-attribute-name", JOB, out, "--home", os.environ["APIARY_HOME"]],
+            [os.environ["APIARY_CTL"], "labels", "export", "--dataset", DATASET, "--format", "manifest", "--label-attribute-name", JOB, out, "--endpoint-url", URL],
             check=True, capture_output=True)
         lines = [json.loads(line) for line in open(os.path.join(out, "output.manifest"))]
     names = {i["id"]: i["name"] for i in queue["images"]}

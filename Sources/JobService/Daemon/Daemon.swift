@@ -75,6 +75,7 @@ public final class Daemon: Sendable {
                 store: labels, session: LabelUISession(boundHost: configuration.host), assets: try LabelUIAssets(),
                 predictions: LabelUIPredictions(runtime: runtime, account: configuration.account, region: configuration.defaultRegion),
                 tasks: LabelUITasks(controlPlane: store, objects: objects)),
+            labelAPI: LabelAPI(store: labels, objects: objects),
             authenticator: EdgeAuthenticator(
                 mode: configuration.authMode, verifier: SigV4Verifier(credentials: configuration.credentials),
                 defaultRegion: configuration.defaultRegion),
