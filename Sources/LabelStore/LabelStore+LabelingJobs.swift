@@ -17,6 +17,9 @@ extension LabelStore {
     public func createLabelingJob(_ request: LabelingJobRequest, now: Date = Date(), loadImage: (String) throws -> [UInt8]) throws -> LabelingJob {
         try Self.validate(request)
         let lines = try Self.inputLines(request)
+        let adjusts =
+            request.taskType == .adjustment
+            ? try AdjustedLabels.sourceAttribute(of: lines.map(\.text), labelAttributeName: request.labelAttributeName) : nil
         try dbWriter.read { db in
             if try Bool.fetchOne(db, cached: "SELECT EXISTS (SELECT 1 FROM labelingJob WHERE name = ?)", arguments: [request.name]) == true {
                 throw LabelStoreError(.conflict, "a labeling job named '\(request.name)' already exists; job names are unique")
@@ -39,15 +42,16 @@ extension LabelStore {
             try db.execute(
                 cached: """
                     INSERT INTO labelingJob (name, labelAttributeName, datasetId, status, maxHumanLabeledObjectCount,
-                                             maxPercentageOfInputDatasetLabeled, createdAt, lastModifiedAt)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                                             maxPercentageOfInputDatasetLabeled, createdAt, lastModifiedAt, adjustsLabelAttributeName)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     request.name, request.labelAttributeName, dataset.id, LabelingJob.Status.inProgress.rawValue, request.maxHumanLabeledObjectCount,
-                    request.maxPercentageOfInputDatasetLabeled, now, now,
+                    request.maxPercentageOfInputDatasetLabeled, now, now, adjusts,
                 ]
             )
             let jobId = db.lastInsertedRowID
+            var stored: [(line: InputLine, imageId: Int64)] = []
             for (line, image) in zip(lines, prepared) {
                 var imageId: Int64?
                 var failure: String?
@@ -64,10 +68,30 @@ extension LabelStore {
                     cached: "INSERT INTO labelingJobItem (jobId, position, line, imageId, failureReason) VALUES (?, ?, ?, ?, ?)",
                     arguments: [jobId, line.number, line.text, imageId, failure]
                 )
+                if let imageId { stored.append((line, imageId)) }
             }
+            if let adjusts { try Self.predraw(adjusts, of: stored, categories: request.categories.names, job: request.name, now: now, db) }
             try LabelingJobProgress.update(datasetId: dataset.id, now: now, db)
             return try Self.labelingJob(named: request.name, db)
         }
+    }
+
+    /// An adjustment job's starting point: the previous boxes drawn on its images as one machine-made write, not
+    /// submitted — the worker adjusts and submits each task.
+    private static func predraw(
+        _ attribute: String, of stored: [(line: InputLine, imageId: Int64)], categories: [String], job: String, now: Date, _ db: Database
+    ) throws {
+        var write = try LabelWrite(db, now: now, summary: "the \(attribute) boxes adjustment job \(job) starts from", origin: .machine)
+        for (line, imageId) in stored {
+            do {
+                for box in try AdjustedLabels.boxes(in: line.text, attribute: attribute, categories: categories) {
+                    _ = try write.apply(.add(imageId: imageId, box))
+                }
+            } catch let error as LabelStoreError {
+                throw LabelStoreError(error.kind, "input manifest line \(line.number): \(error.message)")
+            }
+        }
+        try write.finish()
     }
 
     /// The labeling job called `name`, with live counters.
@@ -131,7 +155,7 @@ extension LabelStore {
                     continue
                 }
                 let image = try Self.image(id: imageId, db)
-                let line = GroundTruthLabelLine.line(
+                var line = GroundTruthLabelLine.line(
                     sourceRef: image.sourceRef ?? image.fileName,
                     labelAttributeName: job.labelAttributeName,
                     jobName: name,
@@ -142,6 +166,10 @@ extension LabelStore {
                     labeledAt: answer.submittedAt,
                     origin: answer.origin
                 )
+                if let adjusts = job.adjustsLabelAttributeName {
+                    let previous = (try? AdjustedLabels.boxes(in: input, attribute: adjusts, categories: categories)) ?? []
+                    line.metadata?.adjustmentStatus = AdjustedLabels.status(submitted: answer.boxes, previous: previous)
+                }
                 text += try GroundTruthManifest.encodeLine(line, extending: input) + "\n"
             }
             return text
@@ -181,6 +209,9 @@ extension LabelStore {
                 .invalid,
                 "LabelingJobName '\(request.name)' must be 1 to 63 letters, digits and hyphens, starting and ending with a letter or digit"
             )
+        }
+        guard request.taskType != .verification else {
+            throw LabelStoreError(.invalid, "bounding-box verification jobs are not served yet; adjustment (PRE-AdjustmentBoundingBox) and bounding-box jobs are")
         }
         let attribute = request.labelAttributeName
         guard attribute.wholeMatch(of: /[a-zA-Z0-9](-*[a-zA-Z0-9]){0,126}/) != nil, !attribute.hasSuffix("-metadata"), !attribute.hasSuffix("-ref")

@@ -9,7 +9,7 @@ struct LabelStoreMigrationTests {
     @Test("a fresh in-memory store is migrated to the latest schema")
     func migratesInMemory() throws {
         let store = try LabelStore.inMemory()
-        #expect(try store.appliedMigrations() == ["v1", "v2", "v3", "v4"])
+        #expect(try store.appliedMigrations() == ["v1", "v2", "v3", "v4", "v5"])
         let tables = [
             "dataset", "image", "imageContent", "labelCategory", "box", "revision", "labelChange", "setting", "labelingJob", "labelingJobItem",
             "labelingJobAnswer",
@@ -26,7 +26,7 @@ struct LabelStoreMigrationTests {
             try db.execute(sql: "INSERT INTO image (datasetId, sha256, fileName, width, height) VALUES (1, 'abc', 'a.jpg', 500, 375)")
         }
         let store = try LabelStore(queue)
-        #expect(try store.appliedMigrations() == ["v1", "v2", "v3", "v4"])
+        #expect(try store.appliedMigrations() == ["v1", "v2", "v3", "v4", "v5"])
         let image = try store.image(id: 1)
         #expect(image.fileName == "a.jpg" && image.orientation == .up && image.format == .jpeg && image.sourceRef == nil)
         #expect(try store.isLabeled(imageId: 1) == false)
