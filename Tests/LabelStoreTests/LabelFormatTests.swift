@@ -211,7 +211,7 @@ struct LabelFormatTests {
 
         // s3:// source-refs need the object store.
         let s3 = #expect(throws: LabelStoreError.self) { try store.importLabels(try LabelStore.readLabels(.manifest, from: manifest), into: "bees") }
-        #expect(s3?.message.contains("needs the object store") == true)
+        #expect(s3?.message.contains("needs the daemon's object store") == true)
 
         // Two label attributes: say which.
         try Data(
