@@ -43,7 +43,7 @@ struct LabelsCommandTests {
 
         func remove() {
             daemon?.terminate()
-            for file in [url, url.appendingPathExtension("log"), url.appendingPathExtension("port"), shell] { try? FileManager.default.removeItem(at: file) }
+            for file in [url, shell] { try? FileManager.default.removeItem(at: file) }
         }
     }
 
