@@ -26,6 +26,8 @@ public struct GroundTruthLabelMetadata: Sendable, Equatable, Codable {
     public var creationDate: String?
     /// `groundtruth/object-detection` for bounding boxes.
     public var type: String?
+    /// An adjustment job's verdict on an image: `adjusted` when the worker changed the boxes, else `unadjusted`.
+    public var adjustmentStatus: String?
 
     public init(
         jobName: String?,
@@ -33,8 +35,10 @@ public struct GroundTruthLabelMetadata: Sendable, Equatable, Codable {
         humanAnnotated: String?,
         objects: [Object]?,
         creationDate: String?,
-        type: String? = GroundTruthLabelMetadata.objectDetectionType
+        type: String? = GroundTruthLabelMetadata.objectDetectionType,
+        adjustmentStatus: String? = nil
     ) {
+        self.adjustmentStatus = adjustmentStatus
         self.jobName = jobName
         self.classMap = classMap
         self.humanAnnotated = humanAnnotated
@@ -50,5 +54,6 @@ public struct GroundTruthLabelMetadata: Sendable, Equatable, Codable {
         case objects
         case creationDate = "creation-date"
         case type
+        case adjustmentStatus = "adjustment-status"
     }
 }

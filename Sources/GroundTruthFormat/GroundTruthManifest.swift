@@ -145,6 +145,10 @@ public enum GroundTruthManifest {
                 json.key("type")
                 json.string(type)
             }
+            if let status = metadata.adjustmentStatus {
+                json.key("adjustment-status")
+                json.string(status)
+            }
             json.endObject()
         }
     }

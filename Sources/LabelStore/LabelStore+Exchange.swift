@@ -59,22 +59,39 @@ extension LabelStore {
         let set = try labelSet(of: dataset)
         let images = Dictionary(uniqueKeysWithValues: try images(in: dataset, .labeled).map { ($0.fileName, $0.id) })
         var written = 0
-        let bytes: (LabelSet.Item) throws -> [UInt8] = { [self] item in
+        try Self.write(
+            set, as: format, to: folder, labelAttributeName: labelAttributeName ?? Self.defaultLabelAttributeName(of: dataset),
+            sourceRefPrefix: sourceRefPrefix
+        ) { [self] item in
             let data = try imageBytes(id: images[item.fileName] ?? -1)
             written += 1
             progress(written, set.items.count)
             return data
         }
+        return set
+    }
+
+    /// A manifest's label attribute name (and job name) for a dataset: its name, without `labeling-job/`.
+    public static func defaultLabelAttributeName(of dataset: Dataset) -> String {
+        String(dataset.name.dropFirst(dataset.name.hasPrefix("labeling-job/") ? "labeling-job/".count : 0))
+    }
+
+    /// Writes `set` into `folder` in `format`, reading each item's image with `imageBytes`: what an export does,
+    /// wherever the images come from (this store, or the daemon's API for `ctl labels export`).
+    /// - Parameter labelAttributeName: for `manifest`: the label's key and job name.
+    public static func write(
+        _ set: LabelSet, as format: LabelFormat, to folder: URL, labelAttributeName: String, sourceRefPrefix: String? = nil,
+        imageBytes: (LabelSet.Item) throws -> [UInt8]
+    ) throws {
         switch format {
         case .manifest:
-            let name = labelAttributeName ?? String(dataset.name.dropFirst(dataset.name.hasPrefix("labeling-job/") ? "labeling-job/".count : 0))
-            let options = GroundTruthManifestFiles.Options(labelAttributeName: name, jobName: name, sourceRefPrefix: sourceRefPrefix)
-            try GroundTruthManifestFiles.write(set, to: folder, options: options, imageBytes: bytes)
-        case .coco: try COCOFiles.write(set, to: folder, imageBytes: bytes)
-        case .voc: try PascalVOCFiles.write(set, to: folder, imageBytes: bytes)
-        case .yolo: try YOLOFiles.write(set, to: folder, imageBytes: bytes)
+            let options = GroundTruthManifestFiles.Options(labelAttributeName: labelAttributeName, jobName: labelAttributeName, sourceRefPrefix: sourceRefPrefix)
+            try GroundTruthManifestFiles.write(set, to: folder, options: options, imageBytes: imageBytes)
+        case .coco: try COCOFiles.write(set, to: folder, imageBytes: imageBytes)
+        case .voc: try PascalVOCFiles.write(set, to: folder, imageBytes: imageBytes)
+        case .yolo: try YOLOFiles.write(set, to: folder, imageBytes: imageBytes)
+        case .labelstudio: try LabelStudioFiles.write(set, to: folder, imageBytes: imageBytes)
         }
-        return set
     }
 
     /// Reads labels in `format` from `path` (the export folder, or for `manifest`/`coco` the file itself).
@@ -86,6 +103,7 @@ extension LabelStore {
         case .coco: try COCOFiles.read(path)
         case .voc: try PascalVOCFiles.read(path)
         case .yolo: try YOLOFiles.read(path)
+        case .labelstudio: try LabelStudioFiles.read(path)
         }
     }
 

@@ -17,6 +17,9 @@ extension LabelStore {
     public func createLabelingJob(_ request: LabelingJobRequest, now: Date = Date(), loadImage: (String) throws -> [UInt8]) throws -> LabelingJob {
         try Self.validate(request)
         let lines = try Self.inputLines(request)
+        let adjusts =
+            request.taskType == .adjustment
+            ? try AdjustedLabels.sourceAttribute(of: lines.map(\.text), labelAttributeName: request.labelAttributeName) : nil
         try dbWriter.read { db in
             if try Bool.fetchOne(db, cached: "SELECT EXISTS (SELECT 1 FROM labelingJob WHERE name = ?)", arguments: [request.name]) == true {
                 throw LabelStoreError(.conflict, "a labeling job named '\(request.name)' already exists; job names are unique")
@@ -39,15 +42,16 @@ extension LabelStore {
             try db.execute(
                 cached: """
                     INSERT INTO labelingJob (name, labelAttributeName, datasetId, status, maxHumanLabeledObjectCount,
-                                             maxPercentageOfInputDatasetLabeled, createdAt, lastModifiedAt)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                                             maxPercentageOfInputDatasetLabeled, createdAt, lastModifiedAt, adjustsLabelAttributeName)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     request.name, request.labelAttributeName, dataset.id, LabelingJob.Status.inProgress.rawValue, request.maxHumanLabeledObjectCount,
-                    request.maxPercentageOfInputDatasetLabeled, now, now,
+                    request.maxPercentageOfInputDatasetLabeled, now, now, adjusts,
                 ]
             )
             let jobId = db.lastInsertedRowID
+            var stored: [(line: InputLine, imageId: Int64)] = []
             for (line, image) in zip(lines, prepared) {
                 var imageId: Int64?
                 var failure: String?
@@ -64,15 +68,51 @@ extension LabelStore {
                     cached: "INSERT INTO labelingJobItem (jobId, position, line, imageId, failureReason) VALUES (?, ?, ?, ?, ?)",
                     arguments: [jobId, line.number, line.text, imageId, failure]
                 )
+                if let imageId { stored.append((line, imageId)) }
             }
+            if let adjusts { try Self.predraw(adjusts, of: stored, categories: request.categories.names, job: request.name, now: now, db) }
             try LabelingJobProgress.update(datasetId: dataset.id, now: now, db)
             return try Self.labelingJob(named: request.name, db)
         }
     }
 
+    /// An adjustment job's starting point: the previous boxes drawn on its images as one machine-made write, not
+    /// submitted — the worker adjusts and submits each task.
+    private static func predraw(
+        _ attribute: String, of stored: [(line: InputLine, imageId: Int64)], categories: [String], job: String, now: Date, _ db: Database
+    ) throws {
+        var write = try LabelWrite(db, now: now, summary: "the \(attribute) boxes adjustment job \(job) starts from", origin: .machine)
+        for (line, imageId) in stored {
+            do {
+                for box in try AdjustedLabels.boxes(in: line.text, attribute: attribute, categories: categories) {
+                    _ = try write.apply(.add(imageId: imageId, box))
+                }
+            } catch let error as LabelStoreError {
+                throw LabelStoreError(error.kind, "input manifest line \(line.number): \(error.message)")
+            }
+        }
+        try write.finish()
+    }
+
     /// The labeling job called `name`, with live counters.
     public func labelingJob(named name: String) throws -> LabelingJob {
         try dbWriter.read { db in try Self.labelingJob(named: name, db) }
+    }
+
+    /// The images of the job whose tasks are submitted (`LabelingJobAnswers`).
+    public func submittedImages(ofLabelingJob name: String) throws -> Set<Int64> {
+        try dbWriter.read { db in
+            Set(
+                try Int64.fetchAll(
+                    db,
+                    cached: """
+                        SELECT item.imageId FROM labelingJobItem item JOIN labelingJobAnswer answer USING (jobId, position)
+                        WHERE item.jobId = (SELECT id FROM labelingJob WHERE name = ?)
+                        """,
+                    arguments: [name]
+                )
+            )
+        }
     }
 
     /// All labeling jobs, oldest first.
@@ -96,43 +136,46 @@ extension LabelStore {
         }
     }
 
-    /// The job's output manifest, one line per input line in order: a labeled image's line is the input line
-    /// (extra keys kept byte for byte) plus the label attribute and its `-metadata`; any other line is copied
-    /// unchanged, as Ground Truth does. Available at any time; final once the job `isFinished`.
+    /// The job's output manifest, one line per input line in order: a submitted task's line is the input line
+    /// (extra keys kept byte for byte) plus its answer under the label attribute and its `-metadata`; any other line
+    /// is copied unchanged, as Ground Truth does. Available at any time; final once the job `isFinished`.
     public func outputManifest(ofLabelingJob name: String) throws -> String {
         try dbWriter.read { db in
             try Self.jobLines(name, db).map { item in
-                try item.labeled.map { try GroundTruthManifest.encodeLine($0.line, extending: item.input) } ?? item.input
+                try item.answered.map { try GroundTruthManifest.encodeLine($0.line, extending: item.input) } ?? item.input
             }.map { $0 + "\n" }.joined()
         }
     }
 
-    /// Each input line of a job in order, with the output line and labeling time of its image once it is labeled.
-    static func jobLines(_ name: String, _ db: Database) throws -> [(input: String, labeled: (line: GroundTruthManifestLine, at: Date)?)] {
+    /// Each input line of a job in order, with the output line of its task's submitted answer and when it was
+    /// submitted, once it is (an adjustment job's line also says whether the worker changed the previous boxes).
+    static func jobLines(_ name: String, _ db: Database) throws -> [(input: String, answered: (line: GroundTruthManifestLine, at: Date)?)] {
         let job = try Self.labelingJob(named: name, db)
         let dataset = try Self.dataset(named: job.datasetName, db)
         let categories = try Self.categories(datasetId: dataset.id, db).map(\.name)
-        let labeled = Dictionary(uniqueKeysWithValues: try Self.labeledImages(datasetId: dataset.id, db).map { ($0.image.id, $0) })
-        let items = try Row.fetchAll(
-            db,
-            cached: "SELECT line, imageId FROM labelingJobItem WHERE jobId = (SELECT id FROM labelingJob WHERE name = ?) ORDER BY position",
-            arguments: [name]
-        )
-        return items.map { item in
+        let jobId = try Int64.fetchOne(db, cached: "SELECT id FROM labelingJob WHERE name = ?", arguments: [name])!
+        let answers = try LabelingJobAnswers.answers(jobId: jobId, db)
+        let items = try Row.fetchAll(db, cached: "SELECT position, line, imageId FROM labelingJobItem WHERE jobId = ? ORDER BY position", arguments: [jobId])
+        return try items.map { item in
             let input: String = item["line"]
-            guard let imageId: Int64 = item["imageId"], let image = labeled[imageId] else { return (input, nil) }
-            let line = GroundTruthLabelLine.line(
-                sourceRef: image.image.sourceRef ?? image.image.fileName,
+            guard let imageId: Int64 = item["imageId"], let answer = answers[item["position"]] else { return (input, nil) }
+            let image = try Self.image(id: imageId, db)
+            var line = GroundTruthLabelLine.line(
+                sourceRef: image.sourceRef ?? image.fileName,
                 labelAttributeName: job.labelAttributeName,
                 jobName: name,
-                width: image.image.width,
-                height: image.image.height,
-                boxes: image.boxes,
+                width: image.width,
+                height: image.height,
+                boxes: answer.boxes,
                 categories: categories,
-                labeledAt: image.labeledAt,
-                origin: image.origin
+                labeledAt: answer.submittedAt,
+                origin: answer.origin
             )
-            return (input, (line, image.labeledAt))
+            if let adjusts = job.adjustsLabelAttributeName {
+                let previous = (try? AdjustedLabels.boxes(in: input, attribute: adjusts, categories: categories)) ?? []
+                line.metadata?.adjustmentStatus = AdjustedLabels.status(submitted: answer.boxes, previous: previous)
+            }
+            return (input, (line, answer.submittedAt))
         }
     }
 
@@ -169,6 +212,9 @@ extension LabelStore {
                 .invalid,
                 "LabelingJobName '\(request.name)' must be 1 to 63 letters, digits and hyphens, starting and ending with a letter or digit"
             )
+        }
+        guard request.taskType != .verification else {
+            throw LabelStoreError(.invalid, "bounding-box verification jobs are not served yet; adjustment (PRE-AdjustmentBoundingBox) and bounding-box jobs are")
         }
         let attribute = request.labelAttributeName
         guard attribute.wholeMatch(of: /[a-zA-Z0-9](-*[a-zA-Z0-9]){0,126}/) != nil, !attribute.hasSuffix("-metadata"), !attribute.hasSuffix("-ref")

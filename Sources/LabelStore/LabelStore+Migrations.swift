@@ -28,6 +28,12 @@ extension LabelStore {
         migrator.registerMigration("v3") { db in
             try db.execute(sql: "ALTER TABLE revision ADD COLUMN origin TEXT NOT NULL DEFAULT 'human' CHECK (origin IN ('human', 'machine'))")
         }
+        // Labeling jobs count submitted tasks and output their answers (Ground Truth's per-task submission).
+        migrator.registerMigration("v4", migrate: LabelingJobAnswers.migrate)
+        // Bounding-box adjustment jobs: the label attribute of the input manifest whose boxes are adjusted.
+        migrator.registerMigration("v5") { db in
+            try db.execute(sql: "ALTER TABLE labelingJob ADD COLUMN adjustsLabelAttributeName TEXT")
+        }
         return migrator
     }
 

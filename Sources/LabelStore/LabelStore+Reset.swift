@@ -7,7 +7,7 @@ extension LabelStore {
         try dbWriter.write { db in
             // Children before parents, so no foreign key is ever left dangling.
             for table in [
-                "labelingJobItem", "labelingJob", "labeledImage", "labelChange", "revision", "box", "labelCategory", "image",
+                "labelingJobAnswer", "labelingJobItem", "labelingJob", "labeledImage", "labelChange", "revision", "box", "labelCategory", "image",
                 "imageContent", "dataset", "setting",
             ] {
                 try db.execute(sql: "DELETE FROM \(table)")

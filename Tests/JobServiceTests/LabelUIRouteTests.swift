@@ -26,16 +26,15 @@ struct LabelUIRouteTests {
         try store.addCategories(["bee"], to: dataset)
         let jpeg = try JPEGCodec.encode(RGBImage(width: 40, height: 30), quality: 90)
         imageId = try store.addImage(bytes: jpeg, fileName: "a.jpg", sourceRef: nil, to: dataset).image.id
-        let host = EndpointHost(
-            store: try ControlPlaneStore.inMemory(),
-            objects: ObjectStore(root: FileManager.default.temporaryDirectory),
-            logger: Logger(label: "test")
-        )
+        let controlPlane = try ControlPlaneStore.inMemory()
+        let objects = ObjectStore(root: FileManager.default.temporaryDirectory)
+        let host = EndpointHost(store: controlPlane, objects: objects, logger: Logger(label: "test"))
         ui = LabelUI(
             store: store,
             session: LabelUISession(boundHost: "127.0.0.1", token: "secret"),
             assets: try LabelUIAssets(),
-            predictions: LabelUIPredictions(runtime: InvocationHandler(host: host), account: "123456789012", region: "us-east-1")
+            predictions: LabelUIPredictions(runtime: InvocationHandler(host: host), account: "123456789012", region: "us-east-1"),
+            tasks: LabelUITasks(controlPlane: controlPlane, objects: objects)
         )
     }
 

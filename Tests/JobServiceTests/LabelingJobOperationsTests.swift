@@ -82,8 +82,8 @@ import Testing
         #expect(job["LabelingJobOutput"] == nil)
 
         let ids = try images(of: "bees-1")
-        try labels.apply(BeeFixture.samples[0].boxes.map { .add(imageId: ids[0], $0) })
-        try labels.apply([.add(imageId: ids[1], BeeFixture.samples[1].boxes[0])])
+        try labels.apply(BeeFixture.samples[0].boxes.map { .add(imageId: ids[0], $0) } + [.submit(imageId: ids[0])])
+        try labels.apply([.add(imageId: ids[1], BeeFixture.samples[1].boxes[0]), .submit(imageId: ids[1])])
         try labels.apply([.submit(imageId: ids[2])])
         job = try describe("bees-1")
         #expect(job["LabelingJobStatus"] == "InProgress")
@@ -136,7 +136,7 @@ import Testing
     @Test func machineMadeLabelsCountAsMachineLabeled() throws {
         _ = try create("prelabeled", images: 0..<2)
         let ids = try images(of: "prelabeled")
-        try labels.apply([.add(imageId: ids[0], BeeFixture.samples[0].boxes[0])], origin: .machine)
+        try labels.apply([.add(imageId: ids[0], BeeFixture.samples[0].boxes[0]), .submit(imageId: ids[0])], origin: .machine)
         try labels.apply([.submit(imageId: ids[1])])
         let job = try describe("prelabeled")
         #expect(job["LabelCounters"] == ["TotalLabeled": 2, "HumanLabeled": 1, "MachineLabeled": 1, "FailedNonRetryableError": 0, "Unlabeled": 0])

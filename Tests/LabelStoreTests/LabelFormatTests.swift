@@ -4,7 +4,7 @@ import Testing
 
 @testable import LabelStore
 
-@Suite("Label formats: Ground Truth manifest, COCO, Pascal VOC, YOLO")
+@Suite("Label formats: Ground Truth manifest, COCO, Pascal VOC, YOLO, Label Studio")
 struct LabelFormatTests {
     /// The spec's real bee line (object-detection.md §9.4), with a placeholder bucket.
     static let specLine =
@@ -120,9 +120,13 @@ struct LabelFormatTests {
         #expect(yolo[2] == "0 0.5 0.5 1 1")
         #expect(yolo.allSatisfy { $0.split(separator: " ").dropFirst().allSatisfy { (0...1).contains(Double($0)!) } })
         #expect(files.keys.contains("yolo/images/d.jpg") && files.keys.contains("voc/JPEGImages/d.jpg"))
+        let studio = try #require(files["labelstudio/annotations.json"])
+        #expect(studio.contains(#""data":{"image":"images/sub/b.png"}"#) && studio.contains(#""result":[]"#), "\(studio)")
+        #expect(studio.contains(#""original_height":375,"original_width":500"#) && studio.contains(#""rectanglelabels":["hornet"]"#))
+        #expect(files["labelstudio/classes.txt"] == "bee\nhornet\nqueen\n" && files.keys.contains("labelstudio/images/d.jpg"))
     }
 
-    @Test("YOLO and VOC numbers read back to the very same doubles, for 5,000 random boxes")
+    @Test("YOLO, VOC and Label Studio numbers read back to the very same doubles, for 5,000 random boxes")
     func exactNumbers() {
         var generator = SystemRandomNumberGenerator()
         var failures: [String] = []
@@ -137,9 +141,13 @@ struct LabelFormatTests {
             let corner = NumberText.parse(NumberText.plain(NumberText.decimal(start) + NumberText.decimal(length)))!
             let width = NumberText.double(corner - NumberText.parse(NumberText.shortest(start))!, scale: size)
             if width != length { failures.append("voc \(start) \(length) → \(width)") }
+            for value in [start, length] where LabelStudioFiles.pixels(LabelStudioFiles.percent(value, of: size), of: size) != value {
+                failures.append("labelstudio \(value) \(size)")
+            }
         }
         #expect(failures.isEmpty, "\(failures.prefix(5))")
         #expect(YOLOFiles.normalised(start: 100, length: 50, size: 500) == ("0.25", "0.1"))
+        #expect(LabelStudioFiles.percent(100, of: 500) == 20 && LabelStudioFiles.percent(95.39999999999998, of: 500) == Decimal(string: "19.079999999999996"))
     }
 
     @Test("the spec's Ground Truth line imports, and exports back as the same line (one worker: confidence 0.0)")
@@ -203,7 +211,7 @@ struct LabelFormatTests {
 
         // s3:// source-refs need the object store.
         let s3 = #expect(throws: LabelStoreError.self) { try store.importLabels(try LabelStore.readLabels(.manifest, from: manifest), into: "bees") }
-        #expect(s3?.message.contains("needs the object store") == true)
+        #expect(s3?.message.contains("needs the daemon's object store") == true)
 
         // Two label attributes: say which.
         try Data(

@@ -9,9 +9,10 @@ struct LabelStoreMigrationTests {
     @Test("a fresh in-memory store is migrated to the latest schema")
     func migratesInMemory() throws {
         let store = try LabelStore.inMemory()
-        #expect(try store.appliedMigrations() == ["v1", "v2", "v3"])
+        #expect(try store.appliedMigrations() == ["v1", "v2", "v3", "v4", "v5"])
         let tables = [
             "dataset", "image", "imageContent", "labelCategory", "box", "revision", "labelChange", "setting", "labelingJob", "labelingJobItem",
+            "labelingJobAnswer",
         ]
         #expect(try store.dbWriter.read { db in try tables.filter { try db.tableExists($0) } } == tables)
     }
@@ -25,7 +26,7 @@ struct LabelStoreMigrationTests {
             try db.execute(sql: "INSERT INTO image (datasetId, sha256, fileName, width, height) VALUES (1, 'abc', 'a.jpg', 500, 375)")
         }
         let store = try LabelStore(queue)
-        #expect(try store.appliedMigrations() == ["v1", "v2", "v3"])
+        #expect(try store.appliedMigrations() == ["v1", "v2", "v3", "v4", "v5"])
         let image = try store.image(id: 1)
         #expect(image.fileName == "a.jpg" && image.orientation == .up && image.format == .jpeg && image.sourceRef == nil)
         #expect(try store.isLabeled(imageId: 1) == false)
@@ -41,6 +42,25 @@ struct LabelStoreMigrationTests {
         #expect(throws: DatabaseError.self) {
             try store.dbWriter.write { db in try db.execute(sql: "INSERT INTO revision (at, summary, origin) VALUES (2, 'x', 'robot')") }
         }
+    }
+
+    @Test("v4 makes each labeled task of an existing job a submitted answer: counters and output manifest unchanged")
+    func migratesToV4() throws {
+        let queue = try DatabaseQueue()
+        let store = try LabelStore(queue)
+        try store.createLabelingJob(
+            .init(name: "old", labelAttributeName: "bees", inputManifest: LabelingJobTests.input, categories: LabelingJobTests.bees),
+            loadImage: LabelingJobTests.loader(try LabelingJobTests.images())
+        )
+        let image = try store.images(in: try store.dataset(named: "labeling-job/old"))[0]
+        try store.apply([.add(imageId: image.id, .init(classId: 0, left: 1, top: 2, width: 3, height: 4))])
+        // As a v3 store had it: labeled, no answers table.
+        try queue.write { db in
+            try db.execute(sql: "DROP TABLE labelingJobAnswer; DELETE FROM grdb_migrations WHERE identifier = 'v4'")
+        }
+        let migrated = try LabelStore(queue)
+        #expect(try migrated.labelingJob(named: "old").counters == LabelCounters(labeled: 1, failed: 2, unlabeled: 1))
+        #expect(try migrated.outputManifest(ofLabelingJob: "old").contains(#""width": 3, "top": 2, "height": 4, "left": 1"#))
     }
 
     @Test("a store file is in WAL mode and keeps what was written across reopening")

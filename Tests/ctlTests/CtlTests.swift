@@ -8,13 +8,17 @@ enum CtlBinary {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("ctl")
     }
 
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        try runProcess(url.path, arguments)
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String, error: String) {
+        try runProcess(url.path, arguments, environment: environment)
     }
 
     /// Runs any program (found on `PATH` when `program` has no slash) and waits for it.
-    static func runProcess(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+    /// - Parameter environment: variables set (or replaced) in the inherited environment.
+    static func runProcess(_ program: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (
+        status: Int32, output: String, error: String
+    ) {
         let process = Process()
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, given in given } }
         process.executableURL = program.contains("/") ? URL(fileURLWithPath: program) : URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = program.contains("/") ? arguments : [program] + arguments
         let output = Pipe()

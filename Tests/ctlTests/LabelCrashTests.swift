@@ -3,8 +3,8 @@ import ImageCodec
 import LabelStore
 import Testing
 
-/// Crash safety of label writes (issue 4 §8): `ctl labels apply` is SIGKILLed in the middle of a burst of writes;
-/// the store, reopened, has every write it acknowledged and no part of any other.
+/// Crash safety of label writes (issue 4 §8): `ctl labels apply` is SIGKILLed in the middle of a burst of writes it
+/// sends to the daemon; the store, reopened, has every write it acknowledged and no part of any other.
 @Suite("label writes survive SIGKILL")
 struct LabelCrashTests {
     /// Each write adds three boxes to one image; the boxes' width encodes the line that wrote them.
@@ -31,6 +31,8 @@ struct LabelCrashTests {
             }
         }
 
+        let daemon = try LiveDaemon(home: home)
+        defer { daemon.terminate() }
         var acknowledged = Set<Int>()
         var next = 1
         for _ in 0..<3 {
@@ -43,7 +45,7 @@ struct LabelCrashTests {
 
             let process = Process()
             process.executableURL = CtlBinary.url
-            process.arguments = ["labels", "apply", "--home", home.path]
+            process.arguments = ["labels", "apply", "--endpoint-url", daemon.url]
             process.standardInput = try FileHandle(forReadingFrom: input)
             let output = Pipe()
             process.standardOutput = output
@@ -69,6 +71,7 @@ struct LabelCrashTests {
             }
         }
 
+        daemon.terminate()
         let store = try LabelStore.open(path: path)
         let widths = try imageIds.flatMap { try store.boxes(onImage: $0).map(\.annotation.width) }
         let revisions = try imageIds.flatMap { try store.history(ofImage: $0).map(\.revisionId) }

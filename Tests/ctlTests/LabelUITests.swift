@@ -23,13 +23,14 @@ struct LabelUITests {
         }
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("apiary-label-ui-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: home) }
-        let images = try Self.makeJob(home: home, count: 8)
+        let images = try Self.makeJob(home: home, count: 10)
 
         let daemon = try LiveDaemon(home: home)
         defer { daemon.terminate() }
         let result = home.appendingPathComponent("ui-result.json")
         var environment = [
             "APIARY_HOME": home.path, "APIARY_CTL": CtlBinary.url.path, "APIARY_LABEL_JOB": Self.job, "APIARY_UI_RESULT": result.path,
+            "APIARY_DAEMON_PID": String(daemon.process.processIdentifier),
         ]
         if let shots = ProcessInfo.processInfo.environment["APIARY_UI_SCREENSHOTS"] {
             environment["APIARY_UI_SCREENSHOTS"] = shots
@@ -39,7 +40,8 @@ struct LabelUITests {
         #expect(run.status == 0, "\(run.output)\n--- daemon log ---\n\(daemon.daemonLog.suffix(4000))")
         guard run.status == 0 else { return }
 
-        // A daemon restart keeps every box (and the UI answers on the new run with a new session token).
+        // A daemon restart keeps every box (and the UI answers on the new run with a new session token). The
+        // browser tests killed the first daemon and stopped the one they started.
         daemon.terminate()
         try daemon.start()
         let expected = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: result)) as? [String: [[Any]]])
@@ -52,6 +54,8 @@ struct LabelUITests {
         }
         let store = try LabelStore.open(path: home.appendingPathComponent("labels.sqlite").path)
         let job = try store.labelingJob(named: Self.job)
+        // Three tasks were submitted (two in the session, one from the keyboard); other images have boxes drawn, not
+        // submitted.
         #expect(job.counters.totalLabeled == 3 && job.counters.unlabeled == images - 3 && job.status == .inProgress)
     }
 

@@ -3,25 +3,48 @@ import ImageCodec
 import LabelStore
 import Testing
 
-/// `ctl labels …` and `ctl datasets import|list|sample --dataset`, run as a user runs them, on a store in a
-/// temporary `--home`.
-@Suite("ctl labels and datasets on the label store")
+/// `ctl labels …` against a live daemon whose home is not the shell's (`APIARY_HOME` and `HOME` point at a folder
+/// that must never appear: the daemon owns the label store), and `ctl datasets import|list|sample --home`, run as a
+/// user runs them.
+@Suite("ctl labels through the daemon, and datasets on the label store")
 struct LabelsCommandTests {
-    /// A temporary home folder and a `ctl` runner bound to it.
-    struct Home {
+    /// A temporary daemon home, a daemon on it started at the first `ctl labels`, and a `ctl` runner whose shell
+    /// points elsewhere.
+    final class Home {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("apiary-labels-\(UUID().uuidString)")
+        /// The shell's `HOME` (and `APIARY_HOME` under it): made by nothing.
+        let shell = FileManager.default.temporaryDirectory.appendingPathComponent("apiary-shell-\(UUID().uuidString)")
+        let daemonArguments: [String]
+        private(set) lazy var daemon = try? LiveDaemon(home: url, extraArguments: daemonArguments)
 
-        func ctl(_ arguments: String...) throws -> (status: Int32, output: String, error: String) {
-            try CtlBinary.run(arguments + ["--home", url.path])
+        init(daemonArguments: [String] = []) { self.daemonArguments = daemonArguments }
+
+        /// `ctl labels …` with `--endpoint-url` the daemon; other commands with `--home` the daemon's home.
+        func ctl(_ arguments: String..., environment: [String: String] = [:]) throws -> (status: Int32, output: String, error: String) {
+            try run(arguments, environment: environment)
         }
 
         func json(_ arguments: String...) throws -> Any {
-            let run = try CtlBinary.run(arguments + ["--home", url.path, "--json"])
+            let run = try run(arguments + ["--json"])
             #expect(run.status == 0, "\(arguments): \(run.error)")
             return try JSONSerialization.jsonObject(with: Data(run.output.utf8))
         }
 
-        func remove() { try? FileManager.default.removeItem(at: url) }
+        private func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String, error: String) {
+            let target = arguments.first == "labels" ? ["--endpoint-url", try #require(daemon).url] : ["--home", url.path]
+            let shellEnvironment = ["HOME": shell.path, "APIARY_HOME": shell.appendingPathComponent("apiary").path, "APIARY_URL": "http://127.0.0.1:9"]
+            return try CtlBinary.run(arguments + target, environment: shellEnvironment.merging(environment) { _, given in given })
+        }
+
+        /// Neither the shell's `APIARY_HOME` nor `~/.apiary` exists (Foundation's URL cache may appear under `~/.cache`).
+        var shellHomesUntouched: Bool {
+            ["apiary", ".apiary"].allSatisfy { !FileManager.default.fileExists(atPath: shell.appendingPathComponent($0).path) }
+        }
+
+        func remove() {
+            daemon?.terminate()
+            for file in [url, shell] { try? FileManager.default.removeItem(at: file) }
+        }
     }
 
     @Test("a labeling session: import, classes, todo, add/update/delete/undo, show and render, stats, export and import back")
@@ -66,7 +89,7 @@ struct LabelsCommandTests {
         #expect((stats?["freeTier"] as? [String: Any])?["labeledImages"] as? Int == 2)
 
         // Export every format and import each back into its own dataset: the same labels.
-        for format in ["manifest", "coco", "voc", "yolo"] {
+        for format in ["manifest", "coco", "voc", "yolo", "labelstudio"] {
             let out = home.url.appendingPathComponent("export-\(format)")
             #expect(
                 try home.ctl("labels", "export", "--dataset", "bees", "--format", format, out.path).output.hasPrefix(
@@ -93,7 +116,8 @@ struct LabelsCommandTests {
         #expect(python.output == "[0, 2] {'0': 'bee', '1': 'wasp'}\n", "\(python.error)")
 
         let datasets = try home.json("datasets", "list") as? [[String: Any]]
-        #expect(datasets?.compactMap { $0["name"] as? String } == ["bees", "copy-coco", "copy-manifest", "copy-voc", "copy-yolo"])
+        #expect(datasets?.compactMap { $0["name"] as? String } == ["bees", "copy-coco", "copy-labelstudio", "copy-manifest", "copy-voc", "copy-yolo"])
+        #expect(home.shellHomesUntouched, "ctl made a data folder in the shell's home: the daemon owns the label store")
     }
 
     @Test("exit codes carry the fix: 64 for an unknown image or class, 65 for a box outside the image, 1 for the free tier")
@@ -142,5 +166,22 @@ struct LabelsCommandTests {
         // s3:// goes through the daemon's S3 API (tests/compat/test_labeling_jobs.py); without a daemon, exit 69.
         let offline = try home.ctl("datasets", "import", "s3://bees/images", "--dataset", "bees", "--endpoint-url", "http://127.0.0.1:9")
         #expect(offline.status == 69 && offline.error.contains("Is `ctl serve` running?"), "\(offline.error)")
+    }
+
+    @Test("the label API is behind the daemon's door: --auth verify refuses a wrong secret; no daemon is exit 69")
+    func signedRequests() throws {
+        let home = Home(daemonArguments: ["--auth", "verify", "--credentials", "AKIAAPIARYTEST000000:apiary-test-secret"])
+        defer { home.remove() }
+        let keys = ["AWS_ACCESS_KEY_ID": "AKIAAPIARYTEST000000", "AWS_SECRET_ACCESS_KEY": "apiary-test-secret"]
+        #expect(try home.ctl("labels", "categories", "add", "--dataset", "bees", "bee", environment: keys).status == 0)
+        var wrong = keys
+        wrong["AWS_SECRET_ACCESS_KEY"] = "not-the-secret"
+        let refused = try home.ctl("labels", "stats", "--dataset", "bees", environment: wrong)
+        #expect(refused.status == 1 && refused.error.contains("InvalidSignatureException"), "\(refused.error)")
+        let stats = try home.ctl("labels", "stats", "--dataset", "bees", environment: keys)
+        #expect(stats.status == 0 && stats.output.hasPrefix("bees: 0 images"), "\(stats.error)")
+        let offline = try CtlBinary.run(["labels", "stats", "--dataset", "bees", "--endpoint-url", "http://127.0.0.1:9"])
+        #expect(offline.status == 69 && offline.error.contains("Is `ctl serve` running?"), "\(offline.error)")
+        #expect(home.shellHomesUntouched)
     }
 }

@@ -9,7 +9,7 @@ final class LiveDaemon {
     let log: URL
     /// Variables added to the daemon's environment (e.g. `APIARY_LAMBDA_IDLE_SECONDS`).
     let environment: [String: String]
-    /// Whether `home` (and its log and port files) was made here, and so is removed with the daemon.
+    /// Whether `home` was made here, and so is removed with the daemon (its log and port files always are).
     private let ownsHome: Bool
 
     var url: String { "http://127.0.0.1:\(port)" }
@@ -72,8 +72,8 @@ final class LiveDaemon {
 
     deinit {
         terminate()
-        guard ownsHome else { return }
-        for url in [home, log, home.appendingPathExtension("port")] { try? FileManager.default.removeItem(at: url) }
+        // The log and port files beside the home are the daemon's own; the home goes only when made here.
+        for url in [log, home.appendingPathExtension("port")] + (ownsHome ? [home] : []) { try? FileManager.default.removeItem(at: url) }
     }
 
     /// Runs a client program with APIARY_URL, APIARY_HOME (the daemon's), APIARY_CTL (the ctl binary) and dummy AWS

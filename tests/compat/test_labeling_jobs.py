@@ -83,17 +83,18 @@ def create_request(bucket, name, **extra):
 
 
 def apply(job, edits):
-    """Labels the job's images as a worker tool does: `ctl labels apply` on the daemon's label store."""
-    run = subprocess.run([CTL, "labels", "apply", "--home", HOME, "--dataset", f"labeling-job/{job}"],
+    """Labels the job's images as a worker tool does: `ctl labels apply`, through the daemon's label API."""
+    run = subprocess.run([CTL, "labels", "apply", "--endpoint-url", URL, "--dataset", f"labeling-job/{job}"],
                          input="".join(json.dumps(e) + "\n" for e in edits), capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
 
 
 def box_edits(name, label):
-    """The photo's boxes as `ctl labels apply` edits (a photo with no bee is submitted with none)."""
+    """The photo's boxes as `ctl labels apply` edits, then the task's submission, as a worker does (a photo with
+    no bee is submitted with none)."""
     image = f"bees/images/{name}"
-    return [{"op": "add", "image": image, "class": "bee", "box": [b["left"], b["top"], b["width"], b["height"]]}
-            for b in label["annotations"]] or [{"op": "submit", "image": image}]
+    return [[{"op": "add", "image": image, "class": "bee", "box": [b["left"], b["top"], b["width"], b["height"]]}
+             for b in label["annotations"]] + [{"op": "submit", "image": image}]]
 
 
 def output_manifest(s3, bucket, job):
@@ -300,3 +301,60 @@ def test_ctl_imports_images_from_s3(s3, bucket, uploaded, name):
     run = subprocess.run([CTL, "datasets", "import", f"s3://{bucket}-missing/x/", "--dataset", name, "--home", HOME],
                          capture_output=True, text=True)
     assert run.returncode == 1 and "NoSuchBucket" in run.stderr
+
+
+def test_adjustment_job_starts_from_the_previous_boxes(sm, s3, bucket, sample, uploaded, name, tmp_path):
+    """Ground Truth's review: a bounding-box adjustment job over a finished job's output manifest — its boxes
+    pre-drawn, the worker's changes under a new label attribute with adjustment-status."""
+    _, boxes = sample
+    sm.create_labeling_job(**create_request(bucket, name))
+    for image in uploaded:
+        apply(name, box_edits(image, boxes[image]))
+    assert sm.describe_labeling_job(LabelingJobName=name)["LabelingJobStatus"] == "Completed"
+    previous = "".join(line + "\n" for line in output_manifest(s3, bucket, name))
+    s3.put_object(Bucket=bucket, Key="bees/adjust.manifest", Body=previous.encode())
+
+    review = name + "-adjust"
+    request = create_request(bucket, review)
+    request["LabelAttributeName"] = "bees-adjusted"
+    request["InputConfig"]["DataSource"]["S3DataSource"]["ManifestS3Uri"] = f"s3://{bucket}/bees/adjust.manifest"
+    request["HumanTaskConfig"]["PreHumanTaskLambdaArn"] = "arn:aws:lambda:us-east-1:432418664414:function:PRE-AdjustmentBoundingBox"
+    request["HumanTaskConfig"]["AnnotationConsolidationConfig"]["AnnotationConsolidationLambdaArn"] = \
+        "arn:aws:lambda:us-east-1:432418664414:function:ACS-AdjustmentBoundingBox"
+    sm.create_labeling_job(**request)
+    assert sm.describe_labeling_job(LabelingJobName=review)["LabelCounters"]["Unlabeled"] == 4
+
+    # The worker sees the previous boxes, moves one box of the first photo, and submits every task.
+    shown = subprocess.run([CTL, "labels", "show", f"bees/images/{uploaded[0]}", "--dataset", f"labeling-job/{review}",
+                            "--endpoint-url", URL, "--json"], capture_output=True, text=True)
+    assert shown.returncode == 0, shown.stderr
+    drawn = json.loads(shown.stdout)["boxes"]
+    as_rows = lambda annotations: [[a["left"], a["top"], a["width"], a["height"]] for a in annotations]
+    assert [[b["left"], b["top"], b["width"], b["height"]] for b in drawn] == as_rows(boxes[uploaded[0]]["annotations"])
+    moved = drawn[0]
+    apply(review, [{"op": "update", "id": moved["id"], "box": [moved["left"] + 1, moved["top"], moved["width"], moved["height"]]}])
+    apply(review, [[{"op": "submit", "image": f"bees/images/{image}"} for image in uploaded]])
+
+    assert sm.describe_labeling_job(LabelingJobName=review)["LabelingJobStatus"] == "Completed"
+    lines = [json.loads(line) for line in output_manifest(s3, bucket, review)]
+    assert [list(item) for item in lines] == [["source-ref", "bees", "bees-metadata", "bees-adjusted", "bees-adjusted-metadata"]] * 4
+    assert [item["bees-adjusted-metadata"]["adjustment-status"] for item in lines] == ["adjusted", "unadjusted", "unadjusted", "unadjusted"]
+    assert [item["bees"] for item in lines] == [boxes[image] for image in uploaded]
+    expected = as_rows(boxes[uploaded[0]]["annotations"])
+    expected[0][0] += 1
+    assert as_rows(lines[0]["bees-adjusted"]["annotations"]) == expected
+    assert lines[0]["bees-adjusted-metadata"]["job-name"] == f"labeling-job/{review}"
+
+    # Verification jobs are refused, saying so.
+    request["LabelingJobName"] = name + "-verify"
+    request["HumanTaskConfig"]["PreHumanTaskLambdaArn"] = "arn:aws:lambda:us-east-1:432418664414:function:PRE-VerificationBoundingBox"
+    with pytest.raises(ClientError) as refused:
+        sm.create_labeling_job(**request)
+    assert error_code(refused) == "ValidationException" and "verification" in str(refused.value)
+
+    # `ctl labels import` of a manifest with s3:// source-refs: the daemon reads the images from its object store.
+    (tmp_path / "output.manifest").write_text(previous)
+    run = subprocess.run([CTL, "labels", "import", "--format", "manifest", str(tmp_path / "output.manifest"), "--dataset", name + "-copy",
+                          "--endpoint-url", URL, "--json"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["imagesAdded"] == 4

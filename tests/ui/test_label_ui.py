@@ -1,144 +1,28 @@
 """The labeling UI in headless Chromium against a live daemon (run by Tests/ctlTests/LabelUITests.swift).
 
-Environment: APIARY_URL (the daemon), APIARY_HOME (its data folder), APIARY_CTL (the ctl binary),
-APIARY_LABEL_JOB (a labeling job with at least four unlabeled images, classes bee and wasp),
-APIARY_UI_RESULT (where to write what was stored, for the Swift side to check after a daemon restart),
-APIARY_UI_SCREENSHOTS (optional: a folder for the documentation's screenshots) with APIARY_SAMPLE_MANIFEST
-(the generated sample's output.manifest: its true boxes are drawn for the main picture).
+Environment: as labelui.py says, and APIARY_UI_RESULT (where to write what was stored, for the Swift side to check
+after a daemon restart), APIARY_UI_SCREENSHOTS (optional: a folder for the documentation's screenshots) with
+APIARY_SAMPLE_MANIFEST (the generated sample's output.manifest: its true boxes are drawn for the main picture).
 """
 
-import http.client
 import http.server
 import json
 import os
-import re
 import subprocess
 import tempfile
 import threading
 import urllib.parse
-import urllib.request
 
 import pytest
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
-from selenium.webdriver.common.actions import interaction
-from selenium.webdriver.common.actions.action_builder import ActionBuilder
-from selenium.webdriver.common.actions.pointer_input import PointerInput
 from selenium.webdriver.common.actions.wheel_input import ScrollOrigin
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+
+from labelui import DATASET, JOB, PAGE, SHOTS, URL, api, click, client_point, drag, image_id, keys, open_page, post, saved, shot, shown, stored, token, wait
 
 if "APIARY_LABEL_JOB" not in os.environ:
     pytest.skip("run by Tests/ctlTests/LabelUITests.swift, which prepares the daemon and its job", allow_module_level=True)
-URL = os.environ["APIARY_URL"]
-JOB = os.environ["APIARY_LABEL_JOB"]
-DATASET = "labeling-job/" + JOB
-SHOTS = os.environ.get("APIARY_UI_SCREENSHOTS")
-PAGE = f"{URL}/label/#job={urllib.parse.quote(JOB)}"
-
-
-@pytest.fixture(scope="module")
-def driver():
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,900", "--force-device-scale-factor=1"):
-        options.add_argument(flag)
-    browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    yield browser
-    browser.quit()
-
-
-# ---------------------------------------------------------------- helpers
-
-
-def api(path):
-    with urllib.request.urlopen(f"{URL}/label/api/{path}") as response:
-        return json.load(response)
-
-
-def wait(driver, condition, message, timeout=15):
-    return WebDriverWait(driver, timeout).until(lambda d: condition(d), message)
-
-
-def saved(driver):
-    """Waits until every change of the page is committed by the daemon."""
-    wait(driver, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-save-state") in ("saved", "error"), "saving")
-
-
-def image_id(driver):
-    return int(driver.find_element(By.TAG_NAME, "body").get_attribute("data-image-id") or 0)
-
-
-def open_page(driver, url=PAGE):
-    driver.get("about:blank")  # a fresh page even when only the #fragment differs
-    driver.get(url)
-    wait(driver, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true", "the page starts")
-    wait(driver, lambda d: image_id(d) > 0, "an image opens")
-    saved(driver)
-
-
-def client_point(driver, x, y):
-    cx, cy = driver.execute_script("return apiaryLabel.imageToClient(arguments[0], arguments[1])", x, y)
-    return round(cx), round(cy)
-
-
-def drag(driver, start, end, steps=6):
-    """A real mouse drag between two image pixels: pointer down, moves, up."""
-    (x0, y0), (x1, y1) = client_point(driver, *start), client_point(driver, *end)
-    actions = ActionBuilder(driver, mouse=PointerInput(interaction.POINTER_MOUSE, "mouse"), duration=20)
-    actions.pointer_action.move_to_location(x0, y0).pointer_down()
-    for i in range(1, steps + 1):
-        actions.pointer_action.move_to_location(round(x0 + (x1 - x0) * i / steps), round(y0 + (y1 - y0) * i / steps))
-    actions.pointer_action.pointer_up()
-    actions.perform()
-    saved(driver)
-
-
-def click(driver, point):
-    drag(driver, point, point, steps=1)
-
-
-def keys(driver, *sequence):
-    chain = webdriver.ActionChains(driver)
-    for key in sequence:
-        if isinstance(key, tuple):  # (modifier…, key)
-            *modifiers, key = key
-            for modifier in modifiers:
-                chain.key_down(modifier)
-            chain.send_keys(key)
-            for modifier in reversed(modifiers):
-                chain.key_up(modifier)
-        else:
-            chain.send_keys(key)
-    chain.perform()
-    saved(driver)
-
-
-def shown(driver):
-    return [(b["classId"], b["box"]) for b in driver.execute_script("return apiaryLabel.boxes()")]
-
-
-def stored(image):
-    return [(b["classId"], b["box"]) for b in api(f"images/{image}")["boxes"]]
-
-
-def shot(driver, name):
-    if SHOTS:
-        driver.save_screenshot(os.path.join(SHOTS, name))
-
-
-def token():
-    with urllib.request.urlopen(f"{URL}/label/") as response:
-        return re.search(r'name="apiary-label-token" content="([0-9a-f]+)"', response.read().decode()).group(1)
-
-
-def post(path, body, headers):
-    parts = urllib.parse.urlsplit(URL)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
-    connection.request("POST", "/label/api/" + path, body=json.dumps(body), headers={"Content-Type": "application/json", **headers})
-    response = connection.getresponse()
-    return response.status, json.loads(response.read() or b"{}")
 
 
 # ---------------------------------------------------------------- the session
@@ -188,7 +72,10 @@ def test_label_session_saved_exactly(driver):
     second = image_id(driver)
     assert shown(driver) == []
     assert driver.find_element(By.ID, "submit").text == "Submit: no bees"
-    driver.find_element(By.ID, "submit").click()
+    driver.find_element(By.ID, "submit").click()  # "nothing to label" is an answer: confirmed first
+    wait(driver, lambda d: d.find_element(By.ID, "confirm-none").is_displayed(), "the page asks")
+    assert "no bees here" in driver.find_element(By.ID, "confirm-none-text").text
+    keys(driver, Keys.ENTER)
     wait(driver, lambda d: image_id(d) not in (first, second), "the third image opens")
     saved(driver)
     third = image_id(driver)
@@ -201,7 +88,7 @@ def test_label_session_saved_exactly(driver):
     driver.find_element(By.CSS_SELECTOR, f'#queue li[data-id="{first}"]').click()
     wait(driver, lambda d: image_id(d) == first, "the first image opens again")
     assert shown(driver) == expected_first
-    assert driver.find_element(By.ID, "progress").text == f"2 / {len(queue['images'])} labeled"
+    assert driver.find_element(By.ID, "progress").text == f"2 / {len(queue['images'])} submitted"
     wait(driver, lambda d: "2 of" in d.find_element(By.ID, "stats").text, "stats")
     shot(driver, "label-ui-stats.png")
 
@@ -225,7 +112,7 @@ def test_label_session_saved_exactly(driver):
     # An exported manifest has exactly these boxes, in pixels; the image with no box is in it too.
     with tempfile.TemporaryDirectory() as out:
         subprocess.run(
-            [os.environ["APIARY_CTL"], "labels", "export", "--dataset", DATASET, "--format", "manifest", "--label-attribute-name", JOB, out, "--home", os.environ["APIARY_HOME"]],
+            [os.environ["APIARY_CTL"], "labels", "export", "--dataset", DATASET, "--format", "manifest", "--label-attribute-name", JOB, out, "--endpoint-url", URL],
             check=True, capture_output=True)
         lines = [json.loads(line) for line in open(os.path.join(out, "output.manifest"))]
     names = {i["id"]: i["name"] for i in queue["images"]}

@@ -19,6 +19,8 @@ public final class Daemon: Sendable {
     let endpoints: EndpointHost
     let lambdaRuntimes: LambdaRuntimes
     let logger: Logger
+    /// This daemon's exclusive claim on its home (a second daemon there is refused).
+    let homeLock: HomeLock
 
     public init(configuration: DaemonConfiguration, logger: Logger = Logger(label: "apiary")) throws {
         try configuration.validate()
@@ -26,6 +28,7 @@ public final class Daemon: Sendable {
         self.logger = logger
         let home = configuration.home
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        homeLock = try HomeLock(home: home)
         LambdaSandbox.lockDown(home: home)
         store = try ControlPlaneStore.open(path: home.appendingPathComponent("state.sqlite").path)
         objects = ObjectStore(root: home.appendingPathComponent("s3", isDirectory: true))
@@ -77,7 +80,9 @@ public final class Daemon: Sendable {
             executeAPI: ExecuteAPI(store: store, lambda: lambda, account: configuration.account, logger: logger),
             labelUI: LabelUI(
                 store: labels, session: LabelUISession(boundHost: configuration.host), assets: try LabelUIAssets(),
-                predictions: LabelUIPredictions(runtime: runtime, account: configuration.account, region: configuration.defaultRegion)),
+                predictions: LabelUIPredictions(runtime: runtime, account: configuration.account, region: configuration.defaultRegion),
+                tasks: LabelUITasks(controlPlane: store, objects: objects)),
+            labelAPI: LabelAPI(store: labels, objects: objects),
             authenticator: authenticator,
             door: EdgeDoor(
                 hosts: HostPolicy(boundHost: configuration.host, allowedHosts: configuration.allowedHosts), authenticator: authenticator,

@@ -28,6 +28,7 @@ struct EdgeResponder: HTTPResponder {
     let restAPIs: RestAPIService
     let executeAPI: ExecuteAPI
     let labelUI: LabelUI
+    let labelAPI: LabelAPI
     let authenticator: EdgeAuthenticator
     let door: EdgeDoor
     let account: String
@@ -57,6 +58,7 @@ struct EdgeResponder: HTTPResponder {
                 status: 200, contentType: "text/plain; version=0.0.4", body: Array(runtime.host.prometheus().utf8), requestID: requestID)
         }
         if path.hasPrefix(LambdaService.codePrefix) && request.method == .get { return lambda.package(path: path, requestID: requestID) }
+        if path.hasPrefix(LabelAPI.prefix) { return await labelAPI.respond(to: request, authenticator: authenticator, requestID: requestID) }
         if LabelUI.claims(request) { return await labelUI.respond(to: request) }
         if let target = ExecuteAPI.target(of: request) {
             let body = try? await request.body.collect(upTo: ExecuteAPI.maximumBody)

@@ -9,7 +9,8 @@ import NIOCore
 /// The labeling worker UI at `/label/`: the page and its files, and a small JSON API over the label store —
 /// datasets and labeling jobs, a task queue, image bytes, boxes, revision-checked edits, stats, and pre-labels
 /// from a deployed endpoint. Every edit is one `LabelStore` write (history, undo, free tier and job counters stay
-/// the store's); `LabelUISession` guards it.
+/// the store's); `LabelUISession` guards it. In a labeling job's queue an image counts as done once its task is
+/// submitted (Ground Truth's per-task submission), and the job's title, description and instructions come along.
 struct LabelUI: Sendable {
     static let prefix = "/label"
     static let maximumBody = 1024 * 1024
@@ -18,6 +19,7 @@ struct LabelUI: Sendable {
     let session: LabelUISession
     let assets: LabelUIAssets
     let predictions: LabelUIPredictions
+    let tasks: LabelUITasks
 
     /// Whether a request is the UI's: under `/label`, unsigned (a signed one is S3's, for a bucket of that name),
     /// and not addressed to a virtual host (`<bucket>.localhost`, `<api>.execute-api.…`), whose paths are keys.
@@ -83,7 +85,11 @@ struct LabelUI: Sendable {
                 let seed = query["seed"].flatMap { UInt64($0) } ?? 0
                 images = RandomSample.indices(count: images.count, percent: percent, seed: seed).map { images[$0] }
             }
-            let labeled = Set(try store.images(in: dataset, .labeled).map(\.id))
+            let job = try job(of: dataset)
+            // A job's image is done when its task is submitted; a dataset's when it is labeled.
+            let labeled = try job.map { try store.submittedImages(ofLabelingJob: $0.name) } ?? Set(try store.images(in: dataset, .labeled).map(\.id))
+            var jobValue = job.map(LabelUIJSON.job) ?? .null
+            if let job { jobValue["task"] = tasks.task(ofJob: job.name) }
             return Self.json([
                 "dataset": .string(dataset.name), "categories": LabelUIJSON.categories(try store.categories(of: dataset)),
                 "images": .array(
@@ -91,7 +97,7 @@ struct LabelUI: Sendable {
                         ["id": .int(Int(image.id)), "name": .string(image.fileName), "labeled": .bool(labeled.contains(image.id))]
                     }
                 ),
-                "job": try job(of: dataset).map(LabelUIJSON.job) ?? .null,
+                "job": jobValue,
                 "freeTier": LabelUIJSON.freeTier(try store.freeTier()),
             ])
         case (.get, 1, "stats"?):
@@ -103,7 +109,10 @@ struct LabelUI: Sendable {
             stats["job"] = try job(of: dataset).map(LabelUIJSON.job) ?? .null
             return Self.json(stats)
         case (.get, 2, "images"?):
-            return Self.json(LabelUIJSON.image(try store.labels(ofImage: try Self.imageId(parts[1]))))
+            let labels = try store.labels(ofImage: try Self.imageId(parts[1]))
+            var answer = LabelUIJSON.image(labels)
+            answer["submitted"] = try submitted(labels.image)
+            return Self.json(answer)
         case (.get, 3, "images"?) where parts[2] == "file":
             let id = try Self.imageId(parts[1])
             let image = try store.image(id: id)
@@ -119,6 +128,7 @@ struct LabelUI: Sendable {
             let result = try store.apply(try edits.map { try Self.edit($0, imageId: id) }, toImage: id, atRevision: Int64(revision))
             var answer = LabelUIJSON.image(result.labels)
             answer["changes"] = .array(result.changes.map(LabelUIJSON.change))
+            answer["submitted"] = try submitted(result.labels.image)
             answer["freeTier"] = LabelUIJSON.freeTier(try store.freeTier())
             return Self.json(answer)
         case (.post, 3, "images"?) where parts[2] == "predictions":
@@ -145,6 +155,12 @@ struct LabelUI: Sendable {
         let marker = LabelingJob.datasetName(ofJob: "")
         guard dataset.name.hasPrefix(marker) else { return nil }
         return try? store.labelingJob(named: String(dataset.name.dropFirst(marker.count)))
+    }
+
+    /// Whether the image's labeling-job task is submitted; null for an image of a plain dataset.
+    private func submitted(_ image: StoredImage) throws -> JSONValue {
+        guard let job = try job(of: try dataset(of: image)) else { return .null }
+        return .bool(try store.submittedImages(ofLabelingJob: job.name).contains(image.id))
     }
 
     private func dataset(of image: StoredImage) throws -> Dataset {

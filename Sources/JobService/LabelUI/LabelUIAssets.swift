@@ -13,6 +13,7 @@ struct LabelUIAssets: Sendable {
     static let tokenPlaceholder = "{{APIARY_LABEL_TOKEN}}"
     private static let files: [String: (name: String, ext: String, type: String)] = [
         "app.js": ("app", "js", "text/javascript; charset=utf-8"),
+        "outbox.js": ("outbox", "js", "text/javascript; charset=utf-8"),
         "app.css": ("app", "css", "text/css; charset=utf-8"),
     ]
 

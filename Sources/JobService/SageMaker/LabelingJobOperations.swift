@@ -52,7 +52,10 @@ struct LabelingJobOperations {
             inputManifest: manifest,
             categories: categories,
             maxHumanLabeledObjectCount: stopping?["MaxHumanLabeledObjectCount"]?.intValue,
-            maxPercentageOfInputDatasetLabeled: stopping?["MaxPercentageOfInputDatasetLabeled"]?.intValue
+            maxPercentageOfInputDatasetLabeled: stopping?["MaxPercentageOfInputDatasetLabeled"]?.intValue,
+            // Ground Truth's built-in task type is the one its pre-annotation Lambda names (PRE-AdjustmentBoundingBox, …).
+            taskType: input["HumanTaskConfig"]?["PreHumanTaskLambdaArn"]?.stringValue.flatMap(LabelingTaskType.init(preHumanTaskLambdaArn:))
+                ?? .boundingBox
         )
 
         var document = input

@@ -26,8 +26,8 @@ struct LabelingJobResponses {
         guard let base = S3URI(outputPath)?.appending("\(name)/annotations") else { return }
         var consolidated: [JSONValue] = []
         var responses: [(S3URI, JSONValue)] = []
-        for answer in try labels.answers(ofLabelingJob: name) where answer.line.metadata?.humanAnnotated == "yes" {
-            let response = base.appending("worker-response/iteration-1/\(answer.dataObjectId)/\(Self.stamp(answer.labeledAt)).json")
+        for answer in try labels.submittedTasks(ofLabelingJob: name) where answer.line.metadata?.humanAnnotated == "yes" {
+            let response = base.appending("worker-response/iteration-1/\(answer.dataObjectId)/\(Self.stamp(answer.submittedAt)).json")
             guard !objects.exists(response) else { continue }
             var content = try JSONValue.parse(Array(try GroundTruthManifest.encodeLine(answer.line).utf8))
             content["source-ref"] = nil
@@ -52,7 +52,7 @@ struct LabelingJobResponses {
     }
 
     /// One worker's answer for an object, in the bounding-box task's answer shape.
-    private static func workerResponse(_ answer: LabelingJobAnswer) -> JSONValue {
+    private static func workerResponse(_ answer: SubmittedLabelingTask) -> JSONValue {
         let classMap = answer.line.metadata?.classMap ?? [:]
         let size = answer.line.label?.imageSize.first
         let boxes: [JSONValue] = (answer.line.label?.annotations ?? []).map { a in
@@ -61,7 +61,7 @@ struct LabelingJobResponses {
                 "width": .double(a.width), "height": .double(a.height),
             ]
         }
-        let submitted = ISO8601DateFormatter().string(from: answer.labeledAt)
+        let submitted = ISO8601DateFormatter().string(from: answer.submittedAt)
         return [
             "answers": [
                 [

@@ -10,9 +10,11 @@
 /// | `coco` | `annotations.json` (`bbox` = `[x, y, w, h]` pixels; category id = class id + 1) | `images/` |
 /// | `voc` | `Annotations/<name>.xml` (Pascal VOC: `xmin, ymin, xmax, ymax` pixels), `classes.txt` | `JPEGImages/` |
 /// | `yolo` | `labels/<name>.txt` (`class cx cy w h`, normalised), `classes.txt` | `images/` |
+/// | `labelstudio` | `annotations.json` (Label Studio's JSON export: `rectanglelabels` in percent), `classes.txt` | `images/` |
 public enum LabelFormat: String, Sendable, CaseIterable {
     case manifest
     case coco
     case voc
     case yolo
+    case labelstudio
 }

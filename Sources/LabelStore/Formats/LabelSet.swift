@@ -3,9 +3,9 @@ import GroundTruthFormat
 
 /// Labels of a set of images in no particular file format: what an export writes and an import reads.
 /// Class ids index `categories`; every item is a labeled image, possibly with no box.
-public struct LabelSet: Sendable, Equatable {
+public struct LabelSet: Sendable, Equatable, Codable {
     /// One labeled image.
-    public struct Item: Sendable, Equatable {
+    public struct Item: Sendable, Equatable, Codable {
         /// The image's name: unique, a path relative to the format's image folder (`hive2/0001.jpg`).
         public var fileName: String
         /// Where to read the image on import: an absolute path, `file://` URL or `s3://` URI.

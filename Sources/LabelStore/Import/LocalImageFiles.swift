@@ -10,7 +10,7 @@ public enum LocalImageFiles {
         if reference.hasPrefix("s3://") {
             throw LabelStoreError(
                 .notFound,
-                "\(reference): reading s3:// images needs the object store, which `ctl labels` does not reach yet; "
+                "\(reference): reading s3:// images needs the daemon's object store; "
                     + "copy the images next to the manifest and use relative source-refs (images/<name>)"
             )
         }

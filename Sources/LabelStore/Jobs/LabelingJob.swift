@@ -35,6 +35,8 @@ public struct LabelingJob: Sendable, Equatable {
     public let createdAt: Date
     public let lastModifiedAt: Date
     public let failures: [Failure]
+    /// For an adjustment job: the input manifest's label attribute whose boxes were pre-drawn; nil otherwise.
+    public let adjustsLabelAttributeName: String?
 
     /// Completed or stopped: the output manifest is final.
     public var isFinished: Bool { status != .inProgress }
@@ -50,5 +52,6 @@ public struct LabelingJob: Sendable, Equatable {
         createdAt = row["createdAt"]
         lastModifiedAt = row["lastModifiedAt"]
         self.failures = failures
+        adjustsLabelAttributeName = row["adjustsLabelAttributeName"]
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 
-/// Keeps a labeling job's status in step with its dataset's labels: every label write that touches the dataset
-/// updates the job in the same transaction, so a job is `Completed` exactly when its last image is labeled.
+/// Keeps a labeling job's status in step with its submitted tasks (`LabelingJobAnswers`): every label write that
+/// touches the dataset updates the job in the same transaction, so a job is `Completed` exactly when its last task
+/// is submitted (or a stopping condition is met).
 enum LabelingJobProgress {
     /// The counters of the job with row id `jobId`.
     static func counters(jobId: Int64, _ db: Database) throws -> LabelCounters {
@@ -11,11 +12,10 @@ enum LabelingJobProgress {
             cached: """
                 SELECT COUNT(*) AS total,
                        COALESCE(SUM(item.failureReason IS NOT NULL), 0) AS failed,
-                       COALESCE(SUM(labeled.imageId IS NOT NULL), 0) AS labeled,
-                       COALESCE(SUM(revision.origin = 'machine'), 0) AS machine
+                       COALESCE(SUM(answer.position IS NOT NULL), 0) AS labeled,
+                       COALESCE(SUM(answer.origin = 'machine'), 0) AS machine
                 FROM labelingJobItem item
-                LEFT JOIN labeledImage labeled ON labeled.imageId = item.imageId
-                LEFT JOIN revision ON revision.id = labeled.revisionId
+                LEFT JOIN labelingJobAnswer answer ON answer.jobId = item.jobId AND answer.position = item.position
                 WHERE item.jobId = ?
                 """,
             arguments: [jobId]
@@ -24,8 +24,8 @@ enum LabelingJobProgress {
         return LabelCounters(labeled: labeled, machineLabeled: machine, failed: failed, unlabeled: total - failed - labeled)
     }
 
-    /// Marks the in-progress job over `datasetId` (if any) modified now, and completed when every readable image
-    /// is labeled or a stopping condition is met.
+    /// Marks the in-progress job over `datasetId` (if any) modified now, and completed when every readable image's
+    /// task is submitted or a stopping condition is met.
     static func update(datasetId: Int64, now: Date, _ db: Database) throws {
         guard
             let job = try Row.fetchOne(

@@ -15,6 +15,8 @@ public struct LabelingJobRequest: Sendable, Equatable {
     public var maxHumanLabeledObjectCount: Int?
     /// `StoppingConditions.MaxPercentageOfInputDatasetLabeled`: the job completes at this share labeled (1–100).
     public var maxPercentageOfInputDatasetLabeled: Int?
+    /// `.adjustment`: the input lines carry a previous job's boxes to pre-draw and adjust.
+    public var taskType: LabelingTaskType
 
     public init(
         name: String,
@@ -22,8 +24,10 @@ public struct LabelingJobRequest: Sendable, Equatable {
         inputManifest: String,
         categories: LabelCategoryConfig,
         maxHumanLabeledObjectCount: Int? = nil,
-        maxPercentageOfInputDatasetLabeled: Int? = nil
+        maxPercentageOfInputDatasetLabeled: Int? = nil,
+        taskType: LabelingTaskType = .boundingBox
     ) {
+        self.taskType = taskType
         self.name = name
         self.labelAttributeName = labelAttributeName
         self.inputManifest = inputManifest

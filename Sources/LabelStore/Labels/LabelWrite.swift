@@ -13,6 +13,8 @@ struct LabelWrite {
     private(set) var changes: [LabelChange] = []
     private var revisionId: Int64?
     private var touchedDatasets: Set<Int64> = []
+    /// Images this write submits: their labeling-job tasks get the image's boxes at the end of the write as answer.
+    private var submittedImages: Set<Int64> = []
     private var categoriesByDataset: [Int64: [LabelCategory]] = [:]
     private let labeledBefore: Int
 
@@ -55,6 +57,7 @@ struct LabelWrite {
     /// Enforces the free tier and brings labeling jobs over the touched datasets up to date.
     func finish() throws {
         try FreeTier.check(db, labeledBefore: labeledBefore)
+        try LabelingJobAnswers.submit(imageIds: submittedImages, origin: origin, now: now, db)
         for datasetId in touchedDatasets { try LabelingJobProgress.update(datasetId: datasetId, now: now, db) }
     }
 
@@ -87,6 +90,8 @@ struct LabelWrite {
 
     private mutating func submit(imageId: Int64) throws {
         let image = try LabelStore.image(id: imageId, db)
+        submittedImages.insert(imageId)
+        touchedDatasets.insert(image.datasetId)
         guard try !LabelStore.isLabeled(imageId: imageId, db) else { return }
         try record(.submit, image: image, boxId: nil, before: nil, after: nil)
     }

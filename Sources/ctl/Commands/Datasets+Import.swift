@@ -1,6 +1,7 @@
 import AWSProtocol
 import ArgumentParser
 import Foundation
+import JobService
 import LabelStore
 
 extension Datasets {
@@ -50,7 +51,7 @@ extension Datasets {
             if json {
                 JSONOutput.print(
                     .object([
-                        "dataset": .string(dataset), "added": .array(report.added.map { LabelText.json($0) }),
+                        "dataset": .string(dataset), "added": .array(report.added.map { LabelCommandJSON.image($0) }),
                         "duplicates": .array(
                             report.duplicates.map { .object(["fileName": .string($0.fileName), "existing": .int(Int($0.existing.id))]) }
                         ),

@@ -2,11 +2,10 @@ import AWSProtocol
 import ArgumentParser
 import Foundation
 import GroundTruthFormat
-import LabelStore
 
 extension Labels {
     /// `ctl labels categories …`: a dataset's classes.
-    struct Categories: ParsableCommand {
+    struct Categories: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List, add or rename a dataset's classes (Ground Truth's label categories).",
             discussion: """
@@ -20,29 +19,24 @@ extension Labels {
             defaultSubcommand: List.self
         )
 
-        struct List: ParsableCommand {
+        struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "List the classes; --json prints a LabelCategoryConfig file.")
 
-            @OptionGroup var store: StoreOptions
+            @OptionGroup var connection: ConnectionOptions
             @Option(name: .shortAndLong, help: "The dataset.") var dataset: String
             @Flag(help: #"Print {"document-version": "2018-11-28", "labels": [...]}, the label category config file."#) var json = false
 
-            func run() throws {
-                let store = try store.open()
-                let dataset = try storeCommand { try store.dataset(named: self.dataset) }
-                if json {
-                    print(try store.categoryConfig(of: dataset).encoded())
-                    return
-                }
-                let categories = try store.categories(of: dataset)
-                print(TextTable(headers: ["ID", "CLASS"], rows: categories.map { [String($0.classId), $0.name] }).render())
+            func run() async throws {
+                let answer = try await connection.client().labels("categories", ["dataset": .string(dataset)])
+                if json { return print(answer["config"]?.stringValue ?? "") }
+                print(Categories.table(answer))
             }
         }
 
-        struct Add: ParsableCommand {
+        struct Add: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Add classes after the existing ones (names already there are kept).")
 
-            @OptionGroup var store: StoreOptions
+            @OptionGroup var connection: ConnectionOptions
             @Option(name: .shortAndLong, help: "The dataset (created if missing).") var dataset: String
             @Option(help: "A label category config JSON file to add the labels of.") var config: String?
             @Argument(help: "Class names.") var names: [String] = []
@@ -51,8 +45,7 @@ extension Labels {
                 guard config != nil || !names.isEmpty else { throw ValidationError("give class names or --config FILE") }
             }
 
-            func run() throws {
-                let store = try store.open()
+            func run() async throws {
                 var all = names
                 if let config {
                     guard let data = FileManager.default.contents(atPath: config) else { throw CLIError("cannot read '\(config)'", exitCode: 64) }
@@ -62,24 +55,31 @@ extension Labels {
                         throw CLIError("\(config): \(error.reason)", exitCode: 65)
                     }
                 }
-                let categories = try storeCommand { try store.addCategories(all, to: try store.ensureDataset(named: dataset)) }
-                print(TextTable(headers: ["ID", "CLASS"], rows: categories.map { [String($0.classId), $0.name] }).render())
+                let answer = try await connection.client().labels(
+                    "categories/add", ["dataset": .string(dataset), "names": .array(all.map(JSONValue.string))])
+                print(Categories.table(answer))
             }
         }
 
-        struct Rename: ParsableCommand {
+        struct Rename: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Rename a class; its id and boxes stay.")
 
-            @OptionGroup var store: StoreOptions
+            @OptionGroup var connection: ConnectionOptions
             @Option(name: .shortAndLong, help: "The dataset.") var dataset: String
             @Argument(help: "The class's current name.") var name: String
             @Argument(help: "Its new name.") var newName: String
 
-            func run() throws {
-                let store = try store.open()
-                try storeCommand { try store.renameCategory(name, to: newName, in: try store.dataset(named: dataset)) }
+            func run() async throws {
+                _ = try await connection.client().labels(
+                    "categories/rename", ["dataset": .string(dataset), "name": .string(name), "newName": .string(newName)])
                 print("Renamed '\(name)' to '\(newName)' in \(dataset)")
             }
+        }
+
+        /// The `categories` of an answer as an ID/CLASS table.
+        static func table(_ answer: JSONValue) -> String {
+            let rows = (answer["categories"]?.arrayValue ?? []).map { [String($0["classId"]?.intValue ?? 0), $0["name"]?.stringValue ?? ""] }
+            return TextTable(headers: ["ID", "CLASS"], rows: rows).render()
         }
     }
 }

@@ -1,45 +1,54 @@
 import AWSProtocol
 import ArgumentParser
 import GroundTruthFormat
-import LabelStore
 
 /// Options of the commands that change labels.
 struct EditOptions: ParsableArguments {
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var connection: ConnectionOptions
     @Option(name: .shortAndLong, help: "The dataset, when an image is given by file name.") var dataset: String?
     @Flag(help: "Print the history entries the change appended, as JSON.") var json = false
 
-    /// Applies `edits` as one write and prints what changed.
-    func apply(_ edits: [LabelEdit], on store: LabelStore) throws {
-        let changes = try storeCommand { try store.apply(edits) }.flatMap { $0 }
-        if json {
-            JSONOutput.print(.array(changes.map(LabelText.json)))
-            return
-        }
-        let names = try LabelTargets.classNames(ofImages: Set(changes.map(\.imageId)), in: store)
-        for change in changes { print(Self.describe(change, names: names[change.imageId] ?? [:])) }
+    /// Applies `edits` (edit objects, as `ctl labels apply` reads them) as one write and prints what changed.
+    func apply(_ edits: [JSONValue]) async throws {
+        let answer = try await connection.client().labels(
+            "apply", ["edits": .array(edits), "dataset": dataset.map(JSONValue.string) ?? .null])
+        let changes = answer["changes"]?.arrayValue ?? []
+        if json { return JSONOutput.print(.array(changes)) }
+        for change in changes { print(Self.describe(change, classNames: answer["classNames"])) }
         if changes.isEmpty { print("Nothing changed") }
     }
 
     /// One history entry in words: `added box 31 to image 12: bee at 177,256.2,95.4,86.8`.
-    /// - Parameter names: class names of the image's dataset by class id.
-    static func describe(_ change: LabelChange, names: [Int: String]) -> String {
-        let box = change.boxId.map { "box \($0)" } ?? "image"
-        let after = change.after.map { "\(names[$0.classId] ?? "class \($0.classId)") at \(LabelText.geometry($0))" } ?? ""
-        switch change.action {
-        case .add: return "added \(box) to image \(change.imageId): \(after)"
-        case .update: return "updated \(box) of image \(change.imageId): \(after)"
-        case .delete: return "deleted \(box) of image \(change.imageId)"
-        case .submit: return "submitted image \(change.imageId) as labeled"
-        case .undo:
-            let what = change.boxId == nil ? "the submission of image \(change.imageId)" : "\(box) of image \(change.imageId)"
-            return "undid change \(change.undoes ?? 0): \(what) " + (change.after == nil ? "is gone" : "is back: \(after)")
+    /// - Parameter classNames: the API's `classNames`: by image id, class names by class id.
+    static func describe(_ change: JSONValue, classNames: JSONValue?) -> String {
+        let image = change["image"]?.intValue ?? 0
+        let box = change["box"]?.intValue.map { "box \($0)" } ?? "image"
+        let after = annotation(change["after"]).map { after in
+            let name = classNames?[String(image)]?[String(after.classId)]?.stringValue ?? "class \(after.classId)"
+            return "\(name) at \(LabelText.geometry(after))"
         }
+        switch change["action"]?.stringValue {
+        case "add": return "added \(box) to image \(image): \(after ?? "")"
+        case "update": return "updated \(box) of image \(image): \(after ?? "")"
+        case "delete": return "deleted \(box) of image \(image)"
+        case "submit": return "submitted image \(image) as labeled"
+        default:
+            let what = change["box"]?.intValue == nil ? "the submission of image \(image)" : "\(box) of image \(image)"
+            return "undid change \(change["undoes"]?.intValue ?? 0): \(what) " + (after.map { "is back: \($0)" } ?? "is gone")
+        }
+    }
+
+    /// A box as the API writes it (`classId`, `left`, `top`, `width`, `height`); nil for `null`.
+    private static func annotation(_ value: JSONValue?) -> GroundTruthAnnotation? {
+        guard let value, let classId = value["classId"]?.intValue, let left = value["left"]?.doubleValue, let top = value["top"]?.doubleValue,
+            let width = value["width"]?.doubleValue, let height = value["height"]?.doubleValue
+        else { return nil }
+        return GroundTruthAnnotation(classId: classId, left: left, top: top, width: width, height: height)
     }
 }
 
 extension Labels {
-    struct Add: ParsableCommand {
+    struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Draw boxes on an image (several --box in one command are one change).",
             discussion: """
@@ -57,15 +66,12 @@ extension Labels {
             guard !box.isEmpty else { throw ValidationError("give at least one --box left,top,width,height") }
         }
 
-        func run() throws {
-            let store = try options.store.open()
-            let image = try storeCommand { try LabelTargets.image(self.image, dataset: options.dataset, in: store) }
-            let classId = try LabelTargets.classId(`class`, of: try LabelTargets.dataset(of: image, in: store), in: store)
-            try options.apply(box.map { .add(imageId: image.id, $0.annotation(classId: classId)) }, on: store)
+        func run() async throws {
+            try await options.apply(box.map { ["op": "add", "image": .string(image), "class": .string(`class`), "box": $0.json] })
         }
     }
 
-    struct Update: ParsableCommand {
+    struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Move, resize or relabel a box.",
             discussion: """
@@ -83,30 +89,27 @@ extension Labels {
             guard `class` != nil || box != nil else { throw ValidationError("give --box left,top,width,height, --class NAME, or both") }
         }
 
-        func run() throws {
-            let store = try options.store.open()
-            let current = try storeCommand { try store.box(id: boxId) }
-            let image = try store.image(id: current.imageId)
-            let classId = try `class`.map { try LabelTargets.classId($0, of: try LabelTargets.dataset(of: image, in: store), in: store) }
-            var annotation = box?.annotation(classId: current.annotation.classId) ?? current.annotation
-            annotation.classId = classId ?? annotation.classId
-            try options.apply([.update(boxId: boxId, annotation)], on: store)
+        func run() async throws {
+            var edit: JSONValue = ["op": "update", "id": .int(Int(boxId))]
+            if let `class` { edit["class"] = .string(`class`) }
+            if let box { edit["box"] = box.json }
+            try await options.apply([edit])
         }
     }
 
-    struct Delete: ParsableCommand {
+    struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete boxes (undo brings them back).",
             discussion: "Example: ctl labels delete 31 32")
 
         @OptionGroup var options: EditOptions
         @Argument(help: "Box ids.") var boxIds: [Int64]
 
-        func run() throws {
-            try options.apply(boxIds.map { .delete(boxId: $0) }, on: try options.store.open())
+        func run() async throws {
+            try await options.apply(boxIds.map { ["op": "delete", "id": .int(Int($0))] })
         }
     }
 
-    struct Submit: ParsableCommand {
+    struct Submit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Mark images labeled as they are — with no box, \"no object\" — so they count as done and stay in exports.",
             discussion: "Example: ctl labels submit 13 14"
@@ -115,14 +118,12 @@ extension Labels {
         @OptionGroup var options: EditOptions
         @Argument(help: "Images: ids or file names.") var images: [String]
 
-        func run() throws {
-            let store = try options.store.open()
-            let ids = try images.map { name in try storeCommand { try LabelTargets.image(name, dataset: options.dataset, in: store).id } }
-            try options.apply(ids.map { .submit(imageId: $0) }, on: store)
+        func run() async throws {
+            try await options.apply(images.map { ["op": "submit", "image": .string($0)] })
         }
     }
 
-    struct Undo: ParsableCommand {
+    struct Undo: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Undo the latest change still in effect on an image; repeat to go further back. The history keeps everything.",
             discussion: "Example: ctl labels undo 12"
@@ -131,10 +132,8 @@ extension Labels {
         @OptionGroup var options: EditOptions
         @Argument(help: "The image: its id, or its file name.") var image: String
 
-        func run() throws {
-            let store = try options.store.open()
-            let image = try storeCommand { try LabelTargets.image(self.image, dataset: options.dataset, in: store) }
-            try options.apply([.undo(imageId: image.id)], on: store)
+        func run() async throws {
+            try await options.apply([["op": "undo", "image": .string(image)]])
         }
     }
 }

@@ -1,13 +1,14 @@
 import AWSProtocol
 import ArgumentParser
 import Foundation
+import JobService
 import LabelStore
 
 extension LabelFormat: ExpressibleByArgument {}
 
 extension Labels {
     /// `ctl labels export`: a dataset's labels in a file format.
-    struct Export: ParsableCommand {
+    struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a dataset's labeled images and labels as a Ground Truth manifest, COCO, Pascal VOC or YOLO.",
             discussion: """
@@ -21,25 +22,31 @@ extension Labels {
                 """
         )
 
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var connection: ConnectionOptions
         @Option(name: .shortAndLong, help: "The dataset.") var dataset: String
-        @Option(help: "manifest, coco, voc or yolo.") var format: LabelFormat
+        @Option(help: "manifest, coco, voc, yolo or labelstudio.") var format: LabelFormat
         @Argument(help: "The folder to write into (created if missing).") var folder: String
         @Option(help: "manifest: the label attribute name and job name (default: the dataset's name).") var labelAttributeName: String?
         @Option(help: "manifest: what each source-ref starts with (default images/, relative to the manifest).") var sourceRefPrefix: String?
         @Flag(help: "Print a JSON summary.") var json = false
 
-        func run() throws {
-            let store = try store.open()
+        func run() async throws {
+            let client = try connection.client()
+            var input: JSONValue = ["dataset": .string(dataset)]
+            if let labelAttributeName { input["labelAttributeName"] = .string(labelAttributeName) }
+            let answer = try JSONDecoder().decode(LabelExportAnswer.self, from: try await client.labelRequest("POST", "export", body: input.renderedBytes))
+            let set = answer.set
+            // The images come over the API first (the format writers read them synchronously), then the files are written.
             let progress = ProgressBar("exporting")
-            let set = try storeCommand {
-                try store.export(
-                    try store.dataset(named: dataset),
-                    as: format,
-                    to: URL(fileURLWithPath: folder),
-                    labelAttributeName: labelAttributeName,
-                    sourceRefPrefix: sourceRefPrefix
-                ) { progress.show($0, of: $1) }
+            var images: [String: [UInt8]] = [:]
+            for (index, (item, id)) in zip(set.items, answer.imageIds).enumerated() {
+                images[item.fileName] = [UInt8](try await client.labelRequest("GET", "images/\(id)"))
+                progress.show(index + 1, of: set.items.count)
+            }
+            try storeCommand {
+                try LabelStore.write(
+                    set, as: format, to: URL(fileURLWithPath: folder), labelAttributeName: answer.labelAttributeName, sourceRefPrefix: sourceRefPrefix
+                ) { images[$0.fileName] ?? [] }
             }
             progress.finish()
             let boxes = set.items.map(\.boxes.count).reduce(0, +)
@@ -54,7 +61,7 @@ extension Labels {
     }
 
     /// `ctl labels import`: labels from a file format into a dataset.
-    struct Import: ParsableCommand {
+    struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Read labels (and their images) from a Ground Truth manifest, COCO, Pascal VOC or YOLO export into a dataset.",
             discussion: """
@@ -66,35 +73,38 @@ extension Labels {
                 """
         )
 
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var connection: ConnectionOptions
         @Option(name: .shortAndLong, help: "The dataset (created if missing).") var dataset: String
-        @Option(help: "manifest, coco, voc or yolo.") var format: LabelFormat
+        @Option(help: "manifest, coco, voc, yolo or labelstudio.") var format: LabelFormat
         @Argument(help: "The export folder, or for manifest and coco the file itself.") var path: String
         @Option(help: "manifest: the label attribute to read (default: the only one there is).") var labelAttributeName: String?
         @Flag(help: "The labels are machine-made (a model's predictions, a generator's ground truth): Ground Truth's human-annotated \"no\", counted in MachineLabeled. A manifest whose lines all say human-annotated \"no\" is taken as machine-made anyway.")
         var machineLabeled = false
         @Flag(help: "Print a JSON summary.") var json = false
 
-        func run() throws {
-            let store = try store.open()
-            let report = try storeCommand {
+        func run() async throws {
+            // The files are read here, on the client's machine; s3:// images the daemon reads from its object store.
+            let body = try storeCommand {
                 let set = try LabelStore.readLabels(format, from: URL(fileURLWithPath: path), labelAttributeName: labelAttributeName)
-                return try store.importLabels(set, into: dataset, origin: machineLabeled ? .machine : nil)
+                var images: [String: Data] = [:]
+                for item in set.items where !item.reference.hasPrefix("s3://") {
+                    do {
+                        images[item.reference] = Data(try LocalImageFiles.load(item.reference))
+                    } catch let error as LabelStoreError {
+                        throw LabelStoreError(.invalid, "\(item.fileName): \(error.message)")
+                    }
+                }
+                return LabelImportBody(dataset: dataset, origin: machineLabeled ? .machine : nil, set: set, images: images)
             }
-            if json {
-                JSONOutput.print(
-                    .object([
-                        "images": .int(report.images), "imagesAdded": .int(report.imagesAdded), "imagesRelabeled": .int(report.imagesRelabeled),
-                        "boxesAdded": .int(report.boxesAdded), "boxesDeleted": .int(report.boxesDeleted),
-                        "categoriesAdded": .array(report.categoriesAdded.map(JSONValue.string)),
-                    ])
-                )
-                return
-            }
+            let data = try await connection.client().labelRequest("POST", "import", body: Array(try JSONEncoder().encode(body)))
+            let report = (try? JSONValue.parse(data)) ?? [:]
+            if json { return JSONOutput.print(report) }
+            let added = (report["categoriesAdded"]?.arrayValue ?? []).compactMap(\.stringValue)
+            let count = { (name: String) in report[name]?.intValue ?? 0 }
             print(
-                "Imported \(report.images) labeled images into \(dataset): \(report.imagesAdded) new, \(report.imagesRelabeled) relabeled; "
-                    + "\(report.boxesAdded) boxes added, \(report.boxesDeleted) removed"
-                    + (report.categoriesAdded.isEmpty ? "" : "; new classes: " + report.categoriesAdded.joined(separator: ", "))
+                "Imported \(count("images")) labeled images into \(dataset): \(count("imagesAdded")) new, \(count("imagesRelabeled")) relabeled; "
+                    + "\(count("boxesAdded")) boxes added, \(count("boxesDeleted")) removed"
+                    + (added.isEmpty ? "" : "; new classes: " + added.joined(separator: ", "))
             )
         }
     }

@@ -1,10 +1,9 @@
 import AWSProtocol
 import ArgumentParser
-import LabelStore
 
 extension Labels {
     /// `ctl labels free-tier`: the 500-image cap.
-    struct FreeTierCommand: ParsableCommand {
+    struct FreeTierCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "free-tier",
             abstract: "Show free-tier use (500 labeled images), or opt in to labeling beyond it.",
@@ -16,7 +15,7 @@ extension Labels {
                 """
         )
 
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var connection: ConnectionOptions
         @Flag(help: "Allow labeling more than 500 images.") var optIn = false
         @Flag(help: "Refuse new images past 500 again (labels already made stay).") var optOut = false
         @Flag(help: "Print JSON.") var json = false
@@ -25,24 +24,15 @@ extension Labels {
             guard !(optIn && optOut) else { throw ValidationError("give --opt-in or --opt-out, not both") }
         }
 
-        func run() throws {
-            let store = try store.open()
-            if optIn || optOut { try store.setLabelingBeyondFreeTier(optIn) }
-            let tier = try store.freeTier()
-            if json {
-                JSONOutput.print(
-                    .object([
-                        "cap": .int(FreeTier.cap), "labeledImages": .int(tier.labeledImages), "optedIn": .bool(tier.optedIn),
-                        "beyondFreeTier": .int(tier.beyondFreeTier),
-                    ])
-                )
-                return
-            }
-            print("\(tier.labeledImages) labeled images; the free tier covers \(FreeTier.cap)")
-            if tier.optedIn {
-                print("opted in: labeling beyond the free tier is allowed; \(tier.beyondFreeTier) images are beyond it")
+        func run() async throws {
+            let tier = try await connection.client().labels("free-tier", optIn || optOut ? ["optIn": .bool(optIn)] : [:])
+            if json { return JSONOutput.print(tier) }
+            let cap = tier["cap"]?.intValue ?? 0
+            print("\(tier["labeledImages"]?.intValue ?? 0) labeled images; the free tier covers \(cap)")
+            if tier["optedIn"]?.boolValue == true {
+                print("opted in: labeling beyond the free tier is allowed; \(tier["beyondFreeTier"]?.intValue ?? 0) images are beyond it")
             } else {
-                print("not opted in: image \(FreeTier.cap + 1) will be refused (ctl labels free-tier --opt-in to allow it)")
+                print("not opted in: image \(cap + 1) will be refused (ctl labels free-tier --opt-in to allow it)")
             }
         }
     }

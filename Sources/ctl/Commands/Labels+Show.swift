@@ -1,11 +1,10 @@
 import AWSProtocol
 import ArgumentParser
 import Foundation
-import LabelStore
 
 extension Labels {
     /// `ctl labels show IMAGE`: one image's boxes.
-    struct Show: ParsableCommand {
+    struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show an image's boxes; --render draws them onto the image as a PNG.",
             discussion: """
@@ -14,39 +13,33 @@ extension Labels {
                 """
         )
 
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The image: its id, or its file name.") var image: String
         @Option(name: .shortAndLong, help: "The dataset, when the image is given by file name.") var dataset: String?
         @Option(help: "Write the image with its boxes drawn (one colour per class) to this PNG file.") var render: String?
         @Flag(help: "Print JSON.") var json = false
 
-        func run() throws {
-            let store = try store.open()
-            let image = try storeCommand { try LabelTargets.image(self.image, dataset: self.dataset, in: store) }
-            let imageDataset = try LabelTargets.dataset(of: image, in: store)
-            let names = Dictionary(uniqueKeysWithValues: try store.categories(of: imageDataset).map { ($0.classId, $0.name) })
-            let boxes = try store.boxes(onImage: image.id)
-            let labeled = try store.isLabeled(imageId: image.id)
+        func run() async throws {
+            var answer = try await connection.client().labels(
+                "show", ["image": .string(image), "dataset": dataset.map(JSONValue.string) ?? .null, "render": .bool(render != nil)])
+            let boxes = answer["boxes"]?.arrayValue ?? []
             if let render {
-                try Data(try store.renderedPNG(ofImage: image.id)).write(to: URL(fileURLWithPath: render))
+                guard let png = answer["png"]?.stringValue.flatMap({ Data(base64Encoded: $0) }) else { throw CLIError("the daemon sent no rendering") }
+                try png.write(to: URL(fileURLWithPath: render))
+                answer["png"] = nil
             }
-            if json {
-                JSONOutput.print(
-                    .object([
-                        "image": LabelText.json(image, labeled: labeled), "dataset": .string(imageDataset.name),
-                        "boxes": .array(boxes.map { LabelText.json($0.annotation, id: $0.id, className: names[$0.annotation.classId]) }),
-                    ])
-                )
-                return
-            }
-            let turned = image.orientation == .up ? "" : "  (EXIF orientation \(image.orientation.rawValue) applied)"
+            if json { return JSONOutput.print(answer) }
+            let image = answer["image"] ?? [:]
+            let orientation = image["orientation"]?.intValue ?? 1
+            let turned = orientation == 1 ? "" : "  (EXIF orientation \(orientation) applied)"
             print(
-                "image \(image.id)  \(imageDataset.name)/\(image.fileName)  \(image.width)×\(image.height)\(turned)  \(labeled ? "labeled" : "to label")"
+                "image \(image["id"]?.intValue ?? 0)  \(answer["dataset"]?.stringValue ?? "")/\(image["fileName"]?.stringValue ?? "")  "
+                    + "\(image["width"]?.intValue ?? 0)×\(image["height"]?.intValue ?? 0)\(turned)  \(image["labeled"]?.boolValue == true ? "labeled" : "to label")"
             )
             if !boxes.isEmpty {
                 let rows = boxes.map { box in
-                    let b = box.annotation
-                    return [String(box.id), names[b.classId] ?? "?"] + [b.left, b.top, b.width, b.height].map(LabelText.number)
+                    [String(box["id"]?.intValue ?? 0), box["class"]?.stringValue ?? "?"]
+                        + ["left", "top", "width", "height"].map { LabelText.number(box[$0]?.doubleValue ?? 0) }
                 }
                 print(TextTable(headers: ["BOX", "CLASS", "LEFT", "TOP", "WIDTH", "HEIGHT"], rows: rows).render())
             }

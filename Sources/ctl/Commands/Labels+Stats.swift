@@ -1,66 +1,42 @@
 import AWSProtocol
 import ArgumentParser
-import LabelStore
 
 extension Labels {
     /// `ctl labels stats`: progress, per-class counts, class balance, free tier.
-    struct Stats: ParsableCommand {
+    struct Stats: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Labeling progress, boxes and images per class, boxes per image, a class-imbalance warning, and the free tier.",
             discussion: "Example: ctl labels stats --dataset bees"
         )
 
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var connection: ConnectionOptions
         @Option(name: .shortAndLong, help: "The dataset.") var dataset: String
         @Flag(help: "Print JSON.") var json = false
 
-        func run() throws {
-            let store = try store.open()
-            let stats = try storeCommand { try store.stats(of: try store.dataset(named: dataset)) }
-            let tier = stats.freeTier
-            if json {
-                JSONOutput.print(
-                    .object([
-                        "dataset": .string(stats.dataset.name), "images": .int(stats.images), "labeledImages": .int(stats.labeledImages),
-                        "unlabeledImages": .int(stats.unlabeledImages), "boxes": .int(stats.boxes),
-                        "classes": .array(
-                            stats.classes.map {
-                                .object([
-                                    "classId": .int($0.category.classId), "name": .string($0.category.name), "boxes": .int($0.boxes),
-                                    "images": .int($0.images),
-                                ])
-                            }
-                        ),
-                        "boxesPerImage": .object(
-                            Dictionary(uniqueKeysWithValues: stats.boxesPerImage.map { (String($0.key), JSONValue.int($0.value)) })
-                        ),
-                        "imbalanceWarning": stats.imbalanceWarning.map(JSONValue.string) ?? .null,
-                        "freeTier": .object([
-                            "cap": .int(FreeTier.cap), "labeledImages": .int(tier.labeledImages), "optedIn": .bool(tier.optedIn),
-                            "beyondFreeTier": .int(tier.beyondFreeTier),
-                        ]),
-                    ])
-                )
-                return
-            }
+        func run() async throws {
+            let stats = try await connection.client().labels("stats", ["dataset": .string(dataset)])
+            if json { return JSONOutput.print(stats) }
+            let count = { (name: String) in stats[name]?.intValue ?? 0 }
             print(
-                "\(stats.dataset.name): \(stats.images) images, \(stats.labeledImages) labeled, \(stats.unlabeledImages) to label, \(stats.boxes) boxes"
+                "\(stats["dataset"]?.stringValue ?? dataset): \(count("images")) images, \(count("labeledImages")) labeled, \(count("unlabeledImages")) to label, \(count("boxes")) boxes"
             )
-            if !stats.classes.isEmpty {
-                let rows = stats.classes.map { [String($0.category.classId), $0.category.name, String($0.boxes), String($0.images)] }
+            let classes = stats["classes"]?.arrayValue ?? []
+            if !classes.isEmpty {
+                let rows = classes.map { c in
+                    [String(c["classId"]?.intValue ?? 0), c["name"]?.stringValue ?? "", String(c["boxes"]?.intValue ?? 0), String(c["images"]?.intValue ?? 0)]
+                }
                 print(TextTable(headers: ["ID", "CLASS", "BOXES", "IMAGES"], rows: rows).render())
             }
-            if !stats.boxesPerImage.isEmpty {
-                print(
-                    "boxes per labeled image: "
-                        + stats.boxesPerImage.keys.sorted().map { "\($0): \(stats.boxesPerImage[$0]!)" }.joined(separator: ", ")
-                )
+            let perImage = (stats["boxesPerImage"]?.objectValue ?? [:]).compactMap { key, value in Int(key).map { ($0, value.intValue ?? 0) } }.sorted { $0.0 < $1.0 }
+            if !perImage.isEmpty {
+                print("boxes per labeled image: " + perImage.map { "\($0.0): \($0.1)" }.joined(separator: ", "))
             }
-            let beyond = tier.beyondFreeTier > 0 ? ", \(tier.beyondFreeTier) beyond it" : ""
+            let tier = stats["freeTier"] ?? [:]
+            let (cap, labeled, beyond) = (tier["cap"]?.intValue ?? 0, tier["labeledImages"]?.intValue ?? 0, tier["beyondFreeTier"]?.intValue ?? 0)
             print(
-                "free tier: \(min(tier.labeledImages, FreeTier.cap)) of \(FreeTier.cap) labeled images used (all datasets)\(beyond)\(tier.optedIn ? "; opted in to go beyond" : "")"
+                "free tier: \(min(labeled, cap)) of \(cap) labeled images used (all datasets)\(beyond > 0 ? ", \(beyond) beyond it" : "")\(tier["optedIn"]?.boolValue == true ? "; opted in to go beyond" : "")"
             )
-            if let warning = stats.imbalanceWarning { print("warning: \(warning)") }
+            if let warning = stats["imbalanceWarning"]?.stringValue { print("warning: \(warning)") }
         }
     }
 }

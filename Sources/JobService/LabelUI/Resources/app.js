@@ -31,6 +31,7 @@ const state = {
   hidden: false,
   opacity: 0.15,
   crosshair: true,
+  fitted: false,       // the view is "fit to the window", so it refits when the stage changes size
   pointer: null,       // last pointer position on the canvas (screen px)
   drag: null,
   space: false,
@@ -50,14 +51,19 @@ async function api(path, body) {
     method: "POST", body: JSON.stringify(body),
     headers: { "Content-Type": "application/json", "X-Apiary-Label-Token": state.token },
   };
-  let response = await fetch("/label/api/" + path, init);
+  let response = await reach("/label/api/" + path, init);
   if (response.status === 403 && body !== undefined && await refreshToken()) {
     init.headers["X-Apiary-Label-Token"] = state.token;   // the daemon restarted: same page, new session token
-    response = await fetch("/label/api/" + path, init);
+    response = await reach("/label/api/" + path, init);
   }
   const answer = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
   if (!response.ok) throw new APIError(response.status, answer.error || `HTTP ${response.status}`);
   return answer;
+}
+
+/** `fetch`, with a daemon that cannot be reached (down, restarting) as an APIError of status 0. */
+async function reach(url, init) {
+  try { return await fetch(url, init); } catch { throw new APIError(0, "cannot reach the daemon"); }
 }
 
 /** A query string, percent-encoded (the daemon reads `+` as a plus). */
@@ -74,67 +80,63 @@ async function refreshToken() {
   } catch { return false; }
 }
 
-// ---------------------------------------------------------------- saving: one write at a time, in order
+// ---------------------------------------------------------------- saving: the outbox (outbox.js)
 
-const outbox = [];
-let sending = false;
-let idleWaiters = [];
-
-/** Queues a write; `make()` builds its edits when it is sent (so a new box's id is known by then). */
-function save(make, done) {
-  outbox.push({ make, done, imageId: state.image.id });
-  setSaveState("saving");
-  pump();
-}
-
-async function pump() {
-  if (sending) return;
-  sending = true;
-  while (outbox.length) {
-    const job = outbox.shift();
-    if (!state.image || job.imageId !== state.image.id) continue;
-    const edits = job.make();
-    if (!edits || !edits.length) continue;
-    try {
-      const answer = await api(`images/${job.imageId}/edits`, { revision: state.image.revision, edits });
-      if (!state.image || state.image.id !== job.imageId) continue;
+const outbox = new Outbox(
+  (imageId, revision, edits) => api(`images/${imageId}/edits`, { revision, edits }),
+  {
+    confirmed(write, answer) {
+      clearBanner("offline");
+      clearBanner("refused");
+      if (document.body.dataset.saveState === "error") document.body.dataset.saveState = "";
+      state.freeTier = answer.freeTier;
+      markQueue(write.imageId, done(answer));
+      for (const box of state.boxes) box.id = outbox.idOf(box.id);
+      if (state.image?.id !== write.imageId) return;
       state.image.revision = answer.revision;
       state.image.labeled = answer.labeled;
-      state.freeTier = answer.freeTier;
-      job.done?.(answer);
-      markQueue(job.imageId, answer.labeled);
-    } catch (error) {
-      outbox.length = 0;
-      await failedWrite(error, job.imageId);
-    }
-  }
-  sending = false;
-  if (document.body.dataset.saveState !== "error") setSaveState("saved");
-  for (const resolve of idleWaiters) resolve();
-  idleWaiters = [];
-  renderMeters();
-  scheduleStats();
+      // Nothing more to send for this image: show exactly what is stored.
+      if (!outbox.pendingFor(write.imageId) && !state.drag) showLabels(answer);
+      renderMeters();
+      scheduleStats();
+    },
+    refused(write, error, dropped) {
+      if (error.status === 409 && /nothing to undo/.test(error.message)) { showBanner("Nothing left to undo on this image.", false); return; }
+      const lost = dropped.length === 1 ? "This change was" : `These ${dropped.length} changes were`;
+      const message = error.status === 409 && /changed elsewhere/.test(error.message)
+        ? `Not saved: this image was changed in another tab or by ctl since you opened it. ${lost} not saved; the image now shows the saved boxes. Redo your change if it is still needed.`
+        : `Not saved: ${error.message}`;
+      showBanner(message, true, "refused");
+      document.body.dataset.saveState = "error";
+      if (state.image?.id === write.imageId) reloadLabels();
+    },
+    offline() {
+      showBanner("Cannot reach the daemon (is `ctl serve` running?). Your changes are kept in this browser and sent, in order, as soon as it answers.", true, "offline");
+    },
+    online() { clearBanner("offline"); },
+    changed: renderSaveState,
+  },
+);
+
+/** Queues a write of `edits` on the current image; `done(answer)` once the daemon has committed it. */
+function save(edits, done) {
+  outbox.add(state.image.id, state.image.revision, edits, done);
 }
 
-function idle() { return sending || outbox.length ? new Promise((resolve) => idleWaiters.push(resolve)) : Promise.resolve(); }
+function idle() { return outbox.idle(); }
 
-/** A refused write: say why, and show what is really stored. */
-async function failedWrite(error, imageId) {
-  if (error.status === 409 && /nothing to undo/.test(error.message)) { showBanner("Nothing left to undo on this image.", false); return; }
-  const conflict = error.status === 409;
-  const message = conflict && /changed elsewhere/.test(error.message)
-    ? "Not saved: this image was changed in another tab or by ctl since you opened it. It now shows the saved boxes; redo your last change if it is still needed."
-    : `Not saved: ${error.message}`;
-  showBanner(message, true);
-  setSaveState("error");
-  if (state.image && state.image.id === imageId) await reloadLabels();
-}
-
-function setSaveState(value) {
+/** The top bar: "All changes saved" only when the daemon has confirmed every change. */
+function renderSaveState() {
+  const n = outbox.count;
+  let value = document.body.dataset.saveState === "error" && !n ? "error" : n ? (outbox.offline ? "offline" : "saving") : "saved";
+  if (document.body.dataset.saveState === "idle" && !n && !state.image) value = "idle";
   document.body.dataset.saveState = value;
-  const text = { saving: "Saving…", saved: "All changes saved", error: "Last change not saved", idle: "–" }[value];
-  $("save-state").textContent = text;
-  $("save-state").classList.toggle("error", value === "error");
+  document.body.dataset.pending = String(n);
+  const unsaved = `${n} change${n === 1 ? "" : "s"} not saved`;
+  $("save-state").textContent = {
+    saving: `${unsaved} · saving…`, offline: `${unsaved} · daemon unreachable, retrying`, saved: "All changes saved", error: "Last change not saved", idle: "–",
+  }[value];
+  $("save-state").classList.toggle("error", value === "error" || value === "offline");
 }
 
 // ---------------------------------------------------------------- edits
@@ -142,11 +144,11 @@ function setSaveState(value) {
 function boxEdit(op, box) { return { op, id: box.id, classId: box.classId, box: box.box.slice() }; }
 
 function addBox(classId, geometry) {
-  const box = { id: null, classId, box: geometry };
+  const box = { id: outbox.newKey(), classId, box: geometry };
   state.boxes.push(box);
   select(box);
   state.redo = [];
-  save(() => [{ op: "add", classId: box.classId, box: box.box.slice() }], (answer) => { box.id = answer.changes[0].boxId; });
+  save([{ op: "add", key: box.id, classId: box.classId, box: box.box.slice() }]);
   changed();
 }
 
@@ -155,7 +157,7 @@ function updateBox(box, classId, geometry) {
   box.classId = classId;
   box.box = geometry;
   state.redo = [];
-  save(() => [boxEdit("update", box)]);
+  save([boxEdit("update", box)]);
   changed();
 }
 
@@ -163,17 +165,14 @@ function deleteBox(box) {
   state.boxes = state.boxes.filter((b) => b !== box);
   if (state.selected === box) state.selected = null;
   state.redo = [];
-  save(() => [{ op: "delete", id: box.id }]);
+  save([{ op: "delete", id: box.id }]);
   changed();
 }
 
 /** Undo is the store's: it reverses the latest write still in effect on the image, even one from yesterday. */
 function undo() {
   if (!state.image) return;
-  save(() => [{ op: "undo" }], (answer) => {
-    state.redo.push(answer.changes.map(redoEdit).filter(Boolean));
-    showLabels(answer);
-  });
+  save([{ op: "undo" }], (answer) => { state.redo.push(answer.changes.map(redoEdit).filter(Boolean)); });
 }
 
 /** The edit that repeats what an undo reversed (`before`/`after` of an undo entry describe the reversal). */
@@ -187,21 +186,37 @@ function redoEdit(change) {
 function redo() {
   const edits = state.redo.pop();
   if (!edits || !state.image) return;
-  save(() => edits.map(({ was, ...edit }) => edit), (answer) => {
+  save(edits.map(({ was, ...edit }) => edit), (answer) => {
     // A box drawn again gets a new id: later redo steps that name the old one follow it.
     edits.forEach((edit, i) => {
       if (edit.was === undefined) return;
       const id = answer.changes[i]?.boxId;
       for (const step of state.redo) for (const e of step) if (e.id === edit.was) e.id = id;
     });
-    showLabels(answer);
   });
 }
 
+/** Submits this image as the answer (a labeling job's task is then done) and goes to the next one to do. With no
+ * box, "nothing to label" is an answer too, so it is confirmed first. */
 function submit() {
   if (!state.image) return;
-  save(() => [{ op: "submit" }]);
-  idle().then(() => { if (document.body.dataset.saveState !== "error") go(nextIndex(true)); });
+  if (!state.boxes.length) {
+    $("confirm-none-text").textContent = `Submit ${baseName(state.image.name)} with no box, as "no ${className(0)}s here"? That is kept as the answer.`;
+    $("confirm-none").returnValue = "";
+    $("confirm-none").showModal();
+    return;
+  }
+  submitNow();
+}
+
+function submitNow() {
+  save([{ op: "submit" }]);
+  idle().then(() => {
+    if (outbox.count || document.body.dataset.saveState === "error") return;
+    const next = nextIndex(true);
+    if (next < 0) showBanner(state.queue.job ? "Every task of this job is submitted." : "Every image in this queue is labeled. 🎉", false, "done");
+    else go(next);
+  });
 }
 
 async function prelabel() {
@@ -210,12 +225,10 @@ async function prelabel() {
   try {
     const answer = await api(`images/${state.image.id}/predictions`, { endpoint, threshold: Number($("threshold").value) || 0 });
     if (!answer.boxes.length) { showBanner(`${endpoint} found nothing above the threshold on this image.`, false); return; }
-    const added = answer.boxes.map((b) => ({ id: null, classId: b.classId, box: b.box }));
+    const added = answer.boxes.map((b) => ({ id: outbox.newKey(), classId: b.classId, box: b.box }));
     state.boxes.push(...added);
     state.redo = [];
-    save(() => added.map((b) => ({ op: "add", classId: b.classId, box: b.box.slice() })), (reply) => {
-      added.forEach((b, i) => { b.id = reply.changes[i].boxId; });
-    });
+    save(added.map((b) => ({ op: "add", key: b.id, classId: b.classId, box: b.box.slice() })));
     changed();
   } catch (error) { showBanner(`Pre-label failed: ${error.message}`, true); }
 }
@@ -254,7 +267,9 @@ async function openSource(kind, name, imageId) {
   state.currentClass = sticky < state.queue.categories.length ? sticky : 0;
   renderClasses();
   renderQueue();
+  clearBanner("job-finished");
   renderJob(state.queue.job);
+  renderTask(state.queue.job?.task);
   state.freeTier = state.queue.freeTier;
   const images = state.queue.images;
   const start = images.find((i) => i.id === imageId) || images.find((i) => !i.labeled) || images[0];
@@ -304,7 +319,8 @@ function showLabels(labels) {
   Object.assign(state.image, { revision: labels.revision, labeled: labels.labeled });
   state.boxes = labels.boxes;
   state.selected = state.boxes.find((b) => b.id === selectedId) || null;
-  markQueue(state.image.id, labels.labeled);
+  state.image.submitted = labels.submitted;
+  markQueue(state.image.id, done(labels));
   changed();
 }
 
@@ -324,10 +340,13 @@ function nextIndex(unlabeledOnly) {
 
 async function go(index) {
   const images = state.queue?.images || [];
-  if (index < 0) { showBanner("Every image in this queue is labeled. 🎉", false); return; }
+  if (index < 0) { showBanner("Every image in this queue is done. 🎉", false, "done"); return; }
   if (index >= images.length || images[index].id === state.image?.id) return;
   await openImage(images[index].id);
 }
+
+/** Whether an image is done: a labeling job's task once submitted, a dataset's image once labeled. */
+function done(labels) { return labels.submitted ?? labels.labeled; }
 
 function markQueue(imageId, labeled) {
   const entry = state.queue?.images.find((i) => i.id === imageId);
@@ -344,10 +363,12 @@ function fit() {
   const { w, h } = stageSize();
   const s = Math.min((w - 20) / state.image.width, (h - 20) / state.image.height);
   setView(s > 1 ? 1 : s);
+  state.fitted = true;
 }
 
 /** Zoom `s`, centred; whole-pixel offsets so 1:1 maps a screen pixel onto an image pixel. */
 function setView(s) {
+  state.fitted = false;
   const { w, h } = stageSize();
   state.view = { s, tx: Math.round((w - state.image.width * s) / 2), ty: Math.round((h - state.image.height * s) / 2) };
   render();
@@ -355,6 +376,7 @@ function setView(s) {
 
 /** Zooms by `factor` keeping the image point under screen (x, y) where it is. */
 function zoomAt(factor, x, y) {
+  state.fitted = false;
   const v = state.view;
   const s = clamp(v.s * factor, 0.05, 40);
   state.view = { s, tx: x - (x - v.tx) * (s / v.s), ty: y - (y - v.ty) * (s / v.s) };
@@ -379,9 +401,18 @@ function rectFrom(x1, y1, x2, y2) {
   return [l, t, r - l, b - t];
 }
 
+/** A box moved by (dx, dy): whole pixels, but flush with the right or bottom edge when that is where it stops
+ * (a box of fractional size ends exactly at the edge, never half a pixel past it). */
 function moved(box, dx, dy) {
   const [l, t, w, h] = box;
-  return [Math.round(clamp(l + dx, 0, state.image.width - w)), Math.round(clamp(t + dy, 0, state.image.height - h)), w, h];
+  return [clamp(Math.round(l + dx), 0, lastStart(w, state.image.width)), clamp(Math.round(t + dy), 0, lastStart(h, state.image.height)), w, h];
+}
+
+/** The largest left (or top) at which a box of `size` still ends inside `extent` in floating point, as the store
+ * checks it (`left + width ≤ width of the image`). */
+function lastStart(size, extent) {
+  const start = extent - size;
+  return start + size <= extent ? start : start - Math.abs(start) * Number.EPSILON;
 }
 
 /** Handles: 0 nw, 1 n, 2 ne, 3 e, 4 se, 5 s, 6 sw, 7 w — as [fx, fy] fractions of the box. */
@@ -440,7 +471,7 @@ function onPointerMove(event) {
   const drag = state.drag;
   if (!drag) { updateCursor(x, y); render(); return; }
   const [ix, iy] = toImage(x, y);
-  if (drag.kind === "pan") state.view = { ...drag.view, tx: drag.view.tx + x - drag.x, ty: drag.view.ty + y - drag.y };
+  if (drag.kind === "pan") { state.fitted = false; state.view = { ...drag.view, tx: drag.view.tx + x - drag.x, ty: drag.view.ty + y - drag.y }; }
   else if (drag.kind === "draw") drag.rect = rectFrom(drag.ix, drag.iy, ix, iy);
   else if (drag.kind === "move") drag.box.box = moved(drag.orig, (x - drag.x) / state.view.s, (y - drag.y) / state.view.s);
   else if (drag.kind === "resize") drag.box.box = resized(drag.orig, drag.handle, ix, iy);
@@ -482,13 +513,15 @@ function onWheel(event) {
   event.preventDefault();
   const [x, y] = canvasPoint(event);
   if (event.ctrlKey || event.metaKey) zoomAt(Math.pow(1.0015, -event.deltaY), x, y);
-  else { state.view.tx -= event.deltaX; state.view.ty -= event.deltaY; render(); }
+  else { state.fitted = false; state.view.tx -= event.deltaX; state.view.ty -= event.deltaY; render(); }
 }
 
 // ---------------------------------------------------------------- keyboard
 
 function onKeyDown(event) {
-  if (event.target.matches("input, select, textarea") || $("help").open) return;
+  if (event.target.matches("input, select, textarea") || document.querySelector("dialog[open]")) return;
+  // Enter and Space press the focused control (a button, a list entry, the instructions' summary).
+  if ((event.key === "Enter" || event.key === " ") && event.target.closest("button, summary, [role=button], [role=radio], a")) return;
   const key = event.key, ctrl = event.ctrlKey || event.metaKey;
   const box = state.selected;
   const digit = /^Digit([1-9])$/.exec(event.code);
@@ -508,7 +541,8 @@ function onKeyDown(event) {
     const geometry = event.altKey ? rectFrom(l, t, l + Math.max(MIN_BOX, w + dx), t + Math.max(MIN_BOX, h + dy)) : moved(box.box, dx, dy);
     updateBox(box, box.classId, geometry);
   } else if ((key === "Delete" || key === "Backspace") && box) deleteBox(box);
-  else if (key === "Tab" && state.boxes.length) select(state.boxes[(state.boxes.indexOf(box) + (event.shiftKey ? -1 : 1) + state.boxes.length) % state.boxes.length]);
+  else if ((key === "]" || key === "[") && state.boxes.length) select(state.boxes[(state.boxes.indexOf(box) + (key === "[" ? -1 : 1) + state.boxes.length) % state.boxes.length]);
+  else if ((key === "b" || key === "B") && state.image) addBox(state.currentClass, keyboardBox());
   else if (key === "d" || key === "D") setMode("draw");
   else if (key === "v" || key === "V") setMode("select");
   else if (key === "h" || key === "H") toggleBoxes();
@@ -526,6 +560,17 @@ function onKeyDown(event) {
   else if (key === " ") { state.space = true; $("canvas").style.cursor = "grab"; }
   else handled = false;
   if (handled) event.preventDefault();
+}
+
+/** A new box from the keyboard (B): a quarter of the visible part of the image, centred in it, whole pixels; then
+ * arrows move it and Alt+arrows size it. */
+function keyboardBox() {
+  const { w, h } = stageSize();
+  const [x0, y0] = toImage(0, 0), [x1, y1] = toImage(w, h);
+  const l = Math.max(0, x0), t = Math.max(0, y0), r = Math.min(state.image.width, x1), b = Math.min(state.image.height, y1);
+  const bw = Math.max(MIN_BOX, Math.round((r - l) / 4)), bh = Math.max(MIN_BOX, Math.round((b - t) / 4));
+  const cx = (l + r) / 2, cy = (t + b) / 2;
+  return rectFrom(cx - bw / 2, cy - bh / 2, cx - bw / 2 + bw, cy - bh / 2 + bh);
 }
 
 function zoomCentre(factor) { if (state.image) { const { w, h } = stageSize(); zoomAt(factor, w / 2, h / 2); } }
@@ -546,7 +591,7 @@ function setClass(classId) {
 
 function classKey() { return "apiary-label-class:" + (state.queue?.dataset || ""); }
 
-function select(box) { state.selected = box; renderBoxes(); }
+function select(box) { state.selected = box; changed(); }
 
 function toggleBoxes() {
   state.hidden = !state.hidden;
@@ -631,35 +676,56 @@ function baseName(name) { return name.split("/").pop(); }
 
 function className(id) { return state.queue?.categories.find((c) => c.id === id)?.name ?? `class ${id}`; }
 
+/** A list entry that works by click and by keyboard (focusable; Enter or Space). */
+function activatable(item, action) {
+  item.tabIndex = 0;
+  if (!item.getAttribute("role")) item.setAttribute("role", "button");
+  item.addEventListener("click", action);
+  item.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); action(); } });
+}
+
+/** Replaces a list's entries, keeping the keyboard focus on the same entry (by its `data-key`). */
+function replaceEntries(list, entries) {
+  const focused = list.contains(document.activeElement) ? document.activeElement.closest("li")?.dataset.key : undefined;
+  list.replaceChildren(...entries);
+  if (focused !== undefined) [...list.children].find((li) => li.dataset.key === focused)?.focus({ preventScroll: true });
+}
+
 function renderClasses() {
   const categories = state.queue?.categories || [];
-  $("classes").replaceChildren(...categories.map((c) => {
+  replaceEntries($("classes"), categories.map((c) => {
     const swatch = el("span", { className: "swatch" });
     swatch.style.background = PALETTE[c.id % PALETTE.length];
     const item = el("li", { className: c.id === state.currentClass ? "current" : "", title: "Class for new boxes" },
       swatch, el("span", { textContent: c.name }), c.id < 9 ? el("kbd", { textContent: String(c.id + 1) }) : "");
-    item.addEventListener("click", () => setClass(c.id));
+    item.setAttribute("role", "radio");
+    item.setAttribute("aria-checked", String(c.id === state.currentClass));
+    activatable(item, () => setClass(c.id));
     return item;
   }));
   const name = categories[0]?.name || "object";
   const names = categories.map((c) => c.name).join(", ");
-  $("short-instructions").textContent =
+  if (!state.queue?.job?.task?.shortInstruction) $("short-instructions").textContent =
     `Draw a tight box around every ${names || "object"} in the photo, partly hidden ones included. None here? Submit with no box.`;
   $("submit").dataset.none = `Submit: no ${name}s`;
 }
 
 function renderBoxes() {
   $("box-count").textContent = state.image ? `(${state.boxes.length})` : "";
-  $("boxes").replaceChildren(...state.boxes.map((box, i) => {
+  replaceEntries($("boxes"), state.boxes.map((box, i) => {
     const swatch = el("span", { className: "swatch" });
     swatch.style.background = PALETTE[box.classId % PALETTE.length];
     const [l, t, w, h] = box.box;
     const item = el("li", { className: box === state.selected ? "selected" : "" },
       swatch, el("span", { textContent: className(box.classId) }), el("span", { className: "geom", textContent: `${l},${t} ${w}×${h}` }));
+    item.setAttribute("aria-pressed", String(box === state.selected));
+    item.setAttribute("aria-label", `${className(box.classId)} box ${i + 1} at ${l}, ${t}, ${w} by ${h}`);
+    item.dataset.key = String(i);
     const remove = el("button", { textContent: "×", title: "Delete this box" });
+    remove.setAttribute("aria-label", `Delete ${className(box.classId)} box ${i + 1}`);
     remove.addEventListener("click", (e) => { e.stopPropagation(); deleteBox(box); });
     item.append(remove);
-    item.addEventListener("click", () => { select(box); render(); });
+    activatable(item, () => select(box));
     return item;
   }));
   $("submit").textContent = state.boxes.length ? "Submit ✓" : ($("submit").dataset.none || "Submit: none here");
@@ -671,11 +737,14 @@ function renderQueue() {
   const images = state.queue?.images || [];
   const prefix = $("filter").value;
   const current = state.image?.id;
-  $("queue").replaceChildren(...images.filter((i) => i.name.startsWith(prefix)).map((image) => {
+  replaceEntries($("queue"), images.filter((i) => i.name.startsWith(prefix)).map((image) => {
     const item = el("li", { className: image.id === current ? "current" : "", title: image.name },
       el("span", { className: "mark", textContent: image.labeled ? "✓" : "" }), el("span", { textContent: baseName(image.name) }));
     item.dataset.id = image.id;
-    item.addEventListener("click", () => openImage(image.id));
+    item.dataset.key = String(image.id);
+    if (image.id === current) item.setAttribute("aria-current", "true");
+    item.setAttribute("aria-label", `${baseName(image.name)}${image.labeled ? ", done" : ""}`);
+    activatable(item, () => openImage(image.id));
     return item;
   }));
   $("queue").querySelector(".current")?.scrollIntoView({ block: "nearest" });
@@ -684,20 +753,40 @@ function renderQueue() {
 
 function renderMeters() {
   const images = state.queue?.images || [];
-  $("progress").textContent = `${images.filter((i) => i.labeled).length} / ${images.length} labeled`;
+  $("progress").textContent = `${images.filter((i) => i.labeled).length} / ${images.length} ${state.queue?.job ? "submitted" : "labeled"}`;
   if (state.freeTier) {
     const { labeled, cap, optedIn } = state.freeTier;
     $("free-tier").textContent = `free tier ${labeled} / ${cap}${optedIn ? " (opted in)" : ""}`;
   }
 }
 
+/** The job's status and live counters; once it is finished, that its output no longer changes. */
 function renderJob(job) {
   $("job-panel").hidden = !job;
   if (!job) return;
   $("job-status").textContent = `${job.name}: ${job.status}`;
+  const option = [...$("source").options].find((o) => o.value === "job=" + job.name);
+  if (option) option.textContent = `${job.name} (${job.status})`;
   $("job-counters").replaceChildren(...Object.entries(job.counters).flatMap(([key, value]) =>
     [el("dt", { textContent: key }), el("dd", { textContent: String(value) })]));
+  if (job.status !== "InProgress") {
+    showBanner(`This labeling job is ${job.status}: its output manifest holds the answers submitted until then. Changes made now stay in its dataset only.`, false, "job-finished");
+  }
 }
+
+/** What the job asks: its TaskTitle and TaskDescription, and its label category config's instructions. */
+function renderTask(task) {
+  $("task-title").textContent = task?.title || "";
+  $("task-title").hidden = !task?.title;
+  $("task-description").textContent = task?.description || "";
+  $("task-description").hidden = !task?.description;
+  if (task?.shortInstruction) $("short-instructions").textContent = plainText(task.shortInstruction);
+  $("task-full-instructions").textContent = task?.fullInstruction ? plainText(task.fullInstruction) : "";
+  $("task-full-instructions").hidden = !task?.fullInstruction;
+}
+
+/** Ground Truth's instructions may be HTML: shown as text (parsing does not run anything). */
+function plainText(html) { return new DOMParser().parseFromString(html, "text/html").body.textContent.trim(); }
 
 let statsTimer = null;
 function scheduleStats() {
@@ -739,11 +828,15 @@ function renderStats(stats) {
 
 function fmtShare(x) { return x === 0 ? "0" : `${+(x * 100).toPrecision(2)}%`; }
 
-function showBanner(text, error) {
+/** Shows a message; `kind` names the condition it reports, so `clearBanner(kind)` removes it once that is over. */
+function showBanner(text, error, kind = "note") {
   $("banner-text").textContent = text;
   $("banner").classList.toggle("error", !!error);
+  $("banner").dataset.kind = kind;
   $("banner").hidden = false;
 }
+
+function clearBanner(kind) { if ($("banner").dataset.kind === kind) $("banner").hidden = true; }
 
 // ---------------------------------------------------------------- start
 
@@ -757,10 +850,15 @@ function wire() {
   canvas.addEventListener("auxclick", (e) => e.preventDefault());
   window.addEventListener("keydown", onKeyDown);
   window.addEventListener("keyup", (e) => { if (e.key === " ") { state.space = false; $("canvas").style.cursor = ""; } });
-  window.addEventListener("resize", () => render());
-  window.addEventListener("beforeunload", (e) => { if (sending || outbox.length) e.preventDefault(); });
+  // The view refits when the stage changes size (window resize, a banner shown or hidden) if it was fitted.
+  new ResizeObserver(() => { if (state.fitted) fit(); else render(); }).observe($("stage"));
+  window.addEventListener("beforeunload", (e) => { if (outbox.count) { e.preventDefault(); e.returnValue = ""; } });
   // After a button click the keys go to the canvas again (Enter or Space must not press the button twice).
-  document.addEventListener("click", (e) => { if (e.target.closest("button") && !e.target.closest("dialog")) $("stage").focus({ preventScroll: true }); });
+  // After a mouse click on a button the keys go to the canvas again (Enter or Space must not press the button
+  // twice); a button pressed from the keyboard (detail 0) keeps the focus, so Tab goes on from there.
+  document.addEventListener("click", (e) => {
+    if (e.detail > 0 && e.target.closest("button") && !e.target.closest("dialog")) $("stage").focus({ preventScroll: true });
+  });
   $("mode-draw").addEventListener("click", () => setMode("draw"));
   $("mode-select").addEventListener("click", () => setMode("select"));
   $("zoom-in").addEventListener("click", () => zoomCentre(1.25));
@@ -778,6 +876,11 @@ function wire() {
   $("skip").addEventListener("click", () => go(nextIndex(true)));
   $("submit").addEventListener("click", submit);
   $("help-button").addEventListener("click", () => $("help").showModal());
+  $("confirm-none").addEventListener("close", () => {
+    if ($("confirm-none").returnValue === "submit") submitNow();
+    $("stage").focus({ preventScroll: true });
+  });
+  setInterval(() => { if (state.queue?.job && !document.hidden) loadStats(); }, 10000);  // other workers' progress
   $("banner-close").addEventListener("click", () => { $("banner").hidden = true; });
   $("filter").addEventListener("input", renderQueue);
   for (const id of ["sample", "seed"]) $(id).addEventListener("change", () => state.source && openSource(state.source.kind, state.source.name));
@@ -805,11 +908,12 @@ async function start() {
   wire();
   window.addEventListener("hashchange", () => openFromHash().catch((e) => showBanner(e.message, true)));
   setMode("draw");
-  setSaveState("idle");
+  document.body.dataset.saveState = "idle";
+  outbox.adopt();  // what a closed tab or the page before a reload left unsent
   try {
     await loadSources();
     await openFromHash();
-    setSaveState("saved");
+    renderSaveState();
   } catch (error) {
     showBanner(error.message, true);
   }

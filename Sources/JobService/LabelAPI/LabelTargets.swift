@@ -1,8 +1,8 @@
-import ArgumentParser
 import GroundTruthFormat
 import LabelStore
 
-/// Finding what a command line names: an image by id or file name, a class by name or id, a box geometry.
+/// Finding what a label command names: an image by id or file name, a class by name or id. The daemon resolves
+/// them (`LabelAPI`), so `ctl labels` and scripts name things the same way wherever they run.
 enum LabelTargets {
     /// An image given as its id (`12`) or its file name (`hive2/0001.jpg`, in `dataset` or, without one, in the
     /// only dataset that has that name).
@@ -11,11 +11,11 @@ enum LabelTargets {
         if let dataset { return try store.image(named: text, in: try store.dataset(named: dataset)) }
         let matches = try store.datasets().compactMap { try? store.image(named: text, in: $0) }
         guard matches.count == 1 else {
-            throw CLIError(
+            throw LabelStoreError(
+                .notFound,
                 matches.isEmpty
                     ? "no image named '\(text)' in any dataset; give its id or --dataset NAME (ctl labels todo --dataset NAME --all lists them)"
-                    : "several datasets have an image named '\(text)'; add --dataset NAME or give its id",
-                exitCode: 64
+                    : "several datasets have an image named '\(text)'; add --dataset NAME or give its id"
             )
         }
         return matches[0]
@@ -31,7 +31,7 @@ enum LabelTargets {
             categories.isEmpty
             ? "it has none; add some with ctl labels categories add --dataset \(dataset.name) NAME…"
             : "its classes are " + categories.map(\.name).joined(separator: ", ")
-        throw CLIError("dataset '\(dataset.name)' has no class '\(text)'; \(known)", exitCode: 64)
+        throw LabelStoreError(.notFound, "dataset '\(dataset.name)' has no class '\(text)'; \(known)")
     }
 
     /// Class names by class id, for each image's dataset.
@@ -52,35 +52,9 @@ enum LabelTargets {
     /// The dataset an image belongs to.
     static func dataset(of image: StoredImage, in store: LabelStore) throws -> Dataset {
         guard let dataset = try store.datasets().first(where: { $0.id == image.datasetId }) else {
-            throw CLIError("image \(image.id) has no dataset", exitCode: 1)
+            throw LabelStoreError(.notFound, "image \(image.id) has no dataset")
         }
         return dataset
     }
 }
 
-/// `--box left,top,width,height` in pixels of the upright image.
-struct BoxArgument: ExpressibleByArgument {
-    let left: Double
-    let top: Double
-    let width: Double
-    let height: Double
-
-    /// From four numbers: left, top, width, height.
-    init?(_ numbers: [Double]) {
-        guard numbers.count == 4 else { return nil }
-        (left, top, width, height) = (numbers[0], numbers[1], numbers[2], numbers[3])
-    }
-
-    init?(argument: String) {
-        let parts = argument.split(separator: ",")
-        let numbers = parts.compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard numbers.count == parts.count else { return nil }
-        self.init(numbers)
-    }
-
-    func annotation(classId: Int) -> GroundTruthAnnotation {
-        GroundTruthAnnotation(classId: classId, left: left, top: top, width: width, height: height)
-    }
-
-    static var defaultValueDescription: String { "left,top,width,height" }
-}

@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+import GroundTruthFormat
+
+/// The tasks workers have submitted in labeling jobs, as Ground Truth counts them: a job's task (an input line
+/// with an image) is done when a write submits its image (`LabelEdit.submit`, an import), and its answer is the
+/// image's boxes at that moment. A job's counters, its completion and its output manifest read the answers, so
+/// boxes drawn and not yet submitted — or edited after the job finished — are not in its output. Resubmitting
+/// while the job is in progress replaces the answer.
+enum LabelingJobAnswers {
+    /// A submitted task: the boxes, when, and who made the write.
+    struct Answer {
+        let boxes: [GroundTruthAnnotation]
+        let submittedAt: Date
+        let origin: LabelOrigin
+    }
+
+    /// v4: the answers table; each task of an existing job whose image was labeled gets that labeling as its
+    /// answer, so a job made before per-task submission keeps its counters and output.
+    static func migrate(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE labelingJobAnswer (
+                    jobId INTEGER NOT NULL,
+                    position INTEGER NOT NULL,
+                    submittedAt DOUBLE NOT NULL,
+                    origin TEXT NOT NULL CHECK (origin IN ('human', 'machine')),
+                    boxes TEXT NOT NULL,
+                    PRIMARY KEY (jobId, position),
+                    FOREIGN KEY (jobId, position) REFERENCES labelingJobItem(jobId, position) ON DELETE CASCADE
+                );
+                """
+        )
+        let items = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT item.jobId, item.position, item.imageId, revision.at, revision.origin FROM labelingJobItem item
+                JOIN labeledImage labeled ON labeled.imageId = item.imageId JOIN revision ON revision.id = labeled.revisionId
+                """
+        )
+        for item in items {
+            let boxes = try Row.fetchAll(db, sql: "SELECT * FROM box WHERE imageId = ? ORDER BY id", arguments: [item["imageId"]])
+            try insert(
+                jobId: item["jobId"], position: item["position"],
+                Answer(boxes: boxes.map { LabelBox(row: $0).annotation }, submittedAt: Date(timeIntervalSince1970: item["at"]),
+                       origin: LabelOrigin(rawValue: item["origin"]) ?? .human),
+                db
+            )
+        }
+    }
+
+    /// Records the submission of these images' tasks in in-progress jobs: each answer is the image's boxes now.
+    static func submit(imageIds: Set<Int64>, origin: LabelOrigin, now: Date, _ db: Database) throws {
+        for imageId in imageIds.sorted() {
+            guard
+                let item = try Row.fetchOne(
+                    db,
+                    cached: """
+                        SELECT item.jobId, item.position FROM labelingJobItem item JOIN labelingJob job ON job.id = item.jobId
+                        WHERE item.imageId = ? AND job.status = ?
+                        """,
+                    arguments: [imageId, LabelingJob.Status.inProgress.rawValue]
+                )
+            else { continue }
+            let boxes = try Row.fetchAll(db, cached: "SELECT * FROM box WHERE imageId = ? ORDER BY id", arguments: [imageId])
+            try insert(
+                jobId: item["jobId"], position: item["position"],
+                Answer(boxes: boxes.map { LabelBox(row: $0).annotation }, submittedAt: now, origin: origin), db)
+        }
+    }
+
+    /// A job's answers by input position.
+    static func answers(jobId: Int64, _ db: Database) throws -> [Int: Answer] {
+        var answers: [Int: Answer] = [:]
+        for row in try Row.fetchAll(db, cached: "SELECT * FROM labelingJobAnswer WHERE jobId = ?", arguments: [jobId]) {
+            answers[row["position"]] = Answer(
+                boxes: try JSONDecoder().decode([GroundTruthAnnotation].self, from: Data((row["boxes"] as String).utf8)),
+                submittedAt: Date(timeIntervalSince1970: row["submittedAt"]),
+                origin: LabelOrigin(rawValue: row["origin"]) ?? .human
+            )
+        }
+        return answers
+    }
+
+    private static func insert(jobId: Int64, position: Int, _ answer: Answer, _ db: Database) throws {
+        try db.execute(
+            cached: "INSERT OR REPLACE INTO labelingJobAnswer (jobId, position, submittedAt, origin, boxes) VALUES (?, ?, ?, ?, ?)",
+            arguments: [
+                jobId, position, answer.submittedAt.timeIntervalSince1970, answer.origin.rawValue,
+                String(decoding: try JSONEncoder().encode(answer.boxes), as: UTF8.self),
+            ]
+        )
+    }
+}

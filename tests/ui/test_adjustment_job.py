@@ -1,0 +1,86 @@
+"""A bounding-box adjustment job (Ground Truth's PRE-AdjustmentBoundingBox) made with boto3 and done in the worker UI:
+the previous job's boxes are drawn when each task opens, the worker adds a box to one image and submits both, and
+the output manifest has the new attribute with adjustment-status. Run by Tests/ctlTests/LabelUITests.swift."""
+
+import json
+import os
+
+import boto3
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from labelui import URL, drag, image_id, keys, open_page, page, queue, saved, shot, shown, wait
+
+if "APIARY_LABEL_JOB" not in os.environ:
+    pytest.skip("run by Tests/ctlTests/LabelUITests.swift, which prepares the daemon and its job", allow_module_level=True)
+
+JOB = "bees-adjust"
+PREVIOUS = [[(0, [30, 40, 60, 60])], [(0, [10, 10, 50, 40]), (0, [100, 90, 40, 30])]]
+
+
+def client(service):
+    return boto3.client(service, endpoint_url=URL, region_name="us-east-1", aws_access_key_id="AKIAAPIARYTEST000000",
+                        aws_secret_access_key="apiary-test-secret")
+
+
+@pytest.fixture(scope="module")
+def job():
+    """Two photos in S3, labeled by an earlier job `bees`, and an adjustment job over that output."""
+    s3, sm = client("s3"), client("sagemaker")
+    s3.create_bucket(Bucket="ui-review")
+    folder = os.path.join(os.environ["APIARY_HOME"], "bees", "images")
+    names = sorted(os.listdir(folder))[:2]
+    with open(os.path.join(os.environ["APIARY_HOME"], "bees", "output.manifest")) as sample:
+        sizes = {os.path.basename(item["source-ref"]): item["bees-500"]["image_size"] for item in map(json.loads, sample)}
+    lines = []
+    for name, boxes in zip(names, PREVIOUS):
+        with open(os.path.join(folder, name), "rb") as image:
+            s3.put_object(Bucket="ui-review", Key=f"images/{name}", Body=image.read())
+        annotations = [{"class_id": c, "left": b[0], "top": b[1], "width": b[2], "height": b[3]} for c, b in boxes]
+        lines.append({"source-ref": f"s3://ui-review/images/{name}", "bees": {"image_size": sizes[name], "annotations": annotations},
+                      "bees-metadata": {"class-map": {"0": "bee"}, "type": "groundtruth/object-detection", "job-name": "labeling-job/bees"}})
+    s3.put_object(Bucket="ui-review", Key="input.manifest", Body="".join(json.dumps(line) + "\n" for line in lines).encode())
+    s3.put_object(Bucket="ui-review", Key="categories.json", Body=json.dumps({"document-version": "2018-11-28", "labels": [{"label": "bee"}]}).encode())
+    sm.create_labeling_job(
+        LabelingJobName=JOB, LabelAttributeName="bees-adjusted",
+        InputConfig={"DataSource": {"S3DataSource": {"ManifestS3Uri": "s3://ui-review/input.manifest"}}},
+        OutputConfig={"S3OutputPath": "s3://ui-review/labels"},
+        RoleArn="arn:aws:iam::123456789012:role/service-role/AmazonSageMaker-ExecutionRole-20190516T000000",
+        LabelCategoryConfigS3Uri="s3://ui-review/categories.json",
+        HumanTaskConfig={
+            "WorkteamArn": "arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/bees-team",
+            "UiConfig": {"UiTemplateS3Uri": "s3://ui-review/instructions.template"},
+            "PreHumanTaskLambdaArn": "arn:aws:lambda:us-east-1:432418664414:function:PRE-AdjustmentBoundingBox",
+            "TaskTitle": "Check the bees", "TaskDescription": "Fix the boxes around every bee",
+            "NumberOfHumanWorkersPerDataObject": 1, "TaskTimeLimitInSeconds": 300,
+            "AnnotationConsolidationConfig": {"AnnotationConsolidationLambdaArn": "arn:aws:lambda:us-east-1:432418664414:function:ACS-AdjustmentBoundingBox"},
+        },
+    )
+    return sm, s3
+
+
+def test_previous_boxes_are_drawn_and_adjustments_are_recorded(driver, job):
+    sm, s3 = job
+    first, second = [image["id"] for image in queue(JOB)["images"]]
+    open_page(driver, page(first, job=JOB))
+    wait(driver, lambda d: shown(d) == PREVIOUS[0], "the previous box is drawn")
+    assert sm.describe_labeling_job(LabelingJobName=JOB)["LabelCounters"]["Unlabeled"] == 2
+
+    # The worker adds the bee the first job missed and submits; the second image is right as it is.
+    keys(driver, "d", "1")
+    drag(driver, (150, 60), (220, 140))
+    shot(driver, "label-ui-adjustment.png")
+    keys(driver, Keys.ENTER)
+    wait(driver, lambda d: image_id(d) == second, "the next task opens")
+    wait(driver, lambda d: shown(d) == PREVIOUS[1], "its previous boxes are drawn")
+    keys(driver, Keys.ENTER)
+    saved(driver)
+    wait(driver, lambda d: "Completed" in d.find_element(By.ID, "job-status").text, "the job completes")
+
+    assert sm.describe_labeling_job(LabelingJobName=JOB)["LabelingJobStatus"] == "Completed"  # writes the output
+    body = s3.get_object(Bucket="ui-review", Key=f"labels/{JOB}/manifests/output/output.manifest")["Body"].read().decode()
+    lines = [json.loads(line) for line in body.splitlines()]
+    answers = [[(a["class_id"], [a["left"], a["top"], a["width"], a["height"]]) for a in line["bees-adjusted"]["annotations"]] for line in lines]
+    assert answers == [PREVIOUS[0] + [(0, [150, 60, 70, 80])], PREVIOUS[1]]
+    assert [line["bees-adjusted-metadata"]["adjustment-status"] for line in lines] == ["adjusted", "unadjusted"]
