@@ -33,7 +33,8 @@ struct Evaluate: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let set = try storeCommand { try LabelStore.readLabels(.manifest, from: URL(fileURLWithPath: manifest), labelAttributeName: labelAttributeName) }
+        try InputFiles.requireReadable(manifest, "manifest")
+        let set = try InputFiles.read { try LabelStore.readLabels(.manifest, from: URL(fileURLWithPath: manifest), labelAttributeName: labelAttributeName) }
         guard !set.items.isEmpty else { throw CLIError("\(manifest) has no labeled image to evaluate on", exitCode: 65) }
         if let drawDir { try FileManager.default.createDirectory(atPath: drawDir, withIntermediateDirectories: true) }
         let client = try options.client()
@@ -41,7 +42,7 @@ struct Evaluate: AsyncParsableCommand {
         var rows: [[String]] = []
         var perImage: [JSONValue] = []
         for (index, item) in set.items.enumerated() {
-            let bytes = try storeCommand { try LocalImageFiles.load(item.reference) }
+            let bytes = try InputFiles.read { try LocalImageFiles.load(item.reference) }
             let type = (ImageFormat.sniff(bytes) ?? .jpeg).contentType
             let answer = try JSONValue.parse(try await client.invoke(endpoint: endpoint, body: bytes, contentType: type).body)
             let predictions = PredictedBox.rows(of: answer, minScore: 0)

@@ -28,7 +28,8 @@ struct Invoke: AsyncParsableCommand {
         var rows: [[String]] = []
         var answers: [JSONValue] = []
         for path in images {
-            guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read \(path)", exitCode: 66) }
+            try InputFiles.requireReadable(path, "image")
+            guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read image '\(path)'", exitCode: 66) }
             let bytes = Array(data)
             let type = (ImageFormat.sniff(bytes) ?? .jpeg).contentType
             let answer = try await client.invoke(endpoint: endpoint, body: bytes, contentType: type)
