@@ -13,7 +13,7 @@ struct TrainingJobs: AsyncParsableCommand {
                   --validation s3://bees/manifests/validation.manifest --output s3://bees/output --base-network apiary-mobile
               ctl training-jobs wait bees-1
             """,
-        subcommands: [Create.self, Describe.self, List.self, Stop.self, Logs.self, Wait.self]
+        subcommands: [Create.self, Describe.self, List.self, Stop.self, Logs.self, Wait.self, Results.self]
     )
 }
 
