@@ -52,6 +52,8 @@ struct EndpointTests {
         let again = try daemon.runClient(ctl, ["invoke", "cli-bees", folder.appendingPathComponent("bee.jpg").path, "--endpoint-url", daemon.url])
         #expect(again.status == 0 && again.output.hasPrefix("IMAGE"), "\(again.output)")
         let gone = try daemon.runClient(ctl, ["invoke", "nope", folder.appendingPathComponent("bee.jpg").path, "--endpoint-url", daemon.url])
-        #expect(gone.status == 1 && gone.output.contains("ValidationError"), "\(gone.output)")
+        #expect(gone.status == 64 && gone.output.contains("error: endpoint 'nope' does not exist"), "\(gone.output)")
+        let typo = try daemon.runClient(ctl, ["invoke", "cli-bee", folder.appendingPathComponent("bee.jpg").path, "--endpoint-url", daemon.url])
+        #expect(typo.status == 64 && typo.output.contains("error: endpoint 'cli-bee' does not exist; did you mean cli-bees?"), "\(typo.output)")
     }
 }

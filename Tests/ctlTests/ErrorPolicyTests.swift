@@ -12,10 +12,13 @@ struct ErrorPolicyTests {
 
     /// `bees-1`, sent unchecked, which fails at once: its buckets do not exist.
     private func createFailingJob(_ daemon: LiveDaemon) throws {
-        let created = try ctl(daemon, [
-            "training-jobs", "create", "bees-1", "--train", "s3://nobucket/train.manifest", "--validation", "s3://nobucket/validation.manifest",
-            "--output", "s3://nobucket/output", "--num-training-samples", "4", "--label-attribute", "bees-500", "--no-validate",
-        ])
+        let created = try ctl(
+            daemon,
+            [
+                "training-jobs", "create", "bees-1", "--train", "s3://nobucket/train.manifest", "--validation", "s3://nobucket/validation.manifest",
+                "--output", "s3://nobucket/output", "--num-training-samples", "4", "--label-attribute", "bees-500", "--no-validate",
+            ]
+        )
         #expect(created.status == 0, "\(created.output)")
     }
 
@@ -123,16 +126,24 @@ struct TrainingJobCheckTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let manifest = folder.appendingPathComponent("train.manifest")
-        let line = #"{"source-ref": "s3://bees/images/1.jpg", "bees-500": {"annotations": [], "image_size": [{"width": 8, "height": 8, "depth": 3}]}, "bees-500-metadata": {"type": "groundtruth/object-detection"}}"#
+        let line =
+            #"{"source-ref": "s3://bees/images/1.jpg", "bees-500": {"annotations": [], "image_size": [{"width": 8, "height": 8, "depth": 3}]}, "bees-500-metadata": {"type": "groundtruth/object-detection"}}"#
         try Data((line + "\n" + line + "\n" + line + "\n").utf8).write(to: manifest)
         #expect(try daemon.runClient("aws", ["--endpoint-url", daemon.url, "s3", "mb", "s3://bees"]).status == 0)
-        #expect(try daemon.runClient("aws", ["--endpoint-url", daemon.url, "s3", "cp", manifest.path, "s3://bees/manifests/train.manifest"]).status == 0)
+        #expect(
+            try daemon.runClient("aws", ["--endpoint-url", daemon.url, "s3", "cp", manifest.path, "s3://bees/manifests/train.manifest"]).status == 0
+        )
         let ctl = CtlBinary.url.path
         let flags = ["--validation", "s3://bees/manifests/train.manifest", "--output", "s3://bees/output", "--base-network", "apiary-mobile"]
 
         let typo = try daemon.runClient(ctl, ["training-jobs", "create", "j", "--train", "s3://bees/manifests/train.manifst"] + flags)
         #expect(typo.status == 64)
-        #expect(typo.output.contains("the train manifest s3://bees/manifests/train.manifst does not exist; did you mean s3://bees/manifests/train.manifest?"), "\(typo.output)")
+        #expect(
+            typo.output.contains(
+                "the train manifest s3://bees/manifests/train.manifst does not exist; did you mean s3://bees/manifests/train.manifest?"
+            ),
+            "\(typo.output)"
+        )
         let train = ["training-jobs", "create", "j", "--train", "s3://bees/manifests/train.manifest"] + flags
         let name = try daemon.runClient(ctl, train + ["-H", "mini_bach_size=8"])
         #expect(name.status == 64)
@@ -143,9 +154,18 @@ struct TrainingJobCheckTests {
         let attribute = try daemon.runClient(ctl, train + ["--label-attribute", "bees-50"])
         #expect(attribute.status == 65)
         #expect(attribute.output.contains("has no attribute 'bees-50' on its first line; did you mean bees-500?"), "\(attribute.output)")
-        let bucket = try daemon.runClient(ctl, ["training-jobs", "create", "j", "--train", "s3://bees/manifests/train.manifest", "--validation", "s3://bees/manifests/train.manifest", "--output", "s3://nobees/out"])
+        let bucket = try daemon.runClient(
+            ctl,
+            [
+                "training-jobs", "create", "j", "--train", "s3://bees/manifests/train.manifest", "--validation", "s3://bees/manifests/train.manifest",
+                "--output", "s3://nobees/out",
+            ]
+        )
         #expect(bucket.status == 64)
-        #expect(bucket.output.contains("the output bucket 'nobees' (s3://nobees/out) does not exist; create it first: aws s3 mb s3://nobees"), "\(bucket.output)")
+        #expect(
+            bucket.output.contains("the output bucket 'nobees' (s3://nobees/out) does not exist; create it first: aws s3 mb s3://nobees"),
+            "\(bucket.output)"
+        )
 
         let created = try daemon.runClient(ctl, train + ["--epochs", "1"])
         #expect(created.status == 0, "\(created.output)")

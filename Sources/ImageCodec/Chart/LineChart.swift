@@ -12,7 +12,13 @@ public struct LineChart: Sendable {
         public var lineWidth: Double
         public var markerRadius: Double
 
-        public init(name: String, points: [(x: Double, y: Double)], color: (r: UInt8, g: UInt8, b: UInt8), lineWidth: Double = 2.5, markerRadius: Double = 0) {
+        public init(
+            name: String,
+            points: [(x: Double, y: Double)],
+            color: (r: UInt8, g: UInt8, b: UInt8),
+            lineWidth: Double = 2.5,
+            markerRadius: Double = 0
+        ) {
             self.name = name
             self.points = points
             self.color = color
@@ -32,9 +38,18 @@ public struct LineChart: Sendable {
     public var integerX = false
 
     /// A palette that reads on white and for the common colour-blindnesses (Okabe–Ito).
-    public static let palette: [(r: UInt8, g: UInt8, b: UInt8)] = [(0, 114, 178), (213, 94, 0), (0, 158, 115), (204, 121, 167), (230, 159, 0), (86, 180, 233)]
+    public static let palette: [(r: UInt8, g: UInt8, b: UInt8)] = [
+        (0, 114, 178), (213, 94, 0), (0, 158, 115), (204, 121, 167), (230, 159, 0), (86, 180, 233),
+    ]
 
-    public init(title: String, xLabel: String, yLabel: String, series: [Series], xRange: ClosedRange<Double>? = nil, yRange: ClosedRange<Double>? = nil) {
+    public init(
+        title: String,
+        xLabel: String,
+        yLabel: String,
+        series: [Series],
+        xRange: ClosedRange<Double>? = nil,
+        yRange: ClosedRange<Double>? = nil
+    ) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
@@ -55,8 +70,12 @@ public struct LineChart: Sendable {
             left: Double(charHeight + 12 + yTickWidth + 8), top: Double(charHeight + 20),
             right: Double(width - 24), bottom: Double(height - 2 * charHeight - 24)
         )
-        func px(_ x: Double) -> Double { plot.left + (x - xTicks.range.lowerBound) / (xTicks.range.upperBound - xTicks.range.lowerBound) * (plot.right - plot.left) }
-        func py(_ y: Double) -> Double { plot.bottom - (y - yTicks.range.lowerBound) / (yTicks.range.upperBound - yTicks.range.lowerBound) * (plot.bottom - plot.top) }
+        func px(_ x: Double) -> Double {
+            plot.left + (x - xTicks.range.lowerBound) / (xTicks.range.upperBound - xTicks.range.lowerBound) * (plot.right - plot.left)
+        }
+        func py(_ y: Double) -> Double {
+            plot.bottom - (y - yTicks.range.lowerBound) / (yTicks.range.upperBound - yTicks.range.lowerBound) * (plot.bottom - plot.top)
+        }
 
         // Grid, ticks and their labels.
         for (value, label) in zip(xTicks.values, xTicks.labels) {
@@ -64,14 +83,30 @@ public struct LineChart: Sendable {
             BoxDrawing.fill(&image, x, Int(plot.top), x + 1, Int(plot.bottom), (232, 232, 232))
             BoxDrawing.fill(&image, x, Int(plot.bottom), x + 1, Int(plot.bottom) + 6, (60, 60, 60))
             let size = TextDrawing.size(of: label, scale: textScale)
-            TextDrawing.draw(label, left: x - size.width / 2, bottom: Int(plot.bottom) + 8 + size.height, on: &image, color: (40, 40, 40), background: (255, 255, 255), scale: textScale)
+            TextDrawing.draw(
+                label,
+                left: x - size.width / 2,
+                bottom: Int(plot.bottom) + 8 + size.height,
+                on: &image,
+                color: (40, 40, 40),
+                background: (255, 255, 255),
+                scale: textScale
+            )
         }
         for (value, label) in zip(yTicks.values, yTicks.labels) {
             let y = Int(py(value).rounded())
             BoxDrawing.fill(&image, Int(plot.left), y, Int(plot.right), y + 1, (232, 232, 232))
             BoxDrawing.fill(&image, Int(plot.left) - 6, y, Int(plot.left), y + 1, (60, 60, 60))
             let size = TextDrawing.size(of: label, scale: textScale)
-            TextDrawing.draw(label, left: Int(plot.left) - 8 - size.width, bottom: y + size.height / 2, on: &image, color: (40, 40, 40), background: (255, 255, 255), scale: textScale)
+            TextDrawing.draw(
+                label,
+                left: Int(plot.left) - 8 - size.width,
+                bottom: y + size.height / 2,
+                on: &image,
+                color: (40, 40, 40),
+                background: (255, 255, 255),
+                scale: textScale
+            )
         }
         // The frame.
         BoxDrawing.fill(&image, Int(plot.left), Int(plot.top), Int(plot.left) + 1, Int(plot.bottom) + 1, (60, 60, 60))
@@ -81,11 +116,25 @@ public struct LineChart: Sendable {
 
         // Title, axis labels (the y label turned a quarter).
         let titleSize = TextDrawing.size(of: title, scale: textScale)
-        TextDrawing.draw(title, left: (width - titleSize.width) / 2, bottom: 8 + titleSize.height, on: &image, color: (0, 0, 0), background: (255, 255, 255), scale: textScale)
+        TextDrawing.draw(
+            title,
+            left: (width - titleSize.width) / 2,
+            bottom: 8 + titleSize.height,
+            on: &image,
+            color: (0, 0, 0),
+            background: (255, 255, 255),
+            scale: textScale
+        )
         let xLabelSize = TextDrawing.size(of: xLabel, scale: textScale)
         TextDrawing.draw(
-            xLabel, left: Int((plot.left + plot.right) / 2) - xLabelSize.width / 2, bottom: height - 6, on: &image, color: (0, 0, 0), background: (255, 255, 255),
-            scale: textScale)
+            xLabel,
+            left: Int((plot.left + plot.right) / 2) - xLabelSize.width / 2,
+            bottom: height - 6,
+            on: &image,
+            color: (0, 0, 0),
+            background: (255, 255, 255),
+            scale: textScale
+        )
         let ySize = TextDrawing.size(of: yLabel, scale: textScale)
         if ySize.width > 0 {
             var label = RGBImage(width: ySize.width, height: ySize.height, fill: (255, 255, 255))
@@ -106,7 +155,9 @@ public struct LineChart: Sendable {
             var coverage = [Float](repeating: 0, count: width * height)
             let points = line.points.map { (px($0.x), py($0.y)) }
             if line.lineWidth > 0 {
-                for (a, b) in zip(points, points.dropFirst()) { Self.stroke(a, b, halfWidth: line.lineWidth / 2, into: &coverage, width: width, clip: clip) }
+                for (a, b) in zip(points, points.dropFirst()) {
+                    Self.stroke(a, b, halfWidth: line.lineWidth / 2, into: &coverage, width: width, clip: clip)
+                }
                 if points.count == 1 { Self.stroke(points[0], points[0], halfWidth: line.lineWidth / 2, into: &coverage, width: width, clip: clip) }
             }
             if line.markerRadius > 0 {
@@ -130,12 +181,35 @@ public struct LineChart: Sendable {
             var coverage = [Float](repeating: 0, count: width * height)
             let all = (0.0, 0.0, Double(width), Double(height))
             if line.lineWidth > 0 {
-                Self.stroke((Double(left + 12), middle), (Double(left + 40), middle), halfWidth: line.lineWidth / 2, into: &coverage, width: width, clip: all)
+                Self.stroke(
+                    (Double(left + 12), middle),
+                    (Double(left + 40), middle),
+                    halfWidth: line.lineWidth / 2,
+                    into: &coverage,
+                    width: width,
+                    clip: all
+                )
             }
-            if line.markerRadius > 0 { Self.stroke((Double(left + 26), middle), (Double(left + 26), middle), halfWidth: line.markerRadius, into: &coverage, width: width, clip: all) }
+            if line.markerRadius > 0 {
+                Self.stroke(
+                    (Double(left + 26), middle),
+                    (Double(left + 26), middle),
+                    halfWidth: line.markerRadius,
+                    into: &coverage,
+                    width: width,
+                    clip: all
+                )
+            }
             Self.blend(coverage, line.color, into: &image)
             TextDrawing.draw(
-                line.name, left: left + 48, bottom: Int(middle) + charHeight / 2, on: &image, color: (0, 0, 0), background: (255, 255, 255), scale: textScale)
+                line.name,
+                left: left + 48,
+                bottom: Int(middle) + charHeight / 2,
+                on: &image,
+                color: (0, 0, 0),
+                background: (255, 255, 255),
+                scale: textScale
+            )
         }
         return image
     }
@@ -164,19 +238,18 @@ public struct LineChart: Sendable {
     }
 
     /// About 6 ticks at 1, 2 or 5 × 10ⁿ (at least `minimumStep` apart) covering `range` (kept exactly when `fixed`), with their labels.
-    static func ticks(_ range: ClosedRange<Double>, fixed: Bool, minimumStep: Double = 0) -> (range: ClosedRange<Double>, values: [Double], labels: [String]) {
+    static func ticks(
+        _ range: ClosedRange<Double>,
+        fixed: Bool,
+        minimumStep: Double = 0
+    ) -> (range: ClosedRange<Double>, values: [Double], labels: [String]) {
         let span = range.upperBound - range.lowerBound
         let rough = span / 6
         let magnitude = pow(10, floor(log10(rough)))
         let step = max(minimumStep, [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= rough } ?? 10 * magnitude)
         let low = fixed ? range.lowerBound : floor(range.lowerBound / step) * step
         let high = fixed ? range.upperBound : ceil(range.upperBound / step) * step
-        var values: [Double] = []
-        var value = ceil(low / step - 1e-9) * step
-        while value <= high + step * 1e-9 {
-            values.append(value)
-            value += step
-        }
+        let values = (Int(ceil(low / step - 1e-9))...Int(floor(high / step + 1e-9))).map { Double($0) * step }
         let decimals = max(0, -Int(floor(log10(step) + 1e-9)))
         return (low...high, values, values.map { String(format: "%.\(decimals)f", abs($0) < step * 1e-9 ? 0 : $0) })
     }
@@ -184,7 +257,11 @@ public struct LineChart: Sendable {
     /// Adds the coverage of a round-capped segment of half-width `halfWidth` (anti-aliased over one pixel) to
     /// `coverage`, keeping each pixel's largest.
     static func stroke(
-        _ a: (Double, Double), _ b: (Double, Double), halfWidth: Double, into coverage: inout [Float], width: Int,
+        _ a: (Double, Double),
+        _ b: (Double, Double),
+        halfWidth: Double,
+        into coverage: inout [Float],
+        width: Int,
         clip: (Double, Double, Double, Double)
     ) {
         let height = coverage.count / width

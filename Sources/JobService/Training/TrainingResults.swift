@@ -36,10 +36,11 @@ public struct TrainingResults: Sendable, Equatable {
     public static let csvHeader = "epoch,train_cross_entropy,train_smooth_l1,validation_mAP,learning_rate,images_per_second,seconds"
 
     public var csv: String {
-        ([Self.csvHeader] + rows.map { row in
-            "\(row.epoch),\(row.crossEntropy),\(row.smoothL1),\(row.validationMAP),\(row.learningRate),"
-                + String(format: "%.2f,%.2f", row.imagesPerSecond, row.seconds)
-        }).joined(separator: "\n") + "\n"
+        ([Self.csvHeader]
+            + rows.map { row in
+                "\(row.epoch),\(row.crossEntropy),\(row.smoothL1),\(row.validationMAP),\(row.learningRate),"
+                    + String(format: "%.2f,%.2f", row.imagesPerSecond, row.seconds)
+            }).joined(separator: "\n") + "\n"
     }
 
     /// The loss curves (cls = cross-entropy, box = smooth L1) and the validation mAP curve, side by side.
@@ -49,21 +50,51 @@ public struct TrainingResults: Sendable, Equatable {
         let xRange = (epochs.first ?? 1) - 0.5...(epochs.last ?? 1) + 0.5
         let markers = rows.count <= 30 ? 3.5 : 0
         var losses = LineChart(
-            title: "\(job): training loss", xLabel: "epoch", yLabel: "loss",
+            title: "\(job): training loss",
+            xLabel: "epoch",
+            yLabel: "loss",
             series: [
-                .init(name: "cls (cross-entropy)", points: rows.map { (Double($0.epoch), $0.crossEntropy) }, color: LineChart.palette[0], markerRadius: markers),
-                .init(name: "box (smooth L1)", points: rows.map { (Double($0.epoch), $0.smoothL1) }, color: LineChart.palette[1], markerRadius: markers),
-            ], xRange: xRange)
+                .init(
+                    name: "cls (cross-entropy)",
+                    points: rows.map { (Double($0.epoch), $0.crossEntropy) },
+                    color: LineChart.palette[0],
+                    markerRadius: markers
+                ),
+                .init(
+                    name: "box (smooth L1)",
+                    points: rows.map { (Double($0.epoch), $0.smoothL1) },
+                    color: LineChart.palette[1],
+                    markerRadius: markers
+                ),
+            ],
+            xRange: xRange
+        )
         let best = rows.max { $0.validationMAP < $1.validationMAP }
         var map = LineChart(
-            title: "\(job): validation mAP", xLabel: "epoch", yLabel: "mAP (VOC07, IoU 0.5)",
-            series: [.init(name: "validation mAP", points: rows.map { (Double($0.epoch), $0.validationMAP) }, color: LineChart.palette[2], markerRadius: markers)],
-            xRange: xRange, yRange: 0...max(0.1, (rows.map(\.validationMAP).max() ?? 0) * 1.1).rounded(toMultipleOf: 0.1))
+            title: "\(job): validation mAP",
+            xLabel: "epoch",
+            yLabel: "mAP (VOC07, IoU 0.5)",
+            series: [
+                .init(
+                    name: "validation mAP",
+                    points: rows.map { (Double($0.epoch), $0.validationMAP) },
+                    color: LineChart.palette[2],
+                    markerRadius: markers
+                )
+            ],
+            xRange: xRange,
+            yRange: 0...max(0.1, (rows.map(\.validationMAP).max() ?? 0) * 1.1).rounded(toMultipleOf: 0.1)
+        )
         if let best {
             map.series.append(
                 .init(
-                    name: String(format: "best %.3f (epoch %d)", best.validationMAP, best.epoch), points: [(Double(best.epoch), best.validationMAP)],
-                    color: LineChart.palette[1], lineWidth: 0, markerRadius: 6))
+                    name: String(format: "best %.3f (epoch %d)", best.validationMAP, best.epoch),
+                    points: [(Double(best.epoch), best.validationMAP)],
+                    color: LineChart.palette[1],
+                    lineWidth: 0,
+                    markerRadius: 6
+                )
+            )
         }
         losses.integerX = true
         map.integerX = true

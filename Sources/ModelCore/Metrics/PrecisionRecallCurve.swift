@@ -27,8 +27,14 @@ public struct PrecisionRecallCurve: Sendable, Equatable {
     public func point(at index: Int) -> OperatingPoint {
         let (p, r) = (precision[index], recall[index])
         return OperatingPoint(
-            score: scores[index], precision: p, recall: r, f1: p + r > 0 ? 2 * p * r / (p + r) : 0, truePositives: truePositives[index],
-            falsePositives: index + 1 - truePositives[index], falseNegatives: positives - truePositives[index])
+            score: scores[index],
+            precision: p,
+            recall: r,
+            f1: p + r > 0 ? 2 * p * r / (p + r) : 0,
+            truePositives: truePositives[index],
+            falsePositives: index + 1 - truePositives[index],
+            falseNegatives: positives - truePositives[index]
+        )
     }
 
     /// The threshold with the best F1 (the highest score on ties); nil without detections.

@@ -9,7 +9,8 @@ struct ResourceNotFound: Error, CustomStringConvertible {
     let nearNames: [String]
 
     var description: String {
-        "\(kind.noun) '\(name)' does not exist" + (nearNames.isEmpty ? "; `ctl \(kind.command) list` shows what there is" : NearNames.didYouMean(nearNames))
+        "\(kind.noun) '\(name)' does not exist"
+            + (nearNames.isEmpty ? "; `ctl \(kind.command) list` shows what there is" : NearNames.didYouMean(nearNames))
     }
 }
 
@@ -73,7 +74,9 @@ enum NamedResource: CaseIterable {
     /// (`Requested resource not found.` of DescribeTrainingJob, `Endpoint x … not found.` of InvokeEndpoint).
     static func missing(in error: APICallError, request: JSONValue) -> (NamedResource, String)? {
         let message = error.message.lowercased()
-        guard error.code.contains("NotFound") || message.contains("not found") || message.contains("could not find") || message.contains("does not exist")
+        guard
+            error.code.contains("NotFound") || message.contains("not found") || message.contains("could not find")
+                || message.contains("does not exist")
         else { return nil }
         for kind in allCases {
             if let range = error.message.range(of: ":\(kind.arnType)/") {

@@ -23,8 +23,10 @@ struct TrainingJobCheck {
         } catch HyperparameterError.unknown(let name, let supported) {
             let near = NearNames.suggest(name, among: supported)
             throw CLIError(
-                "unknown hyperparameter '\(name)'" + (near.isEmpty ? "; the algorithm takes \(supported.joined(separator: ", "))" : NearNames.didYouMean(near)),
-                exitCode: 64)
+                "unknown hyperparameter '\(name)'"
+                    + (near.isEmpty ? "; the algorithm takes \(supported.joined(separator: ", "))" : NearNames.didYouMean(near)),
+                exitCode: 64
+            )
         } catch let error as HyperparameterError {
             throw CLIError(error.description.replacingOccurrences(of: "ClientError: ", with: ""), exitCode: 64)
         }
@@ -35,7 +37,10 @@ struct TrainingJobCheck {
             let channelName = channel["ChannelName"]?.stringValue ?? "?"
             let first = try await manifestLines(uri, channel: channelName).first ?? ""
             guard let record = (try? JSONValue.parse(Array(first.utf8)))?.objectValue else {
-                throw CLIError("the first line of the \(channelName) manifest \(uri) is not a JSON object: is it a Ground Truth manifest?", exitCode: 65)
+                throw CLIError(
+                    "the first line of the \(channelName) manifest \(uri) is not a JSON object: is it a Ground Truth manifest?",
+                    exitCode: 65
+                )
             }
             for attribute in attributes where record[attribute] == nil {
                 let near = NearNames.suggest(attribute, among: record.keys.filter { !$0.hasSuffix("-metadata") })
@@ -43,7 +48,8 @@ struct TrainingJobCheck {
                     "the \(channelName) manifest \(uri) has no attribute '\(attribute)' on its first line"
                         + (near.isEmpty ? "; it has \(record.keys.sorted().joined(separator: ", "))" : NearNames.didYouMean(near))
                         + (attribute == attributes.last ? " (--label-attribute)" : ""),
-                    exitCode: 65)
+                    exitCode: 65
+                )
             }
         }
         if let output = request["OutputDataConfig"]?["S3OutputPath"]?.stringValue, let (bucket, key) = Self.split(output) {
@@ -57,18 +63,25 @@ struct TrainingJobCheck {
 
     /// The non-empty lines of the augmented manifest at `uri`. - Throws: exit 64 naming a missing bucket or key.
     func manifestLines(_ uri: String, channel: String) async throws -> [Substring] {
-        guard let (bucket, key) = Self.split(uri) else { throw CLIError("the \(channel) channel's '\(uri)' is not an s3://bucket/key URI", exitCode: 64) }
+        guard let (bucket, key) = Self.split(uri) else {
+            throw CLIError("the \(channel) channel's '\(uri)' is not an s3://bucket/key URI", exitCode: 64)
+        }
         let data: Data
         do {
             data = try await client.object(bucket: bucket, key: key)
         } catch let error as APICallError where error.code == "NoSuchBucket" {
-            throw CLIError("the \(channel) manifest's bucket '\(bucket)' does not exist (\(uri)); create it and upload the manifest with aws s3", exitCode: 64)
+            throw CLIError(
+                "the \(channel) manifest's bucket '\(bucket)' does not exist (\(uri)); create it and upload the manifest with aws s3",
+                exitCode: 64
+            )
         } catch let error as APICallError where error.code == "NoSuchKey" {
             let folder = key.contains("/") ? String(key[...key.lastIndex(of: "/")!]) : ""
             let near = NearNames.suggest(key, among: (try? await client.objectKeys(bucket: bucket, prefix: folder)) ?? [])
             throw CLIError(
-                "the \(channel) manifest \(uri) does not exist" + (near.isEmpty ? "; upload it with aws s3 cp" : NearNames.didYouMean(near.map { "s3://\(bucket)/\($0)" })),
-                exitCode: 64)
+                "the \(channel) manifest \(uri) does not exist"
+                    + (near.isEmpty ? "; upload it with aws s3 cp" : NearNames.didYouMean(near.map { "s3://\(bucket)/\($0)" })),
+                exitCode: 64
+            )
         }
         return String(decoding: data, as: UTF8.self).split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
     }

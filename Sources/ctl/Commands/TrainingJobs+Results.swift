@@ -6,14 +6,16 @@ extension TrainingJobs {
     /// `ctl training-jobs results JOB`: the job's results.csv as a table, its results.png saved (and opened).
     struct Results: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show a training job's results: a table of its epochs (losses, mAP, learning rate, images/s, time) and its loss and mAP curves.",
+            abstract:
+                "Show a training job's results: a table of its epochs (losses, mAP, learning rate, images/s, time) and its loss and mAP curves.",
             discussion: """
                 Reads results.csv and results.png from where the job wrote them, next to its model \
                 (<output>/<job>/output/), through the daemon's S3 API; saves the picture to --png (default \
                 ./<job>-results.png) and with --open shows it (xdg-open).
 
                 Example: ctl training-jobs results bees-1 --open
-                """)
+                """
+        )
         @Argument(help: "The job's name.") var name: String
         @Option(help: "Where to save results.png (default ./<job>-results.png).") var png: String?
         @Flag(help: "Open the picture with the desktop's viewer (xdg-open).") var open = false
@@ -32,11 +34,14 @@ extension TrainingJobs {
             } catch let error as APICallError where error.code == "NoSuchKey" {
                 throw CLIError(
                     "training job \(name) has no results yet (s3://\(bucket)/\(folder)results.csv): they are written when it ends with at least one epoch; "
-                        + "it is \(job["TrainingJobStatus"]?.stringValue ?? "?")")
+                        + "it is \(job["TrainingJobStatus"]?.stringValue ?? "?")"
+                )
             }
             let path = png ?? "\(name)-results.png"
             try await client.object(bucket: bucket, key: folder + "results.png").write(to: URL(fileURLWithPath: path))
-            let lines = String(decoding: csv, as: UTF8.self).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            let lines = String(decoding: csv, as: UTF8.self).split(separator: "\n").map {
+                $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            }
             if options.json {
                 let header = lines.first ?? []
                 let rows: [JSONValue] = lines.dropFirst().map { row in

@@ -34,13 +34,16 @@ struct EvaluationReport {
             var entry: JSONValue = [
                 "classId": .int(id), "name": .string(name(id)), "groundTruth": .int(curve.positives), "detections": .int(curve.scores.count),
                 "ap": .double(voc07.averagePrecisions[id] ?? 0), "apAllPoint": .double(allPoint.averagePrecisions[id] ?? 0),
-                "curve": ["score": .array(curve.scores.map(JSONValue.double)), "precision": .array(curve.precision.map(JSONValue.double)),
-                          "recall": .array(curve.recall.map(JSONValue.double))],
+                "curve": [
+                    "score": .array(curve.scores.map(JSONValue.double)), "precision": .array(curve.precision.map(JSONValue.double)),
+                    "recall": .array(curve.recall.map(JSONValue.double)),
+                ],
             ]
             if let best = curve.bestF1 {
                 entry["bestF1"] = [
                     "score": .double(best.score), "precision": .double(best.precision), "recall": .double(best.recall), "f1": .double(best.f1),
-                    "truePositives": .int(best.truePositives), "falsePositives": .int(best.falsePositives), "falseNegatives": .int(best.falseNegatives),
+                    "truePositives": .int(best.truePositives), "falsePositives": .int(best.falsePositives),
+                    "falseNegatives": .int(best.falseNegatives),
                 ]
             }
             return entry
@@ -59,10 +62,18 @@ struct EvaluationReport {
             if let best = curve.bestF1 {
                 series.append(
                     .init(
-                        name: String(format: "best F1 %.2f at score %.2f", best.f1, best.score), points: [(best.recall, best.precision)], color: color,
-                        lineWidth: 0, markerRadius: 6))
+                        name: String(format: "best F1 %.2f at score %.2f", best.f1, best.score),
+                        points: [(best.recall, best.precision)],
+                        color: color,
+                        lineWidth: 0,
+                        markerRadius: 6
+                    )
+                )
             }
         }
-        return LineChart(title: title, xLabel: "recall", yLabel: "precision", series: series, xRange: 0...1, yRange: 0...1.05).render(width: 800, height: 600)
+        return LineChart(title: title, xLabel: "recall", yLabel: "precision", series: series, xRange: 0...1, yRange: 0...1.05).render(
+            width: 800,
+            height: 600
+        )
     }
 }

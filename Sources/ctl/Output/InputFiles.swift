@@ -10,8 +10,12 @@ enum InputFiles {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw CLIError("cannot read \(what) '\(path)': no such \(folder ? "folder" : "file")", exitCode: 66)
         }
-        guard isFolder.boolValue == folder else { throw CLIError("cannot read \(what) '\(path)': it is \(folder ? "a file, not a folder" : "a folder, not a file")", exitCode: 66) }
-        guard FileManager.default.isReadableFile(atPath: path) else { throw CLIError("cannot read \(what) '\(path)': permission denied", exitCode: 66) }
+        guard isFolder.boolValue == folder else {
+            throw CLIError("cannot read \(what) '\(path)': it is \(folder ? "a file, not a folder" : "a folder, not a file")", exitCode: 66)
+        }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw CLIError("cannot read \(what) '\(path)': permission denied", exitCode: 66)
+        }
     }
 
     /// Runs a read of local files through the label store's readers: a missing file is exit 66, malformed data 65.
