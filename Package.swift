@@ -100,6 +100,7 @@ let package = Package(
                 "AWSProtocol",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             // The bee detector Lambda handler `ctl expose` deploys (a copy of examples/bee-detector-lambda's).
             resources: [.copy("Resources/lambda_function.py")]

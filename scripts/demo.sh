@@ -103,6 +103,7 @@ ctl training-jobs create bees-demo --train s3://bees/manifests/train.manifest \
   --epochs "$EPOCHS" --mini-batch-size 16 --optimizer adam --learning-rate 0.001 -H early_stopping=False \
   --environment APIARY_SEED=7
 ctl training-jobs wait bees-demo
+ctl training-jobs results bees-demo --png "$OUT/results.png"
 aws sagemaker describe-training-job --training-job-name bees-demo \
   --query '{Status: TrainingJobStatus, Seconds: TrainingTimeInSeconds, Metrics: FinalMetricDataList[].[MetricName, Value]}'
 
@@ -110,7 +111,7 @@ step "deploying it to an endpoint"
 ctl deploy bees-demo
 
 step "scoring the endpoint on the 10 held-out images"
-ctl evaluate bees-demo "$OUT/bees/test.manifest" --draw-dir "$OUT/predictions" --min-score 0.3
+ctl evaluate bees-demo "$OUT/bees/test.manifest" --draw-dir "$OUT/predictions" --min-score 0.3 --max-detections 20
 
 step "the bonus: a Lambda function calling the endpoint, behind an API Gateway REST API"
 API_URL=$("$CTL" expose bees-demo --min-score 0.3)
@@ -122,4 +123,10 @@ echo
 step "stopping the daemon"
 stop_daemon
 trap - EXIT
-step "done in $(($(date +%s) - START)) s: annotated predictions in $OUT/predictions/, state in $OUT/home"
+step "done in $(($(date +%s) - START)) s: state in $OUT/home"
+cat >&2 <<EOF
+    pictures to look at:
+      training curves:        $OUT/results.png   (and s3://bees/output/bees-demo/output/results.csv)
+      precision-recall curve: $OUT/predictions/pr-curve.png
+      annotated predictions:  $OUT/predictions/test_*.png
+EOF

@@ -22,21 +22,36 @@ struct Ctl: AsyncParsableCommand {
 
     static func main() async {
         OpenMPEnvironment.ensurePassiveWaiting()
+        let command: any ParsableCommand
         do {
-            var command = try parseAsRoot(nil)
+            command = try parseAsRoot(nil)
+        } catch {
+            if let unknown = UnknownSubcommand.find(in: Array(CommandLine.arguments.dropFirst()), root: Ctl.self) {
+                fail(unknown.description, exitCode: 64)
+            }
+            exit(withError: error)
+        }
+        do {
+            var command = command
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
             }
         } catch let error as CLIError {
-            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
-            Foundation.exit(error.exitCode)
+            fail(error.description, exitCode: error.exitCode)
+        } catch let error as ResourceNotFound {
+            fail(error.description, exitCode: 64)
         } catch let error as APICallError {
-            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
-            Foundation.exit(1)
+            fail(error.description, exitCode: 1)
         } catch {
             exit(withError: error)
         }
+    }
+
+    /// `error: <message>` on standard error, then exit with the code the guide documents.
+    private static func fail(_ message: String, exitCode: Int32) -> Never {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        Foundation.exit(exitCode)
     }
 }

@@ -106,7 +106,7 @@ struct CtlSampleTests {
         #expect(toFile.output == "Sampled 10 of 500 lines (2.0%, seed 5) into \(written.path)\n")
         #expect(try String(contentsOf: written, encoding: .utf8) == first.output)
         let missing = try CtlBinary.run(["datasets", "sample", directory.appendingPathComponent("nope.manifest").path])
-        #expect(missing.status == 64)
-        #expect(missing.error.contains("cannot read manifest"))
+        #expect(missing.status == 66)
+        #expect(missing.error.contains("cannot read manifest '\(directory.path)/nope.manifest': no such file"))
     }
 }

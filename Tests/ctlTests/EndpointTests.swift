@@ -53,6 +53,8 @@ struct EndpointTests {
         let wait = try daemon.runClient(ctl, ["endpoints", "wait", "cli-bees", "--endpoint-url", daemon.url])
         #expect(wait.status == 0, "\(wait.output)\n\(daemon.daemonLog.suffix(2000))")
         let gone = try daemon.runClient(ctl, ["invoke", "nope", folder.appendingPathComponent("bee.jpg").path, "--endpoint-url", daemon.url])
-        #expect(gone.status == 1 && gone.output.contains("ValidationError"), "\(gone.output)")
+        #expect(gone.status == 64 && gone.output.contains("error: endpoint 'nope' does not exist"), "\(gone.output)")
+        let typo = try daemon.runClient(ctl, ["invoke", "cli-bee", folder.appendingPathComponent("bee.jpg").path, "--endpoint-url", daemon.url])
+        #expect(typo.status == 64 && typo.output.contains("error: endpoint 'cli-bee' does not exist; did you mean cli-bees?"), "\(typo.output)")
     }
 }

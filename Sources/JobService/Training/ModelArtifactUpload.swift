@@ -1,4 +1,5 @@
 import Foundation
+import ImageCodec
 import ModelCore
 import ObjectStore
 
@@ -30,6 +31,13 @@ struct ModelArtifactUpload {
         } catch ObjectStoreError.noSuchBucket {
             throw missingBucket
         }
+    }
+
+    /// `results.csv` and `results.png` next to the model (`…/<job>/output/`).
+    func put(_ results: TrainingResults, job: String) throws {
+        let folder = S3URI(TrainingResults.folder(of: destination.description))!
+        try store.put(Data(results.csv.utf8), at: folder.appending("results.csv"))
+        try store.put(Data(try PNGCodec.encode(results.chart(job: job))), at: folder.appending("results.png"))
     }
 
     private var missingBucket: TrainingClientError {

@@ -51,6 +51,7 @@ public struct TrainingJobRunner: Sendable {
     private struct RunState {
         var metrics: [TrainingMetric] = []
         var completedEpochs = 0
+        var history: [TrainingResults.Row] = []
     }
 
     private func execute(
@@ -96,6 +97,7 @@ public struct TrainingJobRunner: Sendable {
             weights: bestWeights
         )
         try upload.put(artifact)
+        try upload.put(TrainingResults(rows: state.history), job: spec.jobName)
         return TrainingJobOutcome(
             ending: ending,
             finalMetrics: state.metrics,
@@ -132,6 +134,7 @@ public struct TrainingJobRunner: Sendable {
             state.completedEpochs = checkpoint.completedEpochs
             if let saved, saved.completedEpochs == checkpoint.completedEpochs {
                 state.metrics = saved.metrics
+                state.history = saved.history ?? []
                 // Restarted after training had finished (during the upload): upload the saved best model again.
                 if saved.finished { return (checkpoint.bestWeights, nil) }
             }
@@ -139,6 +142,7 @@ public struct TrainingJobRunner: Sendable {
         }
         var stopReason: TrainingStopReason?
         let epochs = trainer.hyperparameters.epochs
+        var epochStart = Date()
         let outcome = try trainer.fit(resumingFrom: checkpoint) { event in
             switch event {
             case .log(let line):
@@ -150,8 +154,12 @@ public struct TrainingJobRunner: Sendable {
             case .epochEnd(let summary, let checkpoint):
                 state.metrics = TrainingMetric.metrics(of: summary, epochs: epochs)
                 state.completedEpochs = checkpoint.completedEpochs
+                state.history.append(TrainingResults.Row(summary, seconds: Date().timeIntervalSince(epochStart)))
+                epochStart = Date()
                 progress(.epochMetrics(epoch: summary.epoch, metrics: state.metrics))
-                try work.save(checkpoint, progress: .init(completedEpochs: checkpoint.completedEpochs, finished: false, metrics: state.metrics))
+                try work.save(
+                    checkpoint,
+                    progress: .init(completedEpochs: checkpoint.completedEpochs, finished: false, metrics: state.metrics, history: state.history))
                 progress(.checkpointSaved(completedEpochs: checkpoint.completedEpochs))
             }
             if let reason = stopRequested() {
@@ -160,7 +168,8 @@ public struct TrainingJobRunner: Sendable {
             }
         }
         if !outcome.wasStopped {
-            try work.save(TrainingWorkDirectory.Progress(completedEpochs: outcome.completedEpochs, finished: true, metrics: state.metrics))
+            try work.save(
+                TrainingWorkDirectory.Progress(completedEpochs: outcome.completedEpochs, finished: true, metrics: state.metrics, history: state.history))
         }
         return (outcome.bestWeights, stopReason)
     }

@@ -19,6 +19,8 @@ struct TrainingWorkDirectory {
         var finished: Bool
         /// The metrics of the last completed epoch.
         var metrics: [TrainingMetric]
+        /// Every completed epoch (nil in progress files written before it was kept).
+        var history: [TrainingResults.Row]?
     }
 
     /// Creates the directory if needed.

@@ -60,6 +60,12 @@ public struct MeanAveragePrecision: Sendable {
         )
     }
 
+    /// Each class's precision–recall curve at IoU ≥ `iou` (VOC's matching), keyed by class id; classes without
+    /// ground truth are absent.
+    public func precisionRecallCurves(iou: Double = defaultIoUThreshold) -> [Int: PrecisionRecallCurve] {
+        classSlices().compactMapValues { VOCAveragePrecision.curve($0, iouThreshold: iou) }
+    }
+
     private func voc(iou: Double, interpolation: VOCAveragePrecision.Interpolation) -> MAPResult {
         var aps: [Int: Double] = [:]
         for (classID, slices) in classSlices() {

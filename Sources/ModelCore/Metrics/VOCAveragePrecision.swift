@@ -18,6 +18,16 @@ enum VOCAveragePrecision {
     /// (first on ties) decides: a true positive if IoU ≥ `iouThreshold` and that box is not yet matched,
     /// otherwise a false positive. Returns `nil` when the class has no ground truth.
     static func averagePrecision(_ slices: [ClassSlice], iouThreshold: Double, interpolation: Interpolation) -> Double? {
+        guard let curve = curve(slices, iouThreshold: iouThreshold) else { return nil }
+        switch interpolation {
+        case .elevenPoint: return elevenPoint(recall: curve.recall, precision: curve.precision)
+        case .allPoint: return allPoint(recall: curve.recall, precision: curve.precision)
+        }
+    }
+
+    /// The ranking and matching `averagePrecision` describes, as the precision and recall after each detection.
+    /// Returns `nil` when the class has no ground truth.
+    static func curve(_ slices: [ClassSlice], iouThreshold: Double) -> PrecisionRecallCurve? {
         let positives = slices.reduce(0) { $0 + $1.groundTruth.count }
         guard positives > 0 else { return nil }
 
@@ -33,10 +43,9 @@ enum VOCAveragePrecision {
         }
 
         var matched = slices.map { [Bool](repeating: false, count: $0.groundTruth.count) }
-        var recall: [Double] = []
-        var precision: [Double] = []
-        recall.reserveCapacity(ranking.count)
-        precision.reserveCapacity(ranking.count)
+        var curve = PrecisionRecallCurve(positives: positives)
+        curve.recall.reserveCapacity(ranking.count)
+        curve.precision.reserveCapacity(ranking.count)
         var truePositives = 0.0
         var falsePositives = 0.0
         for (sliceIndex, detectionIndex) in ranking {
@@ -56,14 +65,12 @@ enum VOCAveragePrecision {
             } else {
                 falsePositives += 1
             }
-            recall.append(truePositives / Double(positives))
-            precision.append(truePositives / max(truePositives + falsePositives, Double.ulpOfOne))
+            curve.scores.append(Double(slices[sliceIndex].detectionScores[detectionIndex]))
+            curve.truePositives.append(Int(truePositives))
+            curve.recall.append(truePositives / Double(positives))
+            curve.precision.append(truePositives / max(truePositives + falsePositives, Double.ulpOfOne))
         }
-
-        switch interpolation {
-        case .elevenPoint: return elevenPoint(recall: recall, precision: precision)
-        case .allPoint: return allPoint(recall: recall, precision: precision)
-        }
+        return curve
     }
 
     /// VOC2007's recall points, bit for bit as `np.arange(0., 1.1, 0.1)` makes them: `i * 0.1`, so

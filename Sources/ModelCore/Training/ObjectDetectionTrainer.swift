@@ -194,7 +194,8 @@ public final class ObjectDetectionTrainer {
         let size = hyperparameters.imageShape
         let start = DispatchTime.now().uptimeNanoseconds
         var sums = (smoothL1: 0.0, crossEntropy: 0.0)
-        let logEvery = max(1, batches / 4)
+        // Every batch (at most 100 points an epoch): the lines clients draw live progress from.
+        let logEvery = max(1, batches / 100)
         prefetcher.start { try source.batch(epoch: epoch, index: 0, order: order) }
         for index in 0..<batches {
             let batch = try prefetcher.take()

@@ -9,6 +9,8 @@ import FoundationNetworking
 /// so ctl exercises exactly the path boto3 and the aws CLI take.
 struct APIClient {
     let endpoint: URL
+    /// Where `endpoint` came from (`--endpoint-url`, `$APIARY_URL`, …), named when it turns out wrong.
+    let endpointSource: String
     let region: String
     let accessKeyID: String
     let secretAccessKey: String
@@ -16,11 +18,14 @@ struct APIClient {
     /// From `--endpoint-url` / `--region`, else `APIARY_URL` or `AWS_ENDPOINT_URL`, `AWS_REGION` or
     /// `AWS_DEFAULT_REGION`, `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`; defaults suit a local daemon.
     init(endpointURL: String?, region: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        let url = endpointURL ?? environment["APIARY_URL"] ?? environment["AWS_ENDPOINT_URL"] ?? "http://127.0.0.1:4566"
+        let (url, source) =
+            endpointURL.map { ($0, "--endpoint-url") } ?? environment["APIARY_URL"].map { ($0, "$APIARY_URL") }
+            ?? environment["AWS_ENDPOINT_URL"].map { ($0, "$AWS_ENDPOINT_URL") } ?? ("http://127.0.0.1:4566", "the default URL")
         guard let endpoint = URL(string: url), endpoint.scheme == "http" || endpoint.scheme == "https", endpoint.host != nil else {
-            throw CLIError("--endpoint-url must be an http(s) URL such as http://127.0.0.1:4566, got '\(url)'", exitCode: 64)
+            throw CLIError("\(source) must be an http(s) URL such as http://127.0.0.1:4566, got '\(url)'", exitCode: 64)
         }
         self.endpoint = endpoint
+        endpointSource = source
         self.region = region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? "us-east-1"
         accessKeyID = environment["AWS_ACCESS_KEY_ID"] ?? "APIARYLOCALACCESSKEY"
         secretAccessKey = environment["AWS_SECRET_ACCESS_KEY"] ?? "apiary-local-secret"
@@ -30,7 +35,8 @@ struct APIClient {
     var hostHeader: String { endpoint.port.map { "\(endpoint.host!):\($0)" } ?? endpoint.host! }
 
     /// Calls `<prefix>.<operation>` (e.g. `SageMaker.DescribeTrainingJob`).
-    /// - Throws: `APICallError` for an AWS error answer, `CLIError` when the daemon cannot be reached.
+    /// - Throws: `ResourceNotFound` when a resource it names does not exist, `APICallError` for another AWS error
+    ///   answer, `CLIError` when the daemon cannot be reached.
     func call(_ target: String, _ input: JSONValue = [:], service: String = "sagemaker") async throws -> JSONValue {
         let (data, response) = try await signed(
             "POST", "/", headers: [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", target)], body: input.renderedBytes,
@@ -40,7 +46,7 @@ struct APIClient {
         guard status == 200 else {
             let type = json["__type"]?.stringValue ?? "HTTP \(status)"
             let code = String(type.split(separator: "#").last ?? Substring(type))
-            throw APICallError(code: code, message: json["message"]?.stringValue ?? json["Message"]?.stringValue ?? "")
+            throw await notFound(APICallError(code: code, message: json["message"]?.stringValue ?? json["Message"]?.stringValue ?? ""), request: input)
         }
         return json
     }
@@ -87,7 +93,11 @@ extension APIClient {
         let (data, http) = try await signed(
             "POST", "/endpoints/\(endpoint)/invocations", headers: [("Content-Type", contentType), ("Accept", "application/json")], body: body,
             service: "sagemaker")
-        try Self.check(data, http)
+        do {
+            try Self.check(data, http)
+        } catch let error as APICallError {
+            throw await notFound(error, request: ["EndpointName": .string(endpoint)])
+        }
         return (data, http.value(forHTTPHeaderField: "x-Amzn-Invoked-Production-Variant") ?? "")
     }
 
@@ -96,15 +106,24 @@ extension APIClient {
         String(decoding: try await send(URLRequest(url: endpoint.appendingPathComponent(path))).data, as: UTF8.self)
     }
 
-    /// Sends a request. - Throws: `CLIError` (exit 69) when the daemon cannot be reached.
+    /// Sends a request. - Throws: `CLIError` (exit 69) when the daemon cannot be reached, or what answers is not
+    /// Apiary (its `Server` header says so) — both name the URL and where it came from.
     fileprivate func send(_ request: URLRequest) async throws -> (data: Data, response: HTTPURLResponse) {
+        let answer: (Data, URLResponse)
         do {
-            let (data, response) = try await URLSession.shared.data(for: request)
-            guard let http = response as? HTTPURLResponse else { throw URLError(.badServerResponse) }
-            return (data, http)
+            answer = try await URLSession.shared.data(for: request)
         } catch {
-            throw CLIError("cannot reach Apiary at \(endpoint.absoluteString) (\(error.localizedDescription)). Is `ctl serve` running?", exitCode: 69)
+            throw CLIError(
+                "cannot reach Apiary at \(endpoint.absoluteString) (\(endpointSource)): \(error.localizedDescription). "
+                    + "Is `ctl serve` running there? Fix \(endpointSource) or pass --endpoint-url", exitCode: 69)
         }
+        guard let http = answer.1 as? HTTPURLResponse, http.value(forHTTPHeaderField: "Server")?.hasPrefix("Apiary") == true else {
+            let server = (answer.1 as? HTTPURLResponse).map { "HTTP \($0.statusCode) from \($0.value(forHTTPHeaderField: "Server") ?? "an unnamed server")" }
+            throw CLIError(
+                "\(endpoint.absoluteString) (\(endpointSource)) is not Apiary (\(server ?? "no HTTP answer")). "
+                    + "Fix \(endpointSource) to the URL `ctl serve` printed, or pass --endpoint-url", exitCode: 69)
+        }
+        return (answer.0, http)
     }
 }
 

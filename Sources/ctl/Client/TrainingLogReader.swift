@@ -13,9 +13,13 @@ struct TrainingLogReader {
         self.job = job
     }
 
-    /// New lines since the last poll, stream by stream. None while the log group does not exist yet: a job just
-    /// created may not have written its first line, and in a fresh account that line creates the group.
-    mutating func poll() async throws -> [String] {
+    /// New lines since the last poll, stream by stream.
+    mutating func poll() async throws -> [String] { try await pollEvents().compactMap { $0["message"]?.stringValue } }
+
+    /// New events since the last poll, stream by stream, as GetLogEvents answers them (`timestamp`, `message`,
+    /// `ingestionTime`). None while the log group does not exist yet: a job just created may not have written its
+    /// first line, and in a fresh account that line creates the group.
+    mutating func pollEvents() async throws -> [JSONValue] {
         let streams: JSONValue
         do {
             streams = try await client.call(
@@ -23,7 +27,7 @@ struct TrainingLogReader {
         } catch let error as APICallError where error.code == "ResourceNotFoundException" {
             return []
         }
-        var lines: [String] = []
+        var lines: [JSONValue] = []
         for stream in streams["logStreams"]?.arrayValue ?? [] {
             guard let name = stream["logStreamName"]?.stringValue else { continue }
             while true {
@@ -31,7 +35,7 @@ struct TrainingLogReader {
                 if let token = tokens[name] { input["nextToken"] = .string(token) }
                 let page = try await client.call("Logs_20140328.GetLogEvents", input, service: "logs")
                 let events = page["events"]?.arrayValue ?? []
-                lines += events.compactMap { $0["message"]?.stringValue }
+                lines += events
                 let next = page["nextForwardToken"]?.stringValue
                 defer { tokens[name] = next }
                 if events.isEmpty || next == tokens[name] { break }

@@ -30,6 +30,7 @@ extension Datasets {
         @Flag(help: "Print the report as JSON.") var json = false
 
         func run() async throws {
+            if !folder.hasPrefix("s3://") { try InputFiles.requireReadable(folder, "image folder", folder: true) }
             let store = try store.open()
             let start = Date()
             var location = URL(fileURLWithPath: folder)

@@ -12,8 +12,7 @@ extension Datasets {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let store = try store.open()
-            let stats = try store.datasets().map { try store.stats(of: $0) }
+            let stats = try store.openIfExists().map { store in try store.datasets().map { try store.stats(of: $0) } } ?? []
             if json {
                 JSONOutput.print(
                     .array(

@@ -154,17 +154,17 @@ extension Datasets {
             let sample: (text: String, kept: Int, total: Int)
             var remainder: String?
             if let dataset {
-                let store = try store.open()
+                guard let store = try store.openIfExists() else {
+                    throw CLIError("dataset '\(dataset)' does not exist: there is no label store in \(self.store.folder.path) yet", exitCode: 64)
+                }
                 sample = try storeCommand {
                     try store.sampleManifest(of: try store.dataset(named: dataset), percent: percent, seed: seed, sourceRefPrefix: sourceRefPrefix)
                 }
             } else {
                 let path = manifest ?? ""
-                let text: String
-                do {
-                    text = try String(contentsOfFile: path, encoding: .utf8)
-                } catch {
-                    throw ValidationError("cannot read manifest '\(path)': check the path (and that it is UTF-8 JSON Lines)")
+                try InputFiles.requireReadable(path, "manifest")
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                    throw CLIError("cannot read manifest '\(path)': it is not UTF-8 text (a manifest is JSON Lines)", exitCode: 65)
                 }
                 let split = RandomSample.split(text, percent: percent, seed: seed)
                 sample = (split.sample, split.kept, split.total)

@@ -92,14 +92,16 @@ struct Endpoints: AsyncParsableCommand {
     struct Wait: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Wait until an endpoint is InService.",
-            discussion: "Exit code: 0 InService, 1 Failed or gone.\n\nExample: ctl endpoints wait bees && ctl invoke bees bee.jpg")
+            discussion: "Exit code: 0 InService, 1 Failed. --json prints DescribeEndpoint's answer at the end.\n\nExample: ctl endpoints wait bees && ctl invoke bees bee.jpg")
         @Argument(help: "The endpoint's name.") var name: String
         @OptionGroup var options: ClientOptions
 
         func run() async throws {
-            let status = try await Self.waitInService(try options.client(), name)
+            let client = try options.client()
+            let status = try await Self.waitInService(client, name)
+            if options.json { JSONOutput.print(try await client.call("SageMaker.DescribeEndpoint", ["EndpointName": .string(name)])) }
             if status != "InService" { throw CLIError("endpoint \(name) is \(status)") }
-            print("\(name) is InService")
+            if !options.json { print("\(name) is InService") }
         }
 
         static func waitInService(_ client: APIClient, _ name: String) async throws -> String {

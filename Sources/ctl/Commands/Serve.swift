@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import JobService
 import Logging
+import NIOCore
 
 /// `ctl serve`: run the Apiary daemon in the foreground.
 struct Serve: AsyncParsableCommand {
@@ -89,9 +90,23 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = level
         let daemon = try Daemon(configuration: configuration, logger: logger)
         let (host, home, portFile) = (configuration.host, configuration.home.path, portFile)
-        try await daemon.run { port in
-            FileHandle.standardOutput.write(Data("Apiary \(Apiary.version) listening on http://\(host):\(port)  (data: \(home))\n".utf8))
-            if let portFile { try? "\(port)\n".write(toFile: portFile, atomically: true, encoding: .utf8) }
+        do {
+            try await daemon.run { port in
+                FileHandle.standardOutput.write(Data("Apiary \(Apiary.version) listening on http://\(host):\(port)  (data: \(home))\n".utf8))
+                if let portFile { try? "\(port)\n".write(toFile: portFile, atomically: true, encoding: .utf8) }
+            }
+        } catch let error as IOError where [EADDRINUSE, EADDRNOTAVAIL, EACCES].contains(error.errnoCode) {
+            throw CLIError(Self.bindFailure(error.errnoCode, host: host, port: configuration.port), exitCode: 1)
+        }
+    }
+
+    /// Why `host:port` could not be listened on, and how to choose another port.
+    static func bindFailure(_ errno: CInt, host: String, port: Int) -> String {
+        let fix = "choose another with --port N (or APIARY_PORT=N), or --port 0 for a free one, and point clients at it with APIARY_URL"
+        return switch errno {
+        case EADDRINUSE: "port \(port) on \(host) is already in use (another `ctl serve`?); \(fix)"
+        case EACCES: "port \(port) on \(host) needs privileges to listen on; \(fix)"
+        default: "cannot listen on \(host): the address is not this machine's; use --host 127.0.0.1 (or APIARY_HOST)"
         }
     }
 }

@@ -7,11 +7,19 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "Data directory (default $APIARY_HOME or ~/.apiary); the label store is labels.sqlite in it.")
     var home: String?
 
+    var folder: URL {
+        home.map { URL(fileURLWithPath: $0) } ?? ProcessInfo.processInfo.environment["APIARY_HOME"].map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".apiary")
+    }
+
+    /// The store for a command that only reads: nil when there is none yet, so reading never creates the folder.
+    func openIfExists() throws -> LabelStore? {
+        FileManager.default.fileExists(atPath: folder.appendingPathComponent("labels.sqlite").path) ? try open() : nil
+    }
+
     /// The store file, created (with its folder) if missing.
     func open() throws -> LabelStore {
-        let folder =
-            home.map { URL(fileURLWithPath: $0) } ?? ProcessInfo.processInfo.environment["APIARY_HOME"].map { URL(fileURLWithPath: $0) }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".apiary")
+        let folder = folder
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             return try LabelStore.open(path: folder.appendingPathComponent("labels.sqlite").path)

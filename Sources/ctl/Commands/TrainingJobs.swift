@@ -9,11 +9,11 @@ struct TrainingJobs: AsyncParsableCommand {
         abstract: "Create, watch and stop training jobs (SageMaker's built-in Object Detection algorithm).",
         discussion: """
             Examples:
-              ctl training-jobs create bees-1 --train s3://bees/train.manifest --validation s3://bees/validation.manifest \\
-                  --output s3://bees/output --label-attribute bees-500 --num-training-samples 400 --base-network apiary-mobile
+              ctl training-jobs create bees-1 --train s3://bees/manifests/train.manifest \\
+                  --validation s3://bees/manifests/validation.manifest --output s3://bees/output --base-network apiary-mobile
               ctl training-jobs wait bees-1
             """,
-        subcommands: [Create.self, Describe.self, List.self, Stop.self, Logs.self, Wait.self]
+        subcommands: [Create.self, Describe.self, List.self, Stop.self, Logs.self, Wait.self, Results.self]
     )
 }
 
@@ -25,9 +25,18 @@ extension TrainingJobs {
                 Either flags (an augmented-manifest job, as the course runs it) or --cli-input-json with the same JSON \
                 as `aws sagemaker create-training-job --cli-input-json` (flags given as well override its hyperparameters).
 
+                Before submitting, the request is checked as the algorithm will check it: hyperparameter names (with a \
+                did-you-mean) and ranges, the channels, that each manifest exists and its first line has the attribute \
+                names, that the output bucket exists. --no-validate sends the request as is. Without \
+                --num-training-samples, the train manifest's lines are counted; without --label-attribute, the manifest's \
+                object-detection attribute is used.
+
                 Examples:
-                  ctl training-jobs create bees-1 --train s3://bees/train.manifest --validation s3://bees/validation.manifest \\
-                      --output s3://bees/output --num-training-samples 400 --epochs 4 --optimizer adam
+                  ctl training-jobs create bees-1 --train s3://bees/manifests/train.manifest \\
+                      --validation s3://bees/manifests/validation.manifest --output s3://bees/output --base-network apiary-mobile
+                  ctl training-jobs create bees-2 --train s3://bees/manifests/train.manifest \\
+                      --validation s3://bees/manifests/validation.manifest --output s3://bees/output --base-network apiary-mobile \\
+                      --epochs 4 --optimizer adam --label-attribute bees-500
                   ctl training-jobs create --cli-input-json file://job.json
                 """
         )
@@ -44,11 +53,11 @@ extension TrainingJobs {
         @Option(help: "Where model.tar.gz goes: <output>/<name>/output/model.tar.gz.")
         var output: String?
 
-        @Option(help: "The label attribute in the manifests.")
-        var labelAttribute = "bees"
+        @Option(help: "The label attribute in the manifests (default: the train manifest's object-detection attribute).")
+        var labelAttribute: String?
 
         @Option(help: "num_classes.") var numClasses = 1
-        @Option(help: "num_training_samples (the train manifest's line count).") var numTrainingSamples: Int?
+        @Option(help: "num_training_samples (default: the train manifest's line count).") var numTrainingSamples: Int?
         @Option(help: "base_network: vgg-16, resnet-50 (SageMaker's) or apiary-mobile (a fast CPU network).") var baseNetwork: String?
         @Option(help: "epochs.") var epochs: Int?
         @Option(help: "mini_batch_size.") var miniBatchSize: Int?
@@ -65,6 +74,7 @@ extension TrainingJobs {
         @Option(help: "MaxRuntimeInSeconds.") var maxRuntime = 86_400
         @Option(help: "The IAM role ARN recorded with the job.") var role = "arn:aws:iam::000000000000:role/ApiarySageMakerRole"
         @Option(help: "The request as JSON, or file://path to it (the aws CLI's --cli-input-json).") var cliInputJson: String?
+        @Flag(help: "Send the request as is, without checking hyperparameters, channels and manifests first.") var noValidate = false
 
         @OptionGroup var options: ClientOptions
 
@@ -72,14 +82,20 @@ extension TrainingJobs {
             var request = try cliInputJson.map(Self.readInput) ?? [:]
             if let name { request["TrainingJobName"] = .string(name) }
             guard request["TrainingJobName"] != nil else { throw CLIError("give the job a name: ctl training-jobs create NAME …", exitCode: 64) }
+            let client = try options.client()
             if cliInputJson == nil {
                 guard let train, let validation, let output else {
                     throw CLIError("--train, --validation and --output are required (or pass --cli-input-json)", exitCode: 64)
                 }
-                guard let numTrainingSamples else {
-                    throw CLIError("--num-training-samples is required: the number of lines in the train manifest", exitCode: 64)
+                var trainLines: [Substring] = []
+                if numTrainingSamples == nil || labelAttribute == nil {
+                    trainLines = try await TrainingJobCheck(client: client).manifestLines(train, channel: "train")
                 }
-                let region = try options.client().region
+                let numTrainingSamples = self.numTrainingSamples ?? trainLines.count
+                guard let labelAttribute = labelAttribute ?? trainLines.first.flatMap(Self.objectDetectionAttribute) else {
+                    throw CLIError("the train manifest \(train) has no object-detection label on its first line; name it with --label-attribute", exitCode: 65)
+                }
+                let region = client.region
                 request["AlgorithmSpecification"] = [
                     "TrainingImage": .string(ObjectDetectionImage.uri(region: region)), "TrainingInputMode": "Pipe",
                 ]
@@ -109,7 +125,8 @@ extension TrainingJobs {
                 env[String(parts[0])] = .string(String(parts[1]))
             }
             if !env.isEmpty { request["Environment"] = .object(env) }
-            let answer = try await options.client().call("SageMaker.CreateTrainingJob", request)
+            if !noValidate { try await TrainingJobCheck(client: client).check(request) }
+            let answer = try await client.call("SageMaker.CreateTrainingJob", request)
             if options.json { JSONOutput.print(answer) } else { print(answer["TrainingJobArn"]?.stringValue ?? "") }
         }
 
@@ -124,6 +141,13 @@ extension TrainingJobs {
                 ],
                 "ContentType": "application/x-recordio", "RecordWrapperType": "RecordIO", "InputMode": "Pipe",
             ]
+        }
+
+        /// The attribute of a manifest line whose `<attribute>-metadata` says it is an object-detection label
+        /// (Ground Truth's `"type": "groundtruth/object-detection"`).
+        static func objectDetectionAttribute(_ line: Substring) -> String? {
+            guard let record = (try? JSONValue.parse(Array(line.utf8)))?.objectValue else { return nil }
+            return record.keys.sorted().first { record[$0 + "-metadata"]?["type"]?.stringValue == "groundtruth/object-detection" }
         }
 
         /// `--cli-input-json`: inline JSON or `file://path`, as the aws CLI reads it.
