@@ -178,3 +178,23 @@ class Daemon:
             self.process.terminate()
             self.process.wait()
             self.process = None
+
+
+def create_bounding_box_job(sm, job, bucket, attribute, task_type, title, description):
+    """Creates a Ground Truth job of the built-in task type `task_type` (`BoundingBox`, `AdjustmentBoundingBox`) over
+    s3://BUCKET/input.manifest with the category file s3://BUCKET/categories.json, as a notebook would."""
+    sm.create_labeling_job(
+        LabelingJobName=job, LabelAttributeName=attribute,
+        InputConfig={"DataSource": {"S3DataSource": {"ManifestS3Uri": f"s3://{bucket}/input.manifest"}}},
+        OutputConfig={"S3OutputPath": f"s3://{bucket}/labels"},
+        RoleArn="arn:aws:iam::123456789012:role/service-role/AmazonSageMaker-ExecutionRole-20190516T000000",
+        LabelCategoryConfigS3Uri=f"s3://{bucket}/categories.json",
+        HumanTaskConfig={
+            "WorkteamArn": "arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/bees-team",
+            "UiConfig": {"UiTemplateS3Uri": f"s3://{bucket}/instructions.template"},
+            "PreHumanTaskLambdaArn": f"arn:aws:lambda:us-east-1:432418664414:function:PRE-{task_type}",
+            "TaskTitle": title, "TaskDescription": description,
+            "NumberOfHumanWorkersPerDataObject": 1, "TaskTimeLimitInSeconds": 300,
+            "AnnotationConsolidationConfig": {"AnnotationConsolidationLambdaArn": f"arn:aws:lambda:us-east-1:432418664414:function:ACS-{task_type}"},
+        },
+    )

@@ -10,7 +10,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from labelui import URL, drag, image_id, keys, open_page, page, queue, saved, shot, shown, wait
+from labelui import URL, create_bounding_box_job, drag, image_id, keys, open_page, page, queue, saved, shot, shown, wait
 
 if "APIARY_LABEL_JOB" not in os.environ:
     pytest.skip("run by Tests/ctlTests/LabelUITests.swift, which prepares the daemon and its job", allow_module_level=True)
@@ -42,21 +42,7 @@ def job():
                       "bees-metadata": {"class-map": {"0": "bee"}, "type": "groundtruth/object-detection", "job-name": "labeling-job/bees"}})
     s3.put_object(Bucket="ui-review", Key="input.manifest", Body="".join(json.dumps(line) + "\n" for line in lines).encode())
     s3.put_object(Bucket="ui-review", Key="categories.json", Body=json.dumps({"document-version": "2018-11-28", "labels": [{"label": "bee"}]}).encode())
-    sm.create_labeling_job(
-        LabelingJobName=JOB, LabelAttributeName="bees-adjusted",
-        InputConfig={"DataSource": {"S3DataSource": {"ManifestS3Uri": "s3://ui-review/input.manifest"}}},
-        OutputConfig={"S3OutputPath": "s3://ui-review/labels"},
-        RoleArn="arn:aws:iam::123456789012:role/service-role/AmazonSageMaker-ExecutionRole-20190516T000000",
-        LabelCategoryConfigS3Uri="s3://ui-review/categories.json",
-        HumanTaskConfig={
-            "WorkteamArn": "arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/bees-team",
-            "UiConfig": {"UiTemplateS3Uri": "s3://ui-review/instructions.template"},
-            "PreHumanTaskLambdaArn": "arn:aws:lambda:us-east-1:432418664414:function:PRE-AdjustmentBoundingBox",
-            "TaskTitle": "Check the bees", "TaskDescription": "Fix the boxes around every bee",
-            "NumberOfHumanWorkersPerDataObject": 1, "TaskTimeLimitInSeconds": 300,
-            "AnnotationConsolidationConfig": {"AnnotationConsolidationLambdaArn": "arn:aws:lambda:us-east-1:432418664414:function:ACS-AdjustmentBoundingBox"},
-        },
-    )
+    create_bounding_box_job(sm, JOB, "ui-review", "bees-adjusted", "AdjustmentBoundingBox", "Check the bees", "Fix the boxes around every bee")
     return sm, s3
 
 

@@ -10,7 +10,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from labelui import URL, drag, image_id, keys, open_page, page, queue, saved, shot, shown, stored, wait
+from labelui import URL, create_bounding_box_job, drag, image_id, keys, open_page, page, queue, saved, shot, shown, stored, wait
 
 if "APIARY_LABEL_JOB" not in os.environ:
     pytest.skip("run by Tests/ctlTests/LabelUITests.swift, which prepares the daemon and its job", allow_module_level=True)
@@ -41,21 +41,7 @@ def job():
     manifest = "".join(json.dumps({"source-ref": f"s3://ui-bees/images/{name}"}) + "\n" for name in names)
     s3.put_object(Bucket="ui-bees", Key="input.manifest", Body=manifest.encode())
     s3.put_object(Bucket="ui-bees", Key="categories.json", Body=json.dumps(CONFIG).encode())
-    sm.create_labeling_job(
-        LabelingJobName=JOB, LabelAttributeName="bees",
-        InputConfig={"DataSource": {"S3DataSource": {"ManifestS3Uri": "s3://ui-bees/input.manifest"}}},
-        OutputConfig={"S3OutputPath": "s3://ui-bees/labels"},
-        RoleArn="arn:aws:iam::123456789012:role/service-role/AmazonSageMaker-ExecutionRole-20190516T000000",
-        LabelCategoryConfigS3Uri="s3://ui-bees/categories.json",
-        HumanTaskConfig={
-            "WorkteamArn": "arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/bees-team",
-            "UiConfig": {"UiTemplateS3Uri": "s3://ui-bees/instructions.template"},
-            "PreHumanTaskLambdaArn": "arn:aws:lambda:us-east-1:432418664414:function:PRE-BoundingBox",
-            "TaskTitle": "Find the bees", "TaskDescription": "Draw a box around every bee in the photo",
-            "NumberOfHumanWorkersPerDataObject": 1, "TaskTimeLimitInSeconds": 300,
-            "AnnotationConsolidationConfig": {"AnnotationConsolidationLambdaArn": "arn:aws:lambda:us-east-1:432418664414:function:ACS-BoundingBox"},
-        },
-    )
+    create_bounding_box_job(sm, JOB, "ui-bees", "bees", "BoundingBox", "Find the bees", "Draw a box around every bee in the photo")
     return sm, s3
 
 
