@@ -34,7 +34,8 @@ struct LabelUIRouteTests {
             session: LabelUISession(boundHost: "127.0.0.1", token: "secret"),
             assets: try LabelUIAssets(),
             predictions: LabelUIPredictions(runtime: InvocationHandler(host: host), account: "123456789012", region: "us-east-1"),
-            tasks: LabelUITasks(controlPlane: controlPlane, objects: objects)
+            tasks: LabelUITasks(controlPlane: controlPlane, objects: objects),
+            responses: LabelingJobResponses(controlPlane: controlPlane, labels: store, objects: objects)
         )
     }
 

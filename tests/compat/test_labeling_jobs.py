@@ -9,6 +9,8 @@ import os
 import re
 import subprocess
 import shutil
+import urllib.parse
+import urllib.request
 
 import pytest
 from botocore.exceptions import ClientError
@@ -156,34 +158,101 @@ def test_course_job_is_labeled_and_writes_ground_truths_output_manifest(sm, s3, 
         == [(name, "Completed", output)]
 
 
-def test_worker_and_consolidation_responses_follow_the_job(sm, s3, bucket, sample, uploaded, name):
+def submit(job, image):
+    """Submits one task as `ctl labels submit` does, through the daemon's label API."""
+    run = subprocess.run([CTL, "labels", "submit", "--endpoint-url", URL, "--dataset", f"labeling-job/{job}", image],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+
+
+def annotation_keys(s3, bucket, job):
+    prefix = f"labels/{job}/annotations/"
+    return sorted(o["Key"][len(prefix):] for o in s3.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", []))
+
+
+def test_worker_and_consolidation_responses_appear_at_submission(sm, s3, bucket, sample, uploaded, name):
     _, boxes = sample
     sm.create_labeling_job(**create_request(bucket, name))
     for image in uploaded[:2]:
-        apply(name, box_edits(image, boxes[image]))
-    sm.describe_labeling_job(LabelingJobName=name)  # what a notebook's monitoring cell calls first
-    prefix = f"labels/{name}/annotations/"
-    keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", []))
-    responses = [k for k in keys if k.startswith(prefix + "worker-response/iteration-1/")]
+        apply(name, [box_edits(image, boxes[image])[0][:-1]])  # boxes drawn, not yet submitted
+    assert annotation_keys(s3, bucket, name) == []
+    # Submitted one task at a time, as workers do; no Describe (or List) call until the end.
+    for image in uploaded[:2]:
+        submit(name, f"bees/images/{image}")
+    keys = annotation_keys(s3, bucket, name)
+    responses = [k for k in keys if k.startswith("worker-response/iteration-1/")]
     assert [k.split("/")[-2] for k in responses] == ["0", "1"], keys
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d_\d\d:\d\d:\d\d\.json", k.split("/")[-1]) for k in responses), keys
+    answers = {}
     for key, image in zip(responses, uploaded[:2]):
-        [answer] = json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())["answers"]
+        [answer] = json.loads(s3.get_object(Bucket=bucket, Key=f"labels/{name}/annotations/{key}")["Body"].read())["answers"]
         content = answer["answerContent"]["boundingBox"]
         assert [(b["label"], b["left"], b["top"]) for b in content["boundingBoxes"]] == \
             [("bee", a["left"], a["top"]) for a in boxes[image]["annotations"]]
         assert content["inputImageProperties"]["width"] == boxes[image]["image_size"][0]["width"]
         assert answer["workerId"] and answer["submissionTime"]
-    [consolidation] = [k for k in keys if k.startswith(prefix + "consolidated-annotation/consolidation-response/iteration-1/")]
-    batch = json.loads(s3.get_object(Bucket=bucket, Key=consolidation)["Body"].read())
-    assert [item["datasetObjectId"] for item in batch] == ["0", "1"]
-    assert set(batch[0]["consolidatedAnnotation"]["content"]) == {"bees", "bees-metadata"}
-    # Nothing is written twice; the next labeled image comes in a new batch.
+        answers[key.split("/")[-2]] = answer
+    # One consolidation batch per submission: the post-annotation Lambda's payload, and its answer.
+    requests = [k for k in keys if k.startswith("consolidated-annotation/consolidation-request/iteration-1/")]
+    consolidations = [k for k in keys if k.startswith("consolidated-annotation/consolidation-response/iteration-1/")]
+    assert len(requests) == len(consolidations) == 2, keys
+    ids = []
+    for request_key, response_key in zip(requests, consolidations):
+        assert request_key.split("/")[-1] == response_key.split("/")[-1]
+        [request] = json.loads(s3.get_object(Bucket=bucket, Key=f"labels/{name}/annotations/{request_key}")["Body"].read())
+        image = uploaded[int(request["datasetObjectId"])]
+        assert request["dataObject"] == {"s3Uri": f"s3://{bucket}/bees/images/{image}"}
+        [worker] = request["annotations"]
+        assert worker["workerId"] == answers[request["datasetObjectId"]]["workerId"]
+        assert json.loads(worker["annotationData"]["content"]) == answers[request["datasetObjectId"]]["answerContent"]
+        [item] = json.loads(s3.get_object(Bucket=bucket, Key=f"labels/{name}/annotations/{response_key}")["Body"].read())
+        assert item["datasetObjectId"] == request["datasetObjectId"]
+        assert set(item["consolidatedAnnotation"]["content"]) == {"bees", "bees-metadata"}
+        ids.append(item["datasetObjectId"])
+    assert sorted(ids) == ["0", "1"]
+    # Describe and List write nothing twice.
     sm.describe_labeling_job(LabelingJobName=name)
-    assert len(s3.list_objects_v2(Bucket=bucket, Prefix=prefix)["Contents"]) == len(keys)
-    apply(name, box_edits(uploaded[2], boxes[uploaded[2]]))
     sm.list_labeling_jobs(NameContains=name)
-    keys_after = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix=prefix)["Contents"]]
-    assert sum("/worker-response/iteration-1/2/" in k for k in keys_after) == 1 and len(keys_after) == len(keys) + 2
+    assert annotation_keys(s3, bucket, name) == keys
+    # A worker tool's apply that submits writes the next object's responses at once too.
+    apply(name, box_edits(uploaded[2], boxes[uploaded[2]]))
+    keys_after = annotation_keys(s3, bucket, name)
+    assert sum(k.startswith("worker-response/iteration-1/2/") for k in keys_after) == 1 and len(keys_after) == len(keys) + 3
+
+
+def label_ui(method, path, body=None, token=None):
+    """The worker UI's JSON API (`/label/api/…`), as its page calls it: same origin, with the page's session token."""
+    request = urllib.request.Request(f"{URL}/label/{path}", method=method,
+                                     data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json", "Origin": URL,
+                                              **({"X-Apiary-Label-Token": token} if token else {})})
+    with urllib.request.urlopen(request) as response:
+        text = response.read().decode()
+    return text if path == "" else json.loads(text)
+
+
+def test_the_worker_uis_submit_writes_the_worker_response(sm, s3, bucket, uploaded, name):
+    sm.create_labeling_job(**create_request(bucket, name))
+    token = re.search(r'name="apiary-label-token" content="([0-9a-f]+)"', label_ui("GET", "")).group(1)
+    image = label_ui("GET", "api/queue?" + urllib.parse.urlencode({"job": name}))["images"][1]
+    revision = label_ui("GET", f"api/images/{image['id']}")["revision"]
+    label_ui("POST", f"api/images/{image['id']}/edits",
+             {"revision": revision, "edits": [{"op": "add", "classId": 0, "box": [10, 10, 40, 30]}, {"op": "submit"}]}, token)
+    [response] = [k for k in annotation_keys(s3, bucket, name) if k.startswith("worker-response/")]
+    assert response.split("/")[2] == "1"
+    [answer] = json.loads(s3.get_object(Bucket=bucket, Key=f"labels/{name}/annotations/{response}")["Body"].read())["answers"]
+    assert [(b["label"], b["left"], b["top"], b["width"], b["height"]) for b in answer["answerContent"]["boundingBox"]["boundingBoxes"]] \
+        == [("bee", 10, 10, 40, 30)]
+
+
+def test_describe_writes_the_responses_a_submission_left_out(sm, s3, bucket, sample, uploaded, name):
+    _, boxes = sample
+    sm.create_labeling_job(**create_request(bucket, name))
+    apply(name, box_edits(uploaded[0], boxes[uploaded[0]]))
+    [response] = [k for k in annotation_keys(s3, bucket, name) if k.startswith("worker-response/")]
+    s3.delete_object(Bucket=bucket, Key=f"labels/{name}/annotations/{response}")  # as if the daemon died before it
+    sm.describe_labeling_job(LabelingJobName=name)
+    assert response in annotation_keys(s3, bucket, name)
 
 
 @pytest.mark.parametrize("config", [

@@ -60,6 +60,7 @@ public final class Daemon: Sendable {
             try labels.removeAll()
         }
         let lambda = LambdaService(store: store, objects: objects, runtimes: lambdaRuntimes)
+        let responses = LabelingJobResponses(controlPlane: store, labels: labels, objects: objects)
         let runtime = InvocationHandler(host: endpoints)
         let authenticator = EdgeAuthenticator(
             mode: configuration.authMode, verifier: SigV4Verifier(credentials: configuration.credentials), defaultRegion: configuration.defaultRegion)
@@ -81,8 +82,8 @@ public final class Daemon: Sendable {
             labelUI: LabelUI(
                 store: labels, session: LabelUISession(boundHost: configuration.host), assets: try LabelUIAssets(),
                 predictions: LabelUIPredictions(runtime: runtime, account: configuration.account, region: configuration.defaultRegion),
-                tasks: LabelUITasks(controlPlane: store, objects: objects)),
-            labelAPI: LabelAPI(store: labels, objects: objects),
+                tasks: LabelUITasks(controlPlane: store, objects: objects), responses: responses),
+            labelAPI: LabelAPI(store: labels, objects: objects, responses: responses),
             authenticator: authenticator,
             door: EdgeDoor(
                 hosts: HostPolicy(boundHost: configuration.host, allowedHosts: configuration.allowedHosts), authenticator: authenticator,

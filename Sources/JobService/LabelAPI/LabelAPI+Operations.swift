@@ -38,6 +38,7 @@ extension LabelAPI {
             let edits = try line.edits(input["edits"] ?? .null)
             let origin: LabelOrigin = input["machineLabeled"]?.boolValue == true ? .machine : .human
             let changes = try store.apply(edits, origin: origin).flatMap { $0 }
+            responses.submitted(images: edits.compactMap(\.submittedImageId))
             return try changesAnswer(changes)
         case "history":
             let image = try LabelTargets.image(try Self.text(input, "image"), dataset: input["dataset"]?.stringValue, in: store)
@@ -112,6 +113,7 @@ extension LabelAPI {
                 throw LabelStoreError(.notFound, "\(reference): not in the daemon's object store (\(error))")
             }
         }
+        responses.submitted(inDatasets: [body.dataset])
         return LabelCommandJSON.importReport(report)
     }
 

@@ -19,6 +19,8 @@ struct LabelAPI: Sendable {
 
     let store: LabelStore
     let objects: ObjectStore
+    /// Writes Ground Truth's intermediate outputs for the tasks an apply or import submits.
+    let responses: LabelingJobResponses
 
     func respond(to request: Request, authenticator: EdgeAuthenticator, requestID: String) async -> Response {
         let operation = String(request.uri.path.dropFirst(Self.prefix.count))

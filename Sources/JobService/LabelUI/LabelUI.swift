@@ -20,6 +20,8 @@ struct LabelUI: Sendable {
     let assets: LabelUIAssets
     let predictions: LabelUIPredictions
     let tasks: LabelUITasks
+    /// Writes Ground Truth's intermediate outputs when the page submits a task.
+    let responses: LabelingJobResponses
 
     /// Whether a request is the UI's: under `/label`, unsigned (a signed one is S3's, for a bucket of that name),
     /// and not addressed to a virtual host (`<bucket>.localhost`, `<api>.execute-api.…`), whose paths are keys.
@@ -125,7 +127,9 @@ struct LabelUI: Sendable {
             guard let revision = body["revision"]?.intValue, let edits = body["edits"]?.arrayValue else {
                 throw LabelUIRequestError(400, "the body must be {\"revision\": N, \"edits\": [...]}")
             }
-            let result = try store.apply(try edits.map { try Self.edit($0, imageId: id) }, toImage: id, atRevision: Int64(revision))
+            let applied = try edits.map { try Self.edit($0, imageId: id) }
+            let result = try store.apply(applied, toImage: id, atRevision: Int64(revision))
+            responses.submitted(images: applied.compactMap(\.submittedImageId))
             var answer = LabelUIJSON.image(result.labels)
             answer["changes"] = .array(result.changes.map(LabelUIJSON.change))
             answer["submitted"] = try submitted(result.labels.image)

@@ -9,7 +9,8 @@ import ObjectStore
 /// where `ctl labels … --dataset labeling-job/<name>` (or a worker UI) labels the job's images. The first call that
 /// sees a job finished writes its output manifest to `<S3OutputPath><name>/manifests/output/output.manifest` and
 /// freezes the document: the check and the write happen in one control-plane transaction, so it happens once. Until
-/// then every call also writes the worker and consolidation responses of newly labeled images (`LabelingJobResponses`).
+/// then every call also writes the worker and consolidation responses that a submission's own write left out
+/// (`LabelingJobResponses`).
 struct LabelingJobOperations {
     let store: ControlPlaneStore
     let labels: LabelStore
@@ -17,7 +18,7 @@ struct LabelingJobOperations {
 
     static let finalStatuses: Set<String> = ["Completed", "Stopped", "Failed"]
 
-    private var responses: LabelingJobResponses { LabelingJobResponses(labels: labels, objects: objects) }
+    private var responses: LabelingJobResponses { LabelingJobResponses(controlPlane: store, labels: labels, objects: objects) }
 
     func create(_ input: JSONValue, _ context: AWSRequestContext) throws -> JSONValue {
         let name = try requiredName(input)
@@ -142,7 +143,8 @@ struct LabelingJobOperations {
                 failure: "ClientError: the label store has no job named \(record.name)"
             )
         }
-        // Ground Truth's intermediate outputs; one that cannot be written now is written by a later call.
+        // Ground Truth's intermediate outputs not yet written at submission (a failed write, a crash); one that cannot
+        // be written now is written by a later call.
         try? responses.sync(job: record.name, outputPath: record.document["OutputConfig"]?["S3OutputPath"]?.stringValue ?? "")
         let counters = try Self.render(job.counters)
         let modified = AWSTimestamp.seconds(job.lastModifiedAt)

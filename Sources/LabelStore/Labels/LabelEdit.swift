@@ -13,3 +13,12 @@ public enum LabelEdit: Sendable, Equatable {
     /// Reverse the latest write still in effect on an image (all of its changes to that image).
     case undo(imageId: Int64)
 }
+
+extension LabelEdit {
+    /// The image a `submit` edit submits, nil for the other edits: what a caller that follows submissions (Ground
+    /// Truth's worker responses) looks at.
+    public var submittedImageId: Int64? {
+        guard case .submit(let imageId) = self else { return nil }
+        return imageId
+    }
+}
