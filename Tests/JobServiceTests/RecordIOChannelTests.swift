@@ -100,4 +100,28 @@ import Testing
             try read(Self.frame(Self.record(id: 9, labels: [2, 5, 0, 0.1, 0.1, 0.5, 0.5], image: [0xFF, 0xD8, 1, 2])))
         }
     }
+
+    /// Found by bench/run_parser_fuzz.sh (issue 23): a header width of 7.55e31 (the bytes `00 49 6E 74`) trapped
+    /// converting Float to Int and took the daemon's training down; NaN, infinite and huge widths and class ids now
+    /// fail the job like any malformed record.
+    @Test("label values that are not whole numbers in Int's range fail the record, they do not trap")
+    func hugeLabelValues() throws {
+        let fixture = try TestStore()
+        let sample = BeeFixture.samples[0]
+        let reader = ChannelReader(store: fixture.store)
+        let box: [Float] = [0.1, 0.1, 0.5, 0.5]
+        let cases: [(labels: [Float], reason: String)] = [
+            ([Float(bitPattern: 0x746e_4900), 5, 0] + box, "header width 7.5"),
+            ([.nan, 5, 0] + box, "header width nan"),
+            ([2, .infinity, 0] + box, "label width inf"),
+            ([2, -.infinity, 0] + box, "label width -inf"),
+            ([2, 5, 1e30] + box, "class id 1e+30 is out of range"),
+            ([2, 5, .infinity] + box, "class id inf is out of range"),
+        ]
+        for (labels, reason) in cases {
+            try fixture.store.put(Data(Self.frame(Self.record(id: 3, labels: labels, image: sample.jpeg))), at: S3URI("s3://bees/huge/train/a.rec")!)
+            try fixture.store.put(Data(Self.frame(Self.record(id: 4, labels: Self.labels(sample), image: sample.jpeg))), at: S3URI("s3://bees/huge/validation/a.rec")!)
+            expectClientError("s3://bees/huge/train/a.rec record 0", reason) { _ = try reader.read(Self.channels { "s3://bees/huge/\($0)/" }) }
+        }
+    }
 }

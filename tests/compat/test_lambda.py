@@ -4,6 +4,7 @@ environments over the Runtime API, and provided.* runtimes running a bash `boots
 import base64
 import io
 import json
+import os
 import re
 import urllib.request
 import zipfile
@@ -263,8 +264,9 @@ def test_provided_runtime_runs_its_bootstrap(lam, name, runtime):
         lam.delete_function(FunctionName=name)
 
 
-def with_links(links, files=None):
-    """A zip holding `files` and symbolic links path → target (Unix mode 0o120777 in the entry's external attributes)."""
+def with_links(links, files=None, files_after=None, compression=zipfile.ZIP_STORED):
+    """A zip holding `files`, symbolic links path → target (Unix mode 0o120777 in the entry's external attributes)
+    stored with `compression`, then `files_after`."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for path, text in (files or {}).items():
@@ -273,7 +275,10 @@ def with_links(links, files=None):
             entry = zipfile.ZipInfo(path)
             entry.create_system = 3
             entry.external_attr = 0o120777 << 16
+            entry.compress_type = compression
             archive.writestr(entry, target)
+        for path, text in (files_after or {}).items():
+            archive.writestr(path, text)
     return buffer.getvalue()
 
 
@@ -284,6 +289,15 @@ def test_links_out_of_the_package_are_refused(lam, name):
                                 Code={"ZipFile": with_links({"app.py": "x = 1\n", "leak": target})})
         assert refused.value.response["Error"]["Code"] == "InvalidParameterValueException", target
         assert "symbolic link 'leak'" in refused.value.response["Error"]["Message"]
+    # Refused from the zip's directory before unzip runs: a deflated link, and a link followed by a file to be
+    # written through it (which unzip would fail on as "Could not unzip", after creating the link).
+    for package in [with_links({"leak": "../" * 40 + "etc/passwd"}, compression=zipfile.ZIP_DEFLATED),
+                    with_links({"leak": "/tmp"}, {"app.py": "x = 1\n"}, {"leak/planted.txt": "planted"})]:
+        with pytest.raises(ClientError) as refused:
+            lam.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler", Code={"ZipFile": package})
+        assert refused.value.response["Error"]["Code"] == "InvalidParameterValueException"
+        assert "symbolic link 'leak'" in refused.value.response["Error"]["Message"]
+    assert not os.path.exists("/tmp/planted.txt")
     # A link that stays inside the package is kept.
     lam.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler",
                         Code={"ZipFile": with_links({"app.py": "lib/real.py"}, {"lib/real.py": "def handler(e, c):\n    return 7\n"})})

@@ -15,8 +15,11 @@ struct LambdaCodeStore: Sendable {
         var size: Int
     }
 
-    /// Stores and unpacks `zip`. - Throws: `InvalidParameterValueException` when it is not a zip.
+    /// Stores and unpacks `zip`. - Throws: `InvalidParameterValueException` when it is not a zip or holds a
+    /// symbolic link out of the function's directory (refused from the zip's directory before unpacking, and on
+    /// disk after it for chains of links).
     func store(_ zip: [UInt8]) throws -> Package {
+        try LambdaZipLinks.check(zip)
         let digest = Digest.sha256(zip)
         let package = Package(key: Digest.hex(digest), sha256: Data(digest).base64EncodedString(), size: zip.count)
         let directory = root.appendingPathComponent(package.key)
@@ -54,12 +57,16 @@ struct LambdaCodeStore: Sendable {
             let named = (text.hasPrefix("/") ? URL(fileURLWithPath: text) : directory.appendingPathComponent(text)).standardizedFileURL.path
             let reached = fileManager.fileExists(atPath: url.path) ? url.resolvingSymlinksInPath().standardizedFileURL.path : named
             guard inside(named), inside(reached) else {
-                let name = url.path.dropFirst(task.path.count + 1)
-                throw AWSError(
-                    "InvalidParameterValueException",
-                    "The package's symbolic link '\(name)' points outside the function's directory (to '\(text)'); include the file itself instead.")
+                throw linkOutside(String(url.path.dropFirst(task.path.count + 1)), text)
             }
         }
+    }
+
+    /// The refusal of the link `name` whose text is `target`.
+    static func linkOutside(_ name: String, _ target: String) -> AWSError {
+        AWSError(
+            "InvalidParameterValueException",
+            "The package's symbolic link '\(name)' points outside the function's directory (to '\(target)'); include the file itself instead.")
     }
 
     func taskRoot(_ key: String) -> String { root.appendingPathComponent(key).appendingPathComponent("task").path }

@@ -26,7 +26,7 @@ struct S3Authentication: Sendable {
         var headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
         if let authority = request.head.authority { headers.append((name: "host", value: authority)) }
         let rawQuery = request.uri.query ?? ""
-        let presigned = Self.presignedParameters(rawQuery)
+        let presigned = SigV4.presignedParameters(rawQuery)
         var signable = SignableRequest(method: request.method.rawValue, rawPath: request.uri.path, rawQuery: rawQuery, headers: headers)
         var signedAt = now
         if let presigned {
@@ -70,15 +70,5 @@ struct S3Authentication: Sendable {
         if let authorization = request.headers[.authorization] { return authorization.hasPrefix("AWS ") }
         let names = Set((request.uri.query ?? "").split(separator: "&").map { $0.prefix { $0 != "=" } })
         return names.contains("AWSAccessKeyId") && names.contains("Signature")
-    }
-
-    /// The presigned-URL parameters of a query (decoded), or nil when it has no `X-Amz-Credential`.
-    static func presignedParameters(_ rawQuery: String) -> [String: String]? {
-        var parameters: [String: String] = [:]
-        for pair in rawQuery.split(separator: "&") where pair.hasPrefix("X-Amz-") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            parameters[String(parts[0])] = parts.count > 1 ? String(decoding: SigV4.percentDecode(parts[1]), as: UTF8.self) : ""
-        }
-        return parameters["X-Amz-Credential"] == nil ? nil : parameters
     }
 }

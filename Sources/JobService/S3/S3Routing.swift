@@ -1,3 +1,4 @@
+import AWSProtocol
 import HTTPTypes
 import Hummingbird
 
@@ -11,7 +12,7 @@ enum S3Routing {
     static func claims(_ request: Request) -> Bool {
         if S3Authentication.isSigV2(request) { return true }
         if let authorization = request.headers[.authorization] { return signingService(authorization) == "s3" }
-        if let parameters = S3Authentication.presignedParameters(request.uri.query ?? "") {
+        if let parameters = SigV4.presignedParameters(request.uri.query ?? "") {
             return parameters["X-Amz-Credential"]?.split(separator: "/", omittingEmptySubsequences: false).dropFirst(3).first == "s3"
         }
         let path = request.uri.path

@@ -83,20 +83,21 @@ struct DetectionRecord {
         let labelsEnd = Self.headerSize + 4 * flag
         guard labelsEnd <= bytes.count else { throw RecordError("its \(flag) label values run past the record") }
         let labels = (0..<flag).map { Float(bitPattern: RecordIO.word(bytes, Self.headerSize + 4 * $0)) }
-        let headerWidth = Int(labels[0])
-        let labelWidth = Int(labels[1])
-        guard Float(headerWidth) == labels[0], headerWidth >= 2, headerWidth <= flag else {
+        // Float → Int traps on NaN, infinities and values past Int's range: only whole numbers convert.
+        guard let headerWidth = Int(exactly: labels[0]), headerWidth >= 2, headerWidth <= flag else {
             throw RecordError("header width \(labels[0]) is not a whole number from 2 to \(flag)")
         }
-        guard Float(labelWidth) == labels[1], labelWidth >= 5, (flag - headerWidth) % labelWidth == 0 else {
+        guard let labelWidth = Int(exactly: labels[1]), labelWidth >= 5, (flag - headerWidth) % labelWidth == 0 else {
             throw RecordError(
                 "label width \(labels[1]) must be a whole number of at least 5 that divides the \(flag - headerWidth) object values"
             )
         }
-        objects = stride(from: headerWidth, to: flag, by: labelWidth).compactMap { start in
+        objects = []
+        for start in stride(from: headerWidth, to: flag, by: labelWidth) {
             let o = Array(labels[start..<start + 5])
-            guard o[0] >= 0 else { return nil }
-            return (Int(o[0]), o[1], o[2], o[3], o[4])
+            guard o[0] >= 0 else { continue }
+            guard let classID = Int(exactly: o[0].rounded(.towardZero)) else { throw RecordError("class id \(o[0]) is out of range") }
+            objects.append((classID, o[1], o[2], o[3], o[4]))
         }
         for o in objects where !(0 <= o.xmin && o.xmin < o.xmax && o.xmax <= 1 && 0 <= o.ymin && o.ymin < o.ymax && o.ymax <= 1) {
             throw RecordError("object [\(o.classID), \(o.xmin), \(o.ymin), \(o.xmax), \(o.ymax)] is not a box with corners in 0…1")
