@@ -60,11 +60,11 @@ struct LabelsCommandTests {
         #expect(imported.output.hasPrefix("Imported 6 images into bees"), "\(imported.output)")
         #expect(imported.output.contains("skipped notes.txt: not a JPEG or PNG file"))
         #expect(try home.ctl("labels", "categories", "add", "--dataset", "bees", "bee", "wasp").status == 0)
-        let todo = try home.json("labels", "todo", "--dataset", "bees") as? [[String: Any]]
+        let todo = (try home.json("labels", "todo", "--dataset", "bees") as? [String: Any])?["images"] as? [[String: Any]]
         #expect(todo?.count == 6)
         let first = try #require(todo?.first?["id"] as? Int)
 
-        let added = try home.json("labels", "add", String(first), "--class", "bee", "--box", "10,20.5,30,40", "--box", "1,1,2,2") as? [[String: Any]]
+        let added = (try home.json("labels", "add", String(first), "--class", "bee", "--box", "10,20.5,30,40", "--box", "1,1,2,2") as? [String: Any])?["changes"] as? [[String: Any]]
         #expect(added?.count == 2)
         let boxId = try #require(added?.first?["box"] as? Int)
         #expect(try home.ctl("labels", "update", String(boxId), "--box", "11,20.5,30,40", "--class", "wasp").status == 0)
@@ -165,7 +165,7 @@ struct LabelsCommandTests {
         #expect(try home.ctl("datasets", "sample").status == 64)
         // s3:// goes through the daemon's S3 API (tests/compat/test_labeling_jobs.py); without a daemon, exit 69.
         let offline = try home.ctl("datasets", "import", "s3://bees/images", "--dataset", "bees", "--endpoint-url", "http://127.0.0.1:9")
-        #expect(offline.status == 69 && offline.error.contains("Is `ctl serve` running?"), "\(offline.error)")
+        #expect(offline.status == 69 && offline.error.contains("Is `ctl serve` running there?"), "\(offline.error)")
     }
 
     @Test("the label API is behind the daemon's door: --auth verify refuses a wrong secret; no daemon is exit 69")
@@ -181,7 +181,7 @@ struct LabelsCommandTests {
         let stats = try home.ctl("labels", "stats", "--dataset", "bees", environment: keys)
         #expect(stats.status == 0 && stats.output.hasPrefix("bees: 0 images"), "\(stats.error)")
         let offline = try CtlBinary.run(["labels", "stats", "--dataset", "bees", "--endpoint-url", "http://127.0.0.1:9"])
-        #expect(offline.status == 69 && offline.error.contains("Is `ctl serve` running?"), "\(offline.error)")
+        #expect(offline.status == 69 && offline.error.contains("Is `ctl serve` running there?"), "\(offline.error)")
         #expect(home.shellHomesUntouched)
     }
 }
