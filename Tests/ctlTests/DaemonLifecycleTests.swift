@@ -77,13 +77,13 @@ struct DaemonLifecycleTests {
         #expect(ctl.status == 0, "ctl signs with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY: \(ctl.output)")
     }
 
-    @Test("ctl's exit codes: AWS errors 1 with the code, unreachable daemon 69, bad usage 64")
+    @Test("ctl's exit codes: AWS errors 1 with the code, not found 64, unreachable daemon 69, bad usage 64")
     func exitCodes() throws {
         let daemon = try LiveDaemon()
         defer { daemon.terminate() }
         let missing = try daemon.runClient(CtlBinary.url.path, ["training-jobs", "describe", "nope", "--endpoint-url", daemon.url])
-        #expect(missing.status == 1)
-        #expect(missing.output.contains("error: ValidationException: Requested resource not found."), "\(missing.output)")
+        #expect(missing.status == 64)
+        #expect(missing.output.contains("error: training job 'nope' does not exist"), "\(missing.output)")
         let badName = try daemon.runClient(CtlBinary.url.path, ["models", "create", "bad_name", "--model-data", "s3://b/k", "--endpoint-url", daemon.url])
         #expect(badName.status == 1 && badName.output.contains("regular expression pattern"), "\(badName.output)")
         let list = try daemon.runClient(CtlBinary.url.path, ["training-jobs", "list", "--endpoint-url", daemon.url])
@@ -92,7 +92,7 @@ struct DaemonLifecycleTests {
         #expect(usage.status == 64, "\(usage.output)")
         daemon.terminate()
         let unreachable = try daemon.runClient(CtlBinary.url.path, ["training-jobs", "list", "--endpoint-url", daemon.url])
-        #expect(unreachable.status == 69 && unreachable.output.contains("Is `ctl serve` running?"), "\(unreachable.output)")
+        #expect(unreachable.status == 69 && unreachable.output.contains("Is `ctl serve` running there?"), "\(unreachable.output)")
     }
 
     @Test("serve refuses a non-loopback address without --allow-remote")
