@@ -13,6 +13,7 @@ APT_PACKAGES=(
     libpng-dev            # libpng: PNG decode/encode
     zlib1g-dev            # zlib: model.tar.gz
     make
+    curl                  # curl --aws-sigv4: the raw answers JSONOutputTests compares ctl --json with
     chromium              # headless browser and its WebDriver, for the labeling UI's tests (tests/ui)
     chromium-driver
 )

@@ -36,4 +36,31 @@ struct LineChartTests {
         #expect(partial > 50, "the line's edges are not blended: \(partial) partial pixels")
         #expect(TextDrawing.glyphs["A"] == [0x0E, 0x11, 0x11, 0x11, 0x1F, 0x11, 0x11])
     }
+
+    @Test("the lowest and highest points sit inside the frame, not on its edge, whether the y range is the data's or given")
+    func yMargin() {
+        for yRange in [nil, 0.0...1.0] as [ClosedRange<Double>?] {
+            let chart = LineChart(
+                title: "t", xLabel: "x", yLabel: "y",
+                series: [.init(name: "low", points: [(0, 0), (1, 0)], color: (0, 0, 255)), .init(name: "high", points: [(0, 1), (1, 1)], color: (255, 0, 0))],
+                xRange: 0...1, yRange: yRange
+            )
+            let image = chart.render(width: 300, height: 200, textScale: 1)
+            func rows(where match: (UInt8, UInt8, UInt8) -> Bool, atLeast count: Int) -> [Int] {
+                (0..<image.height).filter { y in
+                    (0..<image.width).filter { x in
+                        let i = (y * image.width + x) * 3
+                        return match(image.pixels[i], image.pixels[i + 1], image.pixels[i + 2])
+                    }.count >= count
+                }
+            }
+            let frameTop = rows(where: { $0 == 200 && $1 == 200 && $2 == 200 }, atLeast: 150).min() ?? 0
+            let frameBottom = rows(where: { $0 == 60 && $1 == 60 && $2 == 60 }, atLeast: 150).max() ?? 0
+            let blue = rows(where: { $0 == 0 && $1 == 0 && $2 == 255 }, atLeast: 100)
+            let red = rows(where: { $0 == 255 && $1 == 0 && $2 == 0 }, atLeast: 100)
+            #expect(frameTop > 0 && frameBottom > frameTop)
+            #expect(!red.isEmpty && red.min()! > frameTop + 3, "the highest line touches the top edge (\(red) vs \(frameTop)), range \(String(describing: yRange))")
+            #expect(!blue.isEmpty && blue.max()! < frameBottom - 3, "the lowest line touches the bottom edge (\(blue) vs \(frameBottom)), range \(String(describing: yRange))")
+        }
+    }
 }

@@ -27,7 +27,8 @@ struct DaemonLifecycleTests {
         let messages = (job["SecondaryStatusTransitions"] as? [[String: Any]] ?? []).compactMap { $0["StatusMessage"] as? String }
         #expect(messages.contains { $0.contains("Resuming training from the checkpoint of epoch") }, "\(messages)")
         let described = try daemon.runClient(CtlBinary.url.path, ["models", "describe", "kept", "--json", "--endpoint-url", daemon.url])
-        #expect(described.status == 0 && described.output.contains("\"ModelName\" : \"kept\""), "\(described.output)")
+        let kept = try? JSONSerialization.jsonObject(with: Data(described.output.utf8)) as? [String: Any]
+        #expect(described.status == 0 && kept?["ModelName"] as? String == "kept", "\(described.output)")
     }
 
     @Test("MaxRuntimeInSeconds stops a job: Stopped / MaxRuntimeExceeded")

@@ -60,11 +60,11 @@ struct LabelsCommandTests {
         #expect(imported.output.hasPrefix("Imported 6 images into bees"), "\(imported.output)")
         #expect(imported.output.contains("skipped notes.txt: not a JPEG or PNG file"))
         #expect(try home.ctl("labels", "categories", "add", "--dataset", "bees", "bee", "wasp").status == 0)
-        let todo = try home.json("labels", "todo", "--dataset", "bees") as? [[String: Any]]
+        let todo = (try home.json("labels", "todo", "--dataset", "bees") as? [String: Any])?["images"] as? [[String: Any]]
         #expect(todo?.count == 6)
         let first = try #require(todo?.first?["id"] as? Int)
 
-        let added = try home.json("labels", "add", String(first), "--class", "bee", "--box", "10,20.5,30,40", "--box", "1,1,2,2") as? [[String: Any]]
+        let added = (try home.json("labels", "add", String(first), "--class", "bee", "--box", "10,20.5,30,40", "--box", "1,1,2,2") as? [String: Any])?["changes"] as? [[String: Any]]
         #expect(added?.count == 2)
         let boxId = try #require(added?.first?["box"] as? Int)
         #expect(try home.ctl("labels", "update", String(boxId), "--box", "11,20.5,30,40", "--class", "wasp").status == 0)

@@ -36,6 +36,8 @@ public struct LineChart: Sendable {
     public var yRange: ClosedRange<Double>?
     /// Ticks on whole numbers only along x (epochs).
     public var integerX = false
+    /// The part of the frame's height left empty above and below the y range.
+    static let yMargin = 0.05
 
     /// A palette that reads on white and for the common colour-blindnesses (Okabe–Ito).
     public static let palette: [(r: UInt8, g: UInt8, b: UInt8)] = [
@@ -73,8 +75,11 @@ public struct LineChart: Sendable {
         func px(_ x: Double) -> Double {
             plot.left + (x - xTicks.range.lowerBound) / (xTicks.range.upperBound - xTicks.range.lowerBound) * (plot.right - plot.left)
         }
+        // The y range fills the frame but for a margin at each end, so the lowest and highest points never sit on its edge.
+        let yMargin = (plot.bottom - plot.top) * Self.yMargin
         func py(_ y: Double) -> Double {
-            plot.bottom - (y - yTicks.range.lowerBound) / (yTicks.range.upperBound - yTicks.range.lowerBound) * (plot.bottom - plot.top)
+            plot.bottom - yMargin
+                - (y - yTicks.range.lowerBound) / (yTicks.range.upperBound - yTicks.range.lowerBound) * (plot.bottom - plot.top - 2 * yMargin)
         }
 
         // Grid, ticks and their labels.

@@ -6,8 +6,13 @@ import Foundation
 extension APIClient {
     /// `POST /_apiary/labels/{operation}` with a JSON object. - Throws: `CLIError` with the refusal's exit code.
     func labels(_ operation: String, _ input: JSONValue = [:]) async throws -> JSONValue {
+        try await labelsAnswer(operation, input).json
+    }
+
+    /// `labels`, with the answer's bytes as the daemon sent them (what `--json` prints).
+    func labelsAnswer(_ operation: String, _ input: JSONValue = [:]) async throws -> (json: JSONValue, bytes: Data) {
         let data = try await labelRequest("POST", operation, body: input.renderedBytes)
-        return (try? JSONValue.parse(data)) ?? [:]
+        return ((try? JSONValue.parse(data)) ?? [:], data)
     }
 
     /// A label API request with a raw body; the answer's bytes.

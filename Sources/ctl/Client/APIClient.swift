@@ -38,6 +38,11 @@ struct APIClient {
     /// - Throws: `ResourceNotFound` when a resource it names does not exist, `APICallError` for another AWS error
     ///   answer, `CLIError` when the daemon cannot be reached.
     func call(_ target: String, _ input: JSONValue = [:], service: String = "sagemaker") async throws -> JSONValue {
+        try await answer(target, input, service: service).json
+    }
+
+    /// `call`, with the answer's bytes as the daemon sent them (what `--json` prints).
+    func answer(_ target: String, _ input: JSONValue = [:], service: String = "sagemaker") async throws -> (json: JSONValue, bytes: Data) {
         let (data, response) = try await signed(
             "POST", "/", headers: [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", target)], body: input.renderedBytes,
             service: service)
@@ -48,7 +53,7 @@ struct APIClient {
             let code = String(type.split(separator: "#").last ?? Substring(type))
             throw await notFound(APICallError(code: code, message: json["message"]?.stringValue ?? json["Message"]?.stringValue ?? ""), request: input)
         }
-        return json
+        return (json, data)
     }
 
     /// A rest-json call (Lambda, API Gateway): `method` on `path` with `input` as the JSON body.

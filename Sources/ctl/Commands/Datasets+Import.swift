@@ -14,8 +14,9 @@ extension Datasets {
                 deduplicated by SHA-256; a file that is not a usable image is reported with its reason and skipped — \
                 the import never stops half-way, and running it again adds only what is new.
                   ctl datasets import ./bees/images --dataset bees
-                  ctl datasets import ./bees/images --dataset bees --source-ref-prefix s3://bees/images/
-                  ctl datasets import s3://bees/images/ --dataset bees      # through the daemon's S3 API
+                  ctl datasets import ./bees/images --dataset bees \\
+                      --source-ref-prefix s3://bees/images/
+                  ctl datasets import s3://bees/images/ --dataset bees   # the daemon's S3
                 From s3://, every object under the prefix is read (path-style, signed like the aws CLI); each image's \
                 source-ref is its s3:// URI unless --source-ref-prefix says otherwise.
                 """

@@ -1,3 +1,4 @@
+import AWSProtocol
 import ArgumentParser
 import Foundation
 import LabelStore
@@ -10,8 +11,9 @@ struct Datasets: ParsableCommand {
         discussion: """
             Examples:
               ctl datasets generate-sample ./bees
-              ctl datasets import ./bees/images --dataset bees --source-ref-prefix s3://bees/images/
-              ctl datasets sample --dataset bees -o sample.manifest            # 2% of 500 = 10 images
+              ctl datasets import ./bees/images --dataset bees \\
+                  --source-ref-prefix s3://bees/images/
+              ctl datasets sample --dataset bees -o sample.manifest   # 2% of 500: 10
             """,
         subcommands: [GenerateSample.self, Import.self, List.self, Sample.self]
     )
@@ -31,8 +33,9 @@ extension Datasets {
                 Examples:
                   ctl datasets generate-sample ./bees
                   ctl datasets generate-sample ./bees --count 50 --test-count 5 --seed 7
-                  ctl datasets generate-sample ./field --style field --count 1500 --test-count 500 --seed 4242
-                  ctl datasets generate-sample ./bees --source-ref-prefix s3://my-bucket/bees/images/
+                  ctl datasets generate-sample ./field --style field --count 1500 \\
+                      --test-count 500 --seed 4242
+                  ctl datasets generate-sample ./bees --source-ref-prefix s3://bees/images/
                 """
         )
 
@@ -114,10 +117,12 @@ extension Datasets {
                 lines. Without --output the sampled manifest goes to standard output.
 
                 Examples:
-                  ctl datasets sample bees/output.manifest --output bees/sample.manifest          # 10 of 500
-                  ctl datasets sample input.manifest --percent 10 --seed 7 > sample.manifest
-                  ctl datasets sample --dataset bees --source-ref-prefix s3://bees/images/ -o sample.manifest
-                  ctl datasets sample bees/output.manifest --percent 80 --seed 7 -o train.manifest --rest validation.manifest
+                  ctl datasets sample bees/output.manifest -o bees/sample.manifest  # 10 of 500
+                  ctl datasets sample bees/output.manifest --percent 10 --seed 7 > s.manifest
+                  ctl datasets sample --dataset bees --source-ref-prefix s3://bees/images/ \\
+                      -o sample.manifest
+                  ctl datasets sample bees/output.manifest --percent 80 --seed 7 \\
+                      -o train.manifest --rest validation.manifest
                 """
         )
 
@@ -142,9 +147,12 @@ extension Datasets {
         @Option(help: "Of a manifest: also write the lines not sampled here (--percent 80 --rest validation.manifest is an 80/20 split).")
         var rest: String?
 
+        @Flag(help: "With --output: print what was written as JSON (kept, total, percent, seed, output, rest).") var json = false
+
         @OptionGroup var store: StoreOptions
 
         func validate() throws {
+            guard !json || output != nil else { throw ValidationError("--json needs --output: without it the sampled manifest itself goes to standard output") }
             guard percent > 0, percent <= 100 else { throw ValidationError("--percent must be greater than 0 and at most 100, got \(percent)") }
             guard (manifest == nil) != (dataset == nil) else { throw ValidationError("give a manifest file or --dataset NAME (one of them)") }
             guard rest == nil || manifest != nil else { throw ValidationError("--rest splits a manifest file; sample the dataset's manifest for a split") }
@@ -179,6 +187,12 @@ extension Datasets {
                 return
             }
             try Data(sample.text.utf8).write(to: URL(fileURLWithPath: output))
+            if json {
+                return JSONOutput.print([
+                    "kept": .int(sample.kept), "total": .int(sample.total), "percent": .double(percent), "seed": .int(Int(seed)),
+                    "output": .string(output), "rest": rest.map(JSONValue.string) ?? .null,
+                ])
+            }
             print("Sampled \(sample.kept) of \(sample.total) lines (\(percent)%, seed \(seed)) into \(output)")
         }
     }

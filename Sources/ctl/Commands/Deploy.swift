@@ -60,7 +60,7 @@ struct Deploy: AsyncParsableCommand {
         let status = try await Endpoints.Wait.waitInService(client, name)
         guard status == "InService" else { throw CLIError("endpoint \(name) is \(status)") }
         if options.json {
-            JSONOutput.print(try await client.call("SageMaker.DescribeEndpoint", ["EndpointName": .string(name)]))
+            JSONOutput.print(answer: try await client.answer("SageMaker.DescribeEndpoint", ["EndpointName": .string(name)]).bytes)
         } else {
             print("endpoint \(name) is InService (\(action); model \(name) from \(artifact))")
         }

@@ -30,8 +30,8 @@ struct EndpointConfigs: AsyncParsableCommand {
                     ]
                 ],
             ]
-            let answer = try await options.client().call("SageMaker.CreateEndpointConfig", request)
-            options.json ? JSONOutput.print(answer) : print(answer["EndpointConfigArn"]?.stringValue ?? "")
+            let answer = try await options.client().answer("SageMaker.CreateEndpointConfig", request)
+            options.json ? JSONOutput.print(answer: answer.bytes) : print(answer.json["EndpointConfigArn"]?.stringValue ?? "")
         }
     }
 
@@ -43,8 +43,8 @@ struct EndpointConfigs: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
 
         func run() async throws {
-            let config = try await options.client().call("SageMaker.DescribeEndpointConfig", ["EndpointConfigName": .string(name)])
-            if options.json { return JSONOutput.print(config) }
+            let (config, bytes) = try await options.client().answer("SageMaker.DescribeEndpointConfig", ["EndpointConfigName": .string(name)])
+            if options.json { return JSONOutput.print(answer: bytes) }
             let rows = (config["ProductionVariants"]?.arrayValue ?? []).map {
                 [
                     $0["VariantName"]?.stringValue ?? "", $0["ModelName"]?.stringValue ?? "", $0["InstanceType"]?.stringValue ?? "-",

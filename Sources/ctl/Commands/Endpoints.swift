@@ -6,35 +6,35 @@ import Foundation
 struct Endpoints: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create, watch, update and delete endpoints.",
-        discussion: "Example: ctl endpoints create bees --config bees-config && ctl endpoints wait bees (or all in one: ctl deploy TRAINING_JOB)",
+        discussion: "Example:\n  ctl endpoints create bees --config bees-config && ctl endpoints wait bees\n(or all in one: ctl deploy TRAINING_JOB)",
         subcommands: [Create.self, Describe.self, List.self, Update.self, Delete.self, Wait.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create an endpoint from an endpoint configuration.",
-            discussion: "Example: ctl endpoints create bees --config bees-config && ctl endpoints wait bees")
+            discussion: "Example:\n  ctl endpoints create bees --config bees-config && ctl endpoints wait bees")
         @Argument(help: "The endpoint's name.") var name: String
         @Option(help: "The endpoint configuration.") var config: String
         @OptionGroup var options: ClientOptions
 
         func run() async throws {
-            let answer = try await options.client().call(
+            let answer = try await options.client().answer(
                 "SageMaker.CreateEndpoint", ["EndpointName": .string(name), "EndpointConfigName": .string(config)])
-            options.json ? JSONOutput.print(answer) : print(answer["EndpointArn"]?.stringValue ?? "")
+            options.json ? JSONOutput.print(answer: answer.bytes) : print(answer.json["EndpointArn"]?.stringValue ?? "")
         }
     }
 
     struct Describe: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show an endpoint: status, variants and its serving metrics.",
-            discussion: "Example: ctl endpoints describe bees   # invocations, errors, latency p50/p95/p99, batch sizes")
+            discussion: "Shows invocations, errors, latency p50/p95/p99 and batch sizes.\n\nExample: ctl endpoints describe bees")
         @Argument(help: "The endpoint's name.") var name: String
         @OptionGroup var options: ClientOptions
 
         func run() async throws {
             let client = try options.client()
-            let endpoint = try await client.call("SageMaker.DescribeEndpoint", ["EndpointName": .string(name)])
-            if options.json { return JSONOutput.print(endpoint) }
+            let (endpoint, bytes) = try await client.answer("SageMaker.DescribeEndpoint", ["EndpointName": .string(name)])
+            if options.json { return JSONOutput.print(answer: bytes) }
             var rows = [
                 ["Name", name], ["Status", endpoint["EndpointStatus"]?.stringValue ?? "?"],
                 ["Config", endpoint["EndpointConfigName"]?.stringValue ?? "-"], ["Created", JSONOutput.date(endpoint["CreationTime"])],
@@ -65,15 +65,15 @@ struct Endpoints: AsyncParsableCommand {
     struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Switch an endpoint to another configuration (no request fails during the swap).",
-            discussion: "Example: ctl endpoints update bees --config bees-config-2 && ctl endpoints wait bees")
+            discussion: "Example: ctl endpoints update bees --config bees-2 && ctl endpoints wait bees")
         @Argument(help: "The endpoint's name.") var name: String
         @Option(help: "The new endpoint configuration.") var config: String
         @OptionGroup var options: ClientOptions
 
         func run() async throws {
-            let answer = try await options.client().call(
+            let answer = try await options.client().answer(
                 "SageMaker.UpdateEndpoint", ["EndpointName": .string(name), "EndpointConfigName": .string(config)])
-            options.json ? JSONOutput.print(answer) : print("updating \(name) to \(config)")
+            options.json ? JSONOutput.print(answer: answer.bytes) : print("updating \(name) to \(config)")
         }
     }
 
@@ -99,7 +99,7 @@ struct Endpoints: AsyncParsableCommand {
         func run() async throws {
             let client = try options.client()
             let status = try await Self.waitInService(client, name)
-            if options.json { JSONOutput.print(try await client.call("SageMaker.DescribeEndpoint", ["EndpointName": .string(name)])) }
+            if options.json { JSONOutput.print(answer: try await client.answer("SageMaker.DescribeEndpoint", ["EndpointName": .string(name)]).bytes) }
             if status != "InService" { throw CLIError("endpoint \(name) is \(status)") }
             if !options.json { print("\(name) is InService") }
         }

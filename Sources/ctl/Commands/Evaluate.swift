@@ -20,7 +20,8 @@ struct Evaluate: AsyncParsableCommand {
 
             Examples:
               ctl evaluate bees bees/test.manifest
-              ctl evaluate bees bees/test.manifest --draw-dir predictions --min-score 0.3 --max-detections 20
+              ctl evaluate bees bees/test.manifest --draw-dir predictions --min-score 0.3 \\
+                  --max-detections 20
             """)
     @Argument(help: "The endpoint's name.") var endpoint: String
     @Argument(help: "A Ground Truth manifest with the images' boxes (output.manifest).") var manifest: String

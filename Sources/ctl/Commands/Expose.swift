@@ -8,7 +8,7 @@ import Foundation
 struct Expose: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Put an endpoint behind API Gateway and Lambda: a function calling it, a REST API with POST /predict, a deployment. Prints the URL to POST images to.",
-        discussion: "Re-runnable: a second run updates the function and redeploys the same API (same URL).\n\nExample: curl --data-binary @bee.jpg -H 'Content-Type: image/jpeg' $(ctl expose bees-1)")
+        discussion: "Re-runnable: a second run updates the function and redeploys the same API (same URL).\n\nExample:\n  curl --data-binary @bee.jpg -H 'Content-Type: image/jpeg' \\\n      $(ctl expose bees-1)")
     @Argument(help: "An InService endpoint.") var endpoint: String
     @Option(help: "Name of the Lambda function (default: ENDPOINT-detect).") var function: String?
     @Option(help: "Stage of the deployment.") var stage = "prod"

@@ -10,7 +10,8 @@ struct Invoke: AsyncParsableCommand {
         discussion: """
             Examples:
               ctl invoke bees bee1.jpg bee2.png --min-score 0.3
-              ctl invoke bees bee1.jpg --draw bee1-boxes.png --class-names bee --max-detections 20
+              ctl invoke bees bee1.jpg --draw bee1-boxes.png --class-names bee \\
+                  --max-detections 20
             """)
     @Argument(help: "The endpoint's name.") var endpoint: String
     @Argument(help: "JPEG or PNG files.") var images: [String]

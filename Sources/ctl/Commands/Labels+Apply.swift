@@ -19,7 +19,7 @@ extension Labels {
                 A line that is refused stops the run with its reason (lines before it stay applied); exit codes as \
                 for the other commands.
 
-                Example: ctl labels apply --dataset bees < edits.jsonl
+                Example: echo '{"op": "submit", "image": 12}' | ctl labels apply
                 """
         )
 

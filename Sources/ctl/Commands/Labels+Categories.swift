@@ -11,9 +11,9 @@ extension Labels {
             discussion: """
                 A class's id is its position in the list and never changes; renaming keeps every box of it.
                   ctl labels categories add --dataset bees bee wasp
-                  ctl labels categories add --dataset bees --config class_labels.json
-                  ctl labels categories rename --dataset bees wasp hornet
                   ctl labels categories list --dataset bees --json > class_labels.json
+                  ctl labels categories add --dataset bees-copy --config class_labels.json
+                  ctl labels categories rename --dataset bees wasp hornet
                 """,
             subcommands: [List.self, Add.self, Rename.self],
             defaultSubcommand: List.self
@@ -40,6 +40,7 @@ extension Labels {
             @Option(name: .shortAndLong, help: "The dataset (created if missing).") var dataset: String
             @Option(help: "A label category config JSON file to add the labels of.") var config: String?
             @Argument(help: "Class names.") var names: [String] = []
+            @Flag(help: "Print the API's answer: the dataset's classes after the change.") var json = false
 
             func validate() throws {
                 guard config != nil || !names.isEmpty else { throw ValidationError("give class names or --config FILE") }
@@ -55,9 +56,9 @@ extension Labels {
                         throw CLIError("\(config): \(error.reason)", exitCode: 65)
                     }
                 }
-                let answer = try await connection.client().labels(
+                let (answer, bytes) = try await connection.client().labelsAnswer(
                     "categories/add", ["dataset": .string(dataset), "names": .array(all.map(JSONValue.string))])
-                print(Categories.table(answer))
+                json ? JSONOutput.print(answer: bytes) : print(Categories.table(answer))
             }
         }
 
@@ -68,11 +69,12 @@ extension Labels {
             @Option(name: .shortAndLong, help: "The dataset.") var dataset: String
             @Argument(help: "The class's current name.") var name: String
             @Argument(help: "Its new name.") var newName: String
+            @Flag(help: "Print the API's answer ({}).") var json = false
 
             func run() async throws {
-                _ = try await connection.client().labels(
+                let answer = try await connection.client().labelsAnswer(
                     "categories/rename", ["dataset": .string(dataset), "name": .string(name), "newName": .string(newName)])
-                print("Renamed '\(name)' to '\(newName)' in \(dataset)")
+                json ? JSONOutput.print(answer: answer.bytes) : print("Renamed '\(name)' to '\(newName)' in \(dataset)")
             }
         }
 

@@ -6,14 +6,14 @@ import GroundTruthFormat
 struct EditOptions: ParsableArguments {
     @OptionGroup var connection: ConnectionOptions
     @Option(name: .shortAndLong, help: "The dataset, when an image is given by file name.") var dataset: String?
-    @Flag(help: "Print the history entries the change appended, as JSON.") var json = false
+    @Flag(help: "Print the API's answer: {\"changes\": [the history entries appended], \"classNames\": {...}}.") var json = false
 
     /// Applies `edits` (edit objects, as `ctl labels apply` reads them) as one write and prints what changed.
     func apply(_ edits: [JSONValue]) async throws {
-        let answer = try await connection.client().labels(
+        let (answer, bytes) = try await connection.client().labelsAnswer(
             "apply", ["edits": .array(edits), "dataset": dataset.map(JSONValue.string) ?? .null])
+        if json { return JSONOutput.print(answer: bytes) }
         let changes = answer["changes"]?.arrayValue ?? []
-        if json { return JSONOutput.print(.array(changes)) }
         for change in changes { print(Self.describe(change, classNames: answer["classNames"])) }
         if changes.isEmpty { print("Nothing changed") }
     }
@@ -53,7 +53,8 @@ extension Labels {
             abstract: "Draw boxes on an image (several --box in one command are one change).",
             discussion: """
                   ctl labels add 12 --class bee --box 177,256.2,95.4,86.8
-                  ctl labels add 0001.jpg --dataset bees --class bee --box 10,10,50,40 --box 200,80,60,55
+                  ctl labels add 15879308.jpg --dataset bees --class bee \\
+                      --box 10,10,50,40 --box 200,80,60,55
                 """
         )
 
@@ -76,7 +77,7 @@ extension Labels {
             abstract: "Move, resize or relabel a box.",
             discussion: """
                   ctl labels update 31 --box 180,256,95,87          # move and resize
-                  ctl labels update 31 --class wasp                 # relabel
+                  ctl labels update 31 --class hornet               # relabel
                 """
         )
 

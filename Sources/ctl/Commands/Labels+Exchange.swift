@@ -18,7 +18,9 @@ extension Labels {
                   voc       Annotations/*.xml + JPEGImages/ + classes.txt
                   yolo      labels/*.txt + images/ + classes.txt
                 Coordinates round-trip exactly through every format (ctl labels import reads them back).
-                  ctl labels export --dataset bees --format manifest ./out --source-ref-prefix s3://bees/images/
+                  ctl labels export --dataset bees --format manifest ./out \\
+                      --source-ref-prefix s3://bees/images/
+                  ctl labels export --dataset bees --format yolo ./yolo-export
                 """
         )
 
@@ -97,8 +99,8 @@ extension Labels {
                 return LabelImportBody(dataset: dataset, origin: machineLabeled ? .machine : nil, set: set, images: images)
             }
             let data = try await connection.client().labelRequest("POST", "import", body: Array(try JSONEncoder().encode(body)))
+            if json { return JSONOutput.print(answer: data) }
             let report = (try? JSONValue.parse(data)) ?? [:]
-            if json { return JSONOutput.print(report) }
             let added = (report["categoriesAdded"]?.arrayValue ?? []).compactMap(\.stringValue)
             let count = { (name: String) in report[name]?.intValue ?? 0 }
             print(

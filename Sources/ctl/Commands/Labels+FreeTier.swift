@@ -25,8 +25,8 @@ extension Labels {
         }
 
         func run() async throws {
-            let tier = try await connection.client().labels("free-tier", optIn || optOut ? ["optIn": .bool(optIn)] : [:])
-            if json { return JSONOutput.print(tier) }
+            let (tier, bytes) = try await connection.client().labelsAnswer("free-tier", optIn || optOut ? ["optIn": .bool(optIn)] : [:])
+            if json { return JSONOutput.print(answer: bytes) }
             let cap = tier["cap"]?.intValue ?? 0
             print("\(tier["labeledImages"]?.intValue ?? 0) labeled images; the free tier covers \(cap)")
             if tier["optedIn"]?.boolValue == true {

@@ -10,12 +10,13 @@ extension Labels {
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The image: its id, or its file name.") var image: String
         @Option(name: .shortAndLong, help: "The dataset, when the image is given by file name.") var dataset: String?
-        @Flag(help: "Print JSON.") var json = false
+        @Flag(help: "Print the API's answer: {\"changes\": [...], \"classNames\": {...}}.") var json = false
 
         func run() async throws {
-            let answer = try await connection.client().labels("history", ["image": .string(image), "dataset": dataset.map(JSONValue.string) ?? .null])
+            let (answer, bytes) = try await connection.client().labelsAnswer(
+                "history", ["image": .string(image), "dataset": dataset.map(JSONValue.string) ?? .null])
+            if json { return JSONOutput.print(answer: bytes) }
             let history = answer["changes"]?.arrayValue ?? []
-            if json { return JSONOutput.print(.array(history)) }
             let rows = history.map { change in
                 [
                     String(change["id"]?.intValue ?? 0), String(change["revision"]?.intValue ?? 0), JSONOutput.date(change["at"]),

@@ -9,7 +9,7 @@ extension Labels {
             abstract: "Show an image's boxes; --render draws them onto the image as a PNG.",
             discussion: """
                   ctl labels show 12
-                  ctl labels show hive2/0001.jpg --dataset bees --render /tmp/0001.png
+                  ctl labels show 15879308.jpg --dataset bees --render 15879308-boxes.png
                 """
         )
 
@@ -17,11 +17,13 @@ extension Labels {
         @Argument(help: "The image: its id, or its file name.") var image: String
         @Option(name: .shortAndLong, help: "The dataset, when the image is given by file name.") var dataset: String?
         @Option(help: "Write the image with its boxes drawn (one colour per class) to this PNG file.") var render: String?
-        @Flag(help: "Print JSON.") var json = false
+        @Flag(help: "Print the API's answer (with --render, without the PNG it carries).") var json = false
 
         func run() async throws {
-            var answer = try await connection.client().labels(
+            let (shown, bytes) = try await connection.client().labelsAnswer(
                 "show", ["image": .string(image), "dataset": dataset.map(JSONValue.string) ?? .null, "render": .bool(render != nil)])
+            if json && render == nil { return JSONOutput.print(answer: bytes) }
+            var answer = shown
             let boxes = answer["boxes"]?.arrayValue ?? []
             if let render {
                 guard let png = answer["png"]?.stringValue.flatMap({ Data(base64Encoded: $0) }) else { throw CLIError("the daemon sent no rendering") }

@@ -14,8 +14,8 @@ extension Labels {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let stats = try await connection.client().labels("stats", ["dataset": .string(dataset)])
-            if json { return JSONOutput.print(stats) }
+            let (stats, bytes) = try await connection.client().labelsAnswer("stats", ["dataset": .string(dataset)])
+            if json { return JSONOutput.print(answer: bytes) }
             let count = { (name: String) in stats[name]?.intValue ?? 0 }
             print(
                 "\(stats["dataset"]?.stringValue ?? dataset): \(count("images")) images, \(count("labeledImages")) labeled, \(count("unlabeledImages")) to label, \(count("boxes")) boxes"

@@ -10,12 +10,12 @@ extension Labels {
         @OptionGroup var connection: ConnectionOptions
         @Option(name: .shortAndLong, help: "The dataset.") var dataset: String
         @Flag(help: "List every image, labeled or not.") var all = false
-        @Flag(help: "Print JSON.") var json = false
+        @Flag(help: "Print the API's answer: {\"dataset\", \"total\", \"images\": [...]}.") var json = false
 
         func run() async throws {
-            let answer = try await connection.client().labels("todo", ["dataset": .string(dataset), "all": .bool(all)])
+            let (answer, bytes) = try await connection.client().labelsAnswer("todo", ["dataset": .string(dataset), "all": .bool(all)])
+            if json { return JSONOutput.print(answer: bytes) }
             let images = answer["images"]?.arrayValue ?? []
-            if json { return JSONOutput.print(.array(images)) }
             var headers = ["ID", "FILE", "SIZE"]
             if all { headers.append("STATE") }
             let rows = images.map { image in

@@ -14,14 +14,14 @@ struct Labels: AsyncParsableCommand {
             --opt-in` lifts the cap.
 
             A typical session:
-              ctl datasets import ./photos --dataset bees
+              ctl datasets import ./bees/images --dataset bees
               ctl labels categories add --dataset bees bee
               ctl labels todo --dataset bees
               ctl labels add 1 --class bee --box 177,256.2,95.4,86.8
               ctl labels show 1 --render 1.png
               ctl labels stats --dataset bees
               ctl labels export --dataset bees --format manifest ./out
-              ctl labels open --dataset bees                 # the worker UI, served by `ctl serve`
+              ctl labels open --dataset bees    # the worker UI, served by `ctl serve`
             Exit codes: 0 done, 1 refused (free tier, conflict), 64 usage (unknown image, box, class), 65 bad data, \
             69 no daemon.
             """,

@@ -5,13 +5,13 @@ import ArgumentParser
 struct Models: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Register, show, list and delete models.",
-        discussion: "Example: ctl models create bees-model --model-data s3://bees/output/bees-1/output/model.tar.gz",
+        discussion: "Example:\n  ctl models create bees-model \\\n      --model-data s3://bees/output/bees-1/output/model.tar.gz",
         subcommands: [Create.self, Describe.self, List.self, Delete.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register a model from a training job's artifact.",
-            discussion: "Example: ctl models create bees-model --model-data s3://bees/output/bees-1/output/model.tar.gz")
+            discussion: "Example:\n  ctl models create bees-model \\\n      --model-data s3://bees/output/bees-1/output/model.tar.gz")
         @Argument(help: "The model's name.") var name: String
         @Option(help: "The model.tar.gz (a training job's S3ModelArtifacts).") var modelData: String
         @Option(help: "The serving image (default: the region's built-in object-detection image).") var image: String?
@@ -24,8 +24,8 @@ struct Models: AsyncParsableCommand {
                 "ModelName": .string(name), "ExecutionRoleArn": .string(role),
                 "PrimaryContainer": ["Image": .string(image ?? ObjectDetectionImage.uri(region: client.region)), "ModelDataUrl": .string(modelData)],
             ]
-            let answer = try await client.call("SageMaker.CreateModel", request)
-            options.json ? JSONOutput.print(answer) : print(answer["ModelArn"]?.stringValue ?? "")
+            let answer = try await client.answer("SageMaker.CreateModel", request)
+            options.json ? JSONOutput.print(answer: answer.bytes) : print(answer.json["ModelArn"]?.stringValue ?? "")
         }
     }
 
@@ -37,8 +37,8 @@ struct Models: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
 
         func run() async throws {
-            let model = try await options.client().call("SageMaker.DescribeModel", ["ModelName": .string(name)])
-            if options.json { return JSONOutput.print(model) }
+            let (model, bytes) = try await options.client().answer("SageMaker.DescribeModel", ["ModelName": .string(name)])
+            if options.json { return JSONOutput.print(answer: bytes) }
             let rows = [
                 ["Name", model["ModelName"]?.stringValue ?? name], ["ARN", model["ModelArn"]?.stringValue ?? ""],
                 ["Image", model["PrimaryContainer"]?["Image"]?.stringValue ?? "-"],

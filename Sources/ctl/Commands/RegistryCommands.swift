@@ -10,8 +10,8 @@ enum RegistryCommands {
     ) async throws {
         var input: JSONValue = ["MaxResults": .int(max)]
         if let nameContains { input["NameContains"] = .string(nameContains) }
-        let answer = try await options.client().call("SageMaker.\(operation)", input)
-        if options.json { return JSONOutput.print(answer) }
+        let (answer, bytes) = try await options.client().answer("SageMaker.\(operation)", input)
+        if options.json { return JSONOutput.print(answer: bytes) }
         let rows = (answer[listMember]?.arrayValue ?? []).map { item in
             [item[nameMember]?.stringValue ?? ""] + (statusMember.map { [item[$0]?.stringValue ?? ""] } ?? []) + [JSONOutput.date(item["CreationTime"])]
         }
@@ -19,9 +19,9 @@ enum RegistryCommands {
         print(TextTable(headers: headers, rows: rows).render())
     }
 
-    /// `Delete<Resource>`, then `deleted NAME` (or `{}` with --json).
+    /// `Delete<Resource>`, then `deleted NAME` (or with --json the API's answer).
     static func delete(_ options: ClientOptions, operation: String, nameMember: String, name: String) async throws {
-        _ = try await options.client().call("SageMaker.\(operation)", [nameMember: .string(name)])
-        options.json ? JSONOutput.print([:]) : print("deleted \(name)")
+        let answer = try await options.client().answer("SageMaker.\(operation)", [nameMember: .string(name)])
+        options.json ? JSONOutput.print(answer: answer.bytes) : print("deleted \(name)")
     }
 }

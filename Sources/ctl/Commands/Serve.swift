@@ -21,7 +21,7 @@ struct Serve: AsyncParsableCommand {
             APIARY_LAMBDA_INIT_SECONDS (Lambda's init phase limit, default 10).
 
             Examples:
-              ctl serve &                                   # 127.0.0.1:4566, state in ~/.apiary
+              ctl serve &                  # 127.0.0.1:4566, state in ~/.apiary
               ctl serve --home ./apiary-state --port 0 --port-file port &
             """
     )

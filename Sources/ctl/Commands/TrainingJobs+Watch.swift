@@ -55,7 +55,7 @@ extension TrainingJobs {
             var reader = TrainingLogReader(client: client, job: name)
             let status = try await JobWatcher(client: client, name: name, interval: interval).watch(reader: &reader, printEvent: nil)
             if options.json {
-                JSONOutput.print(try await client.call("SageMaker.DescribeTrainingJob", ["TrainingJobName": .string(name)]))
+                JSONOutput.print(answer: try await client.answer("SageMaker.DescribeTrainingJob", ["TrainingJobName": .string(name)]).bytes)
             }
             throw ExitCode(JobWatcher.exitCode(status))
         }

@@ -10,7 +10,8 @@ struct TrainingJobs: AsyncParsableCommand {
         discussion: """
             Examples:
               ctl training-jobs create bees-1 --train s3://bees/manifests/train.manifest \\
-                  --validation s3://bees/manifests/validation.manifest --output s3://bees/output --base-network apiary-mobile
+                  --validation s3://bees/manifests/validation.manifest \\
+                  --output s3://bees/output --base-network apiary-mobile
               ctl training-jobs wait bees-1
             """,
         subcommands: [Create.self, Describe.self, List.self, Stop.self, Logs.self, Wait.self, Results.self]
@@ -33,9 +34,11 @@ extension TrainingJobs {
 
                 Examples:
                   ctl training-jobs create bees-1 --train s3://bees/manifests/train.manifest \\
-                      --validation s3://bees/manifests/validation.manifest --output s3://bees/output --base-network apiary-mobile
+                      --validation s3://bees/manifests/validation.manifest \\
+                      --output s3://bees/output --base-network apiary-mobile
                   ctl training-jobs create bees-2 --train s3://bees/manifests/train.manifest \\
-                      --validation s3://bees/manifests/validation.manifest --output s3://bees/output --base-network apiary-mobile \\
+                      --validation s3://bees/manifests/validation.manifest \\
+                      --output s3://bees/output --base-network apiary-mobile \\
                       --epochs 4 --optimizer adam --label-attribute bees-500
                   ctl training-jobs create --cli-input-json file://job.json
                 """
@@ -126,8 +129,8 @@ extension TrainingJobs {
             }
             if !env.isEmpty { request["Environment"] = .object(env) }
             if !noValidate { try await TrainingJobCheck(client: client).check(request) }
-            let answer = try await client.call("SageMaker.CreateTrainingJob", request)
-            if options.json { JSONOutput.print(answer) } else { print(answer["TrainingJobArn"]?.stringValue ?? "") }
+            let answer = try await client.answer("SageMaker.CreateTrainingJob", request)
+            if options.json { JSONOutput.print(answer: answer.bytes) } else { print(answer.json["TrainingJobArn"]?.stringValue ?? "") }
         }
 
         static func channel(_ name: String, _ uri: String, _ label: String) -> JSONValue {
@@ -168,13 +171,13 @@ extension TrainingJobs {
     struct Describe: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show a training job: status, timings, metrics, artifact.",
-            discussion: "Example: ctl training-jobs describe bees-1 (--json for the API's answer)")
+            discussion: "Example: ctl training-jobs describe bees-1 --json   # without --json: a table")
         @Argument(help: "The job's name.") var name: String
         @OptionGroup var options: ClientOptions
 
         func run() async throws {
-            let job = try await options.client().call("SageMaker.DescribeTrainingJob", ["TrainingJobName": .string(name)])
-            if options.json { return JSONOutput.print(job) }
+            let (job, bytes) = try await options.client().answer("SageMaker.DescribeTrainingJob", ["TrainingJobName": .string(name)])
+            if options.json { return JSONOutput.print(answer: bytes) }
             var rows: [[String]] = [
                 ["Name", job["TrainingJobName"]?.stringValue ?? name],
                 ["Status", "\(job["TrainingJobStatus"]?.stringValue ?? "?") / \(job["SecondaryStatus"]?.stringValue ?? "?")"],
@@ -208,8 +211,8 @@ extension TrainingJobs {
             var input: JSONValue = ["MaxResults": .int(max), "SortOrder": "Descending"]
             if let nameContains { input["NameContains"] = .string(nameContains) }
             if let status { input["StatusEquals"] = .string(status) }
-            let answer = try await options.client().call("SageMaker.ListTrainingJobs", input)
-            if options.json { return JSONOutput.print(answer) }
+            let (answer, bytes) = try await options.client().answer("SageMaker.ListTrainingJobs", input)
+            if options.json { return JSONOutput.print(answer: bytes) }
             let rows = (answer["TrainingJobSummaries"]?.arrayValue ?? []).map {
                 [
                     $0["TrainingJobName"]?.stringValue ?? "", $0["TrainingJobStatus"]?.stringValue ?? "", $0["SecondaryStatus"]?.stringValue ?? "",
@@ -223,13 +226,13 @@ extension TrainingJobs {
     struct Stop: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Stop a training job (it keeps its best model so far).",
-            discussion: "Example: ctl training-jobs stop bees-1 && ctl training-jobs wait bees-1   # exit 3: Stopped")
+            discussion: "Example: ctl training-jobs stop bees-1 && ctl training-jobs wait bees-1  # 3")
         @Argument(help: "The job's name.") var name: String
         @OptionGroup var options: ClientOptions
 
         func run() async throws {
-            _ = try await options.client().call("SageMaker.StopTrainingJob", ["TrainingJobName": .string(name)])
-            if !options.json { print("stopping \(name)") } else { JSONOutput.print([:]) }
+            let answer = try await options.client().answer("SageMaker.StopTrainingJob", ["TrainingJobName": .string(name)])
+            if options.json { JSONOutput.print(answer: answer.bytes) } else { print("stopping \(name)") }
         }
     }
 }

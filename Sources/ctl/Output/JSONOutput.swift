@@ -1,9 +1,15 @@
 import AWSProtocol
 import Foundation
 
-/// Printing answers: `--json` prints the API's own JSON (pretty, keys sorted) for scripts; timestamps for people
-/// print as UTC dates.
+/// Printing answers: `--json` prints the API's answer byte for byte where there is one, else ctl's own JSON
+/// (pretty, keys sorted), for scripts; timestamps for people print as UTC dates.
 enum JSONOutput {
+    /// An API answer as the daemon sent it, then a newline.
+    static func print(answer: Data) {
+        FileHandle.standardOutput.write(answer)
+        FileHandle.standardOutput.write(Data("\n".utf8))
+    }
+
     static func print(_ value: JSONValue) {
         let data = Data(value.renderedBytes)
         if let object = try? JSONSerialization.jsonObject(with: data),
