@@ -39,6 +39,7 @@ struct CompatibilityTests {
         let daemon = try LiveDaemon()
         defer { daemon.terminate() }
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("apiary-moto-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
         let run = try daemon.runClient(
             "bash", ["tests/compat/run_moto_sagemaker_tests.sh", String(daemon.port), "portable"], environment: ["PEER_OUT_DIR": out.path])
         #expect(run.status == 0, "\(run.output)")

@@ -12,6 +12,7 @@ struct CrashRecoveryTests {
     /// Writes 16 sample bee images and train/validation manifests into the daemon's object store (bucket `bees`).
     static func stageSampleData(home: URL) throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("apiary-bees-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
         let summary = try SampleBeeDataset.generate(seed: 11, count: 16, testCount: 0, into: scratch, sourceRefPrefix: "s3://bees/images/")
         let store = ObjectStore(root: home.appendingPathComponent("s3"))
         try store.ensureBucket("bees")

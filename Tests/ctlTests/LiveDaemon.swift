@@ -91,6 +91,11 @@ final class LiveDaemon {
         env["AWS_SECRET_ACCESS_KEY"] = "apiary-test-secret"
         env["AWS_DEFAULT_REGION"] = "us-east-1"
         env["PYTHONDONTWRITEBYTECODE"] = "1"
+        // What the client leaves in its temporary folder (pytest's tmp_path, Chromium's profiles) goes with it.
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("apiary-client-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        env["TMPDIR"] = scratch.path
         for (key, value) in environment { env[key] = value }
         client.environment = env
         let pipe = Pipe()
