@@ -35,7 +35,7 @@ func trainBench(_ arguments: [String]) throws {
     let engine = try CPUEngine()
     var recipe =
         bench["bench_recipe"] == "faithful"
-        ? TrainingRecipe(schedule: hyperparameters.learningRateSchedule, weightAverageDecay: nil) : TrainingRecipe(hyperparameters)
+        ? .builtIn(hyperparameters) : TrainingRecipe(hyperparameters)
     if bench["bench_expand"] == "0" { recipe.augmentation.expand = nil }
     if bench["bench_crop"] == "0" { recipe.augmentation.crop = nil }
     if bench["bench_focal"] == "1" { recipe.focal = FocalLoss() }

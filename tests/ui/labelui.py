@@ -16,6 +16,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+import boto3
 from selenium import webdriver
 from selenium.webdriver.common.actions import interaction
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
@@ -198,3 +199,9 @@ def create_bounding_box_job(sm, job, bucket, attribute, task_type, title, descri
             "AnnotationConsolidationConfig": {"AnnotationConsolidationLambdaArn": f"arn:aws:lambda:us-east-1:432418664414:function:ACS-{task_type}"},
         },
     )
+
+
+def client(service):
+    """A boto3 client for the test daemon, signed with the test credentials."""
+    return boto3.client(service, endpoint_url=URL, region_name="us-east-1", aws_access_key_id="AKIAAPIARYTEST000000",
+                        aws_secret_access_key="apiary-test-secret")

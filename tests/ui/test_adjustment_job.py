@@ -5,23 +5,17 @@ the output manifest has the new attribute with adjustment-status. Run by Tests/c
 import json
 import os
 
-import boto3
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from labelui import URL, create_bounding_box_job, drag, image_id, keys, open_page, page, queue, saved, shot, shown, wait
+from labelui import URL, client, create_bounding_box_job, drag, image_id, keys, open_page, page, queue, saved, shot, shown, wait
 
 if "APIARY_LABEL_JOB" not in os.environ:
     pytest.skip("run by Tests/ctlTests/LabelUITests.swift, which prepares the daemon and its job", allow_module_level=True)
 
 JOB = "bees-adjust"
 PREVIOUS = [[(0, [30, 40, 60, 60])], [(0, [10, 10, 50, 40]), (0, [100, 90, 40, 30])]]
-
-
-def client(service):
-    return boto3.client(service, endpoint_url=URL, region_name="us-east-1", aws_access_key_id="AKIAAPIARYTEST000000",
-                        aws_secret_access_key="apiary-test-secret")
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,11 @@ submitted answers — an edit after the last submission is not in it. Run by Tes
 import json
 import os
 
-import boto3
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from labelui import URL, create_bounding_box_job, drag, image_id, keys, open_page, page, queue, saved, shot, shown, stored, wait
+from labelui import URL, client, create_bounding_box_job, drag, image_id, keys, open_page, page, queue, saved, shot, shown, stored, wait
 
 if "APIARY_LABEL_JOB" not in os.environ:
     pytest.skip("run by Tests/ctlTests/LabelUITests.swift, which prepares the daemon and its job", allow_module_level=True)
@@ -21,11 +20,6 @@ CONFIG = {
     "labels": [{"label": "bee"}, {"label": "wasp"}],
     "instructions": {"shortInstruction": "Box every bee, wings included.", "fullInstruction": "<p>Boxes <b>tight</b> around each bee.</p>"},
 }
-
-
-def client(service):
-    return boto3.client(service, endpoint_url=URL, region_name="us-east-1", aws_access_key_id="AKIAAPIARYTEST000000",
-                        aws_secret_access_key="apiary-test-secret")
 
 
 @pytest.fixture(scope="module")

@@ -42,11 +42,7 @@ public struct FocalLoss: Sendable, Hashable {
     ///   - target: its class target, `0..<width`.
     @inline(__always)
     func term(logits: UnsafeBufferPointer<Float>, row: Int, width: Int, target: Int, scale: Float, gradient: UnsafeMutableBufferPointer<Float>) -> Float {
-        var largest = logits[row]
-        for c in 1..<width { largest = max(largest, logits[row + c]) }
-        var sum: Float = 0
-        for c in 0..<width { sum += exp(logits[row + c] - largest) }
-        let logSum = largest + log(sum)
+        let logSum = MultiBoxLoss.logSumExp(logits, row: row, width: width)
         let logPt = logits[row + target] - logSum
         let pt = exp(logPt)
         let weight = target > 0 ? alpha : 1 - alpha

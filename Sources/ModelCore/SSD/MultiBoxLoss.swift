@@ -227,11 +227,7 @@ public struct MultiBoxLoss: Sendable {
                         sums.negatives += 1
                     }
                     let row = anchor * width
-                    var largest = logits[row]
-                    for c in 1..<width { largest = max(largest, logits[row + c]) }
-                    var sum: Float = 0
-                    for c in 0..<width { sum += exp(logits[row + c] - largest) }
-                    let value = largest + log(sum)
+                    let value = Self.logSumExp(logits, row: row, width: width)
                     sums.crossEntropy += Double(value - logits[row + target])
                     for c in 0..<width { logitGradient[row + c] = exp(logits[row + c] - value) * scale }
                     logitGradient[row + target] -= scale
@@ -240,6 +236,16 @@ public struct MultiBoxLoss: Sendable {
                 }
             }
         }
+    }
+
+    /// `log Σ_c exp(z_c)` over one anchor's `width` logits starting at `row`, shifted by the largest for stability.
+    @inline(__always)
+    static func logSumExp(_ logits: UnsafeBufferPointer<Float>, row: Int, width: Int) -> Float {
+        var largest = logits[row]
+        for c in 1..<width { largest = max(largest, logits[row + c]) }
+        var sum: Float = 0
+        for c in 0..<width { sum += exp(logits[row + c] - largest) }
+        return largest + log(sum)
     }
 
     /// A positive anchor's smooth L1 terms and their gradients.

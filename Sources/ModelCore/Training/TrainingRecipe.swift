@@ -35,11 +35,16 @@ public struct TrainingRecipe: Sendable, Equatable {
         self.fitsAnchors = fitsAnchors
     }
 
+    /// The built-in algorithm's own training: the step schedule, the raw weights, SSD's augmentation.
+    public static func builtIn(_ hyperparameters: ObjectDetectionHyperparameters) -> TrainingRecipe {
+        TrainingRecipe(schedule: hyperparameters.learningRateSchedule, weightAverageDecay: nil)
+    }
+
     /// The recipe of a job with these hyperparameters.
     public init(_ hyperparameters: ObjectDetectionHyperparameters) {
         let hp = hyperparameters
         guard hp.baseNetwork == .apiaryMobile else {
-            self.init(schedule: hp.learningRateSchedule, weightAverageDecay: nil)
+            self = .builtIn(hp)
             return
         }
         self.init(
