@@ -41,9 +41,10 @@ def session():
 
 @pytest.fixture(scope="module")
 def trained(session, tmp_path_factory):
-    """A tiny job trained with `Estimator.fit()`: 8 sample bees, 2 for validation, 2 epochs at 300 px."""
+    """A small job trained with `Estimator.fit()`: 64 sample bees, 2 for validation, 2 epochs at 300 px — epochs long
+    enough (16 batches, about 2 s) that their validation lines fall in different seconds for `period=1`."""
     folder = tmp_path_factory.mktemp("bees")
-    subprocess.run([CTL, "datasets", "generate-sample", str(folder), "--count", "10", "--test-count", "1", "--seed", "5"],
+    subprocess.run([CTL, "datasets", "generate-sample", str(folder), "--count", "66", "--test-count", "1", "--seed", "5"],
                    check=True, capture_output=True)
     s3 = boto3.client("s3")
     bucket = "sdk-" + uuid.uuid4().hex[:12]
@@ -53,7 +54,7 @@ def trained(session, tmp_path_factory):
         key = "images/" + line["source-ref"].rsplit("/", 1)[-1]
         s3.upload_file(str(folder / key), bucket, key)
         line["source-ref"] = f"s3://{bucket}/{key}"
-    for channel, part in [("train", lines[:8]), ("validation", lines[8:])]:
+    for channel, part in [("train", lines[:64]), ("validation", lines[64:])]:
         s3.put_object(Bucket=bucket, Key=f"{channel}.manifest", Body="".join(json.dumps(l) + "\n" for l in part).encode())
     estimator = Estimator(
         image_uri=sagemaker.image_uris.retrieve("object-detection", "us-east-1"), role=ROLE, instance_count=1,
@@ -61,7 +62,7 @@ def trained(session, tmp_path_factory):
         output_path=f"s3://{bucket}/output",
         hyperparameters={"base_network": "apiary-mobile", "use_pretrained_model": "0", "num_classes": "1",
                          "mini_batch_size": "4", "epochs": str(EPOCHS), "image_shape": "300", "optimizer": "adam",
-                         "num_training_samples": "8"})
+                         "num_training_samples": "64"})
     channels = {c: TrainingInput(f"s3://{bucket}/{c}.manifest", distribution="FullyReplicated",
                                  content_type="application/x-recordio", s3_data_type="AugmentedManifestFile",
                                  attribute_names=["source-ref", "bees-500"], record_wrapping="RecordIO", input_mode="Pipe")
@@ -98,7 +99,7 @@ def test_fit_on_recordio_channels(session, trained, mode):
     _, bucket, folder = trained
     s3 = boto3.client("s3")
     lines = [json.loads(line) for line in (folder / "output.manifest").read_text().splitlines()]
-    for channel, part in [("train", lines[:8]), ("validation", lines[8:])]:
+    for channel, part in [("train", lines[:64]), ("validation", lines[64:])]:
         s3.put_object(Bucket=bucket, Key=f"rec/{channel}/{channel}.rec", Body=rec_file(part, folder))
     estimator = Estimator(
         image_uri=sagemaker.image_uris.retrieve("object-detection", "us-east-1"), role=ROLE, instance_count=1,
