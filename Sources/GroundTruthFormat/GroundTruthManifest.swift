@@ -65,15 +65,22 @@ public enum GroundTruthManifest {
     /// - Parameter inputLine: one JSON object, e.g. `{"source-ref": "s3://b/1.jpg", "site": "hive 2"}`.
     /// - Throws: `GroundTruthManifestError` when `inputLine` is not a JSON object or a number is not finite.
     public static func encodeLine(_ line: GroundTruthManifestLine, extending inputLine: String) throws -> String {
-        let input = inputLine.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard input.hasPrefix("{"), input.hasSuffix("}"), (try? JSONSerialization.jsonObject(with: Data(input.utf8))) is [String: Any] else {
-            throw GroundTruthManifestError(line: 0, reason: "an input manifest line must be one JSON object")
-        }
         var json = JSONLineWriter()
         json.beginObject()
         try writeLabelMembers(of: line, into: &json)
         json.endObject()
-        let members = json.text.dropFirst().dropLast()
+        return try extend(inputLine, withMembersOf: json.text)
+    }
+
+    /// An input manifest line with the members of `object` (one JSON object, as `encodeObject()` of a
+    /// verification label writes it) appended, the input's own members kept byte for byte, in order.
+    /// - Throws: `GroundTruthManifestError` when `inputLine` is not a JSON object.
+    public static func extend(_ inputLine: String, withMembersOf object: String) throws -> String {
+        let input = inputLine.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard input.hasPrefix("{"), input.hasSuffix("}"), (try? JSONSerialization.jsonObject(with: Data(input.utf8))) is [String: Any] else {
+            throw GroundTruthManifestError(line: 0, reason: "an input manifest line must be one JSON object")
+        }
+        let members = object.dropFirst().dropLast()
         let inner = input.dropFirst().dropLast()
         if members.isEmpty { return input }
         return inner.allSatisfy(\.isWhitespace) ? "{" + members + "}" : input.dropLast() + ", " + members + "}"

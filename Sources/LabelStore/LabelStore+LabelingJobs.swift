@@ -17,9 +17,10 @@ extension LabelStore {
     public func createLabelingJob(_ request: LabelingJobRequest, now: Date = Date(), loadImage: (String) throws -> [UInt8]) throws -> LabelingJob {
         try Self.validate(request)
         let lines = try Self.inputLines(request)
-        let adjusts =
-            request.taskType == .adjustment
-            ? try AdjustedLabels.sourceAttribute(of: lines.map(\.text), labelAttributeName: request.labelAttributeName) : nil
+        let reviews =
+            request.taskType.reviewsPreviousBoxes
+            ? try AdjustedLabels.sourceAttribute(of: lines.map(\.text), labelAttributeName: request.labelAttributeName, taskType: request.taskType)
+            : nil
         try dbWriter.read { db in
             if try Bool.fetchOne(db, cached: "SELECT EXISTS (SELECT 1 FROM labelingJob WHERE name = ?)", arguments: [request.name]) == true {
                 throw LabelStoreError(.conflict, "a labeling job named '\(request.name)' already exists; job names are unique")
@@ -42,12 +43,14 @@ extension LabelStore {
             try db.execute(
                 cached: """
                     INSERT INTO labelingJob (name, labelAttributeName, datasetId, status, maxHumanLabeledObjectCount,
-                                             maxPercentageOfInputDatasetLabeled, createdAt, lastModifiedAt, adjustsLabelAttributeName)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                             maxPercentageOfInputDatasetLabeled, createdAt, lastModifiedAt, reviewsLabelAttributeName, taskType,
+                                             taskAvailabilityLifetimeInSeconds)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     request.name, request.labelAttributeName, dataset.id, LabelingJob.Status.inProgress.rawValue, request.maxHumanLabeledObjectCount,
-                    request.maxPercentageOfInputDatasetLabeled, now, now, adjusts,
+                    request.maxPercentageOfInputDatasetLabeled, now, now, reviews, request.taskType.rawValue,
+                    request.taskAvailabilityLifetimeInSeconds,
                 ]
             )
             let jobId = db.lastInsertedRowID
@@ -70,18 +73,22 @@ extension LabelStore {
                 )
                 if let imageId { stored.append((line, imageId)) }
             }
-            if let adjusts { try Self.predraw(adjusts, of: stored, categories: request.categories.names, job: request.name, now: now, db) }
+            if let reviews {
+                try Self.predraw(reviews, of: stored, categories: request.categories.names, job: request.name, type: request.taskType, now: now, db)
+            }
             try LabelingJobProgress.update(datasetId: dataset.id, now: now, db)
             return try Self.labelingJob(named: request.name, db)
         }
     }
 
-    /// An adjustment job's starting point: the previous boxes drawn on its images as one machine-made write, not
-    /// submitted — the worker adjusts and submits each task.
+    /// An adjustment or verification job's starting point: the previous boxes drawn on its images as one
+    /// machine-made write, not submitted — the worker adjusts and submits, or verifies, each task.
     private static func predraw(
-        _ attribute: String, of stored: [(line: InputLine, imageId: Int64)], categories: [String], job: String, now: Date, _ db: Database
+        _ attribute: String, of stored: [(line: InputLine, imageId: Int64)], categories: [String], job: String, type: LabelingTaskType, now: Date,
+        _ db: Database
     ) throws {
-        var write = try LabelWrite(db, now: now, summary: "the \(attribute) boxes adjustment job \(job) starts from", origin: .machine)
+        let kind = type == .verification ? "verification" : "adjustment"
+        var write = try LabelWrite(db, now: now, summary: "the \(attribute) boxes \(kind) job \(job) starts from", origin: .machine, predrawing: true)
         for (line, imageId) in stored {
             do {
                 for box in try AdjustedLabels.boxes(in: line.text, attribute: attribute, categories: categories) {
@@ -122,6 +129,12 @@ extension LabelStore {
         }
     }
 
+    /// Ends the in-progress jobs whose task availability lifetime has passed by `now` (`Completed`, with the
+    /// answers submitted until then); the daemon calls it before it reports a job. Writes do it as well.
+    public func expireLabelingJobs(now: Date = Date()) throws {
+        try dbWriter.write { db in try LabelingJobProgress.expire(datasetIds: nil, now: now, db) }
+    }
+
     /// Stops an in-progress job: its labels so far become final (`Stopped`). Stopping a finished job changes
     /// nothing.
     @discardableResult
@@ -142,14 +155,28 @@ extension LabelStore {
     public func outputManifest(ofLabelingJob name: String) throws -> String {
         try dbWriter.read { db in
             try Self.jobLines(name, db).map { item in
-                try item.answered.map { try GroundTruthManifest.encodeLine($0.line, extending: item.input) } ?? item.input
+                try item.answered.map { try $0.outputLine(extending: item.input) } ?? item.input
             }.map { $0 + "\n" }.joined()
         }
     }
 
-    /// Each input line of a job in order, with the output line of its task's submitted answer and when it was
-    /// submitted, once it is (an adjustment job's line also says whether the worker changed the previous boxes).
-    static func jobLines(_ name: String, _ db: Database) throws -> [(input: String, answered: (line: GroundTruthManifestLine, at: Date)?)] {
+    /// A submitted task's label, as the output manifest and the intermediate outputs write it.
+    struct AnsweredTask {
+        /// The bounding-box label (`source-ref` only, without label, for a verification task).
+        let line: GroundTruthManifestLine
+        /// A verification task's label.
+        let verification: GroundTruthVerificationLabel?
+        let at: Date
+
+        func outputLine(extending input: String) throws -> String {
+            guard let verification else { return try GroundTruthManifest.encodeLine(line, extending: input) }
+            return try GroundTruthManifest.extend(input, withMembersOf: verification.encodeObject())
+        }
+    }
+
+    /// Each input line of a job in order, with its task's submitted answer once it is (an adjustment job's line
+    /// also says whether the worker changed the previous boxes; a verification job's is the verdict).
+    static func jobLines(_ name: String, _ db: Database) throws -> [(input: String, answered: AnsweredTask?)] {
         let job = try Self.labelingJob(named: name, db)
         let dataset = try Self.dataset(named: job.datasetName, db)
         let categories = try Self.categories(datasetId: dataset.id, db).map(\.name)
@@ -160,8 +187,19 @@ extension LabelStore {
             let input: String = item["line"]
             guard let imageId: Int64 = item["imageId"], let answer = answers[item["position"]] else { return (input, nil) }
             let image = try Self.image(id: imageId, db)
+            let sourceRef = image.sourceRef ?? image.fileName
+            if job.taskType == .verification {
+                let verdict = answer.verification ?? VerificationAnswer(.good)
+                let label = GroundTruthVerificationLabel(
+                    labelAttributeName: job.labelAttributeName, className: verdict.verdict.rawValue, jobName: LabelingJob.datasetName(ofJob: name),
+                    humanAnnotated: answer.origin == .human ? "yes" : "no", creationDate: GroundTruthLabelLine.creationDate(answer.submittedAt),
+                    comments: verdict.comment.map { [$0] } ?? []
+                )
+                let line = GroundTruthManifestLine(sourceRef: sourceRef, labelAttributeName: job.labelAttributeName, label: nil, metadata: nil)
+                return (input, AnsweredTask(line: line, verification: label, at: answer.submittedAt))
+            }
             var line = GroundTruthLabelLine.line(
-                sourceRef: image.sourceRef ?? image.fileName,
+                sourceRef: sourceRef,
                 labelAttributeName: job.labelAttributeName,
                 jobName: name,
                 width: image.width,
@@ -171,11 +209,11 @@ extension LabelStore {
                 labeledAt: answer.submittedAt,
                 origin: answer.origin
             )
-            if let adjusts = job.adjustsLabelAttributeName {
+            if job.taskType == .adjustment, let adjusts = job.reviewsLabelAttributeName {
                 let previous = (try? AdjustedLabels.boxes(in: input, attribute: adjusts, categories: categories)) ?? []
                 line.metadata?.adjustmentStatus = AdjustedLabels.status(submitted: answer.boxes, previous: previous)
             }
-            return (input, (line, answer.submittedAt))
+            return (input, AnsweredTask(line: line, verification: nil, at: answer.submittedAt))
         }
     }
 
@@ -213,9 +251,6 @@ extension LabelStore {
                 "LabelingJobName '\(request.name)' must be 1 to 63 letters, digits and hyphens, starting and ending with a letter or digit"
             )
         }
-        guard request.taskType != .verification else {
-            throw LabelStoreError(.invalid, "bounding-box verification jobs are not served yet; adjustment (PRE-AdjustmentBoundingBox) and bounding-box jobs are")
-        }
         let attribute = request.labelAttributeName
         guard attribute.wholeMatch(of: /[a-zA-Z0-9](-*[a-zA-Z0-9]){0,126}/) != nil, !attribute.hasSuffix("-metadata"), !attribute.hasSuffix("-ref")
         else {
@@ -234,6 +269,9 @@ extension LabelStore {
         }
         if let percent = request.maxPercentageOfInputDatasetLabeled, !(1...100).contains(percent) {
             throw LabelStoreError(.invalid, "MaxPercentageOfInputDatasetLabeled must be 1 to 100, got \(percent)")
+        }
+        if let lifetime = request.taskAvailabilityLifetimeInSeconds, lifetime < 1 {
+            throw LabelStoreError(.invalid, "TaskAvailabilityLifetimeInSeconds must be 1 or more, got \(lifetime)")
         }
     }
 

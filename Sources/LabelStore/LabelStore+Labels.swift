@@ -74,6 +74,7 @@ extension LabelStore {
         case .update(let boxId, _): return "update box \(boxId)"
         case .delete(let boxId): return "delete box \(boxId)"
         case .submit(let imageId): return "submit image \(imageId)"
+        case .verify(let imageId, let answer): return "verify image \(imageId): \(answer.verdict.rawValue)"
         case .undo(let imageId): return "undo on image \(imageId)"
         }
     }

@@ -34,6 +34,19 @@ extension LabelStore {
         migrator.registerMigration("v5") { db in
             try db.execute(sql: "ALTER TABLE labelingJob ADD COLUMN adjustsLabelAttributeName TEXT")
         }
+        // Bounding-box verification jobs (the job's task type; answers' verdicts and comments) and the task
+        // availability lifetime. The v5 column now names the attribute an adjustment or verification job reviews.
+        migrator.registerMigration("v6") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE labelingJob RENAME COLUMN adjustsLabelAttributeName TO reviewsLabelAttributeName;
+                    ALTER TABLE labelingJob ADD COLUMN taskType TEXT NOT NULL DEFAULT 'BoundingBox' CHECK (taskType IN ('BoundingBox', 'AdjustmentBoundingBox', 'VerificationBoundingBox'));
+                    UPDATE labelingJob SET taskType = 'AdjustmentBoundingBox' WHERE reviewsLabelAttributeName IS NOT NULL;
+                    ALTER TABLE labelingJob ADD COLUMN taskAvailabilityLifetimeInSeconds INTEGER CHECK (taskAvailabilityLifetimeInSeconds >= 1);
+                    """
+            )
+            try LabelingJobAnswers.migrateToVerification(db)
+        }
         return migrator
     }
 

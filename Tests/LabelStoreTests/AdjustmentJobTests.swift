@@ -25,7 +25,7 @@ struct AdjustmentJobTests {
     func adjustment() throws {
         let store = try LabelStore.inMemory()
         let job = try store.createLabelingJob(Self.request("bees-review"), loadImage: LabelingJobTests.loader(try LabelingJobTests.images()))
-        #expect(job.adjustsLabelAttributeName == "bees" && job.counters == LabelCounters(labeled: 0, failed: 0, unlabeled: 2))
+        #expect(job.reviewsLabelAttributeName == "bees" && job.taskType == .adjustment && job.counters == LabelCounters(labeled: 0, failed: 0, unlabeled: 2))
         let images = try store.images(in: try store.dataset(named: job.datasetName))
         let first = try store.boxes(onImage: images[0].id).map(\.annotation)
         #expect(first == [GroundTruthAnnotation(classId: 0, left: 10, top: 20.5, width: 30, height: 40), GroundTruthAnnotation(classId: 1, left: 100, top: 100, width: 50, height: 50)])
@@ -48,7 +48,7 @@ struct AdjustmentJobTests {
         #expect(((lines[0]["bees"] as? [String: Any])?["annotations"] as? [[String: Any]])?.map { $0["left"] as? Double } == [10, 100])
     }
 
-    @Test("an adjustment job needs exactly one previous bounding-box label; verification is refused for now")
+    @Test("an adjustment job needs exactly one previous bounding-box label")
     func refusals() throws {
         let store = try LabelStore.inMemory()
         let load = LabelingJobTests.loader(try LabelingJobTests.images())
@@ -63,7 +63,6 @@ struct AdjustmentJobTests {
         #expect(reason(Self.request("a", input: #"{"source-ref": "s3://bucket/input/2.jpg"}"#)).contains("carry the boxes to adjust"))
         let renamed = Self.input.replacingOccurrences(of: "\"bees", with: "\"old")
         #expect(reason(Self.request("b", input: Self.input + "\n" + renamed)).contains("several bounding-box labels (bees, old)"))
-        #expect(reason(Self.request("c", type: .verification)).contains("verification jobs are not served yet"))
         let unknownClass = Self.input.replacingOccurrences(of: #""0": "wasp""#, with: #""0": "hornet""#)
         #expect(reason(Self.request("d", input: unknownClass)).contains("class 'hornet' is not one of the job's label categories"))
         #expect(LabelingTaskType(preHumanTaskLambdaArn: "arn:aws:lambda:us-east-1:432418664414:function:PRE-AdjustmentBoundingBox") == .adjustment)

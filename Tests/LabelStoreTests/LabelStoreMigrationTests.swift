@@ -9,7 +9,7 @@ struct LabelStoreMigrationTests {
     @Test("a fresh in-memory store is migrated to the latest schema")
     func migratesInMemory() throws {
         let store = try LabelStore.inMemory()
-        #expect(try store.appliedMigrations() == ["v1", "v2", "v3", "v4", "v5"])
+        #expect(try store.appliedMigrations() == ["v1", "v2", "v3", "v4", "v5", "v6"])
         let tables = [
             "dataset", "image", "imageContent", "labelCategory", "box", "revision", "labelChange", "setting", "labelingJob", "labelingJobItem",
             "labelingJobAnswer",
@@ -26,7 +26,7 @@ struct LabelStoreMigrationTests {
             try db.execute(sql: "INSERT INTO image (datasetId, sha256, fileName, width, height) VALUES (1, 'abc', 'a.jpg', 500, 375)")
         }
         let store = try LabelStore(queue)
-        #expect(try store.appliedMigrations() == ["v1", "v2", "v3", "v4", "v5"])
+        #expect(try store.appliedMigrations() == ["v1", "v2", "v3", "v4", "v5", "v6"])
         let image = try store.image(id: 1)
         #expect(image.fileName == "a.jpg" && image.orientation == .up && image.format == .jpeg && image.sourceRef == nil)
         #expect(try store.isLabeled(imageId: 1) == false)
@@ -61,6 +61,28 @@ struct LabelStoreMigrationTests {
         let migrated = try LabelStore(queue)
         #expect(try migrated.labelingJob(named: "old").counters == LabelCounters(labeled: 1, failed: 2, unlabeled: 1))
         #expect(try migrated.outputManifest(ofLabelingJob: "old").contains(#""width": 3, "top": 2, "height": 4, "left": 1"#))
+    }
+
+    @Test("v6 keeps a v5 adjustment job one (task type from its adjusted attribute) and other jobs bounding-box ones")
+    func migratesToV6() throws {
+        let queue = try DatabaseQueue()
+        try LabelStore.migrator.migrate(queue, upTo: "v5")
+        try queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO dataset (id, name, createdAt) VALUES (1, 'labeling-job/review', '2026-12-01 10:00:00.000'),
+                                                                  (2, 'labeling-job/draw', '2026-12-01 10:00:00.000');
+                    INSERT INTO labelingJob (name, labelAttributeName, datasetId, status, createdAt, lastModifiedAt, adjustsLabelAttributeName)
+                    VALUES ('review', 'bees-adjusted', 1, 'InProgress', '2026-12-01 10:00:00.000', '2026-12-01 10:00:00.000', 'bees'),
+                           ('draw', 'bees', 2, 'Completed', '2026-12-01 10:00:00.000', '2026-12-01 10:00:00.000', NULL);
+                    """
+            )
+        }
+        let store = try LabelStore(queue)
+        let review = try store.labelingJob(named: "review")
+        #expect(review.taskType == .adjustment && review.reviewsLabelAttributeName == "bees" && review.taskAvailabilityLifetimeInSeconds == nil)
+        let draw = try store.labelingJob(named: "draw")
+        #expect(draw.taskType == .boundingBox && draw.reviewsLabelAttributeName == nil && draw.status == .completed)
     }
 
     @Test("a store file is in WAL mode and keeps what was written across reopening")

@@ -13,4 +13,13 @@ struct LiveLabelingJobTests {
         #expect(run.status == 0, "\(run.output)\n--- daemon log ---\n\(daemon.daemonLog.suffix(4000))")
         #expect(run.output.contains("13 passed"), "\(run.output)")
     }
+
+    @Test("boto3: a verification job chained on a finished job's output, answered good and bad through the label API")
+    func verificationJob() throws {
+        let daemon = try LiveDaemon()
+        defer { daemon.terminate() }
+        let run = try daemon.runClient("python3", ["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/compat/test_verification_jobs.py"])
+        #expect(run.status == 0, "\(run.output)\n--- daemon log ---\n\(daemon.daemonLog.suffix(4000))")
+        #expect(run.output.contains("1 passed"), "\(run.output)")
+    }
 }

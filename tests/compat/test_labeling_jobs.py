@@ -414,13 +414,6 @@ def test_adjustment_job_starts_from_the_previous_boxes(sm, s3, bucket, sample, u
     assert as_rows(lines[0]["bees-adjusted"]["annotations"]) == expected
     assert lines[0]["bees-adjusted-metadata"]["job-name"] == f"labeling-job/{review}"
 
-    # Verification jobs are refused, saying so.
-    request["LabelingJobName"] = name + "-verify"
-    request["HumanTaskConfig"]["PreHumanTaskLambdaArn"] = "arn:aws:lambda:us-east-1:432418664414:function:PRE-VerificationBoundingBox"
-    with pytest.raises(ClientError) as refused:
-        sm.create_labeling_job(**request)
-    assert error_code(refused) == "ValidationException" and "verification" in str(refused.value)
-
     # `ctl labels import` of a manifest with s3:// source-refs: the daemon reads the images from its object store.
     (tmp_path / "output.manifest").write_text(previous)
     run = subprocess.run([CTL, "labels", "import", "--format", "manifest", str(tmp_path / "output.manifest"), "--dataset", name + "-copy",

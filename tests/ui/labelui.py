@@ -182,7 +182,8 @@ class Daemon:
 
 
 def create_bounding_box_job(sm, job, bucket, attribute, task_type, title, description):
-    """Creates a Ground Truth job of the built-in task type `task_type` (`BoundingBox`, `AdjustmentBoundingBox`) over
+    """Creates a Ground Truth job of the built-in task type `task_type` (`BoundingBox`, `AdjustmentBoundingBox`,
+    `VerificationBoundingBox`) over
     s3://BUCKET/input.manifest with the category file s3://BUCKET/categories.json, as a notebook would."""
     sm.create_labeling_job(
         LabelingJobName=job, LabelAttributeName=attribute,
@@ -199,6 +200,28 @@ def create_bounding_box_job(sm, job, bucket, attribute, task_type, title, descri
             "AnnotationConsolidationConfig": {"AnnotationConsolidationLambdaArn": f"arn:aws:lambda:us-east-1:432418664414:function:ACS-{task_type}"},
         },
     )
+
+
+def put_reviewed_images(bucket, previous):
+    """For a review (adjustment, verification) job: the first sample photos in s3://BUCKET/images/, an input manifest
+    whose lines carry an earlier job `bees`'s boxes (`previous`: per photo, a list of (class id, [l, t, w, h])), and
+    the category file. Returns the sagemaker and s3 clients."""
+    s3, sm = client("s3"), client("sagemaker")
+    s3.create_bucket(Bucket=bucket)
+    folder = os.path.join(os.environ["APIARY_HOME"], "bees", "images")
+    names = sorted(os.listdir(folder))[:len(previous)]
+    with open(os.path.join(os.environ["APIARY_HOME"], "bees", "output.manifest")) as sample:
+        sizes = {os.path.basename(item["source-ref"]): item["bees-500"]["image_size"] for item in map(json.loads, sample)}
+    lines = []
+    for name, boxes in zip(names, previous):
+        with open(os.path.join(folder, name), "rb") as image:
+            s3.put_object(Bucket=bucket, Key=f"images/{name}", Body=image.read())
+        annotations = [{"class_id": c, "left": b[0], "top": b[1], "width": b[2], "height": b[3]} for c, b in boxes]
+        lines.append({"source-ref": f"s3://{bucket}/images/{name}", "bees": {"image_size": sizes[name], "annotations": annotations},
+                      "bees-metadata": {"class-map": {"0": "bee"}, "type": "groundtruth/object-detection", "job-name": "labeling-job/bees"}})
+    s3.put_object(Bucket=bucket, Key="input.manifest", Body="".join(json.dumps(line) + "\n" for line in lines).encode())
+    s3.put_object(Bucket=bucket, Key="categories.json", Body=json.dumps({"document-version": "2018-11-28", "labels": [{"label": "bee"}]}).encode())
+    return sm, s3
 
 
 def client(service):

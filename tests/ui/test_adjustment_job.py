@@ -9,7 +9,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from labelui import URL, client, create_bounding_box_job, drag, image_id, keys, open_page, page, queue, saved, shot, shown, wait
+from labelui import URL, create_bounding_box_job, put_reviewed_images, drag, image_id, keys, open_page, page, queue, saved, shot, shown, wait
 
 if "APIARY_LABEL_JOB" not in os.environ:
     pytest.skip("run by Tests/ctlTests/LabelUITests.swift, which prepares the daemon and its job", allow_module_level=True)
@@ -21,21 +21,7 @@ PREVIOUS = [[(0, [30, 40, 60, 60])], [(0, [10, 10, 50, 40]), (0, [100, 90, 40, 3
 @pytest.fixture(scope="module")
 def job():
     """Two photos in S3, labeled by an earlier job `bees`, and an adjustment job over that output."""
-    s3, sm = client("s3"), client("sagemaker")
-    s3.create_bucket(Bucket="ui-review")
-    folder = os.path.join(os.environ["APIARY_HOME"], "bees", "images")
-    names = sorted(os.listdir(folder))[:2]
-    with open(os.path.join(os.environ["APIARY_HOME"], "bees", "output.manifest")) as sample:
-        sizes = {os.path.basename(item["source-ref"]): item["bees-500"]["image_size"] for item in map(json.loads, sample)}
-    lines = []
-    for name, boxes in zip(names, PREVIOUS):
-        with open(os.path.join(folder, name), "rb") as image:
-            s3.put_object(Bucket="ui-review", Key=f"images/{name}", Body=image.read())
-        annotations = [{"class_id": c, "left": b[0], "top": b[1], "width": b[2], "height": b[3]} for c, b in boxes]
-        lines.append({"source-ref": f"s3://ui-review/images/{name}", "bees": {"image_size": sizes[name], "annotations": annotations},
-                      "bees-metadata": {"class-map": {"0": "bee"}, "type": "groundtruth/object-detection", "job-name": "labeling-job/bees"}})
-    s3.put_object(Bucket="ui-review", Key="input.manifest", Body="".join(json.dumps(line) + "\n" for line in lines).encode())
-    s3.put_object(Bucket="ui-review", Key="categories.json", Body=json.dumps({"document-version": "2018-11-28", "labels": [{"label": "bee"}]}).encode())
+    sm, s3 = put_reviewed_images("ui-review", PREVIOUS)
     create_bounding_box_job(sm, JOB, "ui-review", "bees-adjusted", "AdjustmentBoundingBox", "Check the bees", "Fix the boxes around every bee")
     return sm, s3
 

@@ -7,6 +7,7 @@ import LabelStore
 ///   {"op": "add", "image": 12, "class": "bee", "box": [177, 256.2, 95.4, 86.8]}
 ///   {"op": "update", "id": 31, "class": "wasp"}     {"op": "delete", "id": 31}
 ///   {"op": "submit", "image": "hive2/0001.jpg"}      {"op": "undo", "image": 12}
+///   {"op": "verify", "image": 12, "answer": "bad", "comment": "the left bee is cut off"}   (a verification job's task)
 struct LabelEditLine {
     let store: LabelStore
     /// The dataset of images given by file name.
@@ -20,7 +21,7 @@ struct LabelEditLine {
 
     private func edit(_ object: JSONValue) throws -> LabelEdit {
         guard let fields = object.objectValue, let op = fields["op"]?.stringValue else {
-            throw LabelStoreError(.invalid, #"each edit is an object with "op": add, update, delete, submit or undo"#)
+            throw LabelStoreError(.invalid, #"each edit is an object with "op": add, update, delete, submit, verify or undo"#)
         }
         switch op {
         case "add":
@@ -40,8 +41,19 @@ struct LabelEditLine {
         case "delete": return .delete(boxId: try boxId(fields))
         case "submit": return .submit(imageId: try image(fields).id)
         case "undo": return .undo(imageId: try image(fields).id)
-        default: throw LabelStoreError(.invalid, "unknown op '\(op)'; use add, update, delete, submit or undo")
+        case "verify": return .verify(imageId: try image(fields).id, try Self.verification(fields))
+        default: throw LabelStoreError(.invalid, "unknown op '\(op)'; use add, update, delete, submit, verify or undo")
         }
+    }
+
+    /// A verification task's answer: `"answer": "good"|"bad"`, `"comment"` optional. The UI's edits use it too.
+    static func verification(_ fields: [String: JSONValue]) throws -> VerificationAnswer {
+        guard let text = fields["answer"]?.stringValue, let verdict = VerificationAnswer.Verdict(rawValue: text) else {
+            throw LabelStoreError(.invalid, #"a verify edit needs "answer": "good" or "bad""#)
+        }
+        guard let comment = fields["comment"], comment != .null else { return VerificationAnswer(verdict) }
+        guard let text = comment.stringValue else { throw LabelStoreError(.invalid, #""comment" must be a string"#) }
+        return VerificationAnswer(verdict, comment: text)
     }
 
     private func image(_ fields: [String: JSONValue]) throws -> StoredImage {

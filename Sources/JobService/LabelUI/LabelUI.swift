@@ -203,7 +203,8 @@ struct LabelUI: Sendable {
     }
 
     /// One edit as the page sends it: `{"op": "add", "classId": 0, "box": [l, t, w, h]}`, `{"op": "update", "id":
-    /// 7, "classId": 0, "box": […]}`, `{"op": "delete", "id": 7}`, `{"op": "submit"}`, `{"op": "undo"}`.
+    /// 7, "classId": 0, "box": […]}`, `{"op": "delete", "id": 7}`, `{"op": "submit"}`, `{"op": "undo"}`, and a
+    /// verification task's `{"op": "verify", "answer": "good"|"bad", "comment": "…"}`.
     static func edit(_ value: JSONValue, imageId: Int64) throws -> LabelEdit {
         func annotation() throws -> GroundTruthAnnotation {
             guard let classId = value["classId"]?.intValue, let numbers = value["box"]?.arrayValue?.compactMap(\.doubleValue), numbers.count == 4,
@@ -221,7 +222,8 @@ struct LabelUI: Sendable {
         case "delete": return .delete(boxId: try boxId())
         case "submit": return .submit(imageId: imageId)
         case "undo": return .undo(imageId: imageId)
-        default: throw LabelUIRequestError(400, "op must be add, update, delete, submit or undo")
+        case "verify": return .verify(imageId: imageId, try LabelEditLine.verification(value.objectValue ?? [:]))
+        default: throw LabelUIRequestError(400, "op must be add, update, delete, submit, verify or undo")
         }
     }
 

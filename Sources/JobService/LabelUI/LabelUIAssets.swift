@@ -14,6 +14,7 @@ struct LabelUIAssets: Sendable {
     private static let files: [String: (name: String, ext: String, type: String)] = [
         "app.js": ("app", "js", "text/javascript; charset=utf-8"),
         "outbox.js": ("outbox", "js", "text/javascript; charset=utf-8"),
+        "verify.js": ("verify", "js", "text/javascript; charset=utf-8"),
         "app.css": ("app", "css", "text/css; charset=utf-8"),
     ]
 

@@ -43,7 +43,7 @@ enum LabelUIJSON {
         let counters = (try? JSONValue.parse(Array(JSONEncoder().encode(job.counters)))) ?? .null
         return [
             "name": .string(job.name), "status": .string(job.status.rawValue), "dataset": .string(job.datasetName),
-            "labelAttributeName": .string(job.labelAttributeName), "counters": counters,
+            "labelAttributeName": .string(job.labelAttributeName), "counters": counters, "taskType": .string(job.taskType.rawValue),
         ]
     }
 

@@ -56,7 +56,8 @@ struct LabelingJobOperations {
             maxPercentageOfInputDatasetLabeled: stopping?["MaxPercentageOfInputDatasetLabeled"]?.intValue,
             // Ground Truth's built-in task type is the one its pre-annotation Lambda names (PRE-AdjustmentBoundingBox, …).
             taskType: input["HumanTaskConfig"]?["PreHumanTaskLambdaArn"]?.stringValue.flatMap(LabelingTaskType.init(preHumanTaskLambdaArn:))
-                ?? .boundingBox
+                ?? .boundingBox,
+            taskAvailabilityLifetimeInSeconds: input["HumanTaskConfig"]?["TaskAvailabilityLifetimeInSeconds"]?.intValue
         )
 
         var document = input
@@ -129,6 +130,8 @@ struct LabelingJobOperations {
     /// final status is never changed again.
     private func current(_ record: ResourceRecord) throws -> ResourceRecord {
         guard !Self.finalStatuses.contains(record.status ?? "") else { return record }
+        // Tasks past their TaskAvailabilityLifetimeInSeconds expire: the job completes with what was submitted.
+        try labels.expireLabelingJobs()
         let job: LabelingJob
         do {
             job = try labels.labelingJob(named: record.name)

@@ -57,10 +57,10 @@ struct LabelingJobResponses: Sendable {
         var requests: [JSONValue] = []
         var consolidated: [JSONValue] = []
         var responses: [(S3URI, JSONValue)] = []
-        for answer in try labels.submittedTasks(ofLabelingJob: name) where answer.line.metadata?.humanAnnotated == "yes" {
+        for answer in try labels.submittedTasks(ofLabelingJob: name) where answer.isHumanAnswer {
             let response = base.appending("worker-response/iteration-1/\(answer.dataObjectId)/\(Self.stamp(answer.submittedAt)).json")
             guard !objects.exists(response) else { continue }
-            var content = try JSONValue.parse(Array(try GroundTruthManifest.encodeLine(answer.line).utf8))
+            var content = try JSONValue.parse(Array((try answer.verification?.encodeObject() ?? GroundTruthManifest.encodeLine(answer.line)).utf8))
             content["source-ref"] = nil
             let id = JSONValue.string(String(answer.dataObjectId))
             let worker = Self.workerResponse(answer)
@@ -91,24 +91,12 @@ struct LabelingJobResponses: Sendable {
         }
     }
 
-    /// One worker's answer for an object, in the bounding-box task's answer shape: the answer content and the
-    /// worker-response document around it.
+    /// One worker's answer for an object, in its task's answer shape — the bounding-box task's boxes, or a
+    /// verification task's `{"verification": {"label": "good"|"bad"}, "comment": "…"}` — and the worker-response
+    /// document around it.
     private static func workerResponse(_ answer: SubmittedLabelingTask) -> (answerContent: JSONValue, body: JSONValue) {
-        let classMap = answer.line.metadata?.classMap ?? [:]
-        let size = answer.line.label?.imageSize.first
-        let boxes: [JSONValue] = (answer.line.label?.annotations ?? []).map { a in
-            [
-                "label": .string(classMap[String(a.classId)] ?? String(a.classId)), "left": .double(a.left), "top": .double(a.top),
-                "width": .double(a.width), "height": .double(a.height),
-            ]
-        }
-        let content: JSONValue = [
-            "boundingBox": [
-                "boundingBoxes": .array(boxes),
-                "inputImageProperties": ["width": .int(size?.width ?? 0), "height": .int(size?.height ?? 0)],
-            ]
-        ]
         let submitted = ISO8601DateFormatter().string(from: answer.submittedAt)
+        let content = answer.verification.map(verificationContent) ?? boundingBoxContent(answer)
         let body: JSONValue = [
             "answers": [
                 [
@@ -119,6 +107,29 @@ struct LabelingJobResponses: Sendable {
             ]
         ]
         return (content, body)
+    }
+
+    private static func verificationContent(_ label: GroundTruthVerificationLabel) -> JSONValue {
+        var content: JSONValue = ["verification": ["label": .string(label.className)]]
+        if let comment = label.comments.first { content["comment"] = .string(comment) }
+        return content
+    }
+
+    private static func boundingBoxContent(_ answer: SubmittedLabelingTask) -> JSONValue {
+        let classMap = answer.line.metadata?.classMap ?? [:]
+        let size = answer.line.label?.imageSize.first
+        let boxes: [JSONValue] = (answer.line.label?.annotations ?? []).map { a in
+            [
+                "label": .string(classMap[String(a.classId)] ?? String(a.classId)), "left": .double(a.left), "top": .double(a.top),
+                "width": .double(a.width), "height": .double(a.height),
+            ]
+        }
+        return [
+            "boundingBox": [
+                "boundingBoxes": .array(boxes),
+                "inputImageProperties": ["width": .int(size?.width ?? 0), "height": .int(size?.height ?? 0)],
+            ]
+        ]
     }
 
     /// `2026-12-04_16:30:05`, UTC, as Ground Truth names these objects.

@@ -1,13 +1,14 @@
 import Foundation
 import GroundTruthFormat
 
-/// The previous job's boxes a bounding-box adjustment job starts from: in each input manifest line, under the one
+/// The previous job's boxes a bounding-box adjustment or verification job starts from: in each input manifest line, under the one
 /// bounding-box label attribute the lines carry (`<attribute>` with a `<attribute>-metadata` of type
 /// `groundtruth/object-detection`), classes matched to the job's by name through its `class-map`.
 enum AdjustedLabels {
-    /// The label attribute whose boxes the job adjusts.
+    /// The label attribute whose boxes the job adjusts or verifies.
     /// - Throws: `LabelStoreError.invalid` when the lines carry no bounding-box label, or several.
-    static func sourceAttribute(of lines: [String], labelAttributeName: String) throws -> String {
+    static func sourceAttribute(of lines: [String], labelAttributeName: String, taskType: LabelingTaskType) throws -> String {
+        let (kind, purpose) = taskType == .verification ? ("a verification", "verify") : ("an adjustment", "adjust")
         var found = Set<String>()
         for line in lines {
             guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else { continue }
@@ -21,8 +22,8 @@ enum AdjustedLabels {
             throw LabelStoreError(
                 .invalid,
                 found.isEmpty
-                    ? "an adjustment job's input manifest lines carry the boxes to adjust (a label attribute with a -metadata of type groundtruth/object-detection); these have none"
-                    : "the input manifest carries several bounding-box labels (\(found.sorted().joined(separator: ", "))); an adjustment job adjusts one"
+                    ? "\(kind) job's input manifest lines carry the boxes to \(purpose) (a label attribute with a -metadata of type groundtruth/object-detection); these have none"
+                    : "the input manifest carries several bounding-box labels (\(found.sorted().joined(separator: ", "))); \(kind) job reviews one"
             )
         }
         return attribute

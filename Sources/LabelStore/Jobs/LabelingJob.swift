@@ -9,7 +9,8 @@ public struct LabelingJob: Sendable, Equatable {
     public enum Status: String, Sendable, CaseIterable {
         /// Images are still to label.
         case inProgress = "InProgress"
-        /// Every image that could be read is labeled, or a stopping condition was met.
+        /// Every image that could be read is labeled, a stopping condition was met, or the tasks' availability
+        /// lifetime ended.
         case completed = "Completed"
         /// Stopped by `StopLabelingJob`; the output manifest has the labels made so far.
         case stopped = "Stopped"
@@ -35,8 +36,14 @@ public struct LabelingJob: Sendable, Equatable {
     public let createdAt: Date
     public let lastModifiedAt: Date
     public let failures: [Failure]
-    /// For an adjustment job: the input manifest's label attribute whose boxes were pre-drawn; nil otherwise.
-    public let adjustsLabelAttributeName: String?
+    /// What the worker does: draw, adjust or verify boxes.
+    public let taskType: LabelingTaskType
+    /// For an adjustment or verification job: the input manifest's label attribute whose boxes were pre-drawn;
+    /// nil otherwise.
+    public let reviewsLabelAttributeName: String?
+    /// `HumanTaskConfig.TaskAvailabilityLifetimeInSeconds`: tasks not submitted this long after creation expire,
+    /// and the job completes with the answers submitted until then.
+    public let taskAvailabilityLifetimeInSeconds: Int?
 
     /// Completed or stopped: the output manifest is final.
     public var isFinished: Bool { status != .inProgress }
@@ -52,6 +59,8 @@ public struct LabelingJob: Sendable, Equatable {
         createdAt = row["createdAt"]
         lastModifiedAt = row["lastModifiedAt"]
         self.failures = failures
-        adjustsLabelAttributeName = row["adjustsLabelAttributeName"]
+        taskType = LabelingTaskType(rawValue: row["taskType"]) ?? .boundingBox
+        reviewsLabelAttributeName = row["reviewsLabelAttributeName"]
+        taskAvailabilityLifetimeInSeconds = row["taskAvailabilityLifetimeInSeconds"]
     }
 }

@@ -8,11 +8,12 @@ import GroundTruthFormat
 /// boxes drawn and not yet submitted — or edited after the job finished — are not in its output. Resubmitting
 /// while the job is in progress replaces the answer.
 enum LabelingJobAnswers {
-    /// A submitted task: the boxes, when, and who made the write.
+    /// A submitted task: the boxes, when, and who made the write; a verification task's verdict.
     struct Answer {
         let boxes: [GroundTruthAnnotation]
         let submittedAt: Date
         let origin: LabelOrigin
+        var verification: VerificationAnswer? = nil
     }
 
     /// v4: the answers table; each task of an existing job whose image was labeled gets that labeling as its
@@ -49,8 +50,9 @@ enum LabelingJobAnswers {
         }
     }
 
-    /// Records the submission of these images' tasks in in-progress jobs: each answer is the image's boxes now.
-    static func submit(imageIds: Set<Int64>, origin: LabelOrigin, now: Date, _ db: Database) throws {
+    /// Records the submission of these images' tasks in in-progress jobs: each answer is the image's boxes now (and
+    /// for a verification task, its verdict in `verdicts`).
+    static func submit(imageIds: Set<Int64>, verdicts: [Int64: VerificationAnswer] = [:], origin: LabelOrigin, now: Date, _ db: Database) throws {
         for imageId in imageIds.sorted() {
             guard
                 let item = try Row.fetchOne(
@@ -65,7 +67,7 @@ enum LabelingJobAnswers {
             let boxes = try Row.fetchAll(db, cached: "SELECT * FROM box WHERE imageId = ? ORDER BY id", arguments: [imageId])
             try insert(
                 jobId: item["jobId"], position: item["position"],
-                Answer(boxes: boxes.map { LabelBox(row: $0).annotation }, submittedAt: now, origin: origin), db)
+                Answer(boxes: boxes.map { LabelBox(row: $0).annotation }, submittedAt: now, origin: origin, verification: verdicts[imageId]), db)
         }
     }
 
@@ -76,19 +78,39 @@ enum LabelingJobAnswers {
             answers[row["position"]] = Answer(
                 boxes: try JSONDecoder().decode([GroundTruthAnnotation].self, from: Data((row["boxes"] as String).utf8)),
                 submittedAt: Date(timeIntervalSince1970: row["submittedAt"]),
-                origin: LabelOrigin(rawValue: row["origin"]) ?? .human
+                origin: LabelOrigin(rawValue: row["origin"]) ?? .human,
+                verification: (row["verdict"] as String?).flatMap(VerificationAnswer.Verdict.init).map { VerificationAnswer($0, comment: row["comment"]) }
             )
         }
         return answers
     }
 
-    private static func insert(jobId: Int64, position: Int, _ answer: Answer, _ db: Database) throws {
+    /// v6: a verification task's verdict (`good`, `bad`) and the worker's comment; NULL for other tasks.
+    static func migrateToVerification(_ db: Database) throws {
         try db.execute(
-            cached: "INSERT OR REPLACE INTO labelingJobAnswer (jobId, position, submittedAt, origin, boxes) VALUES (?, ?, ?, ?, ?)",
-            arguments: [
-                jobId, position, answer.submittedAt.timeIntervalSince1970, answer.origin.rawValue,
-                String(decoding: try JSONEncoder().encode(answer.boxes), as: UTF8.self),
-            ]
+            sql: """
+                ALTER TABLE labelingJobAnswer ADD COLUMN verdict TEXT CHECK (verdict IN ('good', 'bad'));
+                ALTER TABLE labelingJobAnswer ADD COLUMN comment TEXT CHECK (comment IS NULL OR verdict IS NOT NULL);
+                """
+        )
+    }
+
+    private static func insert(jobId: Int64, position: Int, _ answer: Answer, _ db: Database) throws {
+        var arguments: StatementArguments = [
+            jobId, position, answer.submittedAt.timeIntervalSince1970, answer.origin.rawValue,
+            String(decoding: try JSONEncoder().encode(answer.boxes), as: UTF8.self),
+        ]
+        // Before v6 (the v4 migration) the table has no verdict columns; only a verification answer writes them.
+        guard let verification = answer.verification else {
+            try db.execute(
+                cached: "INSERT OR REPLACE INTO labelingJobAnswer (jobId, position, submittedAt, origin, boxes) VALUES (?, ?, ?, ?, ?)",
+                arguments: arguments)
+            return
+        }
+        arguments += [verification.verdict.rawValue, verification.comment]
+        try db.execute(
+            cached: "INSERT OR REPLACE INTO labelingJobAnswer (jobId, position, submittedAt, origin, boxes, verdict, comment) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            arguments: arguments
         )
     }
 }

@@ -24,6 +24,27 @@ enum LabelingJobProgress {
         return LabelCounters(labeled: labeled, machineLabeled: machine, failed: failed, unlabeled: total - failed - labeled)
     }
 
+    /// Ends the in-progress jobs (over `datasetIds`, or all when nil) whose task availability lifetime has passed
+    /// by `now`: their unsubmitted tasks expire and the job is `Completed` with the answers submitted until then,
+    /// as Ground Truth completes a job when its tasks expire; `lastModifiedAt` is the moment they expired.
+    static func expire(datasetIds: Set<Int64>?, now: Date, _ db: Database) throws {
+        let jobs = try Row.fetchAll(
+            db,
+            cached: "SELECT id, datasetId, createdAt, taskAvailabilityLifetimeInSeconds FROM labelingJob WHERE status = ? AND taskAvailabilityLifetimeInSeconds IS NOT NULL",
+            arguments: [LabelingJob.Status.inProgress.rawValue]
+        )
+        for job in jobs where datasetIds?.contains(job["datasetId"]) ?? true {
+            let createdAt: Date = job["createdAt"]
+            let lifetime: Int = job["taskAvailabilityLifetimeInSeconds"]
+            let expiry = createdAt.addingTimeInterval(TimeInterval(lifetime))
+            guard now >= expiry else { continue }
+            try db.execute(
+                cached: "UPDATE labelingJob SET status = ?, lastModifiedAt = ? WHERE id = ?",
+                arguments: [LabelingJob.Status.completed.rawValue, expiry, job["id"]]
+            )
+        }
+    }
+
     /// Marks the in-progress job over `datasetId` (if any) modified now, and completed when every readable image's
     /// task is submitted or a stopping condition is met.
     static func update(datasetId: Int64, now: Date, _ db: Database) throws {

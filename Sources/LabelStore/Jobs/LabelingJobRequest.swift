@@ -15,8 +15,10 @@ public struct LabelingJobRequest: Sendable, Equatable {
     public var maxHumanLabeledObjectCount: Int?
     /// `StoppingConditions.MaxPercentageOfInputDatasetLabeled`: the job completes at this share labeled (1–100).
     public var maxPercentageOfInputDatasetLabeled: Int?
-    /// `.adjustment`: the input lines carry a previous job's boxes to pre-draw and adjust.
+    /// `.adjustment`, `.verification`: the input lines carry a previous job's boxes to pre-draw and adjust or verify.
     public var taskType: LabelingTaskType
+    /// `HumanTaskConfig.TaskAvailabilityLifetimeInSeconds`: how long after creation tasks can be submitted.
+    public var taskAvailabilityLifetimeInSeconds: Int?
 
     public init(
         name: String,
@@ -25,9 +27,11 @@ public struct LabelingJobRequest: Sendable, Equatable {
         categories: LabelCategoryConfig,
         maxHumanLabeledObjectCount: Int? = nil,
         maxPercentageOfInputDatasetLabeled: Int? = nil,
-        taskType: LabelingTaskType = .boundingBox
+        taskType: LabelingTaskType = .boundingBox,
+        taskAvailabilityLifetimeInSeconds: Int? = nil
     ) {
         self.taskType = taskType
+        self.taskAvailabilityLifetimeInSeconds = taskAvailabilityLifetimeInSeconds
         self.name = name
         self.labelAttributeName = labelAttributeName
         self.inputManifest = inputManifest

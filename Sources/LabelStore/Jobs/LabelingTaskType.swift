@@ -6,8 +6,13 @@ public enum LabelingTaskType: String, Sendable, Equatable, CaseIterable {
     /// Adjust the boxes a previous job made: they are pre-drawn from the input manifest, and the output records
     /// the worker's boxes under the new label attribute with `adjustment-status` (`adjusted` or `unadjusted`).
     case adjustment = "AdjustmentBoundingBox"
-    /// Judge a previous job's boxes good or bad (not served yet: the daemon refuses it).
+    /// Judge a previous job's boxes: they are drawn read-only from the input manifest, and the worker answers
+    /// each image `good` or `bad` with an optional comment (`VerificationAnswer`); the output records the verdict
+    /// under the new label attribute (type `groundtruth/label-verification`).
     case verification = "VerificationBoundingBox"
+
+    /// Adjustment and verification jobs start from a previous job's boxes, which the input lines carry.
+    var reviewsPreviousBoxes: Bool { self != .boundingBox }
 
     /// The type of a `PreHumanTaskLambdaArn` of Ground Truth's (`…:function:PRE-AdjustmentBoundingBox`); nil for
     /// other functions (custom workflows).

@@ -10,15 +10,19 @@ public enum LabelEdit: Sendable, Equatable {
     case delete(boxId: Int64)
     /// Mark an image labeled as it is, typically with no box ("no object"); a no-op on a labeled image.
     case submit(imageId: Int64)
+    /// Answer a bounding-box verification task: the image's boxes are good or bad. Submits the task.
+    case verify(imageId: Int64, VerificationAnswer)
     /// Reverse the latest write still in effect on an image (all of its changes to that image).
     case undo(imageId: Int64)
 }
 
 extension LabelEdit {
-    /// The image a `submit` edit submits, nil for the other edits: what a caller that follows submissions (Ground
-    /// Truth's worker responses) looks at.
+    /// The image a `submit` or `verify` edit submits, nil for the other edits: what a caller that follows
+    /// submissions (Ground Truth's worker responses) looks at.
     public var submittedImageId: Int64? {
-        guard case .submit(let imageId) = self else { return nil }
-        return imageId
+        switch self {
+        case .submit(let imageId), .verify(let imageId, _): imageId
+        default: nil
+        }
     }
 }

@@ -15,11 +15,17 @@ struct LabelWrite {
     private var touchedDatasets: Set<Int64> = []
     /// Images this write submits: their labeling-job tasks get the image's boxes at the end of the write as answer.
     private var submittedImages: Set<Int64> = []
+    /// The verification answers this write gives, by image.
+    private var verdicts: [Int64: VerificationAnswer] = [:]
+    /// Whether this write draws a review job's previous boxes: the one write allowed on a verification job's boxes.
+    private let predrawing: Bool
+    private var verificationDatasets: [Int64: Bool] = [:]
     private var categoriesByDataset: [Int64: [LabelCategory]] = [:]
     private let labeledBefore: Int
 
-    init(_ db: Database, now: Date, summary: String, origin: LabelOrigin) throws {
+    init(_ db: Database, now: Date, summary: String, origin: LabelOrigin, predrawing: Bool = false) throws {
         self.db = db
+        self.predrawing = predrawing
         self.now = now
         self.summary = summary
         self.origin = origin
@@ -34,6 +40,7 @@ struct LabelWrite {
         case .update(let boxId, let annotation): try update(boxId: boxId, to: annotation)
         case .delete(let boxId): try delete(boxId: boxId)
         case .submit(let imageId): try submit(imageId: imageId)
+        case .verify(let imageId, let answer): try verify(imageId: imageId, answer)
         case .undo(let imageId): try undo(imageId: imageId)
         }
         return Array(changes[start...])
@@ -54,10 +61,12 @@ struct LabelWrite {
         try submit(imageId: imageId)
     }
 
-    /// Enforces the free tier and brings labeling jobs over the touched datasets up to date.
+    /// Enforces the free tier and brings labeling jobs over the touched datasets up to date: a job whose task
+    /// availability lifetime has passed ends first, so a late submission is not its answer.
     func finish() throws {
         try FreeTier.check(db, labeledBefore: labeledBefore)
-        try LabelingJobAnswers.submit(imageIds: submittedImages, origin: origin, now: now, db)
+        try LabelingJobProgress.expire(datasetIds: touchedDatasets, now: now, db)
+        try LabelingJobAnswers.submit(imageIds: submittedImages, verdicts: verdicts, origin: origin, now: now, db)
         for datasetId in touchedDatasets { try LabelingJobProgress.update(datasetId: datasetId, now: now, db) }
     }
 
@@ -65,6 +74,7 @@ struct LabelWrite {
 
     private mutating func add(_ annotation: GroundTruthAnnotation, imageId: Int64) throws {
         let image = try LabelStore.image(id: imageId, db)
+        try editable(image)
         try validate(annotation, on: image)
         try db.execute(
             cached: #"INSERT INTO box (imageId, datasetId, classId, "left", top, width, height) VALUES (?, ?, ?, ?, ?, ?, ?)"#,
@@ -76,6 +86,7 @@ struct LabelWrite {
     private mutating func update(boxId: Int64, to annotation: GroundTruthAnnotation) throws {
         let box = try self.box(id: boxId)
         let image = try LabelStore.image(id: box.imageId, db)
+        try editable(image)
         try validate(annotation, on: image)
         guard annotation != box.annotation else { return }
         try write(annotation, boxId: boxId)
@@ -84,12 +95,34 @@ struct LabelWrite {
 
     private mutating func delete(boxId: Int64) throws {
         let box = try self.box(id: boxId)
+        let image = try LabelStore.image(id: box.imageId, db)
+        try editable(image)
         try db.execute(cached: "DELETE FROM box WHERE id = ?", arguments: [boxId])
-        try record(.delete, image: try LabelStore.image(id: box.imageId, db), boxId: boxId, before: box.annotation, after: nil)
+        try record(.delete, image: image, boxId: boxId, before: box.annotation, after: nil)
     }
 
     private mutating func submit(imageId: Int64) throws {
         let image = try LabelStore.image(id: imageId, db)
+        try editable(image)
+        submittedImages.insert(imageId)
+        touchedDatasets.insert(image.datasetId)
+        guard try !LabelStore.isLabeled(imageId: imageId, db) else { return }
+        try record(.submit, image: image, boxId: nil, before: nil, after: nil)
+    }
+
+    /// A verification task's answer: recorded as the task's submission (the boxes stay as they are).
+    private mutating func verify(imageId: Int64, _ answer: VerificationAnswer) throws {
+        let image = try LabelStore.image(id: imageId, db)
+        guard try isVerification(image) else {
+            throw LabelStoreError(
+                .invalid,
+                "image \(imageId) (\(image.fileName)) is not a task of a bounding-box verification job; only those are answered good or bad (submit it instead)"
+            )
+        }
+        if let comment = answer.comment, comment.count > VerificationAnswer.maxCommentLength {
+            throw LabelStoreError(.invalid, "the comment has \(comment.count) characters; at most \(VerificationAnswer.maxCommentLength)")
+        }
+        verdicts[imageId] = answer
         submittedImages.insert(imageId)
         touchedDatasets.insert(image.datasetId)
         guard try !LabelStore.isLabeled(imageId: imageId, db) else { return }
@@ -99,6 +132,7 @@ struct LabelWrite {
     /// Reverses, newest first, the changes to the image made by its latest write still in effect.
     private mutating func undo(imageId: Int64) throws {
         let image = try LabelStore.image(id: imageId, db)
+        try editable(image)
         let latest = try Row.fetchAll(
             db,
             cached: """
@@ -136,6 +170,28 @@ struct LabelWrite {
     }
 
     // MARK: Helpers
+
+    /// A verification job's images keep the previous job's boxes as drawn: box edits, submit and undo are refused.
+    private mutating func editable(_ image: StoredImage) throws {
+        guard !predrawing, try isVerification(image) else { return }
+        throw LabelStoreError(
+            .invalid,
+            "\(image.fileName) is a task of a bounding-box verification job: its boxes are read-only; answer it good or bad "
+                + #"({"op": "verify", "image": \#(image.id), "answer": "good"} or "bad" with an optional "comment")"#
+        )
+    }
+
+    private mutating func isVerification(_ image: StoredImage) throws -> Bool {
+        if let known = verificationDatasets[image.datasetId] { return known }
+        let verifies =
+            try Bool.fetchOne(
+                db,
+                cached: "SELECT EXISTS (SELECT 1 FROM labelingJob WHERE datasetId = ? AND taskType = ?)",
+                arguments: [image.datasetId, LabelingTaskType.verification.rawValue]
+            ) ?? false
+        verificationDatasets[image.datasetId] = verifies
+        return verifies
+    }
 
     private mutating func record(
         _ action: LabelChange.Action,

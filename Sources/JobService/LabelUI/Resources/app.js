@@ -144,6 +144,7 @@ function renderSaveState() {
 function boxEdit(op, box) { return { op, id: box.id, classId: box.classId, box: box.box.slice() }; }
 
 function addBox(classId, geometry) {
+  if (verification.blocksEdit()) return;
   const box = { id: outbox.newKey(), classId, box: geometry };
   state.boxes.push(box);
   select(box);
@@ -153,6 +154,7 @@ function addBox(classId, geometry) {
 }
 
 function updateBox(box, classId, geometry) {
+  if (verification.blocksEdit()) return;
   if (box.classId === classId && geometry.every((v, i) => v === box.box[i])) return;
   box.classId = classId;
   box.box = geometry;
@@ -162,6 +164,7 @@ function updateBox(box, classId, geometry) {
 }
 
 function deleteBox(box) {
+  if (verification.blocksEdit()) return;
   state.boxes = state.boxes.filter((b) => b !== box);
   if (state.selected === box) state.selected = null;
   state.redo = [];
@@ -171,7 +174,7 @@ function deleteBox(box) {
 
 /** Undo is the store's: it reverses the latest write still in effect on the image, even one from yesterday. */
 function undo() {
-  if (!state.image) return;
+  if (!state.image || verification.blocksEdit()) return;
   save([{ op: "undo" }], (answer) => { state.redo.push(answer.changes.map(redoEdit).filter(Boolean)); });
 }
 
@@ -200,6 +203,7 @@ function redo() {
  * box, "nothing to label" is an answer too, so it is confirmed first. */
 function submit() {
   if (!state.image) return;
+  if (verification.active()) { verification.submit(); return; }
   if (!state.boxes.length) {
     $("confirm-none-text").textContent = `Submit ${baseName(state.image.name)} with no box, as "no ${className(0)}s here"? That is kept as the answer.`;
     $("confirm-none").returnValue = "";
@@ -209,8 +213,8 @@ function submit() {
   submitNow();
 }
 
-function submitNow() {
-  save([{ op: "submit" }]);
+function submitNow(edit = { op: "submit" }) {
+  save([edit]);
   idle().then(() => {
     if (outbox.count || document.body.dataset.saveState === "error") return;
     const next = nextIndex(true);
@@ -270,6 +274,7 @@ async function openSource(kind, name, imageId) {
   clearBanner("job-finished");
   renderJob(state.queue.job);
   renderTask(state.queue.job?.task);
+  verification.setUp();
   state.freeTier = state.queue.freeTier;
   const images = state.queue.images;
   const start = images.find((i) => i.id === imageId) || images.find((i) => !i.labeled) || images[0];
@@ -292,6 +297,7 @@ async function openImage(id) {
   state.selected = null;
   state.boxes = labels.boxes;
   state.openedAt = Date.now();
+  verification.reset();
   $("empty").hidden = true;
   $("image-name").textContent = `${baseName(labels.name)} · ${labels.width}×${labels.height}`;
   $("image-name").title = labels.name;
@@ -450,7 +456,8 @@ function onPointerDown(event) {
   $("stage").focus();
   const [x, y] = canvasPoint(event);
   $("canvas").setPointerCapture(event.pointerId);
-  if (event.button === 1 || state.space) { state.drag = { kind: "pan", x, y, view: { ...state.view } }; return; }
+  // A verification task's boxes cannot be moved: a drag pans.
+  if (event.button === 1 || state.space || verification.active()) { state.drag = { kind: "pan", x, y, view: { ...state.view } }; return; }
   if (event.button !== 0) return;
   if (state.mode === "draw") {
     const [ix, iy] = toImage(x, y);
@@ -526,6 +533,7 @@ function onKeyDown(event) {
   const box = state.selected;
   const digit = /^Digit([1-9])$/.exec(event.code);
   let handled = true;
+  if (!ctrl && verification.onKey(key)) { event.preventDefault(); return; }
   if (ctrl && (key === "z" || key === "Z")) event.shiftKey ? redo() : undo();
   else if (ctrl && key === "y") redo();
   else if (ctrl) handled = false;
@@ -729,6 +737,7 @@ function renderBoxes() {
     return item;
   }));
   $("submit").textContent = state.boxes.length ? "Submit ✓" : ($("submit").dataset.none || "Submit: none here");
+  verification.renderControls();
   $("undo").disabled = !state.image;
   $("redo").disabled = !state.redo.length;
 }
@@ -875,6 +884,7 @@ function wire() {
   $("next").addEventListener("click", () => go(nextIndex(false)));
   $("skip").addEventListener("click", () => go(nextIndex(true)));
   $("submit").addEventListener("click", submit);
+  verification.wire();
   $("help-button").addEventListener("click", () => $("help").showModal());
   $("confirm-none").addEventListener("close", () => {
     if ($("confirm-none").returnValue === "submit") submitNow();
