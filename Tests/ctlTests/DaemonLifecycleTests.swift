@@ -142,7 +142,7 @@ struct DaemonLifecycleTests {
             """
         let run = try daemon.runClient("python3", ["-c", script, daemon.url, bees.appendingPathComponent("images/\(image)").path])
         #expect(run.status == 0 && run.output.contains("ok"), "\(run.output)")
-        let datasets = try daemon.runClient(CtlBinary.url.path, ["datasets", "list", "--home", daemon.home.path])
+        let datasets = try daemon.runClient(CtlBinary.url.path, ["datasets", "list", "--endpoint-url", daemon.url])
         #expect(datasets.status == 0 && !datasets.output.contains("labeling-job"), "\(datasets.output)")
     }
 }

@@ -80,10 +80,9 @@ struct ErrorPolicyTests {
         #expect(evaluate.status == 66)
         #expect(evaluate.output.contains("error: cannot read manifest '\(missing)': no such file"), "\(evaluate.output)")
         let nodir = folder.appendingPathComponent("nodir").path
-        let importing = try ctl(daemon, ["datasets", "import", nodir, "--dataset", "bees", "--home", folder.appendingPathComponent("home").path])
+        let importing = try ctl(daemon, ["datasets", "import", nodir, "--dataset", "bees"])
         #expect(importing.status == 66)
         #expect(importing.output.contains("error: cannot read image folder '\(nodir)': no such folder"), "\(importing.output)")
-        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("home").path), "a refused import created the store")
         let image = try ctl(daemon, ["invoke", "bees-1", folder.appendingPathComponent("bee.jpg").path])
         #expect(image.status == 66)
     }
@@ -104,16 +103,19 @@ struct ErrorPolicyTests {
         #expect(busy.output.contains("--port 0 for a free one"), "\(busy.output)")
     }
 
-    @Test("read-only commands leave no data directory behind")
-    func readOnlyCreatesNothing() throws {
+    @Test("datasets commands ask the daemon: none reachable is exit 69, and no data directory appears")
+    func datasetsNeedTheDaemon() throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("ctl-readonly-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: home) }
-        let list = try CtlBinary.run(["datasets", "list", "--home", home.path])
-        #expect(list.status == 0, "\(list.error)")
-        let sample = try CtlBinary.run(["datasets", "sample", "--dataset", "bees", "--home", home.path])
-        #expect(sample.status == 64)
-        #expect(sample.error.contains("dataset 'bees' does not exist"), "\(sample.error)")
-        #expect(!FileManager.default.fileExists(atPath: home.path))
+        let shell = ["HOME": home.path, "APIARY_HOME": home.appendingPathComponent("apiary").path, "APIARY_URL": "http://127.0.0.1:9"]
+        let images = home.appendingPathComponent("images")
+        try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
+        for arguments in [["datasets", "list"], ["datasets", "sample", "--dataset", "bees"], ["datasets", "import", images.path, "--dataset", "bees"]] {
+            let run = try CtlBinary.run(arguments, environment: shell)
+            #expect(run.status == 69 && run.error.contains("cannot reach Apiary at http://127.0.0.1:9 ($APIARY_URL)"), "\(arguments): \(run.error)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent("apiary").path))
+        #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent(".apiary").path))
     }
 }
 

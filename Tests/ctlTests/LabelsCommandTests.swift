@@ -4,8 +4,8 @@ import LabelStore
 import Testing
 
 /// `ctl labels …` against a live daemon whose home is not the shell's (`APIARY_HOME` and `HOME` point at a folder
-/// that must never appear: the daemon owns the label store), and `ctl datasets import|list|sample --home`, run as a
-/// user runs them.
+/// that must never appear: the daemon owns the label store), and `ctl datasets import|list|sample --dataset` on the
+/// same daemon, run as a user runs them.
 @Suite("ctl labels through the daemon, and datasets on the label store")
 struct LabelsCommandTests {
     /// A temporary daemon home, a daemon on it started at the first `ctl labels`, and a `ctl` runner whose shell
@@ -19,7 +19,8 @@ struct LabelsCommandTests {
 
         init(daemonArguments: [String] = []) { self.daemonArguments = daemonArguments }
 
-        /// `ctl labels …` with `--endpoint-url` the daemon; other commands with `--home` the daemon's home.
+        /// `ctl labels …` and `ctl datasets …` with `--endpoint-url` the daemon (unless the arguments name one);
+        /// `datasets generate-sample` needs none.
         func ctl(_ arguments: String..., environment: [String: String] = [:]) throws -> (status: Int32, output: String, error: String) {
             try run(arguments, environment: environment)
         }
@@ -31,7 +32,8 @@ struct LabelsCommandTests {
         }
 
         private func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String, error: String) {
-            let target = arguments.first == "labels" ? ["--endpoint-url", try #require(daemon).url] : ["--home", url.path]
+            let daemonless = arguments.starts(with: ["datasets", "generate-sample"]) || arguments.contains("--endpoint-url")
+            let target = daemonless ? [] : ["--endpoint-url", try #require(daemon).url]
             let shellEnvironment = ["HOME": shell.path, "APIARY_HOME": shell.appendingPathComponent("apiary").path, "APIARY_URL": "http://127.0.0.1:9"]
             return try CtlBinary.run(arguments + target, environment: shellEnvironment.merging(environment) { _, given in given })
         }

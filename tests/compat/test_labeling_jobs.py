@@ -360,14 +360,14 @@ def test_ctl_imports_images_from_s3(s3, bucket, uploaded, name):
     """`ctl datasets import s3://…` reads through the daemon's S3 API; source-refs are the objects' URIs."""
     s3.put_object(Bucket=bucket, Key="bees/images/notes.txt", Body=b"not an image")
     s3.put_object(Bucket=bucket, Key="bees/images/../escape.jpg", Body=b"x")
-    run = subprocess.run([CTL, "datasets", "import", f"s3://{bucket}/bees/images", "--dataset", name, "--home", HOME,
+    run = subprocess.run([CTL, "datasets", "import", f"s3://{bucket}/bees/images", "--dataset", name,
                           "--json"], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     report = json.loads(run.stdout)
     assert sorted(image["fileName"] for image in report["added"]) == uploaded
     assert {image["sourceRef"] for image in report["added"]} == {f"s3://{bucket}/bees/images/{n}" for n in uploaded}
     assert sorted(skipped["fileName"] for skipped in report["skipped"]) == ["bees/images/../escape.jpg", "notes.txt"]
-    run = subprocess.run([CTL, "datasets", "import", f"s3://{bucket}-missing/x/", "--dataset", name, "--home", HOME],
+    run = subprocess.run([CTL, "datasets", "import", f"s3://{bucket}-missing/x/", "--dataset", name],
                          capture_output=True, text=True)
     assert run.returncode == 1 and "NoSuchBucket" in run.stderr
 

@@ -11,6 +11,8 @@ extension LabelAPI {
         case "export": return Array(try JSONEncoder().encode(try export(try Self.object(body))))
         case "import":
             return try importLabels(try JSONDecoder().decode(LabelImportBody.self, from: Data(body))).renderedBytes
+        case "datasets/import":
+            return try importImages(try JSONDecoder().decode(DatasetImportBody.self, from: Data(body))).renderedBytes
         default: return try answer(operation, try Self.object(body)).renderedBytes
         }
     }
@@ -31,6 +33,8 @@ extension LabelAPI {
             try store.renameCategory(
                 try Self.text(input, "name"), to: try Self.text(input, "newName"), in: try store.dataset(named: try Self.text(input, "dataset")))
             return [:]
+        case "datasets": return try datasets()
+        case "datasets/sample": return try sample(input)
         case "todo": return try todo(input)
         case "show": return try show(input)
         case "apply":

@@ -56,7 +56,13 @@ extension LabelStore {
         return report
     }
 
-    private static func read(_ url: URL) throws -> [UInt8] {
+    /// The files an import of `folder` tries (paths relative to it, sorted; hidden files excepted), for a client
+    /// that sends them to the daemon's store.
+    /// - Throws: `LabelStoreError` (`.notFound`) when `folder` is not a folder.
+    public static func importableFiles(under folder: URL) throws -> [String] { try LabelFiles.files(under: folder) }
+
+    /// A file's bytes. - Throws: `LabelStoreError.invalid` with the reason it cannot be read.
+    public static func read(_ url: URL) throws -> [UInt8] {
         do {
             return [UInt8](try Data(contentsOf: url))
         } catch {

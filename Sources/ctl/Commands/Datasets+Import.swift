@@ -8,7 +8,7 @@ extension Datasets {
     /// `ctl datasets import FOLDER|s3://bucket/prefix/`: images into the label store.
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import a folder of JPEG and PNG images, or an s3:// prefix of the daemon's, into a dataset of the label store.",
+            abstract: "Import a folder of JPEG and PNG images, or an s3:// prefix of the daemon's, into a dataset of the daemon's label store.",
             discussion: """
                 Every file under the folder is tried: images are stored upright (EXIF orientation applied once) and \
                 deduplicated by SHA-256; a file that is not a usable image is reported with its reason and skipped — \
@@ -18,11 +18,11 @@ extension Datasets {
                       --source-ref-prefix s3://bees/images/
                   ctl datasets import s3://bees/images/ --dataset bees   # the daemon's S3
                 From s3://, every object under the prefix is read (path-style, signed like the aws CLI); each image's \
-                source-ref is its s3:// URI unless --source-ref-prefix says otherwise.
+                source-ref is its s3:// URI unless --source-ref-prefix says otherwise. The files are read here and sent to \
+                the daemon at $APIARY_URL (or --endpoint-url), which owns the label store.
                 """
         )
 
-        @OptionGroup var store: StoreOptions
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The folder of images, or s3://bucket/prefix/ on the daemon.") var folder: String
         @Option(name: .shortAndLong, help: "The dataset to import into (created if missing).") var dataset: String
@@ -30,52 +30,70 @@ extension Datasets {
         var sourceRefPrefix: String?
         @Flag(help: "Print the report as JSON.") var json = false
 
+        /// Files go to the daemon in requests of about this many bytes.
+        static let batchBytes = 16 * 1024 * 1024
+
         func run() async throws {
             if !folder.hasPrefix("s3://") { try InputFiles.requireReadable(folder, "image folder", folder: true) }
-            let store = try store.open()
+            let client = try connection.client()
             let start = Date()
             var location = URL(fileURLWithPath: folder)
             var sourceRefPrefix = sourceRefPrefix
-            var unusableKeys: [(key: String, reason: String)] = []
+            var skipped: [JSONValue] = []
             var download: S3FolderDownload?
             if folder.hasPrefix("s3://") {
-                let copy = try await S3FolderDownload.download(folder, client: connection.client())
-                (location, unusableKeys, download) = (copy.folder, copy.skipped, copy)
+                let copy = try await S3FolderDownload.download(folder, client: client)
+                (location, download) = (copy.folder, copy)
+                skipped = copy.skipped.map { ["fileName": .string($0.key), "reason": .string($0.reason)] }
                 sourceRefPrefix = sourceRefPrefix ?? copy.uri
             }
             defer { download?.remove() }
+            // The daemon stores the images (the one process that opens the label store), a batch per request; the
+            // first, empty one makes the dataset and finds out at once whether the daemon answers.
+            var added: [JSONValue] = []
+            var duplicates: [JSONValue] = []
+            var batch: [DatasetImportBody.File] = []
+            var batchSize = 0
+            var files: [String] = []
             let progress = ProgressBar("importing")
-            let report = try storeCommand {
-                try store.importFolder(location, into: dataset, sourceRefPrefix: sourceRefPrefix) { progress.show($0, of: $1) }
+            func send(upTo done: Int) async throws {
+                let body = try JSONEncoder().encode(DatasetImportBody(dataset: dataset, files: batch))
+                let answer = try JSONValue.parse(try await client.labelRequest("POST", "datasets/import", body: [UInt8](body)))
+                added += answer["added"]?.arrayValue ?? []
+                duplicates += answer["duplicates"]?.arrayValue ?? []
+                skipped += answer["skipped"]?.arrayValue ?? []
+                (batch, batchSize) = ([], 0)
+                if done > 0 { progress.show(done, of: files.count) }
+            }
+            try await send(upTo: 0)
+            files = try InputFiles.read { try LabelStore.importableFiles(under: location) }
+            for (index, path) in files.enumerated() {
+                let url = location.appendingPathComponent(path)
+                do {
+                    let bytes = try LabelStore.read(url)
+                    batch.append(.init(fileName: path, sourceRef: sourceRefPrefix.map { $0 + path } ?? url.path, bytes: Data(bytes)))
+                    batchSize += bytes.count
+                } catch let error as LabelStoreError {
+                    skipped.append(["fileName": .string(path), "reason": .string(error.message)])
+                }
+                if batchSize >= Self.batchBytes || index == files.count - 1 { try await send(upTo: index + 1) }
             }
             progress.finish()
             let seconds = Date().timeIntervalSince(start)
             if json {
-                JSONOutput.print(
-                    .object([
-                        "dataset": .string(dataset), "added": .array(report.added.map { LabelCommandJSON.image($0) }),
-                        "duplicates": .array(
-                            report.duplicates.map { .object(["fileName": .string($0.fileName), "existing": .int(Int($0.existing.id))]) }
-                        ),
-                        "skipped": .array(
-                            report.skipped.map { .object(["fileName": .string($0.fileName), "reason": .string($0.reason)]) }
-                                + unusableKeys.map { .object(["fileName": .string($0.key), "reason": .string($0.reason)]) }
-                        ),
-                    ])
-                )
+                JSONOutput.print(["dataset": .string(dataset), "added": .array(added), "duplicates": .array(duplicates), "skipped": .array(skipped)])
                 return
             }
-            let turned = report.added.filter { $0.orientation != .up }.count
+            let turned = added.filter { $0["orientation"]?.intValue != 1 }.count
             print(
-                "Imported \(report.added.count) images into \(dataset) in \(String(format: "%.1f", seconds)) s; \(report.duplicates.count) already there, "
-                    + "\(report.skipped.count + unusableKeys.count) skipped"
+                "Imported \(added.count) images into \(dataset) in \(String(format: "%.1f", seconds)) s; \(duplicates.count) already there, "
+                    + "\(skipped.count) skipped"
                     + (turned > 0 ? "; \(turned) turned upright from their EXIF orientation" : "")
             )
-            for duplicate in report.duplicates where duplicate.fileName != duplicate.existing.fileName {
-                print("  \(duplicate.fileName) is the same image as \(duplicate.existing.fileName)")
+            for duplicate in duplicates where duplicate["fileName"] != duplicate["existingFileName"] {
+                print("  \(duplicate["fileName"]?.stringValue ?? "") is the same image as \(duplicate["existingFileName"]?.stringValue ?? "")")
             }
-            for skipped in report.skipped { print("  skipped \(skipped.fileName): \(skipped.reason)") }
-            for skipped in unusableKeys { print("  skipped key \(skipped.key): \(skipped.reason)") }
+            for file in skipped { print("  skipped \(file["fileName"]?.stringValue ?? ""): \(file["reason"]?.stringValue ?? "")") }
         }
     }
 }

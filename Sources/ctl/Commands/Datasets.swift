@@ -107,14 +107,16 @@ extension Datasets {
 
 extension Datasets {
     /// `ctl datasets sample MANIFEST` or `ctl datasets sample --dataset NAME`: Ground Truth's "Random sample".
-    struct Sample: ParsableCommand {
+    struct Sample: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "sample",
             abstract: "Take a seeded random sample of a manifest or a stored dataset (Ground Truth's \"Random sample\"; 2% by default).",
             discussion: """
                 Of a manifest, lines are kept verbatim and in order; of a stored dataset, the sample is a new input \
                 manifest, one {"source-ref": …} line per image in import order. The same seed always picks the same \
-                lines. Without --output the sampled manifest goes to standard output.
+                lines. Without --output the sampled manifest goes to standard output. A manifest is sampled here, with \
+                no daemon; a dataset is sampled by the daemon at $APIARY_URL (or --endpoint-url), which owns the label \
+                store.
 
                 Examples:
                   ctl datasets sample bees/output.manifest -o bees/sample.manifest  # 10 of 500
@@ -129,7 +131,7 @@ extension Datasets {
         @Argument(help: "The manifest to sample (JSON Lines); or give --dataset.")
         var manifest: String?
 
-        @Option(name: .shortAndLong, help: "Sample this dataset of the label store instead of a manifest.")
+        @Option(name: .shortAndLong, help: "Sample this dataset of the daemon's label store instead of a manifest.")
         var dataset: String?
 
         @Option(help: "Percentage of lines to keep, in (0, 100].")
@@ -149,7 +151,7 @@ extension Datasets {
 
         @Flag(help: "With --output: print what was written as JSON (kept, total, percent, seed, output, rest).") var json = false
 
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var connection: ConnectionOptions
 
         func validate() throws {
             guard !json || output != nil else { throw ValidationError("--json needs --output: without it the sampled manifest itself goes to standard output") }
@@ -158,16 +160,14 @@ extension Datasets {
             guard rest == nil || manifest != nil else { throw ValidationError("--rest splits a manifest file; sample the dataset's manifest for a split") }
         }
 
-        func run() throws {
+        func run() async throws {
             let sample: (text: String, kept: Int, total: Int)
             var remainder: String?
             if let dataset {
-                guard let store = try store.openIfExists() else {
-                    throw CLIError("dataset '\(dataset)' does not exist: there is no label store in \(self.store.folder.path) yet", exitCode: 64)
-                }
-                sample = try storeCommand {
-                    try store.sampleManifest(of: try store.dataset(named: dataset), percent: percent, seed: seed, sourceRefPrefix: sourceRefPrefix)
-                }
+                var request: JSONValue = ["dataset": .string(dataset), "percent": .double(percent), "seed": .string(String(seed))]
+                if let sourceRefPrefix { request["sourceRefPrefix"] = .string(sourceRefPrefix) }
+                let answer = try await connection.client().labels("datasets/sample", request)
+                sample = (answer["manifest"]?.stringValue ?? "", answer["kept"]?.intValue ?? 0, answer["total"]?.intValue ?? 0)
             } else {
                 let path = manifest ?? ""
                 try InputFiles.requireReadable(path, "manifest")
