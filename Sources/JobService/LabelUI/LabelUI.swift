@@ -158,6 +158,7 @@ struct LabelUI: Sendable {
     private func job(of dataset: Dataset) throws -> LabelingJob? {
         let marker = LabelingJob.datasetName(ofJob: "")
         guard dataset.name.hasPrefix(marker) else { return nil }
+        try? store.expireLabelingJobs()  // a job whose tasks expired shows Completed, as Describe does
         return try? store.labelingJob(named: String(dataset.name.dropFirst(marker.count)))
     }
 
