@@ -94,7 +94,7 @@ struct LabelingJobOperations {
     }
 
     func describe(_ input: JSONValue, _ context: AWSRequestContext) throws -> JSONValue {
-        let job = try current(existing(input))
+        let job = try current(existing(input), now: context.now)
         var document = job.document
         let tags = try store.tags(of: job.arn)
         if !tags.isEmpty { document["Tags"] = TagOperations.render(tags) }
@@ -103,7 +103,7 @@ struct LabelingJobOperations {
 
     func list(_ input: JSONValue) throws -> JSONValue {
         let query = try ListQuery(input, defaultAscending: true, sortKeys: [.name, .creationTime, .status])
-        let (items, next) = try query.page(try store.resources(.labelingJob).map(current))
+        let (items, next) = try query.page(try store.resources(.labelingJob).map { try current($0) })
         var output: JSONValue = ["LabelingJobSummaryList": .array(items.map { Self.summary($0.document) })]
         if let next { output["NextToken"] = .string(next) }
         return output
@@ -112,13 +112,13 @@ struct LabelingJobOperations {
     /// Stops an in-progress job and writes its output manifest with the images labeled so far; stopping a
     /// finished job changes nothing.
     func stop(_ input: JSONValue, _ context: AWSRequestContext) throws -> JSONValue {
-        let job = try current(existing(input))
+        let job = try current(existing(input), now: context.now)
         guard job.status != "Initializing" else {
             throw AWSError.validation("The labeling job \(job.name) is still reading its input; stop it once it is InProgress.")
         }
         if !Self.finalStatuses.contains(job.status ?? "") {
             try labels.stopLabelingJob(named: job.name, now: Date(timeIntervalSince1970: context.now))
-            _ = try current(job)
+            _ = try current(job, now: context.now)
         }
         return [:]
     }
@@ -127,11 +127,11 @@ struct LabelingJobOperations {
 
     /// The job's record brought up to date with the label store. A job seen finished for the first time gets its
     /// output manifest (or, if no image could be read or the manifest cannot be written, `Failed`); a record in a
-    /// final status is never changed again.
-    private func current(_ record: ResourceRecord) throws -> ResourceRecord {
+    /// final status is never changed again. `now` (the request's time) decides whether its tasks have expired.
+    private func current(_ record: ResourceRecord, now: Double = Date().timeIntervalSince1970) throws -> ResourceRecord {
         guard !Self.finalStatuses.contains(record.status ?? "") else { return record }
         // Tasks past their TaskAvailabilityLifetimeInSeconds expire: the job completes with what was submitted.
-        try labels.expireLabelingJobs()
+        try labels.expireLabelingJobs(now: Date(timeIntervalSince1970: now))
         let job: LabelingJob
         do {
             job = try labels.labelingJob(named: record.name)
