@@ -122,6 +122,21 @@ extension LabelStore {
         }
     }
 
+    /// The answer submitted for the image's verification task, if it is one and was answered.
+    public func verificationAnswer(ofImage imageId: Int64) throws -> VerificationAnswer? {
+        try dbWriter.read { db in
+            let row = try Row.fetchOne(
+                db,
+                cached: """
+                    SELECT answer.verdict, answer.comment FROM labelingJobItem item JOIN labelingJobAnswer answer USING (jobId, position)
+                    WHERE item.imageId = ? AND answer.verdict IS NOT NULL
+                    """,
+                arguments: [imageId]
+            )
+            return row.flatMap { row in (row["verdict"] as String?).flatMap(VerificationAnswer.Verdict.init).map { VerificationAnswer($0, comment: row["comment"]) } }
+        }
+    }
+
     /// All labeling jobs, oldest first.
     public func labelingJobs() throws -> [LabelingJob] {
         try dbWriter.read { db in

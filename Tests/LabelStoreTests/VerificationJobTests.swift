@@ -43,6 +43,8 @@ struct VerificationJobTests {
             lines[1] == inputs[1].dropLast()
                 + #", "bees-verified": "1", "bees-verified-metadata": {"class-name": "bad", "confidence": 0.0, "type": "groundtruth/label-verification", "job-name": "labeling-job/bees-verify", "human-annotated": "yes", "creation-date": "2027-01-15T08:00:02.000000", "worker-feedback": [{"comment": "the \"bee\" box is too wide"}]}}"#
         )
+        #expect(try store.verificationAnswer(ofImage: images[1].id) == VerificationAnswer(.bad, comment: "the \"bee\" box is too wide"))
+        #expect(try store.verificationAnswer(ofImage: images[0].id) == VerificationAnswer(.good))
         let tasks = try store.submittedTasks(ofLabelingJob: job.name)
         #expect(tasks.map { $0.verification?.className } == ["good", "bad"] && tasks.allSatisfy(\.isHumanAnswer))
     }

@@ -67,6 +67,11 @@ def test_previous_boxes_are_judged_good_or_bad(driver, job):
     saved(driver)
     wait(driver, lambda d: "Completed" in d.find_element(By.ID, "job-status").text, "the job completes")
 
+    # Reopened, a task shows the answer submitted.
+    open_page(driver, page(second, job=JOB))
+    wait(driver, lambda d: checked(d, "verify-bad"), "the submitted answer is shown")
+    assert driver.find_element(By.ID, "verify-comment").get_attribute("value") == COMMENT
+
     assert sm.describe_labeling_job(LabelingJobName=JOB)["LabelingJobStatus"] == "Completed"  # writes the output
     body = s3.get_object(Bucket="ui-verify", Key=f"labels/{JOB}/manifests/output/output.manifest")["Body"].read().decode()
     lines = [json.loads(line) for line in body.splitlines()]

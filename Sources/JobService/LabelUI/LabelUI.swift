@@ -114,6 +114,7 @@ struct LabelUI: Sendable {
             let labels = try store.labels(ofImage: try Self.imageId(parts[1]))
             var answer = LabelUIJSON.image(labels)
             answer["submitted"] = try submitted(labels.image)
+            answer["verification"] = LabelUIJSON.verification(try store.verificationAnswer(ofImage: labels.image.id))
             return Self.json(answer)
         case (.get, 3, "images"?) where parts[2] == "file":
             let id = try Self.imageId(parts[1])

@@ -24,6 +24,12 @@ enum LabelUIJSON {
         ]
     }
 
+    /// A verification task's submitted answer, `{"answer": "good"|"bad", "comment": …}`, or null.
+    static func verification(_ answer: VerificationAnswer?) -> JSONValue {
+        guard let answer else { return .null }
+        return ["answer": .string(answer.verdict.rawValue), "comment": answer.comment.map(JSONValue.string) ?? .null]
+    }
+
     static func change(_ change: LabelChange) -> JSONValue {
         [
             "action": .string(change.action.rawValue), "boxId": change.boxId.map { .int(Int($0)) } ?? .null,

@@ -297,7 +297,7 @@ async function openImage(id) {
   state.selected = null;
   state.boxes = labels.boxes;
   state.openedAt = Date.now();
-  verification.reset();
+  verification.reset(labels.verification);
   $("empty").hidden = true;
   $("image-name").textContent = `${baseName(labels.name)} · ${labels.width}×${labels.height}`;
   $("image-name").title = labels.name;

@@ -26,10 +26,10 @@ const verification = {
     verification.reset();
   },
 
-  /** A new image: no answer chosen, no comment. */
-  reset() {
-    $("verify-comment").value = "";
-    verification.choose(null);
+  /** A new image: the answer submitted for it, if any (`{answer, comment}` from the daemon), else none chosen. */
+  reset(submitted = null) {
+    $("verify-comment").value = submitted?.comment || "";
+    verification.choose(submitted?.answer || null);
   },
 
   choose(answer) {
