@@ -104,9 +104,15 @@ struct LabelWrite {
     private mutating func submit(imageId: Int64) throws {
         let image = try LabelStore.image(id: imageId, db)
         try editable(image)
-        submittedImages.insert(imageId)
+        try markSubmitted(image)
+    }
+
+    /// The image's task is submitted by this write; an image not yet labeled gets a `submit` history entry
+    /// (labeled, with no box).
+    private mutating func markSubmitted(_ image: StoredImage) throws {
+        submittedImages.insert(image.id)
         touchedDatasets.insert(image.datasetId)
-        guard try !LabelStore.isLabeled(imageId: imageId, db) else { return }
+        guard try !LabelStore.isLabeled(imageId: image.id, db) else { return }
         try record(.submit, image: image, boxId: nil, before: nil, after: nil)
     }
 
@@ -123,10 +129,7 @@ struct LabelWrite {
             throw LabelStoreError(.invalid, "the comment has \(comment.count) characters; at most \(VerificationAnswer.maxCommentLength)")
         }
         verdicts[imageId] = answer
-        submittedImages.insert(imageId)
-        touchedDatasets.insert(image.datasetId)
-        guard try !LabelStore.isLabeled(imageId: imageId, db) else { return }
-        try record(.submit, image: image, boxId: nil, before: nil, after: nil)
+        try markSubmitted(image)
     }
 
     /// Reverses, newest first, the changes to the image made by its latest write still in effect.
