@@ -17,8 +17,9 @@ APT_PACKAGES=(
     chromium              # headless browser and its WebDriver, for the labeling UI's tests (tests/ui)
     chromium-driver
 )
-# real AWS clients, the SageMaker Python SDK v2 and moto's SageMaker tests (tests/compat); selenium (tests/ui)
-PIP_PACKAGES=(boto3 awscli pytest moto selenium "sagemaker<3")
+# real AWS clients, the SageMaker Python SDK v2 and moto's SageMaker tests (tests/compat); selenium (tests/ui);
+# prometheus_client, whose Prometheus and OpenMetrics parsers read the daemon's /metrics (tests/compat/endpoint_flow.py)
+PIP_PACKAGES=(boto3 awscli pytest moto selenium "sagemaker<3" prometheus_client)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
