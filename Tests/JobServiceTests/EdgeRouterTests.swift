@@ -11,7 +11,7 @@ import Testing
 
 /// The edge at the router level, the way Hummingbird's own tests drive a router: the responder `ctl serve` serves
 /// (`Daemon.makeResponder`) is handed requests in memory — no socket, no HTTP client — and its answers are read back.
-/// The live suites (tests/compat, driven by boto3 and the aws CLI) cover the same surfaces over a real port.
+/// The live suites (Tests/ClientSuites/compat, driven by boto3 and the aws CLI) cover the same surfaces over a real port.
 @Suite("The edge's router, without a socket")
 struct EdgeRouterTests {
     static let authority = "127.0.0.1:4566"
