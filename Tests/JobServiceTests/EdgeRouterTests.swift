@@ -17,7 +17,7 @@ struct EdgeRouterTests {
     static let authority = "127.0.0.1:4566"
     static let credentials = ["AKIDAPIARYROUTER": "router-secret"]
 
-    /// A daemon on a temporary home (removed at the end), its responder, and a request context whose peer is local.
+    /// A daemon on a temporary home (removed at the end, with the Lambda work directory), and its responder.
     final class Edge {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("apiary-router-\(UUID().uuidString)")
         let daemon: Daemon
@@ -33,7 +33,10 @@ struct EdgeRouterTests {
             responder = try daemon.makeResponder()
         }
 
-        deinit { try? FileManager.default.removeItem(at: home) }
+        deinit {
+            daemon.lambdaRuntimes.close()  // its work directory under /tmp
+            try? FileManager.default.removeItem(at: home)
+        }
 
         /// `method path` with `headers` and `body`, signed for `service` with `secret` unless `service` is nil.
         func send(
