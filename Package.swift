@@ -4,8 +4,8 @@
 // Dependency arrows point down only:
 //   ctl → JobService → {LabelStore, ModelCore} → {ImageCodec → {CTurboJPEG, CPNG}, GroundTruthFormat}
 //                       LabelStore → CCrypto (SHA-256 content hashes)
-//                                   ModelCore → CDNNL, CZlib
-//         JobService → ObjectStore → AWSProtocol → {CCrypto, CZlib}
+//                                   ModelCore → CDNNL, CZlibShim
+//         JobService → ObjectStore → AWSProtocol → {CCrypto, CZlibShim}
 import PackageDescription
 
 /// LabelStore's sample-data generator and ModelCore's pixel, loss and optimizer loops run through Swift SIMD
@@ -35,19 +35,22 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.24.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // MARK: C system libraries
         .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .systemLibrary(name: "CTurboJPEG", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
-        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // zlib with Apiary's gzip shims; not `CZlib`, the name ZIPFoundation's own zlib module map takes.
+        .systemLibrary(name: "CZlibShim", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
 
         // MARK: Libraries
         .target(name: "GroundTruthFormat"),
         // Optimised in debug builds too: its CRCs checksum every uploaded byte.
-        .target(name: "AWSProtocol", dependencies: ["CCrypto", "CZlib"], resources: [.copy("Resources")], swiftSettings: optimizedAlways),
+        .target(name: "AWSProtocol", dependencies: ["CCrypto", "CZlibShim"], resources: [.copy("Resources")], swiftSettings: optimizedAlways),
         .target(name: "ObjectStore", dependencies: ["AWSProtocol"]),
         .target(
             name: "ImageCodec",
@@ -56,7 +59,7 @@ let package = Package(
         ),
         .target(
             name: "ModelCore",
-            dependencies: ["CDNNL", "CZlib", "ImageCodec", "GroundTruthFormat"],
+            dependencies: ["CDNNL", "CZlibShim", "ImageCodec", "GroundTruthFormat"],
             swiftSettings: optimizedAlways + vectorISA
         ),
         .target(
@@ -84,6 +87,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             // The labeling UI's page, script and style sheet (plain files, no build step).
             resources: [.copy("LabelUI/Resources")]
@@ -101,8 +106,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
-            // The bee detector Lambda handler `ctl expose` deploys (a copy of examples/bee-detector-lambda's).
+            // The bee detector Lambda handler `ctl expose` deploys (examples/bee-detector-lambda deploys the same file).
             resources: [.copy("Resources/lambda_function.py")]
         ),
 
@@ -113,7 +119,13 @@ let package = Package(
         .testTarget(name: "GroundTruthFormatTests", dependencies: ["GroundTruthFormat"]),
         .testTarget(name: "AWSProtocolTests", dependencies: ["AWSProtocol"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "AWSProtocol"]),
-        .testTarget(name: "JobServiceTests", dependencies: ["JobService", "AWSProtocol", "ObjectStore", "ModelCore", "LabelStore"]),
+        .testTarget(
+            name: "JobServiceTests",
+            dependencies: [
+                "JobService", "AWSProtocol", "ObjectStore", "ModelCore", "LabelStore",
+                // An in-memory channel: the edge's router-level tests hand requests to the responder without a socket.
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]),
         .testTarget(
             name: "LabelStoreTests",
             dependencies: ["LabelStore", "GroundTruthFormat", .product(name: "GRDB", package: "GRDB.swift")]

@@ -3,7 +3,7 @@
 # XML, aws-chunked framing, byte ranges, SigV4 (Authorization header, presigned query, canonical request), RecordIO
 # and im2rec detection records, Ground Truth manifest lines, JPEG/PNG decoding (sniffing, EXIF orientation, the pixel
 # budget) — the daemon's own source files, compiled with -sanitize=fuzzer,address around
-# tests/fuzz/parsers/Harness.swift (libjpeg-turbo, libpng and libcrypto are linked, not instrumented).
+# Tests/ClientSuites/fuzz/parsers/Harness.swift (libjpeg-turbo, libpng and libcrypto are linked, not instrumented).
 # Usage: bench/run_parser_fuzz.sh [SECONDS] (default 60). A crash fails the run and leaves its input as crash-* in
 # /tmp/apiary-parser-fuzz-artifacts/ (the first byte picks the parser); keep it as a regression test.
 set -euo pipefail
@@ -15,7 +15,7 @@ ARTIFACTS=/tmp/apiary-parser-fuzz-artifacts
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$ARTIFACTS"
 swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name ParserFuzz -o "$WORK/parser-fuzz" \
-    tests/fuzz/parsers/Harness.swift Sources/AWSProtocol/JSONValue.swift Sources/AWSProtocol/JSONNestingLimit.swift \
+    Tests/ClientSuites/fuzz/parsers/Harness.swift Sources/AWSProtocol/JSONValue.swift Sources/AWSProtocol/JSONNestingLimit.swift \
     Sources/JobService/S3/S3XMLElement.swift Sources/JobService/S3/AWSChunkedDecoder.swift Sources/JobService/S3/ByteRange.swift \
     -I Sources/CCrypto Sources/AWSProtocol/{AWSError,Digest,SigV4,SigV4Authorization,SigV4PresignedQuery,SigV4Verifier,SignableRequest}.swift \
     Sources/JobService/Training/RecordIO.swift Sources/GroundTruthFormat/*.swift \

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The wire fuzzer's long run (issue 23): a daemon on a fresh home, N requests (default 50,000) from
-# tests/fuzz/wire_fuzz.py in rounds of 5,000 with successive seeds; prints each round's report (requests, responses by
+# Tests/ClientSuites/fuzz/wire_fuzz.py in rounds of 5,000 with successive seeds; prints each round's report (requests, responses by
 # class, crashes, hangs over 5 s, 5xx other than 501, the daemon's RSS) and exits non-zero on the first bad round.
 # Usage: bench/run_wire_fuzz.sh [COUNT] [debug|release]      (builds ctl in that configuration if needed)
 set -euo pipefail
@@ -21,7 +21,7 @@ done_count=0
 seed=1
 while [ "$done_count" -lt "$COUNT" ]; do
     round=$(( COUNT - done_count < 5000 ? COUNT - done_count : 5000 ))
-    python3 tests/fuzz/wire_fuzz.py --seed "$seed" --count "$round" --pid "$PID" --json || { tail -50 "$HOME_DIR/daemon.log" >&2; exit 1; }
+    python3 Tests/ClientSuites/fuzz/wire_fuzz.py --seed "$seed" --count "$round" --pid "$PID" --json || { tail -50 "$HOME_DIR/daemon.log" >&2; exit 1; }
     done_count=$(( done_count + round ))
     seed=$(( seed + 1 ))
 done

@@ -228,12 +228,12 @@ def main():
 
 
 def bonus(clients, endpoint, function):
-    """Deploys examples/bee-detector-lambda/lambda_function.py behind POST /predict; returns the URL."""
+    """Deploys the bee detector handler (Sources/ctl/Resources/lambda_function.py) behind POST /predict; returns the URL."""
     lambda_client = boto3.client("lambda", **clients)
     apigateway = boto3.client("apigateway", **clients)
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as zip_file:
-        zip_file.write(os.path.join(HERE, "bee-detector-lambda", "lambda_function.py"), "lambda_function.py")
+        zip_file.write(os.path.join(HERE, "..", "Sources", "ctl", "Resources", "lambda_function.py"), "lambda_function.py")
     function_arn = lambda_client.create_function(
         FunctionName=function, Runtime="python3.12", Role=ROLE.replace("service-role/AmazonSageMaker-ExecutionRole", "bee-lambda"),
         Handler="lambda_function.lambda_handler", Code={"ZipFile": archive.getvalue()}, Timeout=30, MemorySize=256,

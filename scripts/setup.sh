@@ -14,11 +14,12 @@ APT_PACKAGES=(
     zlib1g-dev            # zlib: model.tar.gz
     make
     curl                  # curl --aws-sigv4: the raw answers JSONOutputTests compares ctl --json with
-    chromium              # headless browser and its WebDriver, for the labeling UI's tests (tests/ui)
+    chromium              # headless browser and its WebDriver, for the labeling UI's tests (Tests/ClientSuites/ui)
     chromium-driver
 )
-# real AWS clients, the SageMaker Python SDK v2 and moto's SageMaker tests (tests/compat); selenium (tests/ui)
-PIP_PACKAGES=(boto3 awscli pytest moto selenium "sagemaker<3")
+# real AWS clients, the SageMaker Python SDK v2 and moto's SageMaker tests (Tests/ClientSuites/compat); selenium (Tests/ClientSuites/ui);
+# prometheus_client, whose Prometheus and OpenMetrics parsers read the daemon's /metrics (Tests/ClientSuites/compat/endpoint_flow.py)
+PIP_PACKAGES=(boto3 awscli pytest moto selenium "sagemaker<3" prometheus_client)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

@@ -1,4 +1,4 @@
-import CZlib
+import CZlibShim
 
 /// CRC-32 (IEEE 802.3, the one zlib and `x-amz-checksum-crc32` use), computed by zlib.
 public struct CRC32: StreamingDigest {

@@ -6,7 +6,7 @@ import Testing
 
 /// Single requests that once crashed the daemon (issue 23), each answered now in its protocol's own error shape:
 /// GetLogEvents tokens at the ends of Int64, aws-chunked sizes with a sign or beyond the body, JSON nested past
-/// any AWS shape. The image bomb is in ImageCodecTests; the live versions of these are tests/compat/test_hostile_requests.py.
+/// any AWS shape. The image bomb is in ImageCodecTests; the live versions of these are Tests/ClientSuites/compat/test_hostile_requests.py.
 @Suite struct HostileInputTests {
     let context = AWSRequestContext(region: "us-east-1", account: "123456789012")
 

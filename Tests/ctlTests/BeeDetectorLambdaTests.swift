@@ -44,14 +44,6 @@ struct BeeDetectorLambdaTests {
         #expect(left.isEmpty, "no Lambda process outlives the daemon: \(left)")
     }
 
-    @Test("ctl expose deploys exactly the example's handler")
-    func exposedHandlerIsTheExample() throws {
-        let root = LiveDaemon.repositoryRoot
-        let example = try Data(contentsOf: root.appendingPathComponent("examples/bee-detector-lambda/lambda_function.py"))
-        let embedded = try Data(contentsOf: root.appendingPathComponent("Sources/ctl/Resources/lambda_function.py"))
-        #expect(example == embedded, "copy examples/bee-detector-lambda/lambda_function.py to Sources/ctl/Resources/")
-    }
-
     private func expectDetections(_ daemon: LiveDaemon, url: String, photo: URL) throws {
         let binary = try daemon.runClient("curl", ["-sS", "--data-binary", "@\(photo.path)", "-H", "Content-Type: image/jpeg", url])
         let answer = try JSONSerialization.jsonObject(with: Data(binary.output.utf8)) as? [String: Any]

@@ -5,11 +5,11 @@ import Testing
 /// suite (every operation and its error paths), the shared smoke test, the aws CLI, and moto's portable tests.
 @Suite("real AWS clients against a live daemon", .serialized)
 struct CompatibilityTests {
-    @Test("boto3 and the aws CLI: every SageMaker, CloudWatch Logs and S3 operation, with error paths (tests/compat)")
+    @Test("boto3 and the aws CLI: every SageMaker, CloudWatch Logs and S3 operation, with error paths (Tests/ClientSuites/compat)")
     func boto3Suite() throws {
         let daemon = try LiveDaemon()
         defer { daemon.terminate() }
-        let run = try daemon.runClient("python3", ["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/compat"])
+        let run = try daemon.runClient("python3", ["-m", "pytest", "-q", "-p", "no:cacheprovider", "Tests/ClientSuites/compat"])
         #expect(run.status == 0, "\(run.output)\n--- daemon log ---\n\(daemon.daemonLog.suffix(4000))")
     }
 
@@ -17,7 +17,7 @@ struct CompatibilityTests {
     func smoke() throws {
         let daemon = try LiveDaemon()
         defer { daemon.terminate() }
-        let run = try daemon.runClient("python3", ["tests/compat/boto3_smoke.py"])
+        let run = try daemon.runClient("python3", ["Tests/ClientSuites/compat/boto3_smoke.py"])
         #expect(run.status == 0, "\(run.output)")
         #expect(run.output.contains(" passed, 0 failed"))
     }
@@ -41,7 +41,7 @@ struct CompatibilityTests {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("apiary-moto-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
         let run = try daemon.runClient(
-            "bash", ["tests/compat/run_moto_sagemaker_tests.sh", String(daemon.port), "portable"], environment: ["PEER_OUT_DIR": out.path])
+            "bash", ["Tests/ClientSuites/compat/run_moto_sagemaker_tests.sh", String(daemon.port), "portable"], environment: ["PEER_OUT_DIR": out.path])
         #expect(run.status == 0, "\(run.output)")
         let total = run.output.split(separator: "\n").first { $0.contains("TOTAL") }.map { $0.split(separator: " ").joined(separator: " ") }
         #expect(total == "TOTAL passed 6 failed 0 skipped 0", "\(run.output)")

@@ -4,14 +4,14 @@ import Testing
 /// One door for every surface (issue 23), against live daemons: under `--auth verify` the labeling UI, a function's
 /// code, `/metrics` and `/moto-api/reset` refuse unsigned requests (the UI opens with a session the credentials open);
 /// a foreign `Host` is refused on every surface in every mode; a client on another machine is told apart by its peer
-/// address, not by the Host it claims (tests/compat/door_check.py).
+/// address, not by the Host it claims (Tests/ClientSuites/compat/door_check.py).
 @Suite("the door of every surface", .serialized)
 struct DoorTests {
     @Test("--auth verify: unsigned refused on every surface, signed or signed-in served, foreign Host refused")
     func verifyMode() throws {
         let daemon = try LiveDaemon(extraArguments: ["--auth", "verify", "--credentials", "AKIAAPIARYTEST000000:apiary-test-secret"])
         defer { daemon.terminate() }
-        let run = try daemon.runClient("python3", ["tests/compat/door_check.py", "verify"])
+        let run = try daemon.runClient("python3", ["Tests/ClientSuites/compat/door_check.py", "verify"])
         #expect(run.status == 0 && run.output.contains(" passed, 0 failed"), "\(run.output)\n--- daemon log ---\n\(daemon.daemonLog.suffix(3000))")
     }
 
@@ -19,7 +19,7 @@ struct DoorTests {
     func localMode() throws {
         let daemon = try LiveDaemon()
         defer { daemon.terminate() }
-        let run = try daemon.runClient("python3", ["tests/compat/door_check.py", "local"])
+        let run = try daemon.runClient("python3", ["Tests/ClientSuites/compat/door_check.py", "local"])
         #expect(run.status == 0 && run.output.contains(" passed, 0 failed"), "\(run.output)")
     }
 
@@ -31,7 +31,7 @@ struct DoorTests {
         }
         let daemon = try LiveDaemon(extraArguments: ["--allow-remote", "--host", "0.0.0.0"])
         defer { daemon.terminate() }
-        let run = try daemon.runClient("python3", ["tests/compat/door_check.py", "remote", address])
+        let run = try daemon.runClient("python3", ["Tests/ClientSuites/compat/door_check.py", "remote", address])
         #expect(run.status == 0 && run.output.contains(" passed, 0 failed"), "\(run.output)")
     }
 

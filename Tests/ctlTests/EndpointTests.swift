@@ -4,7 +4,7 @@ import ObjectStore
 import Testing
 
 /// Endpoints with a real client: train a small model on the sample bees, then run the course's deployment with
-/// boto3 (tests/compat/endpoint_flow.py): waiters, JPEG/PNG/x-image invocations, errors in the runtime's shape,
+/// boto3 (Tests/ClientSuites/compat/endpoint_flow.py): waiters, JPEG/PNG/x-image invocations, errors in the runtime's shape,
 /// an update under load with no failed request, 1,000 requests of which 10% garbage, delete.
 @Suite("endpoints with boto3", .serialized)
 struct EndpointTests {
@@ -27,7 +27,7 @@ struct EndpointTests {
 
         let run = try daemon.runClient(
             "python3",
-            ["tests/compat/endpoint_flow.py", "s3://bees/output/to-deploy/output/model.tar.gz", folder.appendingPathComponent("bee.jpg").path,
+            ["Tests/ClientSuites/compat/endpoint_flow.py", "s3://bees/output/to-deploy/output/model.tar.gz", folder.appendingPathComponent("bee.jpg").path,
              folder.appendingPathComponent("bee.png").path])
         #expect(run.status == 0, "\(run.output)\n--- daemon log ---\n\(daemon.daemonLog.suffix(3000))")
         #expect(run.output.contains(" passed, 0 failed"), "\(run.output)")

@@ -8,7 +8,7 @@ import FoundationNetworking
 #endif
 
 /// The labeling UI (`/label/`) in headless Chromium, driven by Selenium with real mouse and keyboard events
-/// (`tests/ui/test_label_ui.py`), against a live daemon with a labeling job in its store; then the daemon is
+/// (`Tests/ClientSuites/ui/test_label_ui.py`), against a live daemon with a labeling job in its store; then the daemon is
 /// restarted and the boxes are read back.
 @Suite("the labeling UI in a real browser", .serialized)
 struct LabelUITests {
@@ -36,7 +36,7 @@ struct LabelUITests {
             environment["APIARY_UI_SCREENSHOTS"] = shots
             environment["APIARY_SAMPLE_MANIFEST"] = home.appendingPathComponent("bees/output.manifest").path
         }
-        let run = try daemon.runClient("python3", ["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/ui"], environment: environment)
+        let run = try daemon.runClient("python3", ["-m", "pytest", "-q", "-p", "no:cacheprovider", "Tests/ClientSuites/ui"], environment: environment)
         #expect(run.status == 0, "\(run.output)\n--- daemon log ---\n\(daemon.daemonLog.suffix(4000))")
         guard run.status == 0 else { return }
 

@@ -165,7 +165,7 @@ struct LabelsCommandTests {
             try home.ctl("datasets", "sample", "--dataset", "bees", "--seed", "4", "--source-ref-prefix", "s3://bees/images/").output == sample.output
         )
         #expect(try home.ctl("datasets", "sample").status == 64)
-        // s3:// goes through the daemon's S3 API (tests/compat/test_labeling_jobs.py); without a daemon, exit 69.
+        // s3:// goes through the daemon's S3 API (Tests/ClientSuites/compat/test_labeling_jobs.py); without a daemon, exit 69.
         let offline = try home.ctl("datasets", "import", "s3://bees/images", "--dataset", "bees", "--endpoint-url", "http://127.0.0.1:9")
         #expect(offline.status == 69 && offline.error.contains("Is `ctl serve` running there?"), "\(offline.error)")
     }

@@ -4,14 +4,14 @@ import Testing
 /// A Lambda function's process is kept away from the daemon (issue 23): it runs as `nobody` under a root daemon, in
 /// its own directory, with Lambda's environment and none of the daemon's descriptors; it cannot read `state.sqlite`,
 /// `labels.sqlite` or another bucket's files, nor plant objects; and a killed daemon leaves no process behind holding
-/// its port (tests/compat/lambda_sandbox.py).
+/// its port (Tests/ClientSuites/compat/lambda_sandbox.py).
 @Suite("Lambda sandbox", .serialized)
 struct LambdaSandboxTests {
     @Test("a function cannot read the daemon's state or another bucket's files", .enabled(if: geteuid() == 0, "the sandbox drops root"))
     func functionCannotReachTheDaemonsData() throws {
         let daemon = try LiveDaemon()
         defer { daemon.terminate() }
-        let run = try daemon.runClient("python3", ["tests/compat/lambda_sandbox.py", "probe"])
+        let run = try daemon.runClient("python3", ["Tests/ClientSuites/compat/lambda_sandbox.py", "probe"])
         #expect(run.status == 0 && run.output.contains(" passed, 0 failed"), "\(run.output)\n--- daemon log ---\n\(daemon.daemonLog.suffix(2000))")
     }
 
@@ -19,7 +19,7 @@ struct LambdaSandboxTests {
     func killedDaemonLeavesNothingBehind() throws {
         let daemon = try LiveDaemon()
         defer { daemon.terminate() }
-        let run = try daemon.runClient("python3", ["tests/compat/lambda_sandbox.py", "orphan"])
+        let run = try daemon.runClient("python3", ["Tests/ClientSuites/compat/lambda_sandbox.py", "orphan"])
         let pid = try #require(run.output.split(separator: "\n").last.flatMap { pid_t($0.trimmingCharacters(in: .whitespaces)) }, "\(run.output)")
         #expect(kill(pid, 0) == 0, "the function's child runs while the daemon does")
         daemon.kill()

@@ -14,7 +14,7 @@ final class LiveDaemon {
 
     var url: String { "http://127.0.0.1:\(port)" }
 
-    /// The repository root (tests/compat lives there).
+    /// The repository root (Tests/ClientSuites/compat lives there).
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     init(home: URL? = nil, extraArguments: [String] = [], environment: [String: String] = [:]) throws {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Ground Truth labeling jobs on a live daemon, driven by boto3 and the aws CLI (tests/compat/test_labeling_jobs.py):
+/// Ground Truth labeling jobs on a live daemon, driven by boto3 and the aws CLI (Tests/ClientSuites/compat/test_labeling_jobs.py):
 /// images labeled with `ctl labels apply` on the daemon's label store, the output manifest read back over S3.
 @Suite("labeling jobs against a live daemon")
 struct LiveLabelingJobTests {
@@ -9,7 +9,7 @@ struct LiveLabelingJobTests {
     func labelingJobFlow() throws {
         let daemon = try LiveDaemon()
         defer { daemon.terminate() }
-        let run = try daemon.runClient("python3", ["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/compat/test_labeling_jobs.py"])
+        let run = try daemon.runClient("python3", ["-m", "pytest", "-q", "-p", "no:cacheprovider", "Tests/ClientSuites/compat/test_labeling_jobs.py"])
         #expect(run.status == 0, "\(run.output)\n--- daemon log ---\n\(daemon.daemonLog.suffix(4000))")
         #expect(run.output.contains("13 passed"), "\(run.output)")
     }
@@ -18,7 +18,7 @@ struct LiveLabelingJobTests {
     func verificationJob() throws {
         let daemon = try LiveDaemon()
         defer { daemon.terminate() }
-        let run = try daemon.runClient("python3", ["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/compat/test_verification_jobs.py"])
+        let run = try daemon.runClient("python3", ["-m", "pytest", "-q", "-p", "no:cacheprovider", "Tests/ClientSuites/compat/test_verification_jobs.py"])
         #expect(run.status == 0, "\(run.output)\n--- daemon log ---\n\(daemon.daemonLog.suffix(4000))")
         #expect(run.output.contains("1 passed"), "\(run.output)")
     }

@@ -10,7 +10,7 @@ struct S3AuthTests {
     func verifiedSignatures() throws {
         let daemon = try LiveDaemon(extraArguments: ["--auth", "verify", "--credentials", "AKIAAPIARYTEST000000:apiary-test-secret"])
         defer { daemon.terminate() }
-        let run = try daemon.runClient("python3", ["tests/compat/s3_verify_mode.py"])
+        let run = try daemon.runClient("python3", ["Tests/ClientSuites/compat/s3_verify_mode.py"])
         #expect(run.status == 0 && run.output.contains("PASS"), "\(run.output)\n--- daemon log ---\n\(daemon.daemonLog.suffix(3000))")
     }
 }

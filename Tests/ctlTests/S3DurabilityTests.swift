@@ -13,7 +13,7 @@ struct S3DurabilityTests {
         let bucketDirectory = daemon.home.appendingPathComponent("s3/durable")
         let client = Process()
         client.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        client.arguments = ["python3", "tests/compat/s3_stalled_upload.py", "durable", "model/weights.bin"]
+        client.arguments = ["python3", "Tests/ClientSuites/compat/s3_stalled_upload.py", "durable", "model/weights.bin"]
         client.currentDirectoryURL = LiveDaemon.repositoryRoot
         client.environment = ProcessInfo.processInfo.environment.merging(["APIARY_URL": daemon.url, "PYTHONDONTWRITEBYTECODE": "1"]) { $1 }
         let output = Pipe()
@@ -42,7 +42,7 @@ struct S3DurabilityTests {
         let read = try daemon.runClient(
             "python3",
             ["-c", "from conftest import client; print(len(client('s3').get_object(Bucket='durable', Key='model/weights.bin')['Body'].read()))"],
-            environment: ["PYTHONPATH": "tests/compat"]
+            environment: ["PYTHONPATH": "Tests/ClientSuites/compat"]
         )
         #expect(read.output.trimmingCharacters(in: .whitespacesAndNewlines) == "12000", "\(read.output)")
     }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The SageMaker Python SDK v2, unchanged, against a live daemon (tests/compat/sdk_flows.py): `Estimator.fit()` with
+/// The SageMaker Python SDK v2, unchanged, against a live daemon (Tests/ClientSuites/compat/sdk_flows.py): `Estimator.fit()` with
 /// logs on augmented manifests and on RecordIO `.rec` channels (File and Pipe), `Estimator.attach`,
 /// `TrainingJobAnalytics` from CloudWatch metrics, `Transformer`, `deploy()` and the endpoint's log.
 @Suite("the SageMaker Python SDK against a live daemon", .serialized)
@@ -12,7 +12,7 @@ struct SDKCompatibilityTests {
     func sdkFlows() throws {
         let daemon = try LiveDaemon()
         defer { daemon.terminate() }
-        let run = try daemon.runClient("python3", ["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/compat/sdk_flows.py"])
+        let run = try daemon.runClient("python3", ["-m", "pytest", "-q", "-p", "no:cacheprovider", "Tests/ClientSuites/compat/sdk_flows.py"])
         #expect(run.status == 0, "\(run.output)\n--- daemon log ---\n\(daemon.daemonLog.suffix(4000))")
         #expect(run.output.contains("9 passed"), "\(run.output)")
     }

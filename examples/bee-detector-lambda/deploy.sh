@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Deploys lambda_function.py as the Lambda function bee-detect behind a REST API (POST /predict, Lambda proxy
+# Deploys the bee detector handler (Sources/ctl/Resources/lambda_function.py, the one `ctl expose` deploys too)
+# as the Lambda function bee-detect behind a REST API (POST /predict, Lambda proxy
 # integration, image/jpeg and image/png as binary media types) with the plain aws CLI. The same commands work on
 # AWS; against Apiary export AWS_ENDPOINT_URL=http://127.0.0.1:4566 (and dummy credentials) first.
 # Prints the URL to POST images to.
@@ -15,7 +16,7 @@ FUNCTION=${FUNCTION:-bee-detect}
 STAGE=${STAGE:-prod}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-python3 -m zipfile -c "$WORK/$FUNCTION.zip" lambda_function.py
+python3 -m zipfile -c "$WORK/$FUNCTION.zip" ../../Sources/ctl/Resources/lambda_function.py   # stored as lambda_function.py
 aws lambda create-function --function-name "$FUNCTION" --runtime python3.12 \
   --role "$ROLE_ARN" --handler lambda_function.lambda_handler \
   --timeout 30 --memory-size 256 --zip-file "fileb://$WORK/$FUNCTION.zip" \

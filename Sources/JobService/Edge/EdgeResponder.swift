@@ -53,10 +53,8 @@ struct EdgeResponder: HTTPResponder {
             return EdgeDoor.refusal(request, problem, status: authenticator.mode == .verify ? 401 : 403, requestID: requestID)
         }
         if path.hasPrefix("/moto-api/") { return testHook(path, request: request, requestID: requestID) }
-        if path == "/metrics" && request.method == .get {
-            return AWSResponses.response(
-                status: 200, contentType: "text/plain; version=0.0.4", body: Array(runtime.host.prometheus().utf8), requestID: requestID)
-        }
+        if path == "/metrics" && request.method == .get { return metricsText(request, requestID: requestID) }
+        if path.hasPrefix(Self.figuresPrefix) { return endpointFigures(request, requestID: requestID) }
         if path.hasPrefix(LambdaService.codePrefix) && request.method == .get { return lambda.package(path: path, requestID: requestID) }
         if path.hasPrefix(LabelAPI.prefix) { return await labelAPI.respond(to: request, authenticator: authenticator, requestID: requestID) }
         if LabelUI.claims(request) { return await labelUI.respond(to: request) }

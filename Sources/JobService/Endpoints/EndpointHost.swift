@@ -2,6 +2,7 @@ import AWSProtocol
 import Foundation
 import Logging
 import ObjectStore
+import Prometheus
 
 /// The endpoints this daemon serves: loads deployments on their own threads (an HTTP request never waits for a
 /// model to load), swaps an updated deployment in atomically (requests already running finish on the old
@@ -21,6 +22,8 @@ final class EndpointHost: @unchecked Sendable {
     /// them: such an endpoint answers once its model is back, never "not found".
     private var recovering: [String: [CheckedContinuation<DeployedEndpoint?, Never>]] = [:]
     private var metricsByEndpoint: [String: EndpointMetrics] = [:]
+    /// Every endpoint's series, as `/metrics` shows them.
+    let registry = PrometheusCollectorRegistry()
 
     init(store: ControlPlaneStore, objects: ObjectStore, logger: Logger) {
         self.store = store
@@ -50,7 +53,7 @@ final class EndpointHost: @unchecked Sendable {
     func metrics(_ name: String) -> EndpointMetrics {
         lock.withLock {
             if let metrics = metricsByEndpoint[name] { return metrics }
-            let metrics = EndpointMetrics()
+            let metrics = EndpointMetrics(endpoint: name, registry: registry)
             metricsByEndpoint[name] = metrics
             return metrics
         }
@@ -96,13 +99,14 @@ final class EndpointHost: @unchecked Sendable {
     func remove(_ name: String) {
         lock.withLock {
             serving[name] = nil
-            metricsByEndpoint[name] = nil
+            metricsByEndpoint.removeValue(forKey: name)?.unregister()
         }
     }
 
     func removeAll() {
         lock.withLock {
             serving.removeAll()
+            metricsByEndpoint.values.forEach { $0.unregister() }
             metricsByEndpoint.removeAll()
         }
     }
@@ -118,9 +122,9 @@ final class EndpointHost: @unchecked Sendable {
         }
     }
 
-    /// Every endpoint's metrics in Prometheus text format.
-    func prometheus() -> String {
-        let all = lock.withLock { metricsByEndpoint.sorted { $0.key < $1.key } }
-        return EndpointMetrics.prometheusHeader + all.map { $0.value.prometheus(endpoint: $0.key) }.joined()
+    /// `name`'s figures; zeros for an endpoint that has served nothing since it was deployed or the daemon started.
+    func figures(_ name: String) -> EndpointFigures {
+        lock.withLock { metricsByEndpoint[name] }?.snapshot
+            ?? EndpointFigures(latencyBuckets: EndpointMetrics.latencyBuckets, batchBuckets: EndpointMetrics.batchBuckets)
     }
 }

@@ -1,73 +1,77 @@
 import Foundation
+import Prometheus
 
-/// One endpoint's counters, kept by the runtime and shown by `ctl endpoints describe` and `/metrics`
-/// (Prometheus text format): invocations, errors by code, request latency and batch sizes.
+/// One endpoint's counters, kept by the runtime: invocations, errors by code, request latency and batch sizes. They
+/// are recorded twice over: into swift-prometheus collectors, which write `/metrics` and cannot be read back, and
+/// into `EndpointFigures`, the JSON `ctl endpoints describe` reads (`GET /_apiary/endpoints/{name}/metrics`).
 final class EndpointMetrics: @unchecked Sendable {
     /// Upper bounds (seconds) of the latency histogram buckets.
     static let latencyBuckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
-    static let batchBuckets: [Int] = [1, 2, 4, 8, 16, 32, 64]
+    static let batchBuckets: [Double] = [1, 2, 4, 8, 16, 32, 64]
 
+    private static var invocations: MetricNameDescriptor { series("invocations", "total", "InvokeEndpoint requests answered.") }
+    private static var errors: MetricNameDescriptor { series("errors", "total", "InvokeEndpoint requests answered with an error, by error code.") }
+    private static var latency: MetricNameDescriptor { series("latency", "seconds", "InvokeEndpoint latency inside the daemon.") }
+    private static var batchSize: MetricNameDescriptor { series("batch", "size", "Images per inference batch.") }
+
+    /// `apiary_endpoint_<name>_<unit>`.
+    private static func series(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "apiary", subsystem: "endpoint", metricName: name, unitName: unit, helpText: help)
+    }
+
+    private let endpoint: String
+    private let registry: PrometheusCollectorRegistry
+    private let invocationsCounter: Counter
+    private let latencyHistogram: ValueHistogram
+    private let batchHistogram: ValueHistogram
     private let lock = NSLock()
-    private(set) var invocations = 0
-    private(set) var errors: [String: Int] = [:]
-    private var latencyCounts = [Int](repeating: 0, count: latencyBuckets.count + 1)
-    private var latencySum = 0.0
-    private var batchCounts = [Int](repeating: 0, count: batchBuckets.count + 1)
-    private var batches = 0
-    private var batchItems = 0
+    private var errorCounters: [String: Counter] = [:]
+    /// Unregistered: an invocation still finishing on a deleted endpoint registers no new series.
+    private var retired = false
+    private var figures = EndpointFigures(latencyBuckets: latencyBuckets, batchBuckets: batchBuckets)
+
+    /// Registers this endpoint's series (labelled `endpoint`) in `registry`.
+    init(endpoint: String, registry: PrometheusCollectorRegistry) {
+        self.endpoint = endpoint
+        self.registry = registry
+        let labels = [("endpoint", endpoint)]
+        invocationsCounter = registry.makeCounter(descriptor: Self.invocations, labels: labels)
+        latencyHistogram = registry.makeValueHistogram(descriptor: Self.latency, labels: labels, buckets: Self.latencyBuckets)
+        batchHistogram = registry.makeValueHistogram(descriptor: Self.batchSize, labels: labels, buckets: Self.batchBuckets)
+    }
 
     func recordInvocation(seconds: Double, errorCode: String?) {
+        invocationsCounter.increment()
+        latencyHistogram.record(seconds)
         lock.withLock {
-            invocations += 1
-            if let errorCode { errors[errorCode, default: 0] += 1 }
-            latencyCounts[Self.latencyBuckets.firstIndex { seconds <= $0 } ?? Self.latencyBuckets.count] += 1
-            latencySum += seconds
+            figures.invocations += 1
+            figures.latencySeconds.record(seconds)
+            guard let errorCode else { return }
+            figures.errors[errorCode, default: 0] += 1
+            guard !retired else { return }
+            if errorCounters[errorCode] == nil {
+                errorCounters[errorCode] = registry.makeCounter(descriptor: Self.errors, labels: [("endpoint", endpoint), ("code", errorCode)])
+            }
+            errorCounters[errorCode]!.increment()
         }
     }
 
     func recordBatch(size: Int) {
-        lock.withLock {
-            batches += 1
-            batchItems += size
-            batchCounts[Self.batchBuckets.firstIndex { size <= $0 } ?? Self.batchBuckets.count] += 1
-        }
+        batchHistogram.record(Double(size))
+        lock.withLock { figures.batchSize.record(Double(size)) }
     }
 
-    /// This endpoint's series in Prometheus text format.
-    func prometheus(endpoint: String) -> String {
+    /// The figures so far.
+    var snapshot: EndpointFigures { lock.withLock { figures } }
+
+    /// Takes this endpoint's series out of `/metrics` (the endpoint was deleted, or the state wiped).
+    func unregister() {
+        registry.unregisterCounter(invocationsCounter)
+        registry.unregisterValueHistogram(latencyHistogram)
+        registry.unregisterValueHistogram(batchHistogram)
         lock.withLock {
-            let label = "endpoint=\"\(endpoint)\""
-            var out = "apiary_endpoint_invocations_total{\(label)} \(invocations)\n"
-            for (code, count) in errors.sorted(by: { $0.key < $1.key }) {
-                out += "apiary_endpoint_errors_total{\(label),code=\"\(code)\"} \(count)\n"
-            }
-            var cumulative = 0
-            for (i, bound) in Self.latencyBuckets.enumerated() {
-                cumulative += latencyCounts[i]
-                out += "apiary_endpoint_latency_seconds_bucket{\(label),le=\"\(bound)\"} \(cumulative)\n"
-            }
-            out += "apiary_endpoint_latency_seconds_bucket{\(label),le=\"+Inf\"} \(invocations)\n"
-            out += "apiary_endpoint_latency_seconds_sum{\(label)} \(latencySum)\napiary_endpoint_latency_seconds_count{\(label)} \(invocations)\n"
-            cumulative = 0
-            for (i, bound) in Self.batchBuckets.enumerated() {
-                cumulative += batchCounts[i]
-                out += "apiary_endpoint_batch_size_bucket{\(label),le=\"\(bound)\"} \(cumulative)\n"
-            }
-            out += "apiary_endpoint_batch_size_bucket{\(label),le=\"+Inf\"} \(batches)\n"
-            out += "apiary_endpoint_batch_size_sum{\(label)} \(batchItems)\napiary_endpoint_batch_size_count{\(label)} \(batches)\n"
-            return out
+            retired = true
+            errorCounters.values.forEach(registry.unregisterCounter)
         }
     }
-
-    static let prometheusHeader = """
-        # HELP apiary_endpoint_invocations_total InvokeEndpoint requests answered.
-        # TYPE apiary_endpoint_invocations_total counter
-        # HELP apiary_endpoint_errors_total InvokeEndpoint requests answered with an error, by error code.
-        # TYPE apiary_endpoint_errors_total counter
-        # HELP apiary_endpoint_latency_seconds InvokeEndpoint latency inside the daemon.
-        # TYPE apiary_endpoint_latency_seconds histogram
-        # HELP apiary_endpoint_batch_size Images per inference batch.
-        # TYPE apiary_endpoint_batch_size histogram
-
-        """
 }

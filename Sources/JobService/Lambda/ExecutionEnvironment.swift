@@ -116,9 +116,11 @@ final class ExecutionEnvironment: Sendable {
     }
 
     /// Starts the listener, then the runtime process with `environment` plus `AWS_LAMBDA_RUNTIME_API`,
-    /// `AWS_LAMBDA_LOG_STREAM_NAME`, `HOME` and `TMPDIR`.
+    /// `AWS_LAMBDA_LOG_STREAM_NAME`, `HOME` and `TMPDIR`. The Runtime API's listener logs through `logger`, critical
+    /// messages only (its every request is the function's business, logged to CloudWatch Logs).
     static func start(
-        command: [String], environment: [String: String], codeDirectory: String, directory: URL, sandbox: LambdaSandbox, root: URL
+        command: [String], environment: [String: String], codeDirectory: String, directory: URL, sandbox: LambdaSandbox, root: URL,
+        logger: Logger
     ) async throws -> ExecutionEnvironment {
         for sub in ["home", "tmp"] {
             try FileManager.default.createDirectory(at: directory.appendingPathComponent(sub), withIntermediateDirectories: true)
@@ -126,7 +128,7 @@ final class ExecutionEnvironment: Sendable {
         LambdaSandbox.openForReading(directory, under: root)
         sandbox.handOver(directory)
         let environmentBox = ExecutionEnvironment(directory: directory)
-        var quiet = Logger(label: "apiary.lambda.runtime-api")
+        var quiet = logger
         quiet.logLevel = .critical
         let port: Int = await withCheckedContinuation { bound in
             let app = Application(

@@ -204,7 +204,7 @@ final class LambdaRuntimes: Sendable {
         environment.merge(function.variables) { _, user in user }
         return try await ExecutionEnvironment.start(
             command: sandbox.commandPrefix + (try command(for: function, taskRoot: taskRoot)), environment: environment, codeDirectory: taskRoot,
-            directory: directory, sandbox: sandbox, root: workRoot)
+            directory: directory, sandbox: sandbox, root: workRoot, logger: logger)
     }
 
     /// `python3.x`: `<python> -m awslambdaric <handler>` when that interpreter has awslambdaric, else

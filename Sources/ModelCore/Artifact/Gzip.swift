@@ -1,4 +1,4 @@
-import CZlib
+import CZlibShim
 
 /// gzip compression through zlib, for `model.tar.gz` artifacts.
 public enum Gzip {

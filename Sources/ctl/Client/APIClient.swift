@@ -1,5 +1,6 @@
 import AWSProtocol
 import Foundation
+import JobService
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -106,9 +107,11 @@ extension APIClient {
         return (data, http.value(forHTTPHeaderField: "x-Amzn-Invoked-Production-Variant") ?? "")
     }
 
-    /// GET of a plain-text path (Prometheus `/metrics`).
-    func text(_ path: String) async throws -> String {
-        String(decoding: try await send(URLRequest(url: endpoint.appendingPathComponent(path))).data, as: UTF8.self)
+    /// An endpoint's serving figures (`GET /_apiary/endpoints/{name}/metrics`, JSON; endpoint names need no escaping).
+    func endpointFigures(_ name: String) async throws -> EndpointFigures {
+        let (data, http) = try await signed("GET", "/_apiary/endpoints/\(name)/metrics", headers: [], body: [], service: "sagemaker")
+        try Self.check(data, http)
+        return try JSONDecoder().decode(EndpointFigures.self, from: data)
     }
 
     /// Sends a request. - Throws: `CLIError` (exit 69) when the daemon cannot be reached, or what answers is not

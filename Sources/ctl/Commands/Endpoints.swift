@@ -1,6 +1,7 @@
 import AWSProtocol
 import ArgumentParser
 import Foundation
+import JobService
 
 /// `ctl endpoints …`: SageMaker endpoints on the daemon.
 struct Endpoints: AsyncParsableCommand {
@@ -43,8 +44,20 @@ struct Endpoints: AsyncParsableCommand {
             for variant in endpoint["ProductionVariants"]?.arrayValue ?? [] {
                 rows.append(["Variant", "\(variant["VariantName"]?.stringValue ?? "") (weight \(variant["CurrentWeight"]?.doubleValue ?? 1))"])
             }
-            rows += EndpointMetricsText(try await client.text("metrics")).rows(endpoint: name)
+            rows += Self.rows(try await client.endpointFigures(name))
             print(TextTable(headers: ["FIELD", "VALUE"], rows: rows).render())
+        }
+
+        /// The serving figures' rows: counts, latency quantiles (as the bucket bound they fall under), mean batch size.
+        static func rows(_ figures: EndpointFigures) -> [[String]] {
+            let latency = figures.latencySeconds
+            func quantile(_ q: Double) -> String { latency.upperBound(atQuantile: q).map { "≤ \(Int($0 * 1000)) ms" } ?? "-" }
+            return [
+                ["Invocations", String(figures.invocations)],
+                ["Errors", String(figures.errors.values.reduce(0, +))],
+                ["Latency p50 / p95 / p99", "\(quantile(0.5)) / \(quantile(0.95)) / \(quantile(0.99))"],
+                ["Mean batch size", figures.batchSize.mean.map { String(format: "%.2f", $0) } ?? "-"],
+            ]
         }
     }
 
@@ -113,39 +126,5 @@ struct Endpoints: AsyncParsableCommand {
                 try await Task.sleep(nanoseconds: 500_000_000)
             }
         }
-    }
-}
-
-/// Reads one endpoint's figures out of the daemon's Prometheus `/metrics` text.
-struct EndpointMetricsText {
-    let text: String
-    init(_ text: String) { self.text = text }
-
-    func rows(endpoint: String) -> [[String]] {
-        let label = "endpoint=\"\(endpoint)\""
-        var values: [String: Double] = [:]
-        var buckets: [(Double, Double)] = []
-        for line in text.split(separator: "\n") where line.contains(label) {
-            let parts = line.split(separator: " ")
-            guard parts.count == 2, let value = Double(parts[1]) else { continue }
-            let series = String(parts[0])
-            if series.hasPrefix("apiary_endpoint_latency_seconds_bucket"), let le = series.split(separator: "\"").dropLast().last, let bound = Double(le) {
-                buckets.append((bound, value))
-            } else {
-                values[String(series.prefix { $0 != "{" }), default: 0] += value
-            }
-        }
-        let count = values["apiary_endpoint_latency_seconds_count"] ?? 0
-        func quantile(_ q: Double) -> String {
-            guard count > 0, let bucket = buckets.first(where: { $0.1 >= q * count }) else { return "-" }
-            return "≤ \(Int(bucket.0 * 1000)) ms"
-        }
-        let batches = values["apiary_endpoint_batch_size_count"] ?? 0
-        return [
-            ["Invocations", String(Int(values["apiary_endpoint_invocations_total"] ?? 0))],
-            ["Errors", String(Int(values["apiary_endpoint_errors_total"] ?? 0))],
-            ["Latency p50 / p95 / p99", "\(quantile(0.5)) / \(quantile(0.95)) / \(quantile(0.99))"],
-            ["Mean batch size", batches > 0 ? String(format: "%.2f", (values["apiary_endpoint_batch_size_sum"] ?? 0) / batches) : "-"],
-        ]
     }
 }

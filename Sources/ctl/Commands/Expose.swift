@@ -1,6 +1,7 @@
 import AWSProtocol
 import ArgumentParser
 import Foundation
+import ZIPFoundation
 
 /// `ctl expose ENDPOINT`: the course's bonus in one step — a Lambda function that calls the endpoint (the handler of
 /// examples/bee-detector-lambda), a REST API with `POST /predict` proxying to it, and a deployment; prints the URL.
@@ -74,22 +75,14 @@ struct Expose: AsyncParsableCommand {
         }
     }
 
-    /// The handler zipped as `lambda_function.py`, base64 (python3's zipfile module does the zipping).
+    /// The handler zipped as `lambda_function.py`, base64.
     private static func package() throws -> String {
         guard let handler = Bundle.module.url(forResource: "lambda_function", withExtension: "py") else {
             throw CLIError("the bee detector handler is missing from ctl's resources")
         }
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("ctl-expose-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: work) }
-        try FileManager.default.copyItem(at: handler, to: work.appendingPathComponent("lambda_function.py"))
-        let zip = Process()
-        zip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        zip.arguments = ["python3", "-m", "zipfile", "-c", "function.zip", "lambda_function.py"]
-        zip.currentDirectoryURL = work
-        try zip.run()
-        zip.waitUntilExit()
-        guard zip.terminationStatus == 0 else { throw CLIError("python3 -m zipfile could not package the handler") }
-        return try Data(contentsOf: work.appendingPathComponent("function.zip")).base64EncodedString()
+        let archive = try Archive(data: Data(), accessMode: .create)
+        try archive.addEntry(with: "lambda_function.py", fileURL: handler, compressionMethod: .deflate)
+        guard let zip = archive.data else { throw CLIError("could not zip the bee detector handler") }
+        return zip.base64EncodedString()
     }
 }

@@ -282,26 +282,41 @@ def with_links(links, files=None, files_after=None, compression=zipfile.ZIP_STOR
     return buffer.getvalue()
 
 
-def test_links_out_of_the_package_are_refused(lam, name):
-    for target in ["/etc/passwd", "../../../../state.sqlite", "sub/../../code.zip"]:
+def test_links_and_entries_out_of_the_package_are_refused(lam, name):
+    # Symbolic links are refused wherever they point, before anything is unpacked: a deflated link, a link followed by
+    # a file to be written through it, a link that stays inside the package.
+    for linked in [with_links({"leak": "/etc/passwd"}, {"app.py": "x = 1\n"}),
+                    with_links({"leak": "../" * 40 + "etc/passwd"}, compression=zipfile.ZIP_DEFLATED),
+                    with_links({"leak": "/tmp"}, {"app.py": "x = 1\n"}, {"leak/planted.txt": "planted"}),
+                    with_links({"leak": "lib/real.py"}, {"lib/real.py": "def handler(e, c):\n    return 7\n"})]:
         with pytest.raises(ClientError) as refused:
-            lam.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                                Code={"ZipFile": with_links({"app.py": "x = 1\n", "leak": target})})
-        assert refused.value.response["Error"]["Code"] == "InvalidParameterValueException", target
-        assert "symbolic link 'leak'" in refused.value.response["Error"]["Message"]
-    # Refused from the zip's directory before unzip runs: a deflated link, and a link followed by a file to be
-    # written through it (which unzip would fail on as "Could not unzip", after creating the link).
-    for package in [with_links({"leak": "../" * 40 + "etc/passwd"}, compression=zipfile.ZIP_DEFLATED),
-                    with_links({"leak": "/tmp"}, {"app.py": "x = 1\n"}, {"leak/planted.txt": "planted"})]:
-        with pytest.raises(ClientError) as refused:
-            lam.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler", Code={"ZipFile": package})
+            lam.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler", Code={"ZipFile": linked})
         assert refused.value.response["Error"]["Code"] == "InvalidParameterValueException"
         assert "symbolic link 'leak'" in refused.value.response["Error"]["Message"]
     assert not os.path.exists("/tmp/planted.txt")
-    # A link that stays inside the package is kept.
+    # Zip-slip: an entry whose path is absolute or climbs out with '..'.
+    planted = f"tmp/apiary-zip-slip-{name}"
+    for path in ["../" * 40 + planted, "/" + planted, "lib/../../" + "../" * 40 + planted]:
+        with pytest.raises(ClientError) as refused:
+            lam.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                Code={"ZipFile": package({"app.py": "x = 1\n", path: "planted"})})
+        assert refused.value.response["Error"]["Code"] == "InvalidParameterValueException", path
+        assert f"entry '{path}' is outside the function's directory" in refused.value.response["Error"]["Message"]
+    assert not os.path.exists("/" + planted)
+    # Not a zip at all.
+    with pytest.raises(ClientError) as refused:
+        lam.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler", Code={"ZipFile": b"PK\x03\x04 no zip"})
+    assert refused.value.response["Error"] == {"Code": "InvalidParameterValueException",
+                                               "Message": "Could not unzip uploaded file. Please check your file, then try to upload again."}
+    # UpdateFunctionCode refuses the same, and the function keeps its code.
     lam.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                        Code={"ZipFile": with_links({"app.py": "lib/real.py"}, {"lib/real.py": "def handler(e, c):\n    return 7\n"})})
+                        Code={"ZipFile": package({"app.py": "def handler(e, c):\n    return 7\n"})})
     try:
+        for bad in [with_links({"app.py": "/etc/passwd"}), package({"../" * 40 + planted: "planted"})]:
+            with pytest.raises(ClientError) as refused:
+                lam.update_function_code(FunctionName=name, ZipFile=bad)
+            assert refused.value.response["Error"]["Code"] == "InvalidParameterValueException"
+        assert not os.path.exists("/" + planted)
         assert invoke(lam, name, {})[1] == 7
     finally:
         lam.delete_function(FunctionName=name)

@@ -105,7 +105,7 @@ def test_an_oversized_xml_body_is_answered_and_the_connection_closed(bucket):
 
 
 def test_lambda_markers_out_of_range():
-    """Found by tests/fuzz/wire_fuzz.py (seed 10): a negative Marker trapped in the list's slice."""
+    """Found by Tests/ClientSuites/fuzz/wire_fuzz.py (seed 10): a negative Marker trapped in the list's slice."""
     lam = client("lambda")
     with pytest.raises(ClientError) as refused:
         lam.list_functions(Marker="-5")

@@ -4,7 +4,7 @@ from CloudWatch metrics (one row per epoch), the same metrics through boto3 and 
 SDK's `Transformer` (and a job failing on a bad image), `deploy()` and the endpoint's log group after a ModelError. The SDK reaches CloudWatch and CloudWatch Logs through its boto session,
 so the daemon is named by AWS_ENDPOINT_URL, as a user pointing unmodified code at Apiary would.
 
-Needs APIARY_CTL (to generate the sample bees). Run: APIARY_URL=… APIARY_CTL=… pytest tests/compat/sdk_flows.py"""
+Needs APIARY_CTL (to generate the sample bees). Run: APIARY_URL=… APIARY_CTL=… pytest Tests/ClientSuites/compat/sdk_flows.py"""
 import datetime
 import json
 import os

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The course's deployment, with unmodified boto3: model → endpoint config → endpoint → waiter → invoke (JPEG,
 PNG, application/x-image) → update under load with zero failed requests → 1,000 invocations with 10% garbage →
-delete → waiter. Needs a trained model.tar.gz in the daemon's store.
+delete → waiter; on the way, `/metrics` parsed by prometheus_client's Prometheus and OpenMetrics parsers and
+compared with the JSON figures ctl reads. Needs a trained model.tar.gz in the daemon's store.
 
 Usage: endpoint_flow.py MODEL_DATA_URL IMAGE.jpg IMAGE.png      (APIARY_URL names the daemon)
 Last line: "N passed, N failed"; exit status 0 only when nothing failed.
@@ -16,9 +17,16 @@ import threading
 import uuid
 import zlib
 
+import urllib.request
+
 import boto3
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
 from botocore.config import Config
+from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
+from prometheus_client.openmetrics.parser import text_string_to_metric_families as openmetrics_families
+from prometheus_client.parser import text_string_to_metric_families as prometheus_families
 
 URL = os.environ.get("APIARY_URL", "http://127.0.0.1:4566")
 IMAGE = "811284229777.dkr.ecr.us-east-1.amazonaws.com/object-detection:1"
@@ -46,6 +54,49 @@ def valid_prediction(body):
     rows = json.loads(body)["prediction"]
     return all(len(r) == 6 and 0 <= r[1] <= 1 and 0 <= r[2] <= r[4] <= 1 and 0 <= r[3] <= r[5] <= 1 for r in rows) and \
         [r[1] for r in rows] == sorted((r[1] for r in rows), reverse=True)
+
+
+def get(path, headers=None, sign=False):
+    """GET `path` on the daemon (SigV4-signed like botocore signs, when asked): status, headers, body text."""
+    request = AWSRequest(method="GET", url=URL + path, headers=headers or {})
+    if sign:
+        SigV4Auth(Credentials("test", "test"), "sagemaker", "us-east-1").add_auth(request)
+    with urllib.request.urlopen(urllib.request.Request(URL + path, headers=dict(request.headers))) as answer:
+        return answer.status, answer.headers, answer.read().decode()
+
+
+def families(parse, text):
+    """{family name: (type, [samples])}; a text the parser refuses is no families."""
+    try:
+        return {family.name: (family.type, family.samples) for family in parse(text)}
+    except ValueError as error:
+        print(f"parser refused: {error}\n{text}", flush=True)
+        return {}
+
+
+def check_metrics(name):
+    """`/metrics` in both exposition formats, parsed by prometheus_client, against the endpoint's JSON figures."""
+    _, plain_headers, plain = get("/metrics")
+    _, open_headers, open_text = get("/metrics", {"Accept": "application/openmetrics-text; version=1.0.0,text/plain;q=0.5"})
+    status, _, figures_text = get(f"/_apiary/endpoints/{name}/metrics", sign=True)
+    figures = json.loads(figures_text)
+    check("GET /_apiary/endpoints/{name}/metrics: JSON figures", status == 200 and figures["Invocations"] > 1000, figures_text[:300])
+    for label, parse, text, content_type in [
+            ("Prometheus text", prometheus_families, plain, "text/plain; version=0.0.4"),
+            ("OpenMetrics", openmetrics_families, open_text, "application/openmetrics-text")]:
+        headers = plain_headers if label == "Prometheus text" else open_headers
+        parsed = families(parse, text)
+        invocations = [s for s in parsed.get("apiary_endpoint_invocations", ("", []))[1] if s.labels == {"endpoint": name}]
+        errors = {s.labels.get("code"): s.value for s in parsed.get("apiary_endpoint_errors", ("", []))[1]
+                  if s.labels.get("endpoint") == name and s.name.endswith("_total")}
+        latency_count = [s.value for s in parsed.get("apiary_endpoint_latency_seconds", ("", []))[1]
+                         if s.name.endswith("_count") and s.labels == {"endpoint": name}]
+        batch_type = parsed.get("apiary_endpoint_batch_size", ("",))[0]
+        check(f"/metrics as {label}: parsed, a counter and histograms per endpoint, figures as the JSON says",
+              headers["Content-Type"].startswith(content_type) and parsed.get("apiary_endpoint_invocations", ("",))[0] == "counter"
+              and [s.value for s in invocations] == [figures["Invocations"]] and errors == {k: float(v) for k, v in figures["Errors"].items()}
+              and latency_count == [figures["LatencySeconds"]["Count"]] and batch_type == "histogram",
+              f"{headers['Content-Type']} {sorted(parsed)} {invocations} {errors} {latency_count}")
 
 
 def main():
@@ -152,6 +203,7 @@ def main():
         outcomes = list(pool.map(send, payloads))
     check("1,000 requests with 10% garbage: each answered as it should be", all(outcomes), f"{outcomes.count(False)} wrong")
     check("the daemon is still healthy", valid_prediction(rt.invoke_endpoint(EndpointName=name, ContentType="image/jpeg", Body=jpeg)["Body"].read()))
+    check_metrics(name)
 
     sm.delete_endpoint(EndpointName=name)
     sm.get_waiter("endpoint_deleted").wait(EndpointName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 30})
@@ -160,6 +212,8 @@ def main():
         check("deleted endpoint -> ValidationException", False)
     except ClientError as e:
         check("deleted endpoint -> ValidationException", e.response["Error"]["Code"] == "ValidationException")
+    _, _, plain = get("/metrics")
+    check("a deleted endpoint's series leave /metrics", f'endpoint="{name}"' not in plain, plain[:300])
     print(f"{results['passed']} passed, {results['failed']} failed")
     return 0 if results["failed"] == 0 else 1
 
