@@ -3,6 +3,7 @@
 //
 // Dependency arrows point down only:
 //   ctl → JobService → {LabelStore, ModelCore} → {ImageCodec → {CTurboJPEG, CPNG}, GroundTruthFormat}
+//   ctl → MPITraining → {ModelCore, CMPI}          (data-parallel ranks under mpirun)
 //                       LabelStore → CCrypto (SHA-256 content hashes)
 //                                   ModelCore → CDNNL, CZlib
 //         JobService → ObjectStore → AWSProtocol → {CCrypto, CZlib}
@@ -43,6 +44,7 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
 
         // MARK: Libraries
         .target(name: "GroundTruthFormat"),
@@ -59,6 +61,8 @@ let package = Package(
             dependencies: ["CDNNL", "CZlib", "ImageCodec", "GroundTruthFormat"],
             swiftSettings: optimizedAlways + vectorISA
         ),
+        // ModelCore's GradientReducer over Open MPI: kept apart so that ModelCore and JobService never link MPI.
+        .target(name: "MPITraining", dependencies: ["CMPI", "ModelCore"]),
         .target(
             name: "LabelStore",
             dependencies: [
@@ -96,6 +100,8 @@ let package = Package(
                 "JobService",
                 "LabelStore",
                 "ModelCore",
+                "MPITraining",
+                "ObjectStore",
                 "GroundTruthFormat",
                 "AWSProtocol",
                 .product(name: "Logging", package: "swift-log"),
@@ -113,7 +119,8 @@ let package = Package(
         .testTarget(name: "GroundTruthFormatTests", dependencies: ["GroundTruthFormat"]),
         .testTarget(name: "AWSProtocolTests", dependencies: ["AWSProtocol"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "AWSProtocol"]),
-        .testTarget(name: "JobServiceTests", dependencies: ["JobService", "AWSProtocol", "ObjectStore", "ModelCore", "LabelStore"]),
+        // ctl: the data-parallel tests run its ranks under mpirun.
+        .testTarget(name: "JobServiceTests", dependencies: ["JobService", "AWSProtocol", "ObjectStore", "ModelCore", "LabelStore", "ctl"]),
         .testTarget(
             name: "LabelStoreTests",
             dependencies: ["LabelStore", "GroundTruthFormat", .product(name: "GRDB", package: "GRDB.swift")]
@@ -126,5 +133,6 @@ let package = Package(
 if Context.environment["APIARY_BENCH"] != nil {
     package.products.append(.executable(name: "model-bench", targets: ["ModelBench"]))
     package.targets.append(
-        .executableTarget(name: "ModelBench", dependencies: ["ModelCore", "ImageCodec"], path: "Benchmarks/ModelBench", swiftSettings: vectorISA))
+        .executableTarget(name: "ModelBench", dependencies: ["ModelCore", "ImageCodec"], path: "Benchmarks/ModelBench", swiftSettings: vectorISA)
+    )
 }

@@ -16,6 +16,8 @@ APT_PACKAGES=(
     curl                  # curl --aws-sigv4: the raw answers JSONOutputTests compares ctl --json with
     chromium              # headless browser and its WebDriver, for the labeling UI's tests (tests/ui)
     chromium-driver
+    libopenmpi-dev        # Open MPI: data-parallel training ranks (InstanceCount > 1), MPI_Allreduce
+    openmpi-bin           # mpirun, which starts the ranks
 )
 # real AWS clients, the SageMaker Python SDK v2 and moto's SageMaker tests (tests/compat); selenium (tests/ui)
 PIP_PACKAGES=(boto3 awscli pytest moto selenium "sagemaker<3")
