@@ -18,6 +18,7 @@ APT_PACKAGES=(
     chromium-driver
     libopenmpi-dev        # Open MPI: data-parallel training ranks (InstanceCount > 1), MPI_Allreduce
     openmpi-bin           # mpirun, which starts the ranks
+    postgresql            # the throwaway cluster scripts/test.sh starts for the PostgreSQL tests
 )
 # real AWS clients, the SageMaker Python SDK v2 and moto's SageMaker tests (tests/compat); selenium (tests/ui)
 PIP_PACKAGES=(boto3 awscli pytest moto selenium "sagemaker<3")
