@@ -144,4 +144,43 @@ struct DataParallelTrainingTests {
         #expect(run.output.contains("error: algo-2: ClientError: Unable to read image"), "\(run.output)")
         #expect(throws: (any Error).self) { try fixture.store.get(S3URI("s3://models/output/broken/output/model.tar.gz")!) }
     }
+
+    @Test("a rank that dies mid-training fails the job: mpirun ends the other rank and names the dead one")
+    func deadRankFailsTheJob() throws {
+        let fixture = try TestStore()
+        var request = Self.request(name: "killed", miniBatchSize: 2, network: "apiary-mobile")
+        request["HyperParameters"]?["epochs"] = "50"  // still training when its rank dies
+        let file = fixture.root.appendingPathComponent("killed.json")
+        try Data(request.rendered().utf8).write(to: file)
+        let mpirun = Process()
+        mpirun.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        mpirun.arguments = [
+            "mpirun", "--allow-run-as-root", "--oversubscribe", "-np", "2", Self.ctl, "training-rank",
+            "--object-store", fixture.store.root.path, "--request", file.path, "--work-dir", fixture.workDirectory("killed").path,
+        ]
+        let pipe = Pipe()
+        mpirun.standardOutput = pipe
+        mpirun.standardError = pipe
+        try mpirun.run()
+        var output = Data()
+        while !String(decoding: output, as: UTF8.self).contains("host=algo-2, epoch=0, batch=1 train") {
+            let chunk = pipe.fileHandleForReading.availableData
+            guard !chunk.isEmpty else { break }
+            output += chunk
+        }
+        // mpirun starts its ranks as its children; Open MPI tells each its rank in the environment.
+        let children = try String(contentsOfFile: "/proc/\(mpirun.processIdentifier)/task/\(mpirun.processIdentifier)/children", encoding: .utf8)
+        let second = children.split(separator: " ").compactMap { Int32($0) }.first { pid in
+            let environment = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/environ"))) ?? Data()
+            return environment.split(separator: 0).contains { String(decoding: $0, as: UTF8.self) == "OMPI_COMM_WORLD_RANK=1" }
+        }
+        let rank1 = try #require(second, "no rank 1 among mpirun's children \(children): \(String(decoding: output, as: UTF8.self))")
+        kill(rank1, SIGKILL)
+        output += pipe.fileHandleForReading.readDataToEndOfFile()
+        mpirun.waitUntilExit()
+        let text = String(decoding: output, as: UTF8.self)
+        #expect(mpirun.terminationStatus != 0)
+        #expect(text.contains("mpirun noticed that process rank 1 with PID") && text.contains("exited on signal 9 (Killed)"), "\(text.suffix(3000))")
+        #expect(throws: (any Error).self) { try fixture.store.get(S3URI("s3://models/output/killed/output/model.tar.gz")!) }
+    }
 }
