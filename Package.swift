@@ -3,6 +3,7 @@
 //
 // Dependency arrows point down only:
 //   ctl → JobService → {LabelStore, ModelCore} → {ImageCodec → {CTurboJPEG, CPNG}, GroundTruthFormat}
+//   ctl → MPITraining → {ModelCore, CMPI}          (data-parallel ranks under mpirun)
 //                       LabelStore → CCrypto (SHA-256 content hashes)
 //                                   ModelCore → CDNNL, CZlibShim
 //         JobService → ObjectStore → AWSProtocol → {CCrypto, CZlibShim}
@@ -46,6 +47,7 @@ let package = Package(
         // zlib with Apiary's gzip shims; not `CZlib`, the name ZIPFoundation's own zlib module map takes.
         .systemLibrary(name: "CZlibShim", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
 
         // MARK: Libraries
         .target(name: "GroundTruthFormat"),
@@ -62,6 +64,8 @@ let package = Package(
             dependencies: ["CDNNL", "CZlibShim", "ImageCodec", "GroundTruthFormat"],
             swiftSettings: optimizedAlways + vectorISA
         ),
+        // ModelCore's GradientReducer over Open MPI: kept apart so that ModelCore and JobService never link MPI.
+        .target(name: "MPITraining", dependencies: ["CMPI", "ModelCore"]),
         .target(
             name: "LabelStore",
             dependencies: [
@@ -101,6 +105,8 @@ let package = Package(
                 "JobService",
                 "LabelStore",
                 "ModelCore",
+                "MPITraining",
+                "ObjectStore",
                 "GroundTruthFormat",
                 "AWSProtocol",
                 .product(name: "Logging", package: "swift-log"),
@@ -123,6 +129,8 @@ let package = Package(
             name: "JobServiceTests",
             dependencies: [
                 "JobService", "AWSProtocol", "ObjectStore", "ModelCore", "LabelStore",
+                // ctl: the data-parallel tests run its ranks under mpirun.
+                "ctl",
                 // An in-memory channel: the edge's router-level tests hand requests to the responder without a socket.
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]),
@@ -138,5 +146,6 @@ let package = Package(
 if Context.environment["APIARY_BENCH"] != nil {
     package.products.append(.executable(name: "model-bench", targets: ["ModelBench"]))
     package.targets.append(
-        .executableTarget(name: "ModelBench", dependencies: ["ModelCore", "ImageCodec"], path: "Benchmarks/ModelBench", swiftSettings: vectorISA))
+        .executableTarget(name: "ModelBench", dependencies: ["ModelCore", "ImageCodec"], path: "Benchmarks/ModelBench", swiftSettings: vectorISA)
+    )
 }

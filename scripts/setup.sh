@@ -16,6 +16,9 @@ APT_PACKAGES=(
     curl                  # curl --aws-sigv4: the raw answers JSONOutputTests compares ctl --json with
     chromium              # headless browser and its WebDriver, for the labeling UI's tests (Tests/ClientSuites/ui)
     chromium-driver
+    libopenmpi-dev        # Open MPI: data-parallel training ranks (InstanceCount > 1), MPI_Allreduce
+    openmpi-bin           # mpirun, which starts the ranks
+    postgresql            # the throwaway cluster scripts/test.sh starts for the PostgreSQL tests
 )
 # real AWS clients, the SageMaker Python SDK v2 and moto's SageMaker tests (Tests/ClientSuites/compat); selenium (Tests/ClientSuites/ui);
 # prometheus_client, whose Prometheus and OpenMetrics parsers read the daemon's /metrics (Tests/ClientSuites/compat/endpoint_flow.py)

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what is missing, builds in debug, runs every Swift test.
+# The whole test suite: installs what is missing, starts a throwaway PostgreSQL cluster, builds in debug, runs every
+# Swift test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
+# A throwaway PostgreSQL cluster (APIARY_TEST_DATABASE), stopped and removed when this script exits.
+source scripts/throwaway-postgres.sh
 # oneDNN's OpenMP workers must not spin on a shared 2-core machine (see Sources/ctl/OpenMPEnvironment.swift).
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 

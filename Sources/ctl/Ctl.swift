@@ -16,7 +16,7 @@ struct Ctl: AsyncParsableCommand {
         subcommands: [
             Serve.self, Datasets.self, Labels.self, TrainingJobs.self, Models.self, EndpointConfigs.self, Endpoints.self, Deploy.self, Invoke.self,
             Evaluate.self,
-            Expose.self,
+            Expose.self, TrainingRank.self,
         ]
     )
 

@@ -54,6 +54,35 @@ struct MultiBoxLossTests {
         }
     }
 
+    @Test("ranks normalised by the global batch's positives: their gradients and losses add up to the whole batch's")
+    func globalNormaliser() {
+        let tiny = TinyCase(seed: 22)
+        let loss = MultiBoxLoss()
+        let whole = loss(locations: tiny.locations, classLogits: tiny.logits, targets: tiny.targets)
+        // Rank 0 holds image 0, rank 1 images 1 and 2 (each anchor's 4 offsets and 3 logits are contiguous).
+        let split = 1
+        let anchors = TinyCase.anchorCount
+        let parts = [0..<split, split..<tiny.targets.count].map { images in
+            loss(
+                locations: Array(tiny.locations[(images.lowerBound * anchors * 4)..<(images.upperBound * anchors * 4)]),
+                classLogits: Array(tiny.logits[(images.lowerBound * anchors * TinyCase.width)..<(images.upperBound * anchors * TinyCase.width)]),
+                targets: Array(tiny.targets[images]),
+                globalPositives: whole.positiveCount
+            )
+        }
+        #expect(parts[0].normalizer == whole.normalizer && parts[1].normalizer == whole.normalizer)
+        #expect(parts[0].locationGradient + parts[1].locationGradient == whole.locationGradient)
+        #expect(parts[0].classLogitGradient + parts[1].classLogitGradient == whole.classLogitGradient)
+        #expect(abs(parts[0].total + parts[1].total - whole.total) <= 1e-12 * whole.total)
+        // Without the global count each part would weigh its own positives: not the whole batch's gradient.
+        let alone = loss(
+            locations: Array(tiny.locations[0..<(anchors * 4)]),
+            classLogits: Array(tiny.logits[0..<(anchors * TinyCase.width)]),
+            targets: [tiny.targets[0]]
+        )
+        #expect(alone.locationGradient != parts[0].locationGradient)
+    }
+
     /// The loss in Double, written independently: per-anchor cross-entropy, a full stable sort for mining.
     static func referenceLoss(locations: [Double], logits: [Double], targets: [AnchorTargets], mining: HardNegativeMining) -> (Double, Double) {
         let anchorCount = targets[0].anchorCount

@@ -19,6 +19,17 @@ public struct TrainingChannelSpec: Sendable, Equatable {
     public var recordWrapper: RecordWrapper
     /// The channel's `InputMode`, else `AlgorithmSpecification.TrainingInputMode`, else `File`.
     public var inputMode: InputMode
+    /// `DataSource.S3DataSource.S3DataDistributionType`: what each instance of a multi-instance job receives.
+    public var distribution: Distribution
+
+    /// `S3DataDistributionType`.
+    public enum Distribution: String, Sendable, Equatable, CaseIterable {
+        /// Every instance receives the whole channel (the default).
+        case fullyReplicated = "FullyReplicated"
+        /// Each of N instances receives about 1/N of the channel's objects; here every N-th record (an augmented
+        /// manifest's lines each name their own image object).
+        case shardedByS3Key = "ShardedByS3Key"
+    }
 
     /// `S3DataType`: how `uri` names the channel's objects.
     public enum S3DataType: String, Sendable, Equatable, CaseIterable {
@@ -58,7 +69,8 @@ public struct TrainingChannelSpec: Sendable, Equatable {
         contentType: String? = nil,
         compression: Compression = .none,
         recordWrapper: RecordWrapper = .none,
-        inputMode: InputMode = .file
+        inputMode: InputMode = .file,
+        distribution: Distribution = .fullyReplicated
     ) {
         self.name = name
         self.dataType = dataType
@@ -68,6 +80,7 @@ public struct TrainingChannelSpec: Sendable, Equatable {
         self.compression = compression
         self.recordWrapper = recordWrapper
         self.inputMode = inputMode
+        self.distribution = distribution
     }
 
     /// Reads one `InputDataConfig` entry.
@@ -95,5 +108,6 @@ public struct TrainingChannelSpec: Sendable, Equatable {
         compression = try optional(json["CompressionType"], Compression.self, "CompressionType") ?? .none
         recordWrapper = try optional(json["RecordWrapperType"], RecordWrapper.self, "RecordWrapperType") ?? .none
         inputMode = try optional(json["InputMode"], InputMode.self, "InputMode") ?? defaultInputMode
+        distribution = try optional(source["S3DataDistributionType"], Distribution.self, "S3DataDistributionType") ?? .fullyReplicated
     }
 }

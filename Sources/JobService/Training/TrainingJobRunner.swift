@@ -15,16 +15,29 @@ import ObjectStore
 /// Stopping: `stopRequested` is polled after every batch and every epoch's checkpoint; a non-nil answer ends
 /// training there. A stopped run that completed at least one epoch uploads the best model so far (as the
 /// real algorithm does in its SIGTERM grace period); one stopped earlier uploads nothing.
-public struct TrainingJobRunner: Sendable {
+///
+/// As one rank of a data-parallel job (`ResourceConfig.InstanceCount > 1`, ranks under `mpirun`): the train
+/// channel is sharded when its `S3DataDistributionType` is `ShardedByS3Key`; every rank resumes from the work
+/// directory's checkpoint, and only rank 0 (`algo-1`) writes checkpoints and uploads the model.
+public struct TrainingJobRunner {
     public let spec: TrainingJobSpec
     public let store: ObjectStore
     /// The job's private directory for checkpoints (created if needed).
     public let workDirectory: URL
+    /// This process's rank among the job's instances; a `SingleProcessReducer` for a job on one instance.
+    public let reducer: any GradientReducer
 
-    public init(spec: TrainingJobSpec, store: ObjectStore, workDirectory: URL) {
+    public init(spec: TrainingJobSpec, store: ObjectStore, workDirectory: URL, reducer: any GradientReducer = SingleProcessReducer()) {
         self.spec = spec
         self.store = store
         self.workDirectory = workDirectory
+        self.reducer = reducer
+    }
+
+    /// The rank's data-parallel role: sharded training data when a train channel says `ShardedByS3Key`.
+    private var parallel: DataParallelTraining {
+        let sharded = spec.channels.contains { $0.name.hasPrefix("train") && $0.distribution == .shardedByS3Key }
+        return DataParallelTraining(reducer: reducer, trainingData: sharded ? .sharded : .replicated)
     }
 
     /// Runs the job; never throws: a failure is an outcome with its `FailureReason` (also logged).
@@ -71,21 +84,24 @@ public struct TrainingJobRunner: Sendable {
 
         progress(.secondaryStatus(.downloading, message: "Downloading input data"))
         let data = try ChannelReader(store: store).read(spec.channels)
+        let parallel = self.parallel
+        let training = parallel.trainingData == .sharded ? parallel.shard(data.training) : data.training
 
         progress(.secondaryStatus(.training, message: "Training image download completed. Training in progress."))
         let hyperparameters = try configuration(progress)
         let work = try TrainingWorkDirectory(url: workDirectory)
         let trainer = try ObjectDetectionTrainer(
             hyperparameters: hyperparameters,
-            training: data.training,
+            training: training,
             validation: data.validation,
             seed: spec.seed,
-            engine: CPUEngine()
+            engine: CPUEngine(),
+            parallel: parallel
         )
         let (bestWeights, stopReason) = try train(trainer, work: work, state: &state, stopRequested: stopRequested, progress: progress)
 
         let ending: TrainingJobOutcome.Ending = stopReason.map { .stopped($0) } ?? .completed
-        guard state.completedEpochs > 0, stopReason != .shutdown else {
+        guard state.completedEpochs > 0, stopReason != .shutdown, parallel.isLeader else {
             return TrainingJobOutcome(ending: ending, finalMetrics: [], modelArtifacts: nil, completedEpochs: 0)
         }
         progress(.secondaryStatus(.uploading, message: "Uploading generated training model"))
@@ -157,19 +173,28 @@ public struct TrainingJobRunner: Sendable {
                 state.history.append(TrainingResults.Row(summary, seconds: Date().timeIntervalSince(epochStart)))
                 epochStart = Date()
                 progress(.epochMetrics(epoch: summary.epoch, metrics: state.metrics))
-                try work.save(
-                    checkpoint,
-                    progress: .init(completedEpochs: checkpoint.completedEpochs, finished: false, metrics: state.metrics, history: state.history))
-                progress(.checkpointSaved(completedEpochs: checkpoint.completedEpochs))
+                if reducer.rank == 0 {
+                    try work.save(
+                        checkpoint,
+                        progress: .init(completedEpochs: checkpoint.completedEpochs, finished: false, metrics: state.metrics, history: state.history)
+                    )
+                    progress(.checkpointSaved(completedEpochs: checkpoint.completedEpochs))
+                }
             }
             if let reason = stopRequested() {
                 stopReason = reason
                 throw TrainingStop()
             }
         }
-        if !outcome.wasStopped {
+        if !outcome.wasStopped, reducer.rank == 0 {
             try work.save(
-                TrainingWorkDirectory.Progress(completedEpochs: outcome.completedEpochs, finished: true, metrics: state.metrics, history: state.history))
+                TrainingWorkDirectory.Progress(
+                    completedEpochs: outcome.completedEpochs,
+                    finished: true,
+                    metrics: state.metrics,
+                    history: state.history
+                )
+            )
         }
         return (outcome.bestWeights, stopReason)
     }

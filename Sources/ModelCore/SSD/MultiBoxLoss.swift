@@ -64,7 +64,7 @@ public struct MultiBoxLoss: Sendable {
         public var positiveCount: Int
         /// Mined negative anchors in the batch.
         public var negativeCount: Int
-        /// `N = max(1, positiveCount)`.
+        /// `N = max(1, positives)` over the whole (global) batch.
         public var normalizer: Float
 
         /// The optimised loss, `crossEntropy + smoothL1`.
@@ -76,7 +76,10 @@ public struct MultiBoxLoss: Sendable {
     ///   - locations: `[B, P, 4]` predicted offsets.
     ///   - classLogits: `[B, P, C+1]` class logits, `C + 1 >= 2`.
     ///   - targets: `B` images' targets, each over the same `P` anchors.
-    public func callAsFunction(locations: [Float], classLogits: [Float], targets: [AnchorTargets]) -> Output {
+    ///   - globalPositives: the positive anchors of the whole global batch when `targets` are one rank's part of a
+    ///     data-parallel batch (`DataParallelTraining`), so that the ranks' losses and gradients sum to the global
+    ///     batch's; `nil`: `targets` are the whole batch.
+    public func callAsFunction(locations: [Float], classLogits: [Float], targets: [AnchorTargets], globalPositives: Int? = nil) -> Output {
         let batch = targets.count
         precondition(batch > 0, "empty batch")
         let anchorCount = targets[0].anchorCount
@@ -86,7 +89,7 @@ public struct MultiBoxLoss: Sendable {
         precondition(width >= 2 && classLogits.count == batch * anchorCount * width, "classLogits: expected [\(batch), \(anchorCount), C+1 >= 2]")
 
         let positives = targets.reduce(0) { $0 + $1.positiveCount }
-        let normalizer = Float(max(1, positives))
+        let normalizer = Float(max(1, globalPositives ?? positives))
         var output = Output(
             crossEntropy: 0,
             smoothL1: 0,

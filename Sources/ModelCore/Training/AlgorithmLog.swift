@@ -3,10 +3,10 @@ import Foundation
 /// The algorithm's log lines, in the exact shapes SageMaker's object-detection container printed them, which
 /// the metric regexes of `DescribeTrainingJob` and the AWS notebooks' parsers rely on.
 public enum AlgorithmLog {
-    /// The host name every line carries.
+    /// The host name every line carries: the first host's (`DataParallelTraining.host` names the others).
     public static let host = "algo-1"
 
-    public static func trainLoss(epoch: Int, batch: Int, name: String, value: Double) -> String {
+    public static func trainLoss(epoch: Int, batch: Int, name: String, value: Double, host: String = AlgorithmLog.host) -> String {
         "#quality_metric: host=\(host), epoch=\(epoch), batch=\(batch) train \(name) <loss>=\(value)"
     }
 
@@ -15,11 +15,11 @@ public enum AlgorithmLog {
         "#quality_metric: host=\(host), epoch=\(epoch), validation mAP <score>=(\(value))"
     }
 
-    public static func throughput(_ recordsPerSecond: Double) -> String {
+    public static func throughput(_ recordsPerSecond: Double, host: String = AlgorithmLog.host) -> String {
         "#throughput_metric: host=\(host), train throughput=\(recordsPerSecond) records/second"
     }
 
-    public static func progress(percent: Int) -> String {
+    public static func progress(percent: Int, host: String = AlgorithmLog.host) -> String {
         "#progress_metric: host=\(host), completed \(percent) % of epochs"
     }
 
@@ -41,7 +41,14 @@ public enum AlgorithmLog {
         var utc = tm()
         gmtime_r(&seconds, &utc)
         let stamp = String(
-            format: "%02d/%02d/%04d %02d:%02d:%02d", utc.tm_mon + 1, utc.tm_mday, utc.tm_year + 1900, utc.tm_hour, utc.tm_min, utc.tm_sec)
+            format: "%02d/%02d/%04d %02d:%02d:%02d",
+            utc.tm_mon + 1,
+            utc.tm_mday,
+            utc.tm_year + 1900,
+            utc.tm_hour,
+            utc.tm_min,
+            utc.tm_sec
+        )
         return "[\(stamp) INFO 140057223599936] \(message)"
     }
 }

@@ -9,6 +9,11 @@ import ImageCodec
 /// by its position (`ImageBatchAssembler`). A resumed run therefore sees exactly the batches an uninterrupted
 /// one would. The last batch is padded with the epoch's first images (MXNet's `last_batch_handle='pad'`),
 /// so every batch has the same shape and no image is skipped.
+///
+/// In data-parallel training over replicated data, each rank's source holds every record and takes its slice of
+/// the job's global batch: batch `i` of rank `r` is positions `i·globalBatchSize + offset ..< … + batchSize` of the epoch's
+/// order, augmented as those positions are in a one-process run with a batch of `globalBatchSize`. So the ranks together
+/// see exactly the batches, and augmentations, of that run.
 struct BatchSource: Sendable {
     let records: [TrainingRecord]
     let batchSize: Int
@@ -16,8 +21,32 @@ struct BatchSource: Sendable {
     let seed: UInt64
     let shuffles: Bool
     let classCount: Int
+    /// Positions of the epoch's order between the starts of two consecutive batches: the global batch.
+    var globalBatchSize: Int
+    /// Where this rank's slice starts within each global batch.
+    var offset = 0
+    /// Batches an epoch; every rank of a job must take the same number of steps.
+    var batchesPerEpoch: Int
 
-    var batchesPerEpoch: Int { (records.count + batchSize - 1) / batchSize }
+    init(records: [TrainingRecord], batchSize: Int, assembler: ImageBatchAssembler, seed: UInt64, shuffles: Bool, classCount: Int) {
+        self.records = records
+        self.batchSize = batchSize
+        self.assembler = assembler
+        self.seed = seed
+        self.shuffles = shuffles
+        self.classCount = classCount
+        globalBatchSize = batchSize
+        batchesPerEpoch = (records.count + batchSize - 1) / batchSize
+    }
+
+    /// This source as rank `rank` of `size` ranks sharing replicated records: a global batch of `size` slices.
+    func slice(rank: Int, of size: Int) -> BatchSource {
+        var source = self
+        source.globalBatchSize = batchSize * size
+        source.offset = batchSize * rank
+        source.batchesPerEpoch = (records.count + source.globalBatchSize - 1) / source.globalBatchSize
+        return source
+    }
 
     /// The record indices of an epoch, in training order.
     func order(epoch: Int) -> [Int] {
@@ -32,12 +61,13 @@ struct BatchSource: Sendable {
 
     /// Batch `index` of an epoch: `[B, 3, S, S]` pixels, normalised boxes, and which records it holds.
     func batch(epoch: Int, index: Int, order: [Int]) throws -> (pixels: [Float], boxes: [[GroundTruthBox]], records: [Int]) {
-        let members = (0..<batchSize).map { order[(index * batchSize + $0) % order.count] }
+        let first = index * globalBatchSize + offset
+        let members = (0..<batchSize).map { order[(first + $0) % order.count] }
         let failures = FailureSlots()
         let epochRandom = SeededGenerator(seed: seed).derived(UInt64(epoch)).derived(0xA06)
         var boxes: [[GroundTruthBox]] = []
         let pixels = [Float](unsafeUninitializedCapacity: batchSize * assembler.floatsPerImage) { buffer, initialized in
-            boxes = assembler.assemble(count: members.count, firstIndexInEpoch: index * batchSize, epochRandom: epochRandom, into: buffer) {
+            boxes = assembler.assemble(count: members.count, firstIndexInEpoch: first, epochRandom: epochRandom, into: buffer) {
                 b in
                 do {
                     return try load(members[b])

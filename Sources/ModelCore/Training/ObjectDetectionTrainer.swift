@@ -6,6 +6,9 @@ import Dispatch
 /// Emits events to one callback between batches (log lines, batch and epoch figures, a checkpoint after every
 /// epoch); a callback throwing `TrainingStop` ends training cleanly. Runs on the caller's thread, which should
 /// be a dedicated one (oneDNN's OpenMP workers inherit its priority). Knows nothing of HTTP or SQLite.
+///
+/// One rank of a data-parallel job (`DataParallelTraining`) trains on its part of each global batch and sums the
+/// gradients with the other ranks every step; only rank 0 validates, and its mAP is every rank's.
 public final class ObjectDetectionTrainer {
     public let hyperparameters: ObjectDetectionHyperparameters
     /// The schedule and weight averaging this job trains with.
@@ -21,6 +24,7 @@ public final class ObjectDetectionTrainer {
     private var optimizer: any Optimizer
     private var average: WeightAverage?
     private let frozen: [String]
+    private let parallel: DataParallelTraining
 
     /// Builds the network and checks the data's shape.
     /// - Parameters:
@@ -28,14 +32,18 @@ public final class ObjectDetectionTrainer {
     ///   - validation: the `validation` channel's records (none: no mAP, the last epoch is kept).
     ///   - seed: seeds initialisation, data order and augmentation.
     ///   - recipe: how to train beyond the hyperparameters; `nil` takes the network's own (`TrainingRecipe(_:)`).
-    /// - Throws: `TrainingClientError` for empty data or more boxes than `label_width` allows.
+    ///   - parallel: this process's rank in a data-parallel job; `training` is then the rank's records (all of
+    ///     them when replicated, its shard when sharded), and `validation` is read by rank 0 only.
+    /// - Throws: `TrainingClientError` for empty data or more boxes than `label_width` allows; the reducer's
+    ///   error when the ranks cannot agree on the anchors or the epoch's length.
     public init(
         hyperparameters: ObjectDetectionHyperparameters,
         training: [TrainingRecord],
         validation: [TrainingRecord],
         seed: UInt64,
         engine: CPUEngine,
-        recipe: TrainingRecipe? = nil
+        recipe: TrainingRecipe? = nil,
+        parallel: DataParallelTraining = .singleProcess
     ) throws {
         guard !training.isEmpty else {
             throw TrainingClientError(
@@ -53,12 +61,19 @@ public final class ObjectDetectionTrainer {
         self.hyperparameters = hyperparameters
         self.recipe = recipe ?? TrainingRecipe(hyperparameters)
         self.engine = engine
+        self.parallel = parallel
+        let sharded = parallel.reducer.size > 1 && parallel.trainingData == .sharded
+        var anchorSizes = self.recipe.fitsAnchors ? try Self.fittedAnchorSizes(training, base: hyperparameters.baseNetwork.rawValue) : nil
+        // Shards fit different anchors: every rank takes rank 0's, so that all build the same network.
+        if sharded, self.recipe.fitsAnchors {
+            anchorSizes = try Self.agreed(anchorSizes, base: hyperparameters.baseNetwork.rawValue, parallel.reducer)
+        }
         network = try SSDNetwork(
             baseNetwork: hyperparameters.baseNetwork.rawValue,
             classes: hyperparameters.numClasses,
             seed: seed,
             engine: engine,
-            anchorSizes: self.recipe.fitsAnchors ? try Self.fittedAnchorSizes(training, base: hyperparameters.baseNetwork.rawValue) : nil
+            anchorSizes: anchorSizes
         )
         anchors = network.defaultBoxes(imageShape: hyperparameters.imageShape)
         assigner = TargetAssigner(anchors: anchors, overlapThreshold: Float(hyperparameters.overlapThreshold))
@@ -73,16 +88,18 @@ public final class ObjectDetectionTrainer {
         frozen = hyperparameters.freezeLayerPattern.freeze(network.parameters)
         let size = hyperparameters.imageShape
         let batchSize = hyperparameters.miniBatchSize
-        self.training = BatchSource(
+        let source = BatchSource(
             records: training,
             batchSize: batchSize,
             assembler: ImageBatchAssembler(imageSize: size, augmentation: self.recipe.augmentation),
-            seed: seed,
+            // Rank 0 shuffles and augments as one process would; other shards draw their own streams.
+            seed: sharded && !parallel.isLeader ? SeededGenerator(seed: seed).derived(UInt64(parallel.reducer.rank)).state : seed,
             shuffles: true,
             classCount: hyperparameters.numClasses
         )
+        self.training = try Self.rankSource(source, parallel: parallel)
         self.validation =
-            validation.isEmpty
+            validation.isEmpty || !parallel.isLeader
             ? nil
             : BatchSource(
                 records: validation,
@@ -92,6 +109,32 @@ public final class ObjectDetectionTrainer {
                 shuffles: false,
                 classCount: hyperparameters.numClasses
             )
+    }
+
+    /// This rank's batches: a slice of each global batch over replicated records, or the whole shard with as many
+    /// batches an epoch as the largest shard needs.
+    private static func rankSource(_ source: BatchSource, parallel: DataParallelTraining) throws -> BatchSource {
+        let reducer = parallel.reducer
+        guard reducer.size > 1 else { return source }
+        guard parallel.trainingData == .sharded else { return source.slice(rank: reducer.rank, of: reducer.size) }
+        var counts = [Double](repeating: 0, count: reducer.size)
+        counts[reducer.rank] = Double(source.batchesPerEpoch)
+        var sharded = source
+        sharded.batchesPerEpoch = Int(try reducer.sum(counts).max() ?? 0)
+        return sharded
+    }
+
+    /// Rank 0's fitted anchor sizes (or its `nil`), on every rank.
+    private static func agreed(_ sizes: [[Float]]?, base: String, _ reducer: any GradientReducer) throws -> [[Float]]? {
+        guard let layout = BackboneArchitecture.anchorSizes(of: base) else { return nil }
+        let flat = sizes.map { [1] + $0.joined().map(Double.init) } ?? [Double](repeating: 0, count: 1 + layout.joined().count)
+        let shared = try reducer.broadcast(flat)
+        guard shared[0] == 1 else { return nil }
+        var values = shared.dropFirst().map(Float.init)[...]
+        return layout.map { map in
+            defer { values = values.dropFirst(map.count) }
+            return Array(values.prefix(map.count))
+        }
     }
 
     /// Anchor sizes fitted to the boxes of up to 256 training images spread evenly over the channel (decoded here
@@ -137,7 +180,8 @@ public final class ObjectDetectionTrainer {
         do {
             for epoch in firstEpoch..<hp.epochs {
                 let (smoothL1, crossEntropy, throughput) = try trainEpoch(epoch, prefetcher: prefetcher, events: events)
-                let mAP = try validate()
+                // Rank 0 scores; every rank records its figure, so that early stopping ends all ranks together.
+                let mAP = try parallel.reducer.broadcast([validate()])[0]
                 let verdict = earlyStopping.record(validationMAP: mAP)
                 if verdict.isNewBest { bestWeights = average?.tensors ?? network.weights() }
                 let summary = EpochSummary(
@@ -182,7 +226,8 @@ public final class ObjectDetectionTrainer {
         return outcome
     }
 
-    /// One epoch over the training data; returns the epoch's mean losses and images per second.
+    /// One epoch over the training data; returns the epoch's mean losses (of the global batches) and this rank's
+    /// images per second.
     private func trainEpoch(
         _ epoch: Int,
         prefetcher: Prefetcher<(pixels: [Float], boxes: [[GroundTruthBox]], records: [Int])>,
@@ -204,17 +249,18 @@ public final class ObjectDetectionTrainer {
             let images = try Tensor(plain: batch.pixels, dims: [source.batchSize, 3, size, size], engine: engine)
             let (locations, logits) = try network.forward(images, mode: .training)
             let targets = batch.boxes.map { assigner($0) }
-            let result = loss(locations: locations, classLogits: logits, targets: targets)
-            guard result.total.isFinite else {
+            let (result, globalLoss) = try rankLoss(locations: locations, logits: logits, targets: targets)
+            guard (globalLoss.smoothL1 + globalLoss.crossEntropy).isFinite else {
                 throw TrainingClientError(
                     "Training diverged at epoch \(epoch), batch \(index): the loss is not finite. Try a smaller learning_rate (now \(learningRate))."
                 )
             }
             try network.backward(locationGradient: result.locationGradient, classGradient: result.classLogitGradient)
+            if parallel.reducer.size > 1 { try parallel.reducer.sum(network.parameters.filter { !$0.isFrozen }.map(\.gradient)) }
             optimizer.step(network.parameters, learningRate: learningRate)
             average?.update(from: network.stateTensors)
-            sums.smoothL1 += result.smoothL1
-            sums.crossEntropy += result.crossEntropy
+            sums.smoothL1 += globalLoss.smoothL1
+            sums.crossEntropy += globalLoss.crossEntropy
             let done = Double(index + 1)
             try events(
                 .batchEnd(
@@ -239,12 +285,33 @@ public final class ObjectDetectionTrainer {
                         )
                     )
                 )
-                try events(.log(AlgorithmLog.trainLoss(epoch: epoch, batch: index + 1, name: "cross_entropy", value: sums.crossEntropy / done)))
-                try events(.log(AlgorithmLog.trainLoss(epoch: epoch, batch: index + 1, name: "smooth_l1", value: sums.smoothL1 / done)))
+                let host = parallel.host
+                try events(
+                    .log(AlgorithmLog.trainLoss(epoch: epoch, batch: index + 1, name: "cross_entropy", value: sums.crossEntropy / done, host: host))
+                )
+                try events(.log(AlgorithmLog.trainLoss(epoch: epoch, batch: index + 1, name: "smooth_l1", value: sums.smoothL1 / done, host: host)))
             }
         }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return (sums.smoothL1 / Double(batches), sums.crossEntropy / Double(batches), Double(batches * source.batchSize) / elapsed)
+    }
+
+    /// The multibox loss of this rank's part of the global batch, normalised by the global batch's positive
+    /// anchors (so the ranks' gradients sum to the global batch's), and the global batch's loss values.
+    private func rankLoss(
+        locations: [Float],
+        logits: [Float],
+        targets: [AnchorTargets]
+    ) throws -> (MultiBoxLoss.Output, (smoothL1: Double, crossEntropy: Double)) {
+        let reducer = parallel.reducer
+        guard reducer.size > 1 else {
+            let result = loss(locations: locations, classLogits: logits, targets: targets)
+            return (result, (result.smoothL1, result.crossEntropy))
+        }
+        let positives = try reducer.sum([Double(targets.reduce(0) { $0 + $1.positiveCount })])[0]
+        let result = loss(locations: locations, classLogits: logits, targets: targets, globalPositives: Int(positives))
+        let global = try reducer.sum([result.smoothL1, result.crossEntropy])
+        return (result, (global[0], global[1]))
     }
 
     /// Validation mAP (VOC07 11-point at `overlap_threshold`) of the served weights (the average, when the
@@ -309,10 +376,11 @@ public final class ObjectDetectionTrainer {
 
     private func report(_ s: EpochSummary, events: (TrainingEvent) throws -> Void) throws {
         let hp = hyperparameters
-        try events(.log(AlgorithmLog.throughput(s.throughput)))
-        try events(.log(AlgorithmLog.validationMAP(epoch: s.epoch, value: s.validationMAP)))
-        try events(.log(AlgorithmLog.progress(percent: (s.epoch + 1) * 100 / hp.epochs)))
-        if s.isBest {
+        try events(.log(AlgorithmLog.throughput(s.throughput, host: parallel.host)))
+        // The other ranks neither validate nor keep the model.
+        if parallel.isLeader { try events(.log(AlgorithmLog.validationMAP(epoch: s.epoch, value: s.validationMAP))) }
+        try events(.log(AlgorithmLog.progress(percent: (s.epoch + 1) * 100 / hp.epochs, host: parallel.host)))
+        if s.isBest, parallel.isLeader {
             try events(.log("Updating the best model with validation-mAP=\(s.validationMAP)"))
             try events(.log("Saved checkpoint to \"/opt/ml/model/model_algo_1-0000.params\""))
         }

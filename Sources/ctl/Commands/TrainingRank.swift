@@ -1,0 +1,64 @@
+import AWSProtocol
+import ArgumentParser
+import Foundation
+import JobService
+import MPITraining
+import ModelCore
+import ObjectStore
+
+/// `ctl training-rank`: one rank of a data-parallel training job (`ResourceConfig.InstanceCount > 1`), the
+/// process `mpirun` starts N of. Hidden: people create training jobs, and the ranks are the launcher's.
+///
+/// Every rank reads the channels from the daemon's object store directory, trains its part of each global batch and sums
+/// gradients with the others over Open MPI; rank 0 (`algo-1`) checkpoints into the shared work directory and
+/// uploads the model. A rank that fails ends the whole job (`MPI_Abort`), so none waits on a dead peer.
+struct TrainingRank: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "training-rank",
+        abstract: "Run one rank of a multi-instance training job; started by mpirun, one process per instance.",
+        usage: """
+            mpirun -np 2 ctl training-rank --object-store ~/.apiary/s3 --request create-training-job.json --work-dir ~/.apiary/jobs/bees-2
+            """,
+        discussion: """
+            Without mpirun it trains alone, as a one-instance job would. Exit status: 0 Completed, 1 Failed (on any rank).
+            """,
+        shouldDisplay: false
+    )
+
+    @Option(help: "The object store's directory ($APIARY_HOME/s3): it holds the channels and receives the model.")
+    var objectStore: String
+    @Option(help: "The job's CreateTrainingJob request, as a JSON file.")
+    var request: String
+    @Option(help: "The job's work directory for checkpoints, shared by the ranks (created if needed).")
+    var workDir: String
+
+    func run() throws {
+        let mpi = MPIGradientReducer.isLaunchedByMPIRun(ProcessInfo.processInfo.environment) ? try MPIGradientReducer() : nil
+        let reducer: any GradientReducer = mpi ?? SingleProcessReducer()
+        let host = DataParallelTraining.host(rank: reducer.rank)
+        let spec: TrainingJobSpec
+        do {
+            spec = try TrainingJobSpec(request: JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: request))))
+        } catch {
+            fail(host, "cannot read the training job request \(request): \(error)", mpi: mpi)
+        }
+        let runner = TrainingJobRunner(
+            spec: spec,
+            store: ObjectStore(root: URL(fileURLWithPath: objectStore, isDirectory: true)),
+            workDirectory: URL(fileURLWithPath: workDir, isDirectory: true),
+            reducer: reducer
+        )
+        let outcome = runner.run(stopRequested: { nil }) { event in
+            if case .log(let line) = event { print(AlgorithmLog.line(line)) }
+        }
+        if case .failed(let reason) = outcome.ending { fail(host, reason, mpi: mpi) }
+        mpi?.finish()
+    }
+
+    /// The failure on standard error, then every rank ends.
+    private func fail(_ host: String, _ message: String, mpi: MPIGradientReducer?) -> Never {
+        FileHandle.standardError.write(Data("error: \(host): \(message)\n".utf8))
+        mpi?.abort(1)
+        Foundation.exit(1)
+    }
+}
