@@ -74,7 +74,7 @@ struct TrainingJobSpecTests {
         ]
     )
     func builtInImage(image: String, isBuiltIn: Bool) {
-        #expect(TrainingJobSpec.isBuiltInObjectDetection(image: image) == isBuiltIn)
+        #expect(BuiltInAlgorithm.isObjectDetection(image: image) == isBuiltIn)
     }
 
     @Test("requests a run cannot use are ValidationExceptions naming the member")

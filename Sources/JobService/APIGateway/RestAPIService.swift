@@ -24,7 +24,7 @@ struct RestAPIService: Sendable {
 
     private func route(_ request: Request, body: [UInt8], context: AWSRequestContext) throws -> (Int, JSONValue?) {
         let parts = request.uri.path.dropFirst(Self.pathPrefix.count).split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
-        let input = try EdgeResponder.parseObject(body)
+        let input = try JSONValue.requestObject(body)
         let now = JSONValue.int(Int(context.now))
         switch (request.method, parts.count) {
         case (.post, 0): return (201, try create(input, now: now, context))

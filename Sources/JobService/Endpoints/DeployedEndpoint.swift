@@ -81,7 +81,7 @@ extension DeployedEndpoint {
     /// - Throws: `DeploymentFailure` with the FailureReason SageMaker would give.
     static func detector(container: JSONValue, modelName: String, objects: ObjectStore) throws -> ObjectDetector {
         let image = container["Image"]?.stringValue ?? ""
-        guard TrainingJobSpec.isBuiltInObjectDetection(image: image) else {
+        guard BuiltInAlgorithm.isObjectDetection(image: image) else {
             throw DeploymentFailure(
                 "The image '\(image)' of model \(modelName) is not supported: Apiary serves the built-in object-detection image (…/object-detection:1).")
         }

@@ -40,7 +40,7 @@ struct LambdaService: Sendable {
         let method = request.method
         let sub = parts.count > 1 ? parts[1] : ""
         switch (method, parts.count, sub) {
-        case (.post, 0, _): return try ok(create(try EdgeResponder.parseObject(body), context), status: 201, context)
+        case (.post, 0, _): return try ok(create(try JSONValue.requestObject(body), context), status: 201, context)
         case (.get, 0, _): return try ok(list(request.uri.queryParameters), context)
         default: break
         }
@@ -58,13 +58,13 @@ struct LambdaService: Sendable {
             return Self.empty(204, context)
         case (.get, 2, "configuration"): return try ok(find(name, context).configuration, context)
         case (.put, 2, "configuration"):
-            let input = try EdgeResponder.parseObject(body)
+            let input = try JSONValue.requestObject(body)
             return try ok(change(name, context) { function in try function.apply(input) }, context)
         case (.put, 2, "code"):
-            let package = try code(try EdgeResponder.parseObject(body))
+            let package = try code(try JSONValue.requestObject(body))
             return try ok(change(name, context, package: package) { _ in }, context)
         case (.post, 2, "invocations"): return try await invoke(name, request, body: body, context)
-        case (.post, 2, "policy"): return try ok(addPermission(name, try EdgeResponder.parseObject(body), context), status: 201, context)
+        case (.post, 2, "policy"): return try ok(addPermission(name, try JSONValue.requestObject(body), context), status: 201, context)
         case (.get, 2, "policy"): return try ok(policy(name, context), context)
         case (.delete, 3, "policy"):
             try update(name, context) { function in

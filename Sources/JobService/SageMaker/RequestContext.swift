@@ -16,11 +16,6 @@ public struct AWSRequestContext: Sendable {
         self.requestID = requestID
         self.now = AWSTimestamp.seconds(now)
     }
-
-    /// `arn:aws:sagemaker:<region>:<account>:<kind>/<name>`.
-    public func arn(_ kind: ResourceKind, _ name: String) -> String {
-        "arn:aws:sagemaker:\(region):\(account):\(kind.rawValue)/\(name)"
-    }
 }
 
 /// AWS's JSON timestamps: epoch seconds, millisecond precision.

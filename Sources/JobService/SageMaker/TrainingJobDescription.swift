@@ -13,7 +13,7 @@ enum TrainingJobDescription {
         var document = stored
         let image = document["AlgorithmSpecification"]?["TrainingImage"]?.stringValue ?? ""
         let definitions: JSONValue = .array(
-            TrainingJobSpec.isBuiltInObjectDetection(image: image)
+            BuiltInAlgorithm.isObjectDetection(image: image)
                 ? TrainingMetric.definitions.map { ["Name": .string($0.name), "Regex": .string($0.regex)] } : []
         )
         setDefault(&document, ["AlgorithmSpecification", "MetricDefinitions"], definitions)

@@ -60,7 +60,7 @@ public struct TrainingJobRunner: Sendable {
         progress: (TrainingProgress) -> Void
     ) throws -> TrainingJobOutcome {
         let image = spec.trainingImage ?? ""
-        guard TrainingJobSpec.isBuiltInObjectDetection(image: image) else {
+        guard BuiltInAlgorithm.isObjectDetection(image: image) else {
             throw AlgorithmError(
                 "unsupported training image '\(image)': Apiary runs only the built-in object detection algorithm "
                     + "(<account>.dkr.ecr.<region>.amazonaws.com/object-detection:<tag>)."

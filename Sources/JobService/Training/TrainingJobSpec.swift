@@ -97,21 +97,6 @@ public struct TrainingJobSpec: Sendable, Equatable {
         jobName.utf8.reduce(0xCBF2_9CE4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01B3 }
     }
 
-    /// Whether `image` is the built-in Object Detection algorithm: repository `object-detection` in
-    /// `<account>.dkr.ecr.<region>.amazonaws.com/object-detection:<tag>` (sagemaker-api.md §10.1). The
-    /// registry, region, tag and digest are ignored.
-    public static func isBuiltInObjectDetection(image: String) -> Bool {
-        var reference = Substring(image)
-        if let at = reference.firstIndex(of: "@") { reference = reference[..<at] }
-        var components = reference.split(separator: "/", omittingEmptySubsequences: false)
-        if components.count > 1, let registry = components.first, registry.contains(".") || registry.contains(":") || registry == "localhost" {
-            components.removeFirst()
-        }
-        guard components.count == 1 else { return false }
-        let repository = components[0].split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)[0]
-        return repository == "object-detection"
-    }
-
     // MARK: - Reading members
 
     static func string(_ value: JSONValue, _ member: String) throws -> String {
