@@ -69,20 +69,80 @@ let package = Package(
             ],
             swiftSettings: optimizedAlways + vectorISA
         ),
+        // The daemon's rooms. Each is a target so that the compiler checks the direction of every arrow
+        // (docs/architecture.md draws them): the edge and composition root (JobService) on top, then the SageMaker
+        // control plane, training execution, the endpoint runtime; Lambda + API Gateway and S3 beside them; the
+        // control-plane store and the AWS HTTP envelopes underneath.
         .target(
-            name: "JobService",
+            name: "AWSHTTP",
+            dependencies: [
+                "AWSProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .target(
+            name: "ControlPlane",
+            dependencies: ["AWSProtocol", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "S3API",
             dependencies: [
                 "AWSProtocol",
                 "ObjectStore",
-                "LabelStore",
-                "ModelCore",
-                "GroundTruthFormat",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "EndpointRuntime",
+            dependencies: ["AWSProtocol", "ControlPlane", "ObjectStore", "ModelCore", "ImageCodec", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "TrainingExecution",
+            dependencies: [
+                "AWSProtocol", "ControlPlane", "EndpointRuntime", "ObjectStore", "ModelCore", "ImageCodec",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "SageMakerAPI",
+            dependencies: ["AWSProtocol", "ControlPlane", "EndpointRuntime", "TrainingExecution", "ObjectStore", "LabelStore", "GroundTruthFormat"]
+        ),
+        .target(
+            name: "LambdaAPI",
+            dependencies: [
+                "AWSProtocol",
+                "AWSHTTP",
+                "ControlPlane",
+                "ObjectStore",
+                "ModelCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "JobService",
+            dependencies: [
+                "AWSProtocol",
+                "AWSHTTP",
+                "ControlPlane",
+                "S3API",
+                "EndpointRuntime",
+                "TrainingExecution",
+                "SageMakerAPI",
+                "LambdaAPI",
+                "ObjectStore",
+                "LabelStore",
+                "GroundTruthFormat",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             // The labeling UI's page, script and style sheet (plain files, no build step).
@@ -94,6 +154,7 @@ let package = Package(
             name: "ctl",
             dependencies: [
                 "JobService",
+                "TrainingExecution",
                 "LabelStore",
                 "ModelCore",
                 "GroundTruthFormat",
@@ -113,7 +174,13 @@ let package = Package(
         .testTarget(name: "GroundTruthFormatTests", dependencies: ["GroundTruthFormat"]),
         .testTarget(name: "AWSProtocolTests", dependencies: ["AWSProtocol"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "AWSProtocol"]),
-        .testTarget(name: "JobServiceTests", dependencies: ["JobService", "AWSProtocol", "ObjectStore", "ModelCore", "LabelStore"]),
+        .testTarget(
+            name: "JobServiceTests",
+            dependencies: [
+                "JobService", "AWSHTTP", "ControlPlane", "S3API", "EndpointRuntime", "TrainingExecution", "SageMakerAPI", "LambdaAPI",
+                "AWSProtocol", "ObjectStore", "ModelCore", "LabelStore",
+            ]
+        ),
         .testTarget(
             name: "LabelStoreTests",
             dependencies: ["LabelStore", "GroundTruthFormat", .product(name: "GRDB", package: "GRDB.swift")]

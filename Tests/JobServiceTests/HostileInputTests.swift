@@ -3,6 +3,8 @@ import Foundation
 import Testing
 
 @testable import JobService
+@testable import ControlPlane
+@testable import S3API
 
 /// Single requests that once crashed the daemon (issue 23), each answered now in its protocol's own error shape:
 /// GetLogEvents tokens at the ends of Int64, aws-chunked sizes with a sign or beyond the body, JSON nested past

@@ -1,7 +1,9 @@
 import AWSProtocol
+@testable import EndpointRuntime
 import JobService
 import ObjectStore
 import Testing
+@testable import TrainingExecution
 
 @Suite("TrainingJobSpec: what a run needs from CreateTrainingJob")
 struct TrainingJobSpecTests {

@@ -4,6 +4,8 @@ import Logging
 import Testing
 
 @testable import JobService
+@testable import ControlPlane
+@testable import TrainingExecution
 
 /// Transform jobs share the training workers' queue as `transform-job/<name>` entries: stopping one (StopTransformJob,
 /// the test hook's reset) changes the transform job, never a training job of the same name.

@@ -1,10 +1,17 @@
+import AWSHTTP
 import AWSProtocol
+import ControlPlane
+import EndpointRuntime
 import Foundation
 import Hummingbird
 import LabelStore
+import LambdaAPI
 import Logging
 import NIOCore
 import ObjectStore
+import S3API
+import SageMakerAPI
+import TrainingExecution
 
 /// `ctl serve`: the SageMaker control plane, CloudWatch Logs and (as they land) the runtime and S3, on one
 /// port, over one SQLite state file, with the training queue's workers. Stops gracefully on SIGTERM/SIGINT:

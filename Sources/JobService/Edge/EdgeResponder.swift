@@ -1,8 +1,13 @@
+import AWSHTTP
 import AWSProtocol
+import EndpointRuntime
 import Foundation
 import HTTPTypes
 import Hummingbird
+import LambdaAPI
 import Logging
+import S3API
+import SageMakerAPI
 
 /// The daemon's one port: authenticates every request (SigV4), picks the service the way the specs say
 /// (S3 by signing scope, before any body is read; JSON 1.1 `X-Amz-Target` for SageMaker and CloudWatch Logs, JSON 1.0
