@@ -22,6 +22,9 @@ package final class EndpointHost: @unchecked Sendable {
     /// them: such an endpoint answers once its model is back, never "not found".
     private var recovering: [String: [CheckedContinuation<DeployedEndpoint?, Never>]] = [:]
     private var metricsByEndpoint: [String: EndpointMetrics] = [:]
+    /// Deployments loading now (each on its own thread), and who waits for them all to end.
+    private var loading = 0
+    private var loadsEnded: [CheckedContinuation<Void, Never>] = []
 
     package init(store: ControlPlaneStore, objects: ObjectStore, logger: Logger) {
         self.store = store
@@ -66,7 +69,9 @@ package final class EndpointHost: @unchecked Sendable {
         installed: @escaping @Sendable (inout ResourceRecord, DeployedEndpoint, Double) throws -> Void,
         failed: @escaping @Sendable (inout ResourceRecord, String, Double) throws -> Void
     ) {
+        lock.withLock { loading += 1 }
         let thread = Thread { [self] in
+            defer { loadEnded() }
             let metrics = metrics(name)
             let result = Result { try DeployedEndpoint.load(snapshot: snapshot, objects: objects, endpoint: name, metrics: metrics) }
             let now = AWSTimestamp.seconds(Date())
@@ -91,6 +96,28 @@ package final class EndpointHost: @unchecked Sendable {
         }
         thread.name = "apiary-deploy-\(name)"
         thread.start()
+    }
+
+    private func loadEnded() {
+        let waiters: [CheckedContinuation<Void, Never>] = lock.withLock {
+            loading -= 1
+            guard loading == 0 else { return [] }
+            defer { loadsEnded = [] }
+            return loadsEnded
+        }
+        waiters.forEach { $0.resume() }
+    }
+
+    /// Returns once no deployment is loading (at shutdown: no load thread writes to the store after the daemon stops).
+    func loadsFinished() async {
+        await withCheckedContinuation { continuation in
+            let idle = lock.withLock {
+                if loading == 0 { return true }
+                loadsEnded.append(continuation)
+                return false
+            }
+            if idle { continuation.resume() }
+        }
     }
 
     /// Stops serving `name`: new requests are refused; running ones finish on the deployment they hold.

@@ -33,7 +33,8 @@ import Testing
         #expect(try store.insert(training))
         #expect(try store.insertQueued(transform, tags: []))
         #expect(try store.trainingQueue() == ["transform-job/bees"])
-        try queue.start(now: 1)
+        try queue.recoverInterruptedJobs(now: 1)
+        queue.start()
         defer { queue.shutdown() }
         started.wait()
         try queue.stopAll(at: 2)

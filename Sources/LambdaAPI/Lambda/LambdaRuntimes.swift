@@ -55,14 +55,11 @@ package final class LambdaRuntimes: Sendable {
             logger.warning("Lambda functions run as root: no \(LambdaSandbox.setpriv) or user \(LambdaSandbox.userName) to drop to (apt install util-linux)")
         }
         try? FileManager.default.removeItem(at: environmentsRoot)
-        let interval = min(max(idleLimit / 4, .milliseconds(100)), .seconds(30))
-        Task { [weak self] in
-            while true {
-                try? await Task.sleep(for: interval)
-                guard let self else { return }
-                self.pools.withLock { Array($0.values) }.forEach { $0.reap(idleFor: self.idleLimit) }
-            }
-        }
+    }
+
+    /// Stops the environments idle for `idleLimit` or longer (`LambdaReaper` calls it).
+    package func reapIdle() {
+        pools.withLock { Array($0.values) }.forEach { $0.reap(idleFor: idleLimit) }
     }
 
     package func setDaemonPort(_ port: Int) { daemonPort.withLock { $0 = port } }

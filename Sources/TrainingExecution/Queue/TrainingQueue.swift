@@ -12,7 +12,7 @@ package final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
     private let store: ControlPlaneStore
     private let concurrency: Int
     private let runner: Runner
-    private let logger: Logger
+    let logger: Logger
     private let condition = NSCondition()
     private var running: [String: TrainingJobControl] = [:]
     private var shuttingDown = false
@@ -28,9 +28,8 @@ package final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
         self.logger = logger
     }
 
-    /// Brings interrupted jobs back into the queue, then starts the workers.
-    package func start(now: Double) throws {
-        try recoverInterruptedJobs(now: now)
+    /// Starts the workers (after `recoverInterruptedJobs`).
+    package func start() {
         for index in 0..<concurrency {
             condition.lock()
             liveWorkers += 1
@@ -138,7 +137,7 @@ package final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
 
     /// After a crash or shutdown: running jobs go back to Starting (resuming from their checkpoint when run),
     /// jobs that were being stopped end Stopped, queued jobs stay queued.
-    private func recoverInterruptedJobs(now: Double) throws {
+    package func recoverInterruptedJobs(now: Double) throws {
         for name in try store.trainingQueue() {
             guard let job = try store.resource(.trainingJob, named: name) else { continue }
             switch job.status {
