@@ -1,11 +1,11 @@
 // swift-tools-version:6.1
 // Apiary: a local, self-contained emulation of Amazon SageMaker for object detection.
 //
-// Dependency arrows point down only:
-//   ctl → JobService → {LabelStore, ModelCore} → {ImageCodec → {CTurboJPEG, CPNG}, GroundTruthFormat}
-//                       LabelStore → CCrypto (SHA-256 content hashes)
-//                                   ModelCore → CDNNL, CZlib
-//         JobService → ObjectStore → AWSProtocol → {CCrypto, CZlib}
+// Dependency arrows point down only (docs/architecture.md draws the graph; scripts/check_architecture.py checks it):
+//   ctl → JobService → SageMakerAPI → TrainingExecution → EndpointRuntime → {ControlPlane, ObjectStore, ModelCore}
+//         JobService → {LambdaAPI → AWSHTTP, S3API → ObjectStore} → AWSProtocol → {CCrypto, CZlib}
+//         JobService, SageMakerAPI → LabelStore → {ImageCodec → {CTurboJPEG, CPNG}, GroundTruthFormat, CCrypto}
+//                                   ModelCore → CDNNL, CZlib, ImageCodec, GroundTruthFormat
 import PackageDescription
 
 /// LabelStore's sample-data generator and ModelCore's pixel, loss and optimizer loops run through Swift SIMD
