@@ -191,6 +191,7 @@ let package = Package(
             dependencies: [
                 "JobService", "AWSHTTP", "ControlPlane", "S3API", "EndpointRuntime", "TrainingExecution", "SageMakerAPI", "LambdaAPI",
                 "AWSProtocol", "ObjectStore", "ModelCore", "LabelStore",
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(
