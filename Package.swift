@@ -1,12 +1,12 @@
 // swift-tools-version:6.1
 // Apiary: a local, self-contained emulation of Amazon SageMaker for object detection.
 //
-// Dependency arrows point down only:
-//   ctl → JobService → {LabelStore, ModelCore} → {ImageCodec → {CTurboJPEG, CPNG}, GroundTruthFormat}
+// Dependency arrows point down only (docs/architecture.md draws the graph; scripts/check_architecture.py checks it):
+//   ctl → JobService → SageMakerAPI → TrainingExecution → EndpointRuntime → {ControlPlane, ObjectStore, ModelCore}
+//         JobService → {LambdaAPI → AWSHTTP, S3API → ObjectStore} → AWSProtocol → {CCrypto, CZlibShim}
+//         JobService, SageMakerAPI → LabelStore → {ImageCodec → {CTurboJPEG, CPNG}, GroundTruthFormat, CCrypto}
+//                                   ModelCore → CDNNL, CZlibShim, ImageCodec, GroundTruthFormat
 //   ctl → MPITraining → {ModelCore, CMPI}          (data-parallel ranks under mpirun)
-//                       LabelStore → CCrypto (SHA-256 content hashes)
-//                                   ModelCore → CDNNL, CZlibShim
-//         JobService → ObjectStore → AWSProtocol → {CCrypto, CZlibShim}
 import PackageDescription
 
 /// LabelStore's sample-data generator and ModelCore's pixel, loss and optimizer loops run through Swift SIMD
@@ -38,6 +38,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.24.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.0.0"),
     ],
     targets: [
         // MARK: C system libraries
@@ -76,21 +78,92 @@ let package = Package(
             ],
             swiftSettings: optimizedAlways + vectorISA
         ),
+        // The daemon's rooms. Each is a target so that the compiler checks the direction of every arrow
+        // (docs/architecture.md draws them): the edge and composition root (JobService) on top, then the SageMaker
+        // control plane, training execution, the endpoint runtime; Lambda + API Gateway and S3 beside them; the
+        // control-plane store and the AWS HTTP envelopes underneath.
         .target(
-            name: "JobService",
+            name: "AWSHTTP",
+            dependencies: [
+                "AWSProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .target(
+            name: "ControlPlane",
+            dependencies: ["AWSProtocol", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "S3API",
             dependencies: [
                 "AWSProtocol",
                 "ObjectStore",
-                "LabelStore",
-                "ModelCore",
-                "GroundTruthFormat",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "EndpointRuntime",
+            dependencies: [
+                "AWSProtocol", "ControlPlane", "ObjectStore", "ModelCore", "ImageCodec",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .target(
+            name: "TrainingExecution",
+            dependencies: [
+                "AWSProtocol", "ControlPlane", "EndpointRuntime", "ObjectStore", "ModelCore", "ImageCodec",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "SageMakerAPI",
+            dependencies: ["AWSProtocol", "ControlPlane", "EndpointRuntime", "TrainingExecution", "ObjectStore", "LabelStore", "GroundTruthFormat"]
+        ),
+        .target(
+            name: "LambdaAPI",
+            dependencies: [
+                "AWSProtocol",
+                "AWSHTTP",
+                "ControlPlane",
+                "ObjectStore",
+                "ModelCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
+        .target(
+            name: "JobService",
+            dependencies: [
+                "AWSProtocol",
+                "AWSHTTP",
+                "ControlPlane",
+                "S3API",
+                "EndpointRuntime",
+                "TrainingExecution",
+                "SageMakerAPI",
+                "LambdaAPI",
+                "ObjectStore",
+                "LabelStore",
+                "GroundTruthFormat",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
@@ -103,6 +176,8 @@ let package = Package(
             name: "ctl",
             dependencies: [
                 "JobService",
+                "TrainingExecution",
+                "EndpointRuntime",
                 "LabelStore",
                 "ModelCore",
                 "MPITraining",
@@ -111,6 +186,7 @@ let package = Package(
                 "AWSProtocol",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
@@ -128,12 +204,15 @@ let package = Package(
         .testTarget(
             name: "JobServiceTests",
             dependencies: [
-                "JobService", "AWSProtocol", "ObjectStore", "ModelCore", "LabelStore",
+                "JobService", "AWSHTTP", "ControlPlane", "S3API", "EndpointRuntime", "TrainingExecution", "SageMakerAPI", "LambdaAPI",
+                "AWSProtocol", "ObjectStore", "ModelCore", "LabelStore",
                 // ctl: the data-parallel tests run its ranks under mpirun.
                 "ctl",
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
                 // An in-memory channel: the edge's router-level tests hand requests to the responder without a socket.
                 .product(name: "NIOEmbedded", package: "swift-nio"),
-            ]),
+            ]
+        ),
         .testTarget(
             name: "LabelStoreTests",
             dependencies: ["LabelStore", "GroundTruthFormat", .product(name: "GRDB", package: "GRDB.swift")]

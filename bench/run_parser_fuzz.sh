@@ -16,9 +16,9 @@ trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$ARTIFACTS"
 swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name ParserFuzz -o "$WORK/parser-fuzz" \
     Tests/ClientSuites/fuzz/parsers/Harness.swift Sources/AWSProtocol/JSONValue.swift Sources/AWSProtocol/JSONNestingLimit.swift \
-    Sources/JobService/S3/S3XMLElement.swift Sources/JobService/S3/AWSChunkedDecoder.swift Sources/JobService/S3/ByteRange.swift \
+    Sources/S3API/S3XMLElement.swift Sources/S3API/AWSChunkedDecoder.swift Sources/S3API/ByteRange.swift \
     -I Sources/CCrypto Sources/AWSProtocol/{AWSError,Digest,SigV4,SigV4Authorization,SigV4PresignedQuery,SigV4Verifier,SignableRequest}.swift \
-    Sources/JobService/Training/RecordIO.swift Sources/GroundTruthFormat/*.swift \
+    Sources/TrainingExecution/Training/RecordIO.swift Sources/GroundTruthFormat/*.swift \
     -I Sources/CTurboJPEG -I Sources/CPNG Sources/ImageCodec/{ImageCodecError,ImageDecoder,ImageFormat,ImageOrientation,JPEGCodec,PNGCodec,PixelBudget,RGBImage}.swift
 mkdir -p "$WORK/corpus"
 printf '\x00{"a":[1,2,{"b":"c"}]}' >"$WORK/corpus/json"

@@ -9,6 +9,8 @@ source scripts/throwaway-postgres.sh
 # oneDNN's OpenMP workers must not spin on a shared 2-core machine (see Sources/ctl/OpenMPEnvironment.swift).
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 
+echo "==> checking the architecture (docs/architecture.md against Package.swift and the sources)" >&2
+python3 scripts/check_architecture.py
 echo "==> building (debug)" >&2
 swift build --build-tests
 echo "==> running tests" >&2

@@ -1,3 +1,4 @@
+import AWSProtocol
 import ArgumentParser
 import Foundation
 import JobService

@@ -3,6 +3,7 @@ import JobService
 import ModelCore
 import ObjectStore
 import Testing
+@testable import TrainingExecution
 
 @Suite("ChannelReader: channels to records through the object store")
 struct ChannelReaderTests {

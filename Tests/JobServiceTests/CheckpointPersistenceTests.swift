@@ -3,6 +3,7 @@ import ModelCore
 import Testing
 
 @testable import JobService
+@testable import TrainingExecution
 
 @Suite("Checkpoints: the file format and the work directory")
 struct CheckpointPersistenceTests {

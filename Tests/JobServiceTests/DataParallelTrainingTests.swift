@@ -1,3 +1,5 @@
+@testable import EndpointRuntime
+@testable import TrainingExecution
 import AWSProtocol
 import Foundation
 import ModelCore

@@ -1,3 +1,5 @@
+@testable import EndpointRuntime
+@testable import TrainingExecution
 import AWSProtocol
 import Foundation
 import HTTPTypes
@@ -10,7 +12,7 @@ import Testing
 @testable import JobService
 
 /// The edge at the router level, the way Hummingbird's own tests drive a router: the responder `ctl serve` serves
-/// (`Daemon.makeResponder`) is handed requests in memory — no socket, no HTTP client — and its answers are read back.
+/// (`DaemonParts.makeResponder`) is handed requests in memory — no socket, no HTTP client — and its answers are read back.
 /// The live suites (Tests/ClientSuites/compat, driven by boto3 and the aws CLI) cover the same surfaces over a real port.
 @Suite("The edge's router, without a socket")
 struct EdgeRouterTests {
@@ -20,7 +22,7 @@ struct EdgeRouterTests {
     /// A daemon on a temporary home (removed at the end, with the Lambda work directory), and its responder.
     final class Edge {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("apiary-router-\(UUID().uuidString)")
-        let daemon: Daemon
+        let daemon: DaemonParts
         let responder: EdgeResponder
 
         init(authMode: AuthMode = .parse) throws {
@@ -29,7 +31,7 @@ struct EdgeRouterTests {
             configuration.credentials = EdgeRouterTests.credentials
             var logger = Logger(label: "edge-router-tests")
             logger.logLevel = .critical
-            daemon = try Daemon(configuration: configuration, logger: logger)
+            daemon = try DaemonParts(configuration: configuration, logger: logger)
             responder = try daemon.makeResponder()
         }
 

@@ -3,6 +3,8 @@ import Foundation
 import Testing
 
 @testable import JobService
+@testable import ControlPlane
+@testable import S3API
 
 /// Single requests that once crashed the daemon (issue 23), each answered now in its protocol's own error shape:
 /// GetLogEvents tokens at the ends of Int64, aws-chunked sizes with a sign or beyond the body, JSON nested past
@@ -50,7 +52,7 @@ import Testing
         let depth = 100_000
         let body = Array(("{\"a\":" + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}").utf8)
         do {
-            _ = try EdgeResponder.parseObject(body)
+            _ = try JSONValue.requestObject(body)
             Issue.record("a JSON body \(depth) levels deep was parsed")
         } catch let error as AWSError {
             #expect(error.code == "SerializationException" && error.message.contains("deeper than"), "\(error)")
@@ -58,6 +60,6 @@ import Testing
         // Brackets inside strings do not count, and a body at the limit parses.
         let limit = JSONNestingLimit.maximumDepth
         let atLimit = String(repeating: "[", count: limit - 1) + "\"[[[[{{{{\"" + String(repeating: "]", count: limit - 1)
-        #expect(try EdgeResponder.parseObject(Array("{\"a\":\(atLimit)}".utf8))["a"] != nil)
+        #expect(try JSONValue.requestObject(Array("{\"a\":\(atLimit)}".utf8))["a"] != nil)
     }
 }

@@ -10,6 +10,9 @@ import ObjectStore
 import Testing
 
 @testable import JobService
+@testable import ControlPlane
+@testable import EndpointRuntime
+@testable import SageMakerAPI
 
 /// The labeling UI's routes without a browser: the page and its token, the guard on writes (token, Origin,
 /// Sec-Fetch-Site, Host), id checks, revision conflicts.

@@ -6,6 +6,9 @@ import ObjectStore
 import Testing
 
 @testable import JobService
+@testable import ControlPlane
+@testable import EndpointRuntime
+@testable import SageMakerAPI
 
 /// The labeling-job operations over an in-memory label store and a temporary object store: the request echoed,
 /// counters and status following labels written straight into the store (as `ctl labels` does), the output

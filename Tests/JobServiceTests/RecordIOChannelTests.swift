@@ -5,6 +5,7 @@ import ObjectStore
 import Testing
 
 @testable import JobService
+@testable import TrainingExecution
 
 /// RecordIO channels built here the way MXNet's `im2rec` writes them (RecordIO framing, IRHeader, detection labels
 /// `[2, 5, class, xmin, ymin, xmax, ymax, …]`), read through `ChannelReader` as a training job does.

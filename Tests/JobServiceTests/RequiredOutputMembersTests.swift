@@ -6,6 +6,10 @@ import ObjectStore
 import Testing
 
 @testable import JobService
+@testable import ControlPlane
+@testable import EndpointRuntime
+@testable import SageMakerAPI
+@testable import TrainingExecution
 
 /// Every member botocore's model marks required in an output shape is always in Apiary's answer (strongly
 /// typed SDKs fail to decode otherwise) — checked on every operation, in every state a resource passes through.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import JobService
+@testable import S3API
 
 /// The pure parts of the S3 API: aws-chunked decoding, listing pages, ranges, XML in and out.
 @Suite struct S3WireFormatTests {

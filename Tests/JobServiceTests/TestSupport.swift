@@ -5,6 +5,7 @@ import LabelStore
 import ModelCore
 import ObjectStore
 import Testing
+@testable import TrainingExecution
 
 /// A fresh object store in a temporary directory (removed on deinit), with the bee fixture of `BeeFixture`
 /// and an empty output bucket `models`.

@@ -1,3 +1,5 @@
+@testable import EndpointRuntime
+@testable import TrainingExecution
 import Foundation
 import JobService
 import ModelCore

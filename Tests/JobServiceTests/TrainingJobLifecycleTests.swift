@@ -2,6 +2,8 @@ import AWSProtocol
 import Testing
 
 @testable import JobService
+@testable import ControlPlane
+@testable import TrainingExecution
 
 /// Every transition of the training-job state machine (spec §8.1), legal and illegal.
 @Suite struct TrainingJobLifecycleTests {

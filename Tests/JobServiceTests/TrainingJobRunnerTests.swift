@@ -5,6 +5,7 @@ import ObjectStore
 import Testing
 
 @testable import JobService
+@testable import TrainingExecution
 
 /// Real (tiny) training runs: apiary-mobile at 300², four bee images in batches of two, two validation images.
 /// Serialized: parallel runs would only compete for the same two cores.

@@ -1,7 +1,9 @@
 import AWSProtocol
+@testable import EndpointRuntime
 import JobService
 import ObjectStore
 import Testing
+@testable import TrainingExecution
 
 @Suite("TrainingJobSpec: what a run needs from CreateTrainingJob")
 struct TrainingJobSpecTests {
@@ -74,7 +76,7 @@ struct TrainingJobSpecTests {
         ]
     )
     func builtInImage(image: String, isBuiltIn: Bool) {
-        #expect(TrainingJobSpec.isBuiltInObjectDetection(image: image) == isBuiltIn)
+        #expect(BuiltInAlgorithm.isObjectDetection(image: image) == isBuiltIn)
     }
 
     @Test("requests a run cannot use are ValidationExceptions naming the member")

@@ -3,6 +3,7 @@ import ImageCodec
 import Testing
 
 @testable import JobService
+@testable import TrainingExecution
 
 @Suite("training results: results.csv and results.png")
 struct TrainingResultsTests {

@@ -4,6 +4,8 @@ import Logging
 import Testing
 
 @testable import JobService
+@testable import ControlPlane
+@testable import TrainingExecution
 
 /// Transform jobs share the training workers' queue as `transform-job/<name>` entries: stopping one (StopTransformJob,
 /// the test hook's reset) changes the transform job, never a training job of the same name.
@@ -31,7 +33,8 @@ import Testing
         #expect(try store.insert(training))
         #expect(try store.insertQueued(transform, tags: []))
         #expect(try store.trainingQueue() == ["transform-job/bees"])
-        try queue.start(now: 1)
+        try queue.recoverInterruptedJobs(now: 1)
+        queue.start()
         defer { queue.shutdown() }
         started.wait()
         try queue.stopAll(at: 2)

@@ -1,4 +1,5 @@
 import AWSProtocol
+import ControlPlane
 
 /// The CloudWatch metric reads the SageMaker SDK and notebooks make on training jobs (the protocol botocore's
 /// `cloudwatch` model picks: JSON 1.0, `X-Amz-Target: GraniteServiceVersion20100801.<Operation>`): ListMetrics,

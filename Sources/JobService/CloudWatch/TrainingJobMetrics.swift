@@ -1,5 +1,7 @@
 import AWSProtocol
+import ControlPlane
 import Foundation
+import SageMakerAPI
 
 /// One value of a metric at a time, as CloudWatch stores it.
 struct MetricDatapoint: Sendable, Equatable {

@@ -1,77 +1,45 @@
+import AWSHTTP
 import AWSProtocol
+import ControlPlane
+import EndpointRuntime
 import Foundation
 import Hummingbird
 import LabelStore
+import LambdaAPI
 import Logging
 import NIOCore
 import ObjectStore
+import S3API
+import SageMakerAPI
+import TrainingExecution
 
-/// `ctl serve`: the SageMaker control plane, CloudWatch Logs and (as they land) the runtime and S3, on one
-/// port, over one SQLite state file, with the training queue's workers. Stops gracefully on SIGTERM/SIGINT:
-/// running jobs checkpoint and stay queued, to resume on the next start.
-public final class Daemon: Sendable {
-    public let configuration: DaemonConfiguration
-    let store: ControlPlaneStore
-    let objects: ObjectStore
-    /// The labeling store (`$APIARY_HOME/labels.sqlite`), shared with `ctl labels` (WAL; several processes may open it).
-    let labels: LabelStore
-    let queue: TrainingQueue
-    let endpoints: EndpointHost
-    let lambdaRuntimes: LambdaRuntimes
-    let logger: Logger
-    /// This daemon's exclusive claim on its home (a second daemon there is refused).
-    let homeLock: HomeLock
-
-    public init(configuration: DaemonConfiguration, logger: Logger) throws {
-        try configuration.validate()
-        self.configuration = configuration
-        self.logger = logger
-        let home = configuration.home
-        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        homeLock = try HomeLock(home: home)
-        LambdaSandbox.lockDown(home: home)
-        store = try ControlPlaneStore.open(path: home.appendingPathComponent("state.sqlite").path)
-        objects = ObjectStore(root: home.appendingPathComponent("s3", isDirectory: true))
-        labels = try LabelStore.open(path: home.appendingPathComponent("labels.sqlite").path)
-        endpoints = EndpointHost(store: store, objects: objects, logger: logger)
-        objects.removeTemporaries()
-        lambdaRuntimes = LambdaRuntimes(
-            root: home.appendingPathComponent("lambda", isDirectory: true), store: store, idleLimit: .seconds(configuration.lambdaIdleSeconds),
-            initPhase: .seconds(configuration.lambdaInitSeconds), logger: logger)
-        let worker = TrainingWorker(store: store, objects: objects, jobsDirectory: home.appendingPathComponent("jobs", isDirectory: true), logger: logger)
-        let transformWorker = TransformWorker(store: store, objects: objects, logger: logger)
-        queue = TrainingQueue(store: store, concurrency: configuration.trainingConcurrency, logger: logger) { entry, control in
-            let job = QueueEntry.job(entry)
-            if job.kind == .transformJob { transformWorker.run(job.name, control: control) } else { worker.run(entry, control: control) }
-        }
-    }
-
-    /// Serves until SIGTERM/SIGINT. - Parameter onReady: called with the bound port once listening.
-    public func run(onReady: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
-        try queue.start(now: AWSTimestamp.seconds(Date()))
-        try endpoints.recover(onLoaded: EndpointOperations.recovered, onFailed: EndpointOperations.creationFailed)
-        let responder = try makeResponder()
-        let (queue, lambdaRuntimes) = (self.queue, self.lambdaRuntimes)
-        let app = Application(
-            responder: responder,
-            server: .http1(configuration: .init(additionalChannelHandlers: [HTTPContinueHandler()])),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Apiary"),
-            onServerRunning: { channel in
-                lambdaRuntimes.setDaemonPort(channel.localAddress?.port ?? 0)
-                onReady(channel.localAddress?.port ?? 0)
-            },
-            logger: logger
-        )
-        let trimming = Task { await MemoryReturn.run() }
-        defer { trimming.cancel() }
-        try await app.runService()
-        lambdaRuntimes.close()
-        logger.info("shutting down: checkpointing running training jobs")
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            Thread {
-                queue.shutdown()
-                done.resume()
-            }.start()
-        }
-    }
+/// `ctl serve`'s application, built in one place: the SageMaker control plane, CloudWatch Logs and metrics, the runtime,
+/// S3, Lambda and API Gateway on one port, over one SQLite state file, with the training queue's workers. Every long-lived
+/// part is a `Service` in the application's one `ServiceGroup`; SIGTERM/SIGINT (`runService()`) shuts them down in reverse
+/// order — the server stops taking requests, Lambda runtimes are killed, endpoint loads end, running training jobs
+/// checkpoint and stay queued (to resume on the next start), and the home's lock is let go last.
+/// - Parameter onReady: called with the bound port once listening.
+/// - Throws: `DaemonConfigurationError`, `HomeLockError`, or an error opening a store.
+public func buildApplication(
+    configuration: DaemonConfiguration, logger: Logger, onReady: @escaping @Sendable (Int) -> Void = { _ in }
+) throws -> some ApplicationProtocol {
+    let parts = try DaemonParts(configuration: configuration, logger: logger)
+    try parts.queue.recoverInterruptedJobs(now: AWSTimestamp.seconds(Date()))
+    try parts.endpoints.recover(onLoaded: EndpointOperations.recovered, onFailed: EndpointOperations.creationFailed)
+    let lambdaRuntimes = parts.lambdaRuntimes
+    return Application(
+        responder: try parts.makeResponder(),
+        server: .http1(configuration: .init(additionalChannelHandlers: [HTTPContinueHandler()])),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Apiary"),
+        // Started in this order, shut down in the reverse one, after the server.
+        services: [
+            parts.homeLock, parts.queue, parts.endpoints, lambdaRuntimes, LambdaReaper(runtimes: lambdaRuntimes, clock: ContinuousClock()),
+            MemoryReturn(),
+        ],
+        onServerRunning: { channel in
+            lambdaRuntimes.setDaemonPort(channel.localAddress?.port ?? 0)
+            onReady(channel.localAddress?.port ?? 0)
+        },
+        logger: logger
+    )
 }

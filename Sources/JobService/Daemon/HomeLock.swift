@@ -1,4 +1,5 @@
 import Foundation
+import ServiceLifecycle
 
 #if canImport(Glibc)
 import Glibc
@@ -32,6 +33,11 @@ final class HomeLock: Sendable {
     }
 
     deinit { close(descriptor) }
+}
+
+extension HomeLock: Service {
+    /// Holds the claim while the daemon runs: the application keeps its services, so the lock goes when it does.
+    func run() async throws { try? await gracefulShutdown() }
 }
 
 /// A data folder that another daemon serves, with what to do about it.

@@ -1,8 +1,11 @@
+import AWSHTTP
 import AWSProtocol
 import Foundation
 import HTTPTypes
 import Hummingbird
+import LambdaAPI
 import NIOCore
+import S3API
 
 /// The one door every surface of the port passes. Every request must name the daemon by a `Host` it answers to
 /// (`HostPolicy`: no DNS rebinding). The surfaces with no AWS signature of their own — the labeling UI, a function's

@@ -1,4 +1,6 @@
+import AWSHTTP
 import AWSProtocol
+import EndpointRuntime
 import Foundation
 import HTTPTypes
 import Hummingbird

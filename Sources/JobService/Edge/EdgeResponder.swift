@@ -1,8 +1,13 @@
+import AWSHTTP
 import AWSProtocol
+import EndpointRuntime
 import Foundation
 import HTTPTypes
 import Hummingbird
+import LambdaAPI
 import Logging
+import S3API
+import SageMakerAPI
 
 /// The daemon's one port: authenticates every request (SigV4), picks the service the way the specs say
 /// (S3 by signing scope, before any body is read; JSON 1.1 `X-Amz-Target` for SageMaker and CloudWatch Logs, JSON 1.0
@@ -123,7 +128,7 @@ struct EdgeResponder: HTTPResponder {
     private func json11(service: Substring, operation: String, body: [UInt8], context: AWSRequestContext) -> Response {
         let version = service == MetricsService.targetPrefix ? "1.0" : "1.1"
         do {
-            let input = try Self.parseObject(body)
+            let input = try JSONValue.requestObject(body)
             let output: JSONValue
             switch service {
             case "SageMaker": output = try sageMaker.handle(operation, input, context)
@@ -163,21 +168,6 @@ struct EdgeResponder: HTTPResponder {
         } catch {
             return AWSResponses.restJSON(AWSError.internalFailure("\(error)"), requestID: context.requestID)
         }
-    }
-
-    /// The request body as a JSON object; an empty body counts as `{}`.
-    static func parseObject(_ body: [UInt8]) throws -> JSONValue {
-        if body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return [:] }
-        let value: JSONValue
-        do {
-            value = try JSONValue.parse(body)
-        } catch let limit as JSONNestingLimit {
-            throw AWSError.serialization(limit.description)
-        } catch {
-            throw AWSError.serialization("The request body is not a JSON object.")
-        }
-        guard case .object = value else { throw AWSError.serialization("The request body is not a JSON object.") }
-        return value
     }
 
     private func testHook(_ path: String, request: Request, requestID: String) -> Response {

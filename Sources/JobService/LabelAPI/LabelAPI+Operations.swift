@@ -121,7 +121,7 @@ extension LabelAPI {
         return LabelCommandJSON.importReport(report)
     }
 
-    private static func object(_ body: [UInt8]) throws -> JSONValue { try EdgeResponder.parseObject(body) }
+    private static func object(_ body: [UInt8]) throws -> JSONValue { try JSONValue.requestObject(body) }
 
     private static func text(_ input: JSONValue, _ name: String) throws -> String {
         guard let text = input[name]?.stringValue else { throw AWSError.validation("\"\(name)\" is missing.") }

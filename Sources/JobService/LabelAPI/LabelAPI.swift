@@ -1,3 +1,4 @@
+import AWSHTTP
 import AWSProtocol
 import Foundation
 import HTTPTypes
@@ -5,6 +6,7 @@ import Hummingbird
 import LabelStore
 import NIOCore
 import ObjectStore
+import SageMakerAPI
 
 /// The label commands' API under the daemon's reserved `/_apiary/labels/`: what `ctl labels …` asks for instead
 /// of opening `labels.sqlite` itself, so the daemon is the one process that owns the label store, whatever

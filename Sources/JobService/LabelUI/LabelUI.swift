@@ -5,6 +5,8 @@ import HTTPTypes
 import Hummingbird
 import LabelStore
 import NIOCore
+import S3API
+import SageMakerAPI
 
 /// The labeling worker UI at `/label/`: the page and its files, and a small JSON API over the label store —
 /// datasets and labeling jobs, a task queue, image bytes, boxes, revision-checked edits, stats, and pre-labels

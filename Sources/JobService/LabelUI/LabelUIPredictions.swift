@@ -1,4 +1,5 @@
 import AWSProtocol
+import EndpointRuntime
 import Foundation
 import GroundTruthFormat
 import LabelStore

@@ -1,4 +1,5 @@
 import AWSProtocol
+import ControlPlane
 import Foundation
 import ObjectStore
 

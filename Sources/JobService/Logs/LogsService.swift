@@ -1,4 +1,5 @@
 import AWSProtocol
+import ControlPlane
 
 /// The CloudWatch Logs calls notebooks and the SageMaker SDK use to read training logs (JSON 1.1,
 /// `X-Amz-Target: Logs_20140328.<Operation>`): DescribeLogGroups, DescribeLogStreams, GetLogEvents, FilterLogEvents.

@@ -1,4 +1,5 @@
 import AWSProtocol
+import S3API
 
 /// Calls in AWS's query protocol (form-encoded `Action=…&Version=…`, XML answers): STS and IAM, which notebooks
 /// reach for before any SageMaker call. `sts get-caller-identity` answers with the daemon's account (notebooks read

@@ -1,3 +1,4 @@
+import EndpointRuntime
 import AWSProtocol
 import ArgumentParser
 import Foundation

@@ -1,6 +1,7 @@
 import AWSProtocol
 import ArgumentParser
 import Foundation
+import Hummingbird
 import JobService
 import Logging
 import NIOCore
@@ -88,13 +89,13 @@ struct Serve: AsyncParsableCommand {
         }
         var logger = Logger(label: "apiary")
         logger.logLevel = level
-        let daemon = try Daemon(configuration: configuration, logger: logger)
         let (host, home, portFile) = (configuration.host, configuration.home.path, portFile)
+        let application = try buildApplication(configuration: configuration, logger: logger) { port in
+            FileHandle.standardOutput.write(Data("Apiary \(Apiary.version) listening on http://\(host):\(port)  (data: \(home))\n".utf8))
+            if let portFile { try? "\(port)\n".write(toFile: portFile, atomically: true, encoding: .utf8) }
+        }
         do {
-            try await daemon.run { port in
-                FileHandle.standardOutput.write(Data("Apiary \(Apiary.version) listening on http://\(host):\(port)  (data: \(home))\n".utf8))
-                if let portFile { try? "\(port)\n".write(toFile: portFile, atomically: true, encoding: .utf8) }
-            }
+            try await application.runService()
         } catch let error as IOError where [EADDRINUSE, EADDRNOTAVAIL, EACCES].contains(error.errnoCode) {
             throw CLIError(Self.bindFailure(error.errnoCode, host: host, port: configuration.port), exitCode: 1)
         }

@@ -2,6 +2,7 @@ import AWSProtocol
 import Foundation
 import JobService
 import ModelCore
+import TrainingExecution
 
 /// The checks `ctl training-jobs create` runs before submitting, with the algorithm's own rules (JobService's
 /// request parsing, ModelCore's hyperparameter validation) and the data the channels name — so a typo or a missing

@@ -1,6 +1,7 @@
 import AWSProtocol
 import ArgumentParser
 import Foundation
+import TrainingExecution
 
 extension TrainingJobs {
     struct Logs: AsyncParsableCommand {

@@ -1,3 +1,4 @@
+import TrainingExecution
 import AWSProtocol
 import ArgumentParser
 import Foundation

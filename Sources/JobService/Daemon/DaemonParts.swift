@@ -1,0 +1,99 @@
+import AWSHTTP
+import AWSProtocol
+import ControlPlane
+import EndpointRuntime
+import Foundation
+import Hummingbird
+import LabelStore
+import LambdaAPI
+import Logging
+import NIOCore
+import ObjectStore
+import S3API
+import SageMakerAPI
+import TrainingExecution
+
+/// The daemon's parts over one home — its stores, the training queue, the endpoint host and the Lambda runtimes — and
+/// the one router over them (`makeResponder`), which `buildApplication` serves and the router-level tests call without
+/// a socket.
+final class DaemonParts: Sendable {
+    let configuration: DaemonConfiguration
+    let logger: Logger
+    /// This daemon's exclusive claim on its home (a second daemon there is refused).
+    let homeLock: HomeLock
+    let store: ControlPlaneStore
+    let objects: ObjectStore
+    /// The labeling store (`$APIARY_HOME/labels.sqlite`); the daemon is the only process that opens it.
+    let labels: LabelStore
+    let endpoints: EndpointHost
+    let lambdaRuntimes: LambdaRuntimes
+    let queue: TrainingQueue
+
+    init(configuration: DaemonConfiguration, logger: Logger) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        self.logger = logger
+        let home = configuration.home
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        homeLock = try HomeLock(home: home)
+        LambdaSandbox.lockDown(home: home)
+        store = try ControlPlaneStore.open(path: home.appendingPathComponent("state.sqlite").path)
+        objects = ObjectStore(root: home.appendingPathComponent("s3", isDirectory: true))
+        labels = try LabelStore.open(path: home.appendingPathComponent("labels.sqlite").path)
+        endpoints = EndpointHost(store: store, objects: objects, logger: logger)
+        objects.removeTemporaries()
+        lambdaRuntimes = LambdaRuntimes(
+            root: home.appendingPathComponent("lambda", isDirectory: true), store: store, idleLimit: .seconds(configuration.lambdaIdleSeconds),
+            initPhase: .seconds(configuration.lambdaInitSeconds), logger: logger)
+        queue = TrainingQueue(
+            store: store, objects: objects, jobsDirectory: home.appendingPathComponent("jobs", isDirectory: true),
+            concurrency: configuration.trainingConcurrency, logger: logger)
+    }
+
+    /// The daemon's one router: every surface of the port over these stores.
+    func makeResponder() throws -> EdgeResponder {
+        let (configuration, logger) = (self.configuration, self.logger)
+        let (store, queue, endpoints, lambdaRuntimes, objects, labels) = (self.store, self.queue, self.endpoints, self.lambdaRuntimes, self.objects, self.labels)
+        let reset: @Sendable () throws -> Void = {
+            try queue.stopAll(at: AWSTimestamp.seconds(Date()))
+            endpoints.removeAll()
+            lambdaRuntimes.shutdown()
+            try store.wipe()
+            try objects.removeAllBuckets()
+            try labels.removeAll()
+        }
+        let lambda = LambdaService(store: store, objects: objects, runtimes: lambdaRuntimes)
+        let responses = LabelingJobResponses(controlPlane: store, labels: labels, objects: objects)
+        let runtime = InvocationHandler(host: endpoints)
+        let authenticator = EdgeAuthenticator(
+            mode: configuration.authMode, verifier: SigV4Verifier(credentials: configuration.credentials), defaultRegion: configuration.defaultRegion)
+        return EdgeResponder(
+            sageMaker: SageMakerService(store: store, scheduler: queue, endpointHost: endpoints, labels: labels, objects: objects),
+            logs: LogsService(store: store),
+            metrics: MetricsService(store: store),
+            query: QueryProtocolService(account: configuration.account),
+            runtime: runtime,
+            s3: S3Service(
+                store: objects,
+                authentication: S3Authentication(
+                    mode: configuration.authMode, verifier: SigV4Verifier(credentials: configuration.credentials, pathStyle: .s3),
+                    defaultRegion: configuration.defaultRegion),
+                logger: logger),
+            lambda: lambda,
+            restAPIs: RestAPIService(store: store),
+            executeAPI: ExecuteAPI(store: store, lambda: lambda, account: configuration.account, logger: logger),
+            labelUI: LabelUI(
+                store: labels, session: LabelUISession(boundHost: configuration.host), assets: try LabelUIAssets(),
+                predictions: LabelUIPredictions(runtime: runtime, account: configuration.account, region: configuration.defaultRegion),
+                tasks: LabelUITasks(controlPlane: store, objects: objects), responses: responses),
+            labelAPI: LabelAPI(store: labels, objects: objects, responses: responses),
+            authenticator: authenticator,
+            door: EdgeDoor(
+                hosts: HostPolicy(boundHost: configuration.host, allowedHosts: configuration.allowedHosts), authenticator: authenticator,
+                sessions: BrowserSessions(credentials: configuration.credentials)),
+            account: configuration.account,
+            reset: configuration.testHooks ? reset : nil,
+            logger: logger
+        )
+    }
+}

@@ -1,0 +1,100 @@
+import AWSProtocol
+import ControlPlane
+import ObjectStore
+import TrainingExecution
+
+/// CreateTrainingJob, DescribeTrainingJob, ListTrainingJobs, StopTrainingJob (spec §7.1–7.4).
+struct TrainingJobOperations {
+    let store: ControlPlaneStore
+    let scheduler: any TrainingScheduler
+
+    func create(_ input: JSONValue, _ context: AWSRequestContext) throws -> JSONValue {
+        for member in ["AlgorithmSpecification", "ResourceConfig", "StoppingCondition"] where input[member] == nil {
+            throw AWSError.validation(
+                "1 validation error detected: Value null at '\(ShapePath.lowerCamel(member))' failed to satisfy constraint: Member must not be null")
+        }
+        if let count = input["ResourceConfig"]?["InstanceCount"]?.intValue, count > 1 {
+            throw AWSError.resourceLimitExceeded(
+                "Apiary trains on one local host: InstanceCount \(count) is above the limit of 1 for distributed training.")
+        }
+        var channels = Set<String>()
+        for channel in input["InputDataConfig"]?.arrayValue ?? [] {
+            let name = channel["ChannelName"]?.stringValue ?? ""
+            guard channels.insert(name).inserted else {
+                throw AWSError.validation("Channel names must be unique within InputDataConfig: '\(name)' appears more than once.")
+            }
+        }
+        guard let name = input["TrainingJobName"]?.stringValue, let outputPath = input["OutputDataConfig"]?["S3OutputPath"]?.stringValue
+        else {
+            throw AWSError.validation(
+                "1 validation error detected: Value null at 'trainingJobName' failed to satisfy constraint: Member must not be null")
+        }
+        let arn = context.arn(.trainingJob, name)
+        let artifacts = Self.artifactURI(outputPath: outputPath, job: name)
+        let job = ResourceRecord(
+            kind: .trainingJob, name: name, arn: arn, creationTime: context.now, lastModifiedTime: context.now, status: "InProgress",
+            document: TrainingJobLifecycle.created(input, arn: arn, modelArtifacts: artifacts, at: context.now))
+        guard try store.insertQueued(job, tags: TagOperations.tags(in: input)) else {
+            throw AWSError.resourceInUse(
+                "Training job names must be unique within an AWS account and region, and a training job with this name already exists (\(arn))")
+        }
+        scheduler.jobQueued()
+        return ["TrainingJobArn": .string(arn)]
+    }
+
+    func describe(_ input: JSONValue, _ context: AWSRequestContext) throws -> JSONValue {
+        TrainingJobDescription.completed(try existing(input).document)
+    }
+
+    func list(_ input: JSONValue) throws -> JSONValue {
+        var query = try ListQuery(input, defaultAscending: true, sortKeys: [.name, .creationTime, .status])
+        query.matchesNothing = input["WarmPoolStatusEquals"] != nil || input["TrainingPlanArnEquals"] != nil
+        let (items, next) = try query.page(try store.resources(.trainingJob))
+        var output: JSONValue = [
+            "TrainingJobSummaries": .array(
+                items.map { job in
+                    var summary: JSONValue = [:]
+                    for member in [
+                        "TrainingJobName", "TrainingJobArn", "CreationTime", "TrainingEndTime", "LastModifiedTime", "TrainingJobStatus",
+                        "SecondaryStatus",
+                    ] {
+                        summary[member] = job.document[member]
+                    }
+                    return summary
+                })
+        ]
+        if let next { output["NextToken"] = .string(next) }
+        return output
+    }
+
+    func stop(_ input: JSONValue, _ context: AWSRequestContext) throws -> JSONValue {
+        let job = try existing(input)
+        switch job.status {
+        case "Stopping":
+            return [:]
+        case "InProgress":
+            try scheduler.stop(job.name, at: context.now)
+            return [:]
+        default:
+            throw AWSError.validation("The request was rejected because the training job is in status \(job.status ?? "unknown").")
+        }
+    }
+
+    private func existing(_ input: JSONValue) throws -> ResourceRecord {
+        guard let name = input["TrainingJobName"]?.stringValue else {
+            throw AWSError.validation(
+                "1 validation error detected: Value null at 'trainingJobName' failed to satisfy constraint: Member must not be null")
+        }
+        guard let job = try store.resource(.trainingJob, named: name) else {
+            throw AWSError.validation("Requested resource not found.")
+        }
+        return job
+    }
+
+    /// `<S3OutputPath without trailing />/<job>/output/model.tar.gz`.
+    static func artifactURI(outputPath: String, job: String) -> String {
+        var base = outputPath
+        while base.hasSuffix("/") { base.removeLast() }
+        return "\(base)/\(job)/output/model.tar.gz"
+    }
+}

@@ -1,0 +1,32 @@
+import ControlPlane
+import Foundation
+import Logging
+import ObjectStore
+import ServiceLifecycle
+
+extension TrainingQueue: Service {
+    /// The daemon's queue: training jobs run by a `TrainingWorker`, batch transform jobs (`transform-job/<name>`) by a
+    /// `TransformWorker`, both on the queue's worker threads.
+    package convenience init(store: ControlPlaneStore, objects: ObjectStore, jobsDirectory: URL, concurrency: Int, logger: Logger) {
+        let training = TrainingWorker(store: store, objects: objects, jobsDirectory: jobsDirectory, logger: logger)
+        let transform = TransformWorker(store: store, objects: objects, logger: logger)
+        self.init(store: store, concurrency: concurrency, logger: logger) { entry, control in
+            let job = QueueEntry.job(entry)
+            if job.kind == .transformJob { transform.run(job.name, control: control) } else { training.run(entry, control: control) }
+        }
+    }
+
+    /// Runs the workers until the daemon shuts down, then has running jobs checkpoint (they stay queued and resume on
+    /// the next start) and waits for every worker to exit, off Swift's cooperative pool.
+    package func run() async throws {
+        start()
+        try? await gracefulShutdown()
+        logger.info("shutting down: checkpointing running training jobs")
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread {
+                self.shutdown()
+                done.resume()
+            }.start()
+        }
+    }
+}

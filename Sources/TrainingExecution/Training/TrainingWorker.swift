@@ -1,0 +1,101 @@
+import AWSProtocol
+import ControlPlane
+import Foundation
+import Logging
+import ModelCore
+import ObjectStore
+
+/// What a worker thread does with one claimed job: runs the algorithm through `TrainingJobRunner`, turning
+/// its progress into the job's state (secondary statuses, CloudWatch log events, metrics) and its end into the
+/// job's end state, each change one SQLite transaction.
+package struct TrainingWorker: Sendable {
+    static let logGroup = "/aws/sagemaker/TrainingJobs"
+
+    let store: ControlPlaneStore
+    let objects: ObjectStore
+    /// `$APIARY_HOME/jobs`: one work directory (checkpoints) per job.
+    let jobsDirectory: URL
+    let logger: Logger
+
+    package init(store: ControlPlaneStore, objects: ObjectStore, jobsDirectory: URL, logger: Logger) {
+        self.store = store
+        self.objects = objects
+        self.jobsDirectory = jobsDirectory
+        self.logger = logger
+    }
+
+    package func run(_ name: String, control: TrainingJobControl) {
+        do {
+            try runJob(name, control: control)
+        } catch {
+            logger.error("training job bookkeeping failed", metadata: ["job": "\(name)", "error": "\(error)"])
+        }
+    }
+
+    private func runJob(_ name: String, control: TrainingJobControl) throws {
+        guard let job = try store.resource(.trainingJob, named: name) else { return try store.dequeue(name) { _ in } }
+        guard job.status == "InProgress" else { return try store.dequeue(name) { _ in } }
+        let stream = "\(name)/algo-1-\(Int(job.creationTime))"
+        let log = { (lines: [String]) in
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            try? store.appendLogEvents(group: Self.logGroup, stream: stream, lines.map { (now, $0) }, now: now)
+        }
+        logger.info("training job started", metadata: ["job": "\(name)"])
+        let maxRuntime = job.document["StoppingCondition"]?["MaxRuntimeInSeconds"]?.doubleValue
+        let started = Date()
+        let outcome: TrainingJobOutcome
+        do {
+            let spec = try TrainingJobSpec(request: job.document)
+            let runner = TrainingJobRunner(spec: spec, store: objects, workDirectory: jobsDirectory.appendingPathComponent(name, isDirectory: true))
+            outcome = runner.run(
+                stopRequested: {
+                    switch control.requested {
+                    case .userStop?: return .userStop
+                    case .shutdown?: return .shutdown
+                    case nil:
+                        guard let maxRuntime, Date().timeIntervalSince(started) > maxRuntime else { return nil }
+                        return .maxRuntimeExceeded
+                    }
+                },
+                progress: { event in
+                    let now = AWSTimestamp.seconds(Date())
+                    switch event {
+                    case .secondaryStatus(let status, let message):
+                        try? store.update(.trainingJob, named: name) {
+                            try TrainingJobLifecycle.apply(.secondary(status.rawValue, message: message), to: &$0, at: now)
+                        }
+                    case .resuming:
+                        try? store.update(.trainingJob, named: name) {
+                            try TrainingJobLifecycle.apply(.secondary("Training", message: event.message), to: &$0, at: now)
+                        }
+                        log([AlgorithmLog.line(event.message)])
+                    case .log(let line):
+                        log([AlgorithmLog.line(line)])
+                    case .epochMetrics, .checkpointSaved:
+                        break
+                    }
+                })
+        } catch {
+            outcome = TrainingJobOutcome(ending: .failed(failureReason: TrainingFailure.reason(for: error)), finalMetrics: [], modelArtifacts: nil, completedEpochs: 0)
+        }
+        let now = AWSTimestamp.seconds(Date())
+        switch outcome.ending {
+        case .completed:
+            let metrics = outcome.finalMetrics.map { (name: $0.name, value: $0.value) }
+            try store.dequeue(name) { try TrainingJobLifecycle.apply(.completed(metrics: metrics), to: &$0, at: now) }
+        case .failed(let reason):
+            log([AlgorithmLog.line(reason)])
+            try store.dequeue(name) { try TrainingJobLifecycle.apply(.failed(reason: reason), to: &$0, at: now) }
+        case .stopped(.userStop):
+            try store.dequeue(name) { try TrainingJobLifecycle.apply(.stopped(maxRuntimeExceeded: false), to: &$0, at: now) }
+        case .stopped(.maxRuntimeExceeded):
+            try store.dequeue(name) { try TrainingJobLifecycle.apply(.stopped(maxRuntimeExceeded: true), to: &$0, at: now) }
+        case .stopped(.shutdown):
+            logger.info("training job paused for shutdown; it resumes on the next start", metadata: ["job": "\(name)"])
+            return
+        }
+        // Ended for good: the checkpoints are no longer needed.
+        try? FileManager.default.removeItem(at: jobsDirectory.appendingPathComponent(name, isDirectory: true))
+        logger.info("training job ended", metadata: ["job": "\(name)", "status": "\(outcome.ending)"])
+    }
+}
