@@ -40,15 +40,17 @@ public final class Daemon: Sendable {
             initPhase: .seconds(configuration.lambdaInitSeconds), logger: logger)
         let worker = TrainingWorker(store: store, objects: objects, jobsDirectory: home.appendingPathComponent("jobs", isDirectory: true), logger: logger)
         let transformWorker = TransformWorker(store: store, objects: objects, logger: logger)
-        queue = TrainingQueue(store: store, concurrency: configuration.trainingConcurrency, logger: logger) { entry, control in
-            let job = QueueEntry.job(entry)
-            if job.kind == .transformJob { transformWorker.run(job.name, control: control) } else { worker.run(entry, control: control) }
+        queue = TrainingQueue(
+            jobs: SQLiteJobQueue(store: store), concurrency: configuration.trainingConcurrency, clock: { AWSTimestamp.seconds(Date()) },
+            logger: logger
+        ) { job, control in
+            if job.kind == .transformJob { transformWorker.run(job.name, control: control) } else { worker.run(job.name, control: control) }
         }
     }
 
     /// Serves until SIGTERM/SIGINT. - Parameter onReady: called with the bound port once listening.
     public func run(onReady: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
-        try queue.start(now: AWSTimestamp.seconds(Date()))
+        try queue.start()
         try endpoints.recover(onLoaded: EndpointOperations.recovered, onFailed: EndpointOperations.creationFailed)
         let (store, queue, endpoints, lambdaRuntimes, objects, labels) = (self.store, self.queue, self.endpoints, self.lambdaRuntimes, self.objects, self.labels)
         let reset: @Sendable () throws -> Void = {

@@ -3,8 +3,9 @@ import ObjectStore
 
 /// What the training operations need from the queue that runs jobs.
 protocol TrainingScheduler: Sendable {
-    /// A job was queued: a free worker should pick it up.
-    func jobQueued()
+    /// Records a new job and queues it in one transaction, and wakes a free worker.
+    /// - Returns: false (changing nothing) when a job of that kind and name exists.
+    func enqueue(_ job: ResourceRecord, tags: [(key: String, value: String)]) throws -> Bool
     /// StopTrainingJob on an InProgress job, atomic with respect to workers picking jobs up: a running job goes
     /// to Stopping and is ended between batches; a job still queued goes straight to Stopped and never runs.
     func stop(_ name: String, at time: Double) throws
@@ -42,13 +43,12 @@ struct TrainingJobOperations {
         let arn = context.arn(.trainingJob, name)
         let artifacts = Self.artifactURI(outputPath: outputPath, job: name)
         let job = ResourceRecord(
-            kind: .trainingJob, name: name, arn: arn, creationTime: context.now, lastModifiedTime: context.now, status: "InProgress",
+            kind: .trainingJob, name: name, arn: arn, creationTime: context.now, lastModifiedTime: context.now, status: TrainingJobStatus.inProgress.rawValue,
             document: TrainingJobLifecycle.created(input, arn: arn, modelArtifacts: artifacts, at: context.now))
-        guard try store.insertQueued(job, tags: TagOperations.tags(in: input)) else {
+        guard try scheduler.enqueue(job, tags: TagOperations.tags(in: input)) else {
             throw AWSError.resourceInUse(
                 "Training job names must be unique within an AWS account and region, and a training job with this name already exists (\(arn))")
         }
-        scheduler.jobQueued()
         return ["TrainingJobArn": .string(arn)]
     }
 
@@ -79,10 +79,10 @@ struct TrainingJobOperations {
 
     func stop(_ input: JSONValue, _ context: AWSRequestContext) throws -> JSONValue {
         let job = try existing(input)
-        switch job.status {
-        case "Stopping":
+        switch job.status(as: TrainingJobStatus.self) {
+        case .stopping?:
             return [:]
-        case "InProgress":
+        case .inProgress?:
             try scheduler.stop(job.name, at: context.now)
             return [:]
         default:

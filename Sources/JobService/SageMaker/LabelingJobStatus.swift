@@ -1,0 +1,12 @@
+/// `LabelingJobStatus`, botocore's values; stored and sent as its raw value.
+enum LabelingJobStatus: String, Sendable, CaseIterable {
+    case initializing = "Initializing"
+    case inProgress = "InProgress"
+    case completed = "Completed"
+    case failed = "Failed"
+    case stopping = "Stopping"
+    case stopped = "Stopped"
+
+    /// Final: no event moves a job out of it.
+    var isTerminal: Bool { self == .completed || self == .failed || self == .stopped }
+}

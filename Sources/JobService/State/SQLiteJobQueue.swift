@@ -1,0 +1,123 @@
+import Foundation
+import GRDB
+
+/// The `TrainingJobQueue` over the daemon's state file: entries in the `trainingQueue` table (`QueueEntry` names),
+/// records in `resource`, each change one transaction. Leases live in memory: `HomeLock` allows one daemon per
+/// home, so a lease can never outlive the process that holds it, and on its first recovery the driver hands back
+/// every queued job (the jobs the previous daemon was running among them) without waiting for leases to expire.
+/// The lock guards only the leases and the stops in flight; database work happens outside it, and a claim checks
+/// afterwards that the job it leased is still queued.
+final class SQLiteJobQueue: TrainingJobQueue, @unchecked Sendable {
+    let leaseDuration: Double
+    private let store: ControlPlaneStore
+    private let lock = NSLock()
+    private var leases: [QueuedJob: JobLease] = [:]
+    /// Jobs a stop is taking off the queue: not to be claimed meanwhile.
+    private var stopping: Set<QueuedJob> = []
+    private var claims = 0
+    private var recoveredPreviousDaemon = false
+
+    init(store: ControlPlaneStore, leaseDuration: Double = 60) {
+        self.store = store
+        self.leaseDuration = leaseDuration
+    }
+
+    func enqueue(_ record: ResourceRecord, tags: [(key: String, value: String)]) throws -> Bool {
+        try store.insertQueued(record, tags: tags)
+    }
+
+    func claim(worker: String, now: Double) throws -> JobLease? {
+        for job in try queuedJobs() {
+            let lease: JobLease? = lock.withLock {
+                guard leases[job] == nil, !stopping.contains(job) else { return nil }
+                claims += 1
+                let lease = JobLease(job: job, worker: worker, token: String(claims), expires: now + leaseDuration)
+                leases[job] = lease
+                return lease
+            }
+            guard let lease else { continue }
+            // The queue was read before the lease was taken: the job may have ended or been stopped since.
+            if try store.isQueued(job) { return lease }
+            try release(lease)
+        }
+        return nil
+    }
+
+    func heartbeat(_ lease: JobLease, now: Double) throws -> JobLease? {
+        lock.withLock {
+            guard leases[lease.job]?.token == lease.token else { return nil }
+            leases[lease.job]?.expires = now + leaseDuration
+            return leases[lease.job]
+        }
+    }
+
+    func complete(_ lease: JobLease, _ change: Change) throws { try end(lease, change) }
+
+    func fail(_ lease: JobLease, _ change: Change) throws { try end(lease, change) }
+
+    private func end(_ lease: JobLease, _ change: Change) throws {
+        guard lock.withLock({ leases[lease.job]?.token == lease.token }) else { throw JobLeaseLost(lease: lease) }
+        try store.dequeue(QueueEntry.entry(lease.job.kind, lease.job.name), change)
+        try release(lease)
+    }
+
+    func release(_ lease: JobLease) throws {
+        lock.withLock {
+            if leases[lease.job]?.token == lease.token { leases[lease.job] = nil }
+        }
+    }
+
+    func stop(_ job: QueuedJob, ifQueued: Change, ifClaimed: Change) throws -> String? {
+        let holder: String? = lock.withLock {
+            if let holder = leases[job]?.worker { return holder }
+            stopping.insert(job)
+            return nil
+        }
+        if let holder {
+            try store.update(job.kind, named: job.name, ifClaimed)
+            return holder
+        }
+        defer { lock.withLock { _ = stopping.remove(job) } }
+        try store.dequeue(QueueEntry.entry(job.kind, job.name), ifQueued)
+        return nil
+    }
+
+    func recoverExpiredLeases(now: Double, _ recover: (inout ResourceRecord) throws -> JobRecovery) throws -> [QueuedJob] {
+        let (expired, firstRecovery) = lock.withLock {
+            let expired = leases.values.filter { $0.expires <= now }.map(\.job)
+            for job in expired { leases[job] = nil }
+            defer { recoveredPreviousDaemon = true }
+            return (expired, !recoveredPreviousDaemon)
+        }
+        let held = lock.withLock { Set(leases.keys) }
+        let jobs = firstRecovery ? try queuedJobs().filter { !held.contains($0) } : expired
+        for job in jobs { try store.recoverQueued(job, recover) }
+        return jobs
+    }
+
+    func queuedJobs() throws -> [QueuedJob] {
+        try store.trainingQueue().map(QueueEntry.job)
+    }
+}
+
+extension ControlPlaneStore {
+    fileprivate func isQueued(_ job: QueuedJob) throws -> Bool {
+        try dbWriter.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM trainingQueue WHERE name = ?)", arguments: [QueueEntry.entry(job.kind, job.name)])
+                ?? false
+        }
+    }
+
+    /// Applies `recover` to a queued job's record and keeps or drops its entry, in one transaction; a job without a
+    /// record stays queued (its worker will find nothing to run and take it off).
+    fileprivate func recoverQueued(_ job: QueuedJob, _ recover: (inout ResourceRecord) throws -> JobRecovery) throws {
+        try dbWriter.write { db in
+            guard var record = try Self.find(job.kind, job.name, in: db) else { return }
+            let recovery = try recover(&record)
+            try record.update(db)
+            if recovery == .remove {
+                try db.execute(sql: "DELETE FROM trainingQueue WHERE name = ?", arguments: [QueueEntry.entry(job.kind, job.name)])
+            }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+/// A worker's claim on a queued job: nobody else may run the job while the lease lives. It lives until `expires`
+/// unless a heartbeat renews it; `token` tells this claim from a later claim of the same job (after the lease was
+/// recovered), so a worker that lost its lease can neither renew it nor end the job.
+struct JobLease: Sendable, Equatable {
+    var job: QueuedJob
+    /// Who holds it: `<daemon>/<thread>`, unique among every claimant of the queue.
+    var worker: String
+    var token: String
+    /// Seconds since 1970, on the caller's clock.
+    var expires: Double
+}
+
+/// A worker tried to renew or end a job through a lease it no longer holds (the lease expired and was recovered).
+struct JobLeaseLost: Error, CustomStringConvertible {
+    var lease: JobLease
+    var description: String { "\(lease.worker) no longer holds the lease on \(lease.job)" }
+}

@@ -1,0 +1,108 @@
+import Foundation
+
+/// A `TrainingJobQueue` in memory: records, entries and leases behind one lock (there is no database to wait for).
+/// For tests of the workers' claim, stop, shutdown and recovery paths, with the clock in the test's hands.
+final class MemoryJobQueue: TrainingJobQueue, @unchecked Sendable {
+    let leaseDuration: Double
+    private let lock = NSLock()
+    private var records: [QueuedJob: ResourceRecord] = [:]
+    private var queue: [QueuedJob] = []
+    private var leases: [QueuedJob: JobLease] = [:]
+    private var claims = 0
+
+    init(leaseDuration: Double = 60) {
+        self.leaseDuration = leaseDuration
+    }
+
+    /// A job's record as the queue last wrote it.
+    func record(_ job: QueuedJob) -> ResourceRecord? { lock.withLock { records[job] } }
+
+    /// The lease on `job`, live or expired, if any.
+    func lease(on job: QueuedJob) -> JobLease? { lock.withLock { leases[job] } }
+
+    func enqueue(_ record: ResourceRecord, tags: [(key: String, value: String)]) throws -> Bool {
+        let job = QueuedJob(kind: record.kind, name: record.name)
+        return lock.withLock {
+            guard records[job] == nil else { return false }
+            records[job] = record
+            queue.append(job)
+            return true
+        }
+    }
+
+    func claim(worker: String, now: Double) throws -> JobLease? {
+        lock.withLock {
+            guard let job = queue.first(where: { leases[$0] == nil }) else { return nil }
+            claims += 1
+            let lease = JobLease(job: job, worker: worker, token: String(claims), expires: now + leaseDuration)
+            leases[job] = lease
+            return lease
+        }
+    }
+
+    func heartbeat(_ lease: JobLease, now: Double) throws -> JobLease? {
+        lock.withLock {
+            guard leases[lease.job]?.token == lease.token else { return nil }
+            leases[lease.job]?.expires = now + leaseDuration
+            return leases[lease.job]
+        }
+    }
+
+    func complete(_ lease: JobLease, _ change: Change) throws { try end(lease, change) }
+
+    func fail(_ lease: JobLease, _ change: Change) throws { try end(lease, change) }
+
+    private func end(_ lease: JobLease, _ change: Change) throws {
+        try lock.withLock {
+            guard leases[lease.job]?.token == lease.token else { throw JobLeaseLost(lease: lease) }
+            try remove(lease.job, change)
+        }
+    }
+
+    func release(_ lease: JobLease) throws {
+        lock.withLock {
+            if leases[lease.job]?.token == lease.token { leases[lease.job] = nil }
+        }
+    }
+
+    func stop(_ job: QueuedJob, ifQueued: Change, ifClaimed: Change) throws -> String? {
+        try lock.withLock {
+            if let holder = leases[job]?.worker {
+                if var record = records[job] {
+                    try ifClaimed(&record)
+                    records[job] = record
+                }
+                return holder
+            }
+            try remove(job, ifQueued)
+            return nil
+        }
+    }
+
+    func recoverExpiredLeases(now: Double, _ recover: (inout ResourceRecord) throws -> JobRecovery) throws -> [QueuedJob] {
+        try lock.withLock {
+            let expired = queue.filter { leases[$0].map { $0.expires <= now } ?? false }
+            for job in expired {
+                leases[job] = nil
+                guard var record = records[job] else { continue }
+                switch try recover(&record) {
+                case .requeue: records[job] = record
+                case .remove: try remove(job) { $0 = record }
+                }
+            }
+            return expired
+        }
+    }
+
+    func queuedJobs() throws -> [QueuedJob] { lock.withLock { queue } }
+
+    /// Takes `job` off the queue with `change` on its record; the caller holds the lock.
+    private func remove(_ job: QueuedJob, _ change: Change) throws {
+        if var record = records[job] {
+            try change(&record)
+            records[job] = record
+        }
+        queue.removeAll { $0 == job }
+        leases[job] = nil
+    }
+}
