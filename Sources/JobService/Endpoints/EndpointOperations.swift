@@ -121,7 +121,7 @@ struct EndpointOperations {
 
     private func requiredName(_ input: JSONValue) throws -> String {
         guard let name = input["EndpointName"]?.stringValue else {
-            throw AWSError.validation("1 validation error detected: Value null at 'endpointName' failed to satisfy constraint: Member must not be null")
+            throw AWSError.missingMember("EndpointName")
         }
         return name
     }

@@ -1,3 +1,5 @@
+import LabelStore
+
 /// `LabelingJobStatus`, botocore's values; stored and sent as its raw value.
 enum LabelingJobStatus: String, Sendable, CaseIterable {
     case initializing = "Initializing"
@@ -9,4 +11,13 @@ enum LabelingJobStatus: String, Sendable, CaseIterable {
 
     /// Final: no event moves a job out of it.
     var isTerminal: Bool { self == .completed || self == .failed || self == .stopped }
+
+    /// The label store's status of the job, as the control plane shows it.
+    init(_ status: LabelingJob.Status) {
+        switch status {
+        case .inProgress: self = .inProgress
+        case .completed: self = .completed
+        case .stopped: self = .stopped
+        }
+    }
 }

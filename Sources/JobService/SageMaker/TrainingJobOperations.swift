@@ -21,8 +21,7 @@ struct TrainingJobOperations {
 
     func create(_ input: JSONValue, _ context: AWSRequestContext) throws -> JSONValue {
         for member in ["AlgorithmSpecification", "ResourceConfig", "StoppingCondition"] where input[member] == nil {
-            throw AWSError.validation(
-                "1 validation error detected: Value null at '\(ShapePath.lowerCamel(member))' failed to satisfy constraint: Member must not be null")
+            throw AWSError.missingMember(member)
         }
         if let count = input["ResourceConfig"]?["InstanceCount"]?.intValue, count > 1 {
             throw AWSError.resourceLimitExceeded(
@@ -37,11 +36,11 @@ struct TrainingJobOperations {
         }
         guard let name = input["TrainingJobName"]?.stringValue, let outputPath = input["OutputDataConfig"]?["S3OutputPath"]?.stringValue
         else {
-            throw AWSError.validation(
-                "1 validation error detected: Value null at 'trainingJobName' failed to satisfy constraint: Member must not be null")
+            throw AWSError.missingMember("TrainingJobName")
         }
         let arn = context.arn(.trainingJob, name)
-        let artifacts = Self.artifactURI(outputPath: outputPath, job: name)
+        let compression = input["OutputDataConfig"]?["CompressionType"]?.stringValue.flatMap(TrainingJobSpec.OutputCompression.init) ?? .gzip
+        let artifacts = TrainingJobSpec.modelArtifactsURI(outputPath: outputPath, jobName: name, compression: compression)
         let job = ResourceRecord(
             kind: .trainingJob, name: name, arn: arn, creationTime: context.now, lastModifiedTime: context.now, status: TrainingJobStatus.inProgress.rawValue,
             document: TrainingJobLifecycle.created(input, arn: arn, modelArtifacts: artifacts, at: context.now))
@@ -91,20 +90,10 @@ struct TrainingJobOperations {
     }
 
     private func existing(_ input: JSONValue) throws -> ResourceRecord {
-        guard let name = input["TrainingJobName"]?.stringValue else {
-            throw AWSError.validation(
-                "1 validation error detected: Value null at 'trainingJobName' failed to satisfy constraint: Member must not be null")
-        }
+        guard let name = input["TrainingJobName"]?.stringValue else { throw AWSError.missingMember("TrainingJobName") }
         guard let job = try store.resource(.trainingJob, named: name) else {
             throw AWSError.validation("Requested resource not found.")
         }
         return job
-    }
-
-    /// `<S3OutputPath without trailing />/<job>/output/model.tar.gz`.
-    static func artifactURI(outputPath: String, job: String) -> String {
-        var base = outputPath
-        while base.hasSuffix("/") { base.removeLast() }
-        return "\(base)/\(job)/output/model.tar.gz"
     }
 }
