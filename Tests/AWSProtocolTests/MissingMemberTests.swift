@@ -16,6 +16,7 @@ import Testing
         #expect(missing.message == fromValidator?.message)
         #expect(
             AWSError.missingMember("AlgorithmSpecification").message
-                == "1 validation error detected: Value null at 'algorithmSpecification' failed to satisfy constraint: Member must not be null")
+                == "1 validation error detected: Value null at 'algorithmSpecification' failed to satisfy constraint: Member must not be null"
+        )
     }
 }

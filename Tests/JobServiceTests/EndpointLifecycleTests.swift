@@ -13,9 +13,21 @@ import Testing
 
     func newEndpoint(at time: Double = 100) -> ResourceRecord {
         ResourceRecord(
-            kind: .endpoint, name: "e", arn: "arn", creationTime: time, lastModifiedTime: time, status: "Creating",
+            kind: .endpoint,
+            name: "e",
+            arn: "arn",
+            creationTime: time,
+            lastModifiedTime: time,
+            status: "Creating",
             document: EndpointLifecycle.created(
-                name: "e", arn: "arn", configName: "c1", deploymentConfig: ["AutoRollbackConfiguration": [:]], snapshot: snapshot, at: time))
+                name: "e",
+                arn: "arn",
+                configName: "c1",
+                deploymentConfig: ["AutoRollbackConfiguration": [:]],
+                snapshot: snapshot,
+                at: time
+            )
+        )
     }
 
     func inService() throws -> ResourceRecord {
@@ -140,7 +152,8 @@ import Testing
             ("Deleting", .reloaded(configName: "c", variants: [])),
             ("Deleting", .loadFailed(reason: "r")),
             ("Deleting", .updateRequested(configName: "c", snapshot: [:], deploymentConfig: nil)),
-        ])
+        ]
+    )
     func illegalTransitions(status: String, event: Event) {
         var endpoint = newEndpoint()
         endpoint.status = status

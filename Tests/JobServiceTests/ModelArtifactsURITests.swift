@@ -19,9 +19,12 @@ import Testing
         store = try ControlPlaneStore.inMemory()
         objects = try TestStore()
         service = SageMakerService(
-            store: store, scheduler: RequiredOutputMembersTests.IdleScheduler(store: store),
-            endpointHost: EndpointHost(store: store, objects: objects.store, logger: Logger(label: "test")), labels: try LabelStore.inMemory(),
-            objects: objects.store)
+            store: store,
+            scheduler: RequiredOutputMembersTests.IdleScheduler(store: store),
+            endpointHost: EndpointHost(store: store, objects: objects.store, logger: Logger(label: "test")),
+            labels: try LabelStore.inMemory(),
+            objects: objects.store
+        )
     }
 
     func request(_ name: String, outputPath: String, compression: String?) -> JSONValue {
@@ -29,7 +32,9 @@ import Testing
         if let compression { output["CompressionType"] = .string(compression) }
         return [
             "TrainingJobName": .string(name), "RoleArn": "arn:aws:iam::123456789012:role/R",
-            "AlgorithmSpecification": ["TrainingImage": "811284229777.dkr.ecr.us-east-1.amazonaws.com/object-detection:1", "TrainingInputMode": "File"],
+            "AlgorithmSpecification": [
+                "TrainingImage": "811284229777.dkr.ecr.us-east-1.amazonaws.com/object-detection:1", "TrainingInputMode": "File",
+            ],
             "OutputDataConfig": output, "ResourceConfig": ["InstanceType": "ml.p3.2xlarge", "InstanceCount": 1, "VolumeSizeInGB": 50],
             "StoppingCondition": ["MaxRuntimeInSeconds": 60],
         ]

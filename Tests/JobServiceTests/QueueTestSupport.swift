@@ -20,9 +20,14 @@ final class TestClock: @unchecked Sendable {
 /// A queued training job's record as CreateTrainingJob writes it; `running` puts it in secondary status Training.
 func queuedTrainingJob(_ name: String, running: Bool = false, at time: Double = 1) throws -> ResourceRecord {
     var job = ResourceRecord(
-        kind: .trainingJob, name: name, arn: "arn:aws:sagemaker:us-east-1:123456789012:training-job/\(name)", creationTime: time,
-        lastModifiedTime: time, status: "InProgress",
-        document: TrainingJobLifecycle.created(["TrainingJobName": .string(name)], arn: "arn", modelArtifacts: "s3://b/o/model.tar.gz", at: time))
+        kind: .trainingJob,
+        name: name,
+        arn: "arn:aws:sagemaker:us-east-1:123456789012:training-job/\(name)",
+        creationTime: time,
+        lastModifiedTime: time,
+        status: "InProgress",
+        document: TrainingJobLifecycle.created(["TrainingJobName": .string(name)], arn: "arn", modelArtifacts: "s3://b/o/model.tar.gz", at: time)
+    )
     if running { try TrainingJobLifecycle.apply(.secondary(.training, message: "m"), to: &job, at: time) }
     return job
 }

@@ -22,7 +22,8 @@ import Testing
                 "Starting", "LaunchingMLInstances", "PreparingTrainingStack", "Downloading", "DownloadingTrainingImage", "Training", "Uploading",
                 "Stopping", "Stopped", "MaxRuntimeExceeded", "Completed", "Failed", "Interrupted", "MaxWaitTimeExceeded", "Updating", "Restarting",
                 "Pending",
-            ])
+            ]
+        )
     }
 
     @Test func aRecordWrittenBeforeTheEnumsReadsTyped() {

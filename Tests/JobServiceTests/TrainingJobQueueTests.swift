@@ -146,7 +146,12 @@ import Testing
         let held = try #require(try harness.queue.claim(worker: "d/0", now: 0))
         let renewed = try #require(try harness.queue.claim(worker: "d/1", now: 0))
         _ = try harness.queue.heartbeat(renewed, now: 50)
-        #expect(try harness.queue.recoverExpiredLeases(now: 59) { _ in Issue.record("nothing has expired"); return .requeue }.isEmpty)
+        #expect(
+            try harness.queue.recoverExpiredLeases(now: 59) { _ in
+                Issue.record("nothing has expired")
+                return .requeue
+            }.isEmpty
+        )
         let recovered = try harness.queue.recoverExpiredLeases(now: 60) { record in
             try TrainingJobLifecycle.apply(.secondary(.starting, message: "recovered"), to: &record, at: 60)
             return .requeue

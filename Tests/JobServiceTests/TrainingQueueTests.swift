@@ -15,7 +15,14 @@ import Testing
     let b = QueuedJob(kind: .trainingJob, name: "b")
 
     func workers(concurrency: Int = 1, runner: @escaping TrainingQueue.Runner) -> TrainingQueue {
-        TrainingQueue(jobs: jobs, concurrency: concurrency, daemonID: "test", clock: { [clock] in clock.now }, logger: Logger(label: "test"), runner: runner)
+        TrainingQueue(
+            jobs: jobs,
+            concurrency: concurrency,
+            daemonID: "test",
+            clock: { [clock] in clock.now },
+            logger: Logger(label: "test"),
+            runner: runner
+        )
     }
 
     @Test func jobsRunOneAtATimeInArrivalOrder() throws {

@@ -31,7 +31,12 @@ enum EndpointLifecycle {
 
     /// The stored document of an endpoint just created: Creating, with the deployment `snapshot` to load.
     static func created(
-        name: String, arn: String, configName: JSONValue, deploymentConfig: JSONValue?, snapshot: JSONValue, at time: Double
+        name: String,
+        arn: String,
+        configName: JSONValue,
+        deploymentConfig: JSONValue?,
+        snapshot: JSONValue,
+        at time: Double
     ) -> JSONValue {
         var document: JSONValue = [
             "EndpointName": .string(name), "EndpointArn": .string(arn), "EndpointConfigName": configName,
@@ -62,7 +67,8 @@ enum EndpointLifecycle {
                 endpoint.document[EndpointHost.pendingDeploymentKey] = nil
                 endpoint.document["FailureReason"] = .string(
                     "The update to \(wanted) was interrupted by a restart of the daemon; the endpoint keeps its previous configuration "
-                        + "\(configName). Call UpdateEndpoint again.")
+                        + "\(configName). Call UpdateEndpoint again."
+                )
             }
             serve(&endpoint, configName: configName, variants: variants, at: time)
         case (.creating, .loadFailed(let reason)), (.inService, .loadFailed(let reason)), (.updating, .loadFailed(let reason)):
@@ -71,7 +77,9 @@ enum EndpointLifecycle {
         case (.updating, .updateFailed(let reason)):
             endpoint.document[EndpointHost.pendingDeploymentKey] = nil
             endpoint.document["PendingDeploymentSummary"] = nil
-            endpoint.document["FailureReason"] = .string(String(("Update failed; the endpoint keeps its previous configuration. " + reason).prefix(1024)))
+            endpoint.document["FailureReason"] = .string(
+                String(("Update failed; the endpoint keeps its previous configuration. " + reason).prefix(1024))
+            )
             set(&endpoint, .inService, at: time)
         case (_, .deleteRequested):
             endpoint.status = EndpointStatus.deleting.rawValue

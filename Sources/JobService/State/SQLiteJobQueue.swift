@@ -8,19 +8,19 @@ import GRDB
 /// The lock guards only the leases and the stops in flight; database work happens outside it, and a claim checks
 /// afterwards that the job it leased is still queued.
 final class SQLiteJobQueue: TrainingJobQueue, @unchecked Sendable {
-    let leaseDuration: Double
     private let store: ControlPlaneStore
     private let lock = NSLock()
-    private var leases: [QueuedJob: JobLease] = [:]
+    private var leases: LeaseTable
     /// Jobs a stop is taking off the queue: not to be claimed meanwhile.
     private var stopping: Set<QueuedJob> = []
-    private var claims = 0
     private var recoveredPreviousDaemon = false
 
     init(store: ControlPlaneStore, leaseDuration: Double = 60) {
         self.store = store
-        self.leaseDuration = leaseDuration
+        leases = LeaseTable(duration: leaseDuration)
     }
+
+    var leaseDuration: Double { leases.duration }
 
     func enqueue(_ record: ResourceRecord, tags: [(key: String, value: String)]) throws -> Bool {
         try store.insertQueued(record, tags: tags)
@@ -30,10 +30,7 @@ final class SQLiteJobQueue: TrainingJobQueue, @unchecked Sendable {
         for job in try queuedJobs() {
             let lease: JobLease? = lock.withLock {
                 guard leases[job] == nil, !stopping.contains(job) else { return nil }
-                claims += 1
-                let lease = JobLease(job: job, worker: worker, token: String(claims), expires: now + leaseDuration)
-                leases[job] = lease
-                return lease
+                return leases.grant(job, to: worker, now: now)
             }
             guard let lease else { continue }
             // The queue was read before the lease was taken: the job may have ended or been stopped since.
@@ -44,11 +41,7 @@ final class SQLiteJobQueue: TrainingJobQueue, @unchecked Sendable {
     }
 
     func heartbeat(_ lease: JobLease, now: Double) throws -> JobLease? {
-        lock.withLock {
-            guard leases[lease.job]?.token == lease.token else { return nil }
-            leases[lease.job]?.expires = now + leaseDuration
-            return leases[lease.job]
-        }
+        lock.withLock { leases.renew(lease, now: now) }
     }
 
     func complete(_ lease: JobLease, _ change: Change) throws { try end(lease, change) }
@@ -56,15 +49,13 @@ final class SQLiteJobQueue: TrainingJobQueue, @unchecked Sendable {
     func fail(_ lease: JobLease, _ change: Change) throws { try end(lease, change) }
 
     private func end(_ lease: JobLease, _ change: Change) throws {
-        guard lock.withLock({ leases[lease.job]?.token == lease.token }) else { throw JobLeaseLost(lease: lease) }
+        guard lock.withLock({ leases.holds(lease) }) else { throw JobLeaseLost(lease: lease) }
         try store.dequeue(QueueEntry.entry(lease.job.kind, lease.job.name), change)
         try release(lease)
     }
 
     func release(_ lease: JobLease) throws {
-        lock.withLock {
-            if leases[lease.job]?.token == lease.token { leases[lease.job] = nil }
-        }
+        lock.withLock { leases.drop(lease) }
     }
 
     func stop(_ job: QueuedJob, ifQueued: Change, ifClaimed: Change) throws -> String? {
@@ -83,14 +74,11 @@ final class SQLiteJobQueue: TrainingJobQueue, @unchecked Sendable {
     }
 
     func recoverExpiredLeases(now: Double, _ recover: (inout ResourceRecord) throws -> JobRecovery) throws -> [QueuedJob] {
-        let (expired, firstRecovery) = lock.withLock {
-            let expired = leases.values.filter { $0.expires <= now }.map(\.job)
-            for job in expired { leases[job] = nil }
+        let (expired, held, firstRecovery) = lock.withLock {
             defer { recoveredPreviousDaemon = true }
-            return (expired, !recoveredPreviousDaemon)
+            return (Set(leases.dropExpired(now: now)), leases.heldJobs, !recoveredPreviousDaemon)
         }
-        let held = lock.withLock { Set(leases.keys) }
-        let jobs = firstRecovery ? try queuedJobs().filter { !held.contains($0) } : expired
+        let jobs = try queuedJobs().filter { firstRecovery ? !held.contains($0) : expired.contains($0) }
         for job in jobs { try store.recoverQueued(job, recover) }
         return jobs
     }
@@ -103,7 +91,11 @@ final class SQLiteJobQueue: TrainingJobQueue, @unchecked Sendable {
 extension ControlPlaneStore {
     fileprivate func isQueued(_ job: QueuedJob) throws -> Bool {
         try dbWriter.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM trainingQueue WHERE name = ?)", arguments: [QueueEntry.entry(job.kind, job.name)])
+            try Bool.fetchOne(
+                db,
+                sql: "SELECT EXISTS (SELECT 1 FROM trainingQueue WHERE name = ?)",
+                arguments: [QueueEntry.entry(job.kind, job.name)]
+            )
                 ?? false
         }
     }

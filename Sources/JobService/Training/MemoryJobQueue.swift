@@ -3,16 +3,16 @@ import Foundation
 /// A `TrainingJobQueue` in memory: records, entries and leases behind one lock (there is no database to wait for).
 /// For tests of the workers' claim, stop, shutdown and recovery paths, with the clock in the test's hands.
 final class MemoryJobQueue: TrainingJobQueue, @unchecked Sendable {
-    let leaseDuration: Double
     private let lock = NSLock()
     private var records: [QueuedJob: ResourceRecord] = [:]
     private var queue: [QueuedJob] = []
-    private var leases: [QueuedJob: JobLease] = [:]
-    private var claims = 0
+    private var leases: LeaseTable
 
     init(leaseDuration: Double = 60) {
-        self.leaseDuration = leaseDuration
+        leases = LeaseTable(duration: leaseDuration)
     }
+
+    var leaseDuration: Double { leases.duration }
 
     /// A job's record as the queue last wrote it.
     func record(_ job: QueuedJob) -> ResourceRecord? { lock.withLock { records[job] } }
@@ -33,19 +33,12 @@ final class MemoryJobQueue: TrainingJobQueue, @unchecked Sendable {
     func claim(worker: String, now: Double) throws -> JobLease? {
         lock.withLock {
             guard let job = queue.first(where: { leases[$0] == nil }) else { return nil }
-            claims += 1
-            let lease = JobLease(job: job, worker: worker, token: String(claims), expires: now + leaseDuration)
-            leases[job] = lease
-            return lease
+            return leases.grant(job, to: worker, now: now)
         }
     }
 
     func heartbeat(_ lease: JobLease, now: Double) throws -> JobLease? {
-        lock.withLock {
-            guard leases[lease.job]?.token == lease.token else { return nil }
-            leases[lease.job]?.expires = now + leaseDuration
-            return leases[lease.job]
-        }
+        lock.withLock { leases.renew(lease, now: now) }
     }
 
     func complete(_ lease: JobLease, _ change: Change) throws { try end(lease, change) }
@@ -54,15 +47,13 @@ final class MemoryJobQueue: TrainingJobQueue, @unchecked Sendable {
 
     private func end(_ lease: JobLease, _ change: Change) throws {
         try lock.withLock {
-            guard leases[lease.job]?.token == lease.token else { throw JobLeaseLost(lease: lease) }
+            guard leases.holds(lease) else { throw JobLeaseLost(lease: lease) }
             try remove(lease.job, change)
         }
     }
 
     func release(_ lease: JobLease) throws {
-        lock.withLock {
-            if leases[lease.job]?.token == lease.token { leases[lease.job] = nil }
-        }
+        lock.withLock { leases.drop(lease) }
     }
 
     func stop(_ job: QueuedJob, ifQueued: Change, ifClaimed: Change) throws -> String? {
@@ -81,16 +72,16 @@ final class MemoryJobQueue: TrainingJobQueue, @unchecked Sendable {
 
     func recoverExpiredLeases(now: Double, _ recover: (inout ResourceRecord) throws -> JobRecovery) throws -> [QueuedJob] {
         try lock.withLock {
-            let expired = queue.filter { leases[$0].map { $0.expires <= now } ?? false }
-            for job in expired {
-                leases[job] = nil
+            let expired = Set(leases.dropExpired(now: now))
+            let jobs = queue.filter(expired.contains)
+            for job in jobs {
                 guard var record = records[job] else { continue }
                 switch try recover(&record) {
                 case .requeue: records[job] = record
                 case .remove: try remove(job) { $0 = record }
                 }
             }
-            return expired
+            return jobs
         }
     }
 
@@ -103,6 +94,6 @@ final class MemoryJobQueue: TrainingJobQueue, @unchecked Sendable {
             records[job] = record
         }
         queue.removeAll { $0 == job }
-        leases[job] = nil
+        leases.remove(job)
     }
 }

@@ -31,8 +31,12 @@ final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
     ///   - clock: seconds since 1970, for leases and the state changes of stops and recoveries.
     ///   - runner: what a worker does with a job it has claimed.
     init(
-        jobs: any TrainingJobQueue, concurrency: Int, daemonID: String = UUID().uuidString, clock: @escaping @Sendable () -> Double,
-        logger: Logger, runner: @escaping Runner
+        jobs: any TrainingJobQueue,
+        concurrency: Int,
+        daemonID: String = UUID().uuidString,
+        clock: @escaping @Sendable () -> Double,
+        logger: Logger,
+        runner: @escaping Runner
     ) {
         self.jobs = jobs
         self.concurrency = max(1, concurrency)
@@ -62,14 +66,18 @@ final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
 
     func stop(_ name: String, at time: Double) throws {
         try stop(
-            QueuedJob(kind: .trainingJob, name: name), running: { try TrainingJobLifecycle.apply(.stopRequested, to: &$0, at: time) },
-            queued: { try TrainingJobLifecycle.apply(.stopped(maxRuntimeExceeded: false), to: &$0, at: time) })
+            QueuedJob(kind: .trainingJob, name: name),
+            running: { try TrainingJobLifecycle.apply(.stopRequested, to: &$0, at: time) },
+            queued: { try TrainingJobLifecycle.apply(.stopped(maxRuntimeExceeded: false), to: &$0, at: time) }
+        )
     }
 
     func stopTransform(_ name: String, at time: Double) throws {
         try stop(
-            QueuedJob(kind: .transformJob, name: name), running: { try TransformJobLifecycle.stopRequested(&$0, at: time) },
-            queued: { TransformJobLifecycle.ended(&$0, status: .stopped, at: time) })
+            QueuedJob(kind: .transformJob, name: name),
+            running: { try TransformJobLifecycle.stopRequested(&$0, at: time) },
+            queued: { TransformJobLifecycle.ended(&$0, status: .stopped, at: time) }
+        )
     }
 
     /// A held job's record takes `running` and its worker (if it is one of ours) a stop request; a queued one leaves
@@ -168,7 +176,9 @@ final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
         case .inProgress? where job.document["SecondaryStatus"]?.stringValue.flatMap(SecondaryStatus.init(rawValue:))?.isRunning == true:
             try TrainingJobLifecycle.apply(
                 .secondary(.starting, message: "Apiary restarted while this job was running; it resumes from its last checkpoint"),
-                to: &job, at: now)
+                to: &job,
+                at: now
+            )
             logger.info("training job will resume", metadata: ["job": "\(job.name)"])
             return .requeue
         case .inProgress?:
