@@ -78,7 +78,8 @@ struct EndpointOperations {
 
     /// A deployment loaded: InService on it (a successful update switches the configuration name).
     static let installed: @Sendable (inout ResourceRecord, DeployedEndpoint, Double) throws -> Void = { record, deployed, now in
-        try EndpointLifecycle.apply(.loaded(configName: deployed.configName, variants: deployed.describeVariants(resolvedAt: now)), to: &record, at: now)
+        try EndpointLifecycle.apply(
+            .loaded(configName: deployed.configName, variants: deployed.describeVariants(resolvedAt: now)), to: &record, at: now)
     }
 
     /// An endpoint loaded again after a restart: InService on the deployment it was serving.

@@ -147,7 +147,9 @@ struct LabelingJobOperations {
         let counters = try Self.render(job.counters)
         let modified = AWSTimestamp.seconds(job.lastModifiedAt)
         if !job.isFinished {
-            guard record.status(as: LabelingJobStatus.self) != LabelingJobStatus(job.status) || record.document["LabelCounters"] != counters || record.lastModifiedTime != modified
+            guard
+                record.status(as: LabelingJobStatus.self) != LabelingJobStatus(job.status) || record.document["LabelCounters"] != counters
+                    || record.lastModifiedTime != modified
             else { return record }
             return try store.update(.labelingJob, named: record.name) { record in
                 guard !Self.isFinal(record) else { return }

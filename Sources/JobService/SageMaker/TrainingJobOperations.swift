@@ -42,7 +42,8 @@ struct TrainingJobOperations {
         let compression = input["OutputDataConfig"]?["CompressionType"]?.stringValue.flatMap(TrainingJobSpec.OutputCompression.init) ?? .gzip
         let artifacts = TrainingJobSpec.modelArtifactsURI(outputPath: outputPath, jobName: name, compression: compression)
         let job = ResourceRecord(
-            kind: .trainingJob, name: name, arn: arn, creationTime: context.now, lastModifiedTime: context.now, status: TrainingJobStatus.inProgress.rawValue,
+            kind: .trainingJob, name: name, arn: arn, creationTime: context.now, lastModifiedTime: context.now,
+            status: TrainingJobStatus.inProgress.rawValue,
             document: TrainingJobLifecycle.created(input, arn: arn, modelArtifacts: artifacts, at: context.now))
         guard try scheduler.enqueue(job, tags: TagOperations.tags(in: input)) else {
             throw AWSError.resourceInUse(

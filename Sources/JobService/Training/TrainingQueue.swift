@@ -3,9 +3,9 @@ import Logging
 
 /// The training workers: a fixed number of dedicated threads — never Swift's cooperative pool, so a running job
 /// cannot make the API slow — each claiming the oldest queued job from a `TrainingJobQueue` (training jobs and
-/// batch transform jobs, in arrival order; durable, so they survive restarts) and running it. Each worker lowers its
-/// own priority before it touches oneDNN (whose OpenMP threads inherit it). The lock here guards only which
-/// controls are running; the queue's database work happens outside it.
+/// batch transform jobs, in arrival order; the daemon's SQLite driver keeps them across restarts) and running it.
+/// Each worker lowers its own priority before it touches oneDNN (whose OpenMP threads inherit it). The lock here
+/// guards only which controls are running; the queue's database work happens outside it.
 final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
     /// Runs one job to its end on the calling worker thread, recording the end through `control`; a run that
     /// returns without doing so (a shutdown) leaves the job queued.

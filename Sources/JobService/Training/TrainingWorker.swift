@@ -29,7 +29,8 @@ struct TrainingWorker: Sendable {
         switch job.status(as: TrainingJobStatus.self) {
         case .inProgress?: break
         case .stopping?:  // stopped by a daemon that did not hold it, or in the moment before this worker registered
-            return try control.complete { try TrainingJobLifecycle.apply(.stopped(maxRuntimeExceeded: false), to: &$0, at: AWSTimestamp.seconds(Date())) }
+            let now = AWSTimestamp.seconds(Date())
+            return try control.complete { try TrainingJobLifecycle.apply(.stopped(maxRuntimeExceeded: false), to: &$0, at: now) }
         default: return try control.complete { _ in }
         }
         let stream = "\(name)/algo-1-\(Int(job.creationTime))"

@@ -34,7 +34,8 @@ struct TransformWorker: Sendable {
                 return logger.info("transform job paused for shutdown; it runs again on the next start", metadata: ["job": "\(name)"])
             }
             if let reason { log(reason) }
-            let end: TrainingJobQueue.Change = { TransformJobLifecycle.ended(&$0, status: status, failureReason: reason, at: AWSTimestamp.seconds(Date())) }
+            let now = AWSTimestamp.seconds(Date())
+            let end: TrainingJobQueue.Change = { TransformJobLifecycle.ended(&$0, status: status, failureReason: reason, at: now) }
             try status == .failed ? control.fail(end) : control.complete(end)
             logger.info("transform job ended", metadata: ["job": "\(name)", "status": "\(status.rawValue)"])
         } catch {
