@@ -26,6 +26,12 @@ import Testing
         )
     }
 
+    @Test func completedFailedAndStoppedAreTheFinalJobStatuses() {
+        #expect(TrainingJobStatus.allCases.filter(\.isTerminal) == [.completed, .failed, .stopped])
+        #expect(TransformJobStatus.allCases.filter(\.isTerminal) == [.completed, .failed, .stopped])
+        #expect(LabelingJobStatus.allCases.filter(\.isTerminal) == [.completed, .failed, .stopped])
+    }
+
     @Test func aRecordWrittenBeforeTheEnumsReadsTyped() {
         var record = ResourceRecord(kind: .endpoint, name: "e", arn: "a", creationTime: 1, lastModifiedTime: 1, status: "InService", document: [:])
         #expect(record.status(as: EndpointStatus.self) == .inService)

@@ -1,16 +1,13 @@
 import LabelStore
 
 /// `LabelingJobStatus`, botocore's values; stored and sent as its raw value.
-enum LabelingJobStatus: String, Sendable, CaseIterable {
+enum LabelingJobStatus: String, JobStatus, Sendable, CaseIterable {
     case initializing = "Initializing"
     case inProgress = "InProgress"
     case completed = "Completed"
     case failed = "Failed"
     case stopping = "Stopping"
     case stopped = "Stopped"
-
-    /// Final: no event moves a job out of it.
-    var isTerminal: Bool { self == .completed || self == .failed || self == .stopped }
 
     /// The label store's status of the job, as the control plane shows it.
     init(_ status: LabelingJob.Status) {
