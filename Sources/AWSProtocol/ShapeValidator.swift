@@ -28,8 +28,13 @@ public struct ShapeValidator: Sendable {
         var violations: [String] = []
         try check(input, model.shape(inputShape), at: "", into: &violations)
         guard !violations.isEmpty else { return }
+        throw AWSError(model.validationErrorCode, Self.message(violations))
+    }
+
+    /// `<N> validation error(s) detected: <e1>; <e2>`.
+    static func message(_ violations: [String]) -> String {
         let count = violations.count == 1 ? "1 validation error" : "\(violations.count) validation errors"
-        throw AWSError(model.validationErrorCode, "\(count) detected: " + violations.joined(separator: "; "))
+        return "\(count) detected: " + violations.joined(separator: "; ")
     }
 
     private func check(_ value: JSONValue, _ shape: Shape, at path: String, into violations: inout [String]) throws(AWSError) {
@@ -118,7 +123,7 @@ public struct ShapeValidator: Sendable {
         "Value '\(javaString(value))' at '\(path)' failed to satisfy constraint: \(phrase)"
     }
 
-    private static func nullViolation(at path: String) -> String {
+    static func nullViolation(at path: String) -> String {
         "Value null at '\(path)' failed to satisfy constraint: Member must not be null"
     }
 
@@ -136,7 +141,7 @@ public struct ShapeValidator: Sendable {
     }
 
     /// `TrainingJobName` → `trainingJobName`, `S3Uri` → `s3Uri`.
-    private static func lowerCamel(_ name: String) -> String {
+    static func lowerCamel(_ name: String) -> String {
         name.prefix(1).lowercased() + name.dropFirst()
     }
 

@@ -9,9 +9,10 @@ package enum QueueEntry {
         kind == .transformJob ? transformPrefix + name : name
     }
 
-    /// The kind and name of the job an entry stands for.
-    package static func job(_ entry: String) -> (kind: ResourceKind, name: String) {
-        entry.hasPrefix(transformPrefix) ? (.transformJob, String(entry.dropFirst(transformPrefix.count))) : (.trainingJob, entry)
+    /// The job an entry stands for.
+    package static func job(_ entry: String) -> QueuedJob {
+        entry.hasPrefix(transformPrefix)
+            ? QueuedJob(kind: .transformJob, name: String(entry.dropFirst(transformPrefix.count))) : QueuedJob(kind: .trainingJob, name: entry)
     }
 }
 

@@ -142,7 +142,7 @@ package final class EndpointHost: @unchecked Sendable {
     /// After a start: endpoints that were serving (or being created or updated) load again.
     package func recover(onLoaded: @escaping @Sendable (inout ResourceRecord, DeployedEndpoint, Double) throws -> Void,
                  onFailed: @escaping @Sendable (inout ResourceRecord, String, Double) throws -> Void) throws {
-        for endpoint in try store.resources(.endpoint) where ["InService", "Creating", "Updating"].contains(endpoint.status ?? "") {
+        for endpoint in try store.resources(.endpoint) where [.inService, .creating, .updating].contains(endpoint.status(as: EndpointStatus.self)) {
             guard let snapshot = endpoint.document[Self.deploymentKey] else { continue }
             logger.info("endpoint loads again after a restart", metadata: ["endpoint": "\(endpoint.name)"])
             lock.withLock { recovering[endpoint.name] = recovering[endpoint.name] ?? [] }

@@ -17,8 +17,7 @@ struct EndpointConfigOperations {
     func create(_ input: JSONValue, _ context: AWSRequestContext) throws -> JSONValue {
         let variants = input["ProductionVariants"]?.arrayValue ?? []
         guard !variants.isEmpty else {
-            throw AWSError.validation(
-                "1 validation error detected: Value null at 'productionVariants' failed to satisfy constraint: Member must not be null")
+            throw AWSError.missingMember("ProductionVariants")
         }
         var seen = Set<String>()
         for variant in variants {

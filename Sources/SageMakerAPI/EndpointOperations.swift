@@ -2,9 +2,8 @@ import AWSProtocol
 import ControlPlane
 import EndpointRuntime
 
-/// CreateEndpoint, DescribeEndpoint, ListEndpoints, UpdateEndpoint, DeleteEndpoint (spec §7.7, §8.2):
-/// Creating → InService (or Failed with the reason), InService → Updating → InService (rolled back on a failed
-/// update), any → Deleting → gone. Loading happens on the host's threads; these calls answer at once.
+/// CreateEndpoint, DescribeEndpoint, ListEndpoints, UpdateEndpoint, DeleteEndpoint (spec §7.7, §8.2), moving
+/// endpoints through `EndpointLifecycle`. Loading happens on the host's threads; these calls answer at once.
 package struct EndpointOperations {
     let store: ControlPlaneStore
     let host: EndpointHost
@@ -22,14 +21,12 @@ package struct EndpointOperations {
         let name = try requiredName(input)
         let arn = context.arn(.endpoint, name)
         let snapshot = try deploymentSnapshot(input, context)
-        var document: JSONValue = [
-            "EndpointName": .string(name), "EndpointArn": .string(arn), "EndpointConfigName": input["EndpointConfigName"] ?? "",
-            "EndpointStatus": "Creating", "CreationTime": .double(context.now), "LastModifiedTime": .double(context.now),
-        ]
-        if let deployment = input["DeploymentConfig"] { document["LastDeploymentConfig"] = deployment }
-        document[EndpointHost.deploymentKey] = snapshot
+        let document = EndpointLifecycle.created(
+            name: name, arn: arn, configName: input["EndpointConfigName"] ?? "", deploymentConfig: input["DeploymentConfig"], snapshot: snapshot,
+            at: context.now)
         let record = ResourceRecord(
-            kind: .endpoint, name: name, arn: arn, creationTime: context.now, lastModifiedTime: context.now, status: "Creating", document: document)
+            kind: .endpoint, name: name, arn: arn, creationTime: context.now, lastModifiedTime: context.now,
+            status: EndpointStatus.creating.rawValue, document: document)
         guard try store.insert(record, tags: TagOperations.tags(in: input)) else {
             throw AWSError.validation("Cannot create already existing endpoint \"\(arn)\".")
         }
@@ -49,7 +46,7 @@ package struct EndpointOperations {
                 items.map { e in
                     [
                         "EndpointName": .string(e.name), "EndpointArn": .string(e.arn), "CreationTime": .double(e.creationTime),
-                        "LastModifiedTime": .double(e.lastModifiedTime), "EndpointStatus": .string(e.status ?? "Creating"),
+                        "LastModifiedTime": .double(e.lastModifiedTime), "EndpointStatus": .string(e.status ?? EndpointStatus.creating.rawValue),
                     ]
                 })
         ]
@@ -59,32 +56,21 @@ package struct EndpointOperations {
 
     func update(_ input: JSONValue, _ context: AWSRequestContext) throws -> JSONValue {
         let endpoint = try existing(input, context)
-        guard endpoint.status == "InService" || endpoint.status == "Failed" && host.deployment(endpoint.name) != nil else {
+        let status = endpoint.status(as: EndpointStatus.self)
+        guard status == .inService || status == .failed && host.deployment(endpoint.name) != nil else {
             throw AWSError.validation("Cannot update in-progress endpoint \"\(endpoint.arn)\".")
         }
         let snapshot = try deploymentSnapshot(input, context)
-        try store.update(.endpoint, named: endpoint.name) { record in
-            record.status = "Updating"
-            record.lastModifiedTime = context.now
-            record.document["EndpointStatus"] = "Updating"
-            record.document["LastModifiedTime"] = .double(context.now)
-            record.document["FailureReason"] = nil
-            record.document["PendingDeploymentSummary"] = [
-                "EndpointConfigName": input["EndpointConfigName"] ?? "", "StartTime": .double(context.now),
-            ]
-            record.document[EndpointHost.pendingDeploymentKey] = snapshot
-            if let deployment = input["DeploymentConfig"] { record.document["LastDeploymentConfig"] = deployment }
-        }
+        let request = EndpointLifecycle.Event.updateRequested(
+            configName: input["EndpointConfigName"]?.stringValue ?? "", snapshot: snapshot, deploymentConfig: input["DeploymentConfig"])
+        try store.update(.endpoint, named: endpoint.name) { try EndpointLifecycle.apply(request, to: &$0, at: context.now) }
         host.deploy(endpoint.name, snapshot: snapshot, installed: Self.installed, failed: Self.updateFailed)
         return ["EndpointArn": .string(endpoint.arn)]
     }
 
     func delete(_ input: JSONValue, _ context: AWSRequestContext) throws -> JSONValue {
         let endpoint = try existing(input, context)
-        try store.update(.endpoint, named: endpoint.name) { record in
-            record.status = "Deleting"
-            record.document["EndpointStatus"] = "Deleting"
-        }
+        try store.update(.endpoint, named: endpoint.name) { try EndpointLifecycle.apply(.deleteRequested, to: &$0, at: context.now) }
         host.remove(endpoint.name)
         try store.delete(.endpoint, named: endpoint.name)
         return [:]
@@ -94,48 +80,24 @@ package struct EndpointOperations {
 
     /// A deployment loaded: InService on it (a successful update switches the configuration name).
     static let installed: @Sendable (inout ResourceRecord, DeployedEndpoint, Double) throws -> Void = { record, deployed, now in
-        if let pending = record.document[EndpointHost.pendingDeploymentKey] { record.document[EndpointHost.deploymentKey] = pending }
-        record.document[EndpointHost.pendingDeploymentKey] = nil
-        record.document["PendingDeploymentSummary"] = nil
-        record.document["EndpointConfigName"] = .string(deployed.configName)
-        record.document["ProductionVariants"] = deployed.describeVariants(resolvedAt: now)
-        record.document["EndpointStatus"] = "InService"
-        record.document["LastModifiedTime"] = .double(now)
-        record.status = "InService"
-        record.lastModifiedTime = now
+        try EndpointLifecycle.apply(
+            .loaded(configName: deployed.configName, variants: deployed.describeVariants(resolvedAt: now)), to: &record, at: now)
     }
 
-    /// An endpoint loaded again after a restart: InService on the deployment it was serving. An update the restart
-    /// interrupted is not resumed; FailureReason says so, so the old configuration coming back is no surprise.
+    /// An endpoint loaded again after a restart: InService on the deployment it was serving.
     package static let recovered: @Sendable (inout ResourceRecord, DeployedEndpoint, Double) throws -> Void = { record, deployed, now in
-        if record.document[EndpointHost.pendingDeploymentKey] != nil {
-            let wanted = record.document["PendingDeploymentSummary"]?["EndpointConfigName"]?.stringValue ?? "the new configuration"
-            record.document[EndpointHost.pendingDeploymentKey] = nil
-            record.document["FailureReason"] = .string(
-                "The update to \(wanted) was interrupted by a restart of the daemon; the endpoint keeps its previous configuration "
-                    + "\(deployed.configName). Call UpdateEndpoint again.")
-        }
-        try installed(&record, deployed, now)
+        try EndpointLifecycle.apply(
+            .reloaded(configName: deployed.configName, variants: deployed.describeVariants(resolvedAt: now)), to: &record, at: now)
     }
 
-    /// A new endpoint's models did not load: Failed with the reason.
+    /// A new endpoint's models (or its serving ones, after a restart) did not load: Failed with the reason.
     package static let creationFailed: @Sendable (inout ResourceRecord, String, Double) throws -> Void = { record, reason, now in
-        record.document["EndpointStatus"] = "Failed"
-        record.document["FailureReason"] = .string(String(reason.prefix(1024)))
-        record.document["LastModifiedTime"] = .double(now)
-        record.status = "Failed"
-        record.lastModifiedTime = now
+        try EndpointLifecycle.apply(.loadFailed(reason: reason), to: &record, at: now)
     }
 
     /// An update's models did not load: back to InService on the old deployment, with the reason.
     static let updateFailed: @Sendable (inout ResourceRecord, String, Double) throws -> Void = { record, reason, now in
-        record.document[EndpointHost.pendingDeploymentKey] = nil
-        record.document["PendingDeploymentSummary"] = nil
-        record.document["EndpointStatus"] = "InService"
-        record.document["FailureReason"] = .string(String(("Update failed; the endpoint keeps its previous configuration. " + reason).prefix(1024)))
-        record.document["LastModifiedTime"] = .double(now)
-        record.status = "InService"
-        record.lastModifiedTime = now
+        try EndpointLifecycle.apply(.updateFailed(reason: reason), to: &record, at: now)
     }
 
     // MARK: - Helpers
@@ -162,7 +124,7 @@ package struct EndpointOperations {
 
     private func requiredName(_ input: JSONValue) throws -> String {
         guard let name = input["EndpointName"]?.stringValue else {
-            throw AWSError.validation("1 validation error detected: Value null at 'endpointName' failed to satisfy constraint: Member must not be null")
+            throw AWSError.missingMember("EndpointName")
         }
         return name
     }

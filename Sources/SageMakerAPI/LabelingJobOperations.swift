@@ -17,8 +17,6 @@ struct LabelingJobOperations {
     let labels: LabelStore
     let objects: ObjectStore
 
-    static let finalStatuses: Set<String> = ["Completed", "Stopped", "Failed"]
-
     private var responses: LabelingJobResponses { LabelingJobResponses(controlPlane: store, labels: labels, objects: objects) }
 
     func create(_ input: JSONValue, _ context: AWSRequestContext) throws -> JSONValue {
@@ -64,7 +62,7 @@ struct LabelingJobOperations {
         var document = input
         document["Tags"] = nil
         document["LabelingJobArn"] = .string(arn)
-        document["LabelingJobStatus"] = "Initializing"
+        document["LabelingJobStatus"] = .string(LabelingJobStatus.initializing.rawValue)
         document["LabelCounters"] = try Self.render(LabelCounters(labeled: 0, failed: 0, unlabeled: 0))
         document["JobReferenceCode"] = .string(context.account + UUID().uuidString.lowercased().filter(\.isHexDigit).prefix(20))
         document["CreationTime"] = .double(context.now)
@@ -75,7 +73,7 @@ struct LabelingJobOperations {
             arn: arn,
             creationTime: context.now,
             lastModifiedTime: context.now,
-            status: "Initializing",
+            status: LabelingJobStatus.initializing.rawValue,
             document: document
         )
         // The control plane holds the name while the store reads the images; a refusal gives it back.
@@ -114,10 +112,10 @@ struct LabelingJobOperations {
     /// finished job changes nothing.
     func stop(_ input: JSONValue, _ context: AWSRequestContext) throws -> JSONValue {
         let job = try current(existing(input), now: context.now)
-        guard job.status != "Initializing" else {
+        guard job.status(as: LabelingJobStatus.self) != .initializing else {
             throw AWSError.validation("The labeling job \(job.name) is still reading its input; stop it once it is InProgress.")
         }
-        if !Self.finalStatuses.contains(job.status ?? "") {
+        if !Self.isFinal(job) {
             try labels.stopLabelingJob(named: job.name, now: Date(timeIntervalSince1970: context.now))
             _ = try current(job, now: context.now)
         }
@@ -130,7 +128,7 @@ struct LabelingJobOperations {
     /// output manifest (or, if no image could be read or the manifest cannot be written, `Failed`); a record in a
     /// final status is never changed again. `now` (the request's time) decides whether its tasks have expired.
     private func current(_ record: ResourceRecord, now: Double = Date().timeIntervalSince1970) throws -> ResourceRecord {
-        guard !Self.finalStatuses.contains(record.status ?? "") else { return record }
+        guard !Self.isFinal(record) else { return record }
         // Tasks past their TaskAvailabilityLifetimeInSeconds expire: the job completes with what was submitted.
         try labels.expireLabelingJobs(now: Date(timeIntervalSince1970: now))
         let job: LabelingJob
@@ -138,10 +136,10 @@ struct LabelingJobOperations {
             job = try labels.labelingJob(named: record.name)
         } catch let error as LabelStoreError where error.kind == .notFound {
             // Still being created (Initializing), or labels.sqlite lost the job.
-            guard record.status != "Initializing" else { return record }
+            guard record.status(as: LabelingJobStatus.self) != .initializing else { return record }
             return try finish(
                 record.name,
-                status: "Failed",
+                status: .failed,
                 counters: nil,
                 modified: nil,
                 failure: "ClientError: the label store has no job named \(record.name)"
@@ -153,31 +151,35 @@ struct LabelingJobOperations {
         let counters = try Self.render(job.counters)
         let modified = AWSTimestamp.seconds(job.lastModifiedAt)
         if !job.isFinished {
-            guard record.status != job.status.rawValue || record.document["LabelCounters"] != counters || record.lastModifiedTime != modified
+            guard
+                record.status(as: LabelingJobStatus.self) != LabelingJobStatus(job.status) || record.document["LabelCounters"] != counters
+                    || record.lastModifiedTime != modified
             else { return record }
             return try store.update(.labelingJob, named: record.name) { record in
-                guard !Self.finalStatuses.contains(record.status ?? "") else { return }
-                Self.set(&record, status: job.status.rawValue, counters: counters, modified: modified)
+                guard !Self.isFinal(record) else { return }
+                Self.set(&record, status: LabelingJobStatus(job.status), counters: counters, modified: modified)
             } ?? record
         }
         if job.counters.failedNonRetryableError > 0, job.counters.totalLabeled + job.counters.unlabeled == 0 {
             let first = job.failures.first.map { "; line \($0.line): \($0.reason)" } ?? ""
             return try finish(
                 record.name,
-                status: "Failed",
+                status: .failed,
                 counters: counters,
                 modified: modified,
                 failure: "ClientError: no image of the input manifest could be read\(first)"
             )
         }
-        return try finish(record.name, status: job.status.rawValue, counters: counters, modified: modified, failure: nil)
+        return try finish(record.name, status: LabelingJobStatus(job.status), counters: counters, modified: modified, failure: nil)
     }
 
     /// Moves the job to its final `status` (with `counters` and `modified`, else keeping the record's), writing the
     /// output manifest unless it failed.
-    private func finish(_ name: String, status: String, counters: JSONValue?, modified: Double?, failure: String?) throws -> ResourceRecord {
+    private func finish(
+        _ name: String, status: LabelingJobStatus, counters: JSONValue?, modified: Double?, failure: String?
+    ) throws -> ResourceRecord {
         let updated = try store.update(.labelingJob, named: name) { record in
-            guard !Self.finalStatuses.contains(record.status ?? "") else { return }
+            guard !Self.isFinal(record) else { return }
             Self.set(
                 &record,
                 status: status,
@@ -197,7 +199,7 @@ struct LabelingJobOperations {
                 }
             }
             if let failure {
-                Self.set(&record, status: "Failed", counters: record.document["LabelCounters"] ?? [:], modified: record.lastModifiedTime)
+                Self.set(&record, status: .failed, counters: record.document["LabelCounters"] ?? [:], modified: record.lastModifiedTime)
                 record.document["FailureReason"] = .string(failure)
             }
         }
@@ -205,10 +207,13 @@ struct LabelingJobOperations {
         return updated
     }
 
-    private static func set(_ record: inout ResourceRecord, status: String, counters: JSONValue, modified: Double) {
-        record.status = status
+    /// Completed, Stopped or Failed: the record is never changed again.
+    private static func isFinal(_ record: ResourceRecord) -> Bool { record.status(as: LabelingJobStatus.self)?.isTerminal == true }
+
+    private static func set(_ record: inout ResourceRecord, status: LabelingJobStatus, counters: JSONValue, modified: Double) {
+        record.status = status.rawValue
         record.lastModifiedTime = max(modified, record.creationTime)
-        record.document["LabelingJobStatus"] = .string(status)
+        record.document["LabelingJobStatus"] = .string(status.rawValue)
         record.document["LabelCounters"] = counters
         record.document["LastModifiedTime"] = .double(record.lastModifiedTime)
     }
@@ -257,9 +262,7 @@ struct LabelingJobOperations {
 
     private func requiredName(_ input: JSONValue) throws -> String {
         guard let name = input["LabelingJobName"]?.stringValue else {
-            throw AWSError.validation(
-                "1 validation error detected: Value null at 'labelingJobName' failed to satisfy constraint: Member must not be null"
-            )
+            throw AWSError.missingMember("LabelingJobName")
         }
         return name
     }

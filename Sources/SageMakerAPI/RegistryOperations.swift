@@ -64,16 +64,8 @@ struct RegistryOperations {
 
     func requiredName(_ input: JSONValue) throws -> String {
         guard let name = input[nameMember]?.stringValue else {
-            throw AWSError.validation(
-                "1 validation error detected: Value null at '\(ShapePath.lowerCamel(nameMember))' failed to satisfy constraint: Member must not be null")
+            throw AWSError.missingMember(nameMember)
         }
         return name
-    }
-}
-
-/// AWS's validation-message paths name members in lowerCamelCase.
-enum ShapePath {
-    static func lowerCamel(_ member: String) -> String {
-        member.prefix(1).lowercased() + member.dropFirst()
     }
 }

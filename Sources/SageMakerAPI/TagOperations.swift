@@ -53,8 +53,7 @@ struct TagOperations {
 
     private func existingARN(_ input: JSONValue) throws -> String {
         guard let arn = input["ResourceArn"]?.stringValue else {
-            throw AWSError.validation(
-                "1 validation error detected: Value null at 'resourceArn' failed to satisfy constraint: Member must not be null")
+            throw AWSError.missingMember("ResourceArn")
         }
         guard try store.resource(arn: arn) != nil else {
             throw AWSError.validation("Could not find resource \"\(arn)\".")

@@ -10,8 +10,7 @@ struct TrainingJobOperations {
 
     func create(_ input: JSONValue, _ context: AWSRequestContext) throws -> JSONValue {
         for member in ["AlgorithmSpecification", "ResourceConfig", "StoppingCondition"] where input[member] == nil {
-            throw AWSError.validation(
-                "1 validation error detected: Value null at '\(ShapePath.lowerCamel(member))' failed to satisfy constraint: Member must not be null")
+            throw AWSError.missingMember(member)
         }
         if let count = input["ResourceConfig"]?["InstanceCount"]?.intValue, count > 1 {
             throw AWSError.resourceLimitExceeded(
@@ -26,19 +25,19 @@ struct TrainingJobOperations {
         }
         guard let name = input["TrainingJobName"]?.stringValue, let outputPath = input["OutputDataConfig"]?["S3OutputPath"]?.stringValue
         else {
-            throw AWSError.validation(
-                "1 validation error detected: Value null at 'trainingJobName' failed to satisfy constraint: Member must not be null")
+            throw AWSError.missingMember("TrainingJobName")
         }
         let arn = context.arn(.trainingJob, name)
-        let artifacts = Self.artifactURI(outputPath: outputPath, job: name)
+        let compression = input["OutputDataConfig"]?["CompressionType"]?.stringValue.flatMap(TrainingJobSpec.OutputCompression.init) ?? .gzip
+        let artifacts = TrainingJobSpec.modelArtifactsURI(outputPath: outputPath, jobName: name, compression: compression)
         let job = ResourceRecord(
-            kind: .trainingJob, name: name, arn: arn, creationTime: context.now, lastModifiedTime: context.now, status: "InProgress",
+            kind: .trainingJob, name: name, arn: arn, creationTime: context.now, lastModifiedTime: context.now,
+            status: TrainingJobStatus.inProgress.rawValue,
             document: TrainingJobLifecycle.created(input, arn: arn, modelArtifacts: artifacts, at: context.now))
-        guard try store.insertQueued(job, tags: TagOperations.tags(in: input)) else {
+        guard try scheduler.enqueue(job, tags: TagOperations.tags(in: input)) else {
             throw AWSError.resourceInUse(
                 "Training job names must be unique within an AWS account and region, and a training job with this name already exists (\(arn))")
         }
-        scheduler.jobQueued()
         return ["TrainingJobArn": .string(arn)]
     }
 
@@ -69,10 +68,10 @@ struct TrainingJobOperations {
 
     func stop(_ input: JSONValue, _ context: AWSRequestContext) throws -> JSONValue {
         let job = try existing(input)
-        switch job.status {
-        case "Stopping":
+        switch job.status(as: TrainingJobStatus.self) {
+        case .stopping?:
             return [:]
-        case "InProgress":
+        case .inProgress?:
             try scheduler.stop(job.name, at: context.now)
             return [:]
         default:
@@ -81,20 +80,10 @@ struct TrainingJobOperations {
     }
 
     private func existing(_ input: JSONValue) throws -> ResourceRecord {
-        guard let name = input["TrainingJobName"]?.stringValue else {
-            throw AWSError.validation(
-                "1 validation error detected: Value null at 'trainingJobName' failed to satisfy constraint: Member must not be null")
-        }
+        guard let name = input["TrainingJobName"]?.stringValue else { throw AWSError.missingMember("TrainingJobName") }
         guard let job = try store.resource(.trainingJob, named: name) else {
             throw AWSError.validation("Requested resource not found.")
         }
         return job
-    }
-
-    /// `<S3OutputPath without trailing />/<job>/output/model.tar.gz`.
-    static func artifactURI(outputPath: String, job: String) -> String {
-        var base = outputPath
-        while base.hasSuffix("/") { base.removeLast() }
-        return "\(base)/\(job)/output/model.tar.gz"
     }
 }

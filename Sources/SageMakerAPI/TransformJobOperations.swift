@@ -22,13 +22,12 @@ struct TransformJobOperations {
             arn: arn,
             creationTime: context.now,
             lastModifiedTime: context.now,
-            status: "InProgress",
+            status: TransformJobStatus.inProgress.rawValue,
             document: TransformJobLifecycle.created(input, arn: arn, at: context.now)
         )
-        guard try store.insertQueued(job, tags: TagOperations.tags(in: input)) else {
+        guard try scheduler.enqueue(job, tags: TagOperations.tags(in: input)) else {
             throw AWSError.resourceInUse("Job name must be unique within an AWS account and region, and a job with this name already exists (\(arn))")
         }
-        scheduler.jobQueued()
         return ["TransformJobArn": .string(arn)]
     }
 
@@ -57,7 +56,7 @@ struct TransformJobOperations {
 
     func stop(_ input: JSONValue, _ context: AWSRequestContext) throws -> JSONValue {
         let job = try existing(input)
-        guard !TransformJobLifecycle.terminalStatuses.contains(job.status ?? "") else { return [:] }
+        guard job.status(as: TransformJobStatus.self)?.isTerminal != true else { return [:] }
         try scheduler.stopTransform(job.name, at: context.now)
         return [:]
     }

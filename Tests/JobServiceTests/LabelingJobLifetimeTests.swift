@@ -1,3 +1,7 @@
+@testable import SageMakerAPI
+@testable import TrainingExecution
+@testable import EndpointRuntime
+@testable import ControlPlane
 import AWSProtocol
 import Foundation
 import LabelStore

@@ -25,7 +25,7 @@ import Testing
         labels = try LabelStore.inMemory()
         service = SageMakerService(
             store: store,
-            scheduler: RequiredOutputMembersTests.IdleScheduler(),
+            scheduler: RequiredOutputMembersTests.IdleScheduler(store: store),
             endpointHost: EndpointHost(store: store, objects: objects.store, logger: Logger(label: "test")),
             labels: labels,
             objects: objects.store

@@ -14,9 +14,10 @@ import Testing
 /// Every member botocore's model marks required in an output shape is always in Apiary's answer (strongly
 /// typed SDKs fail to decode otherwise) — checked on every operation, in every state a resource passes through.
 @Suite struct RequiredOutputMembersTests {
-    /// Takes jobs and refuses stops: the queue's part is not under test here.
+    /// Records jobs and ignores stops: the queue's part is not under test here.
     struct IdleScheduler: TrainingScheduler {
-        func jobQueued() {}
+        let store: ControlPlaneStore
+        func enqueue(_ job: ResourceRecord, tags: [(key: String, value: String)]) throws -> Bool { try store.insertQueued(job, tags: tags) }
         func stop(_ name: String, at time: Double) throws {}
         func stopTransform(_ name: String, at time: Double) throws {}
     }
@@ -33,7 +34,7 @@ import Testing
         objects = try TestStore()
         labels = try LabelStore.inMemory()
         service = SageMakerService(
-            store: store, scheduler: IdleScheduler(), endpointHost: EndpointHost(store: store, objects: objects.store, logger: Logger(label: "test")),
+            store: store, scheduler: IdleScheduler(store: store), endpointHost: EndpointHost(store: store, objects: objects.store, logger: Logger(label: "test")),
             labels: labels, objects: objects.store)
         logs = LogsService(store: store)
     }
@@ -66,7 +67,7 @@ import Testing
             ])
         _ = try call("DescribeTrainingJob", ["TrainingJobName": "j"])
         _ = try call("ListTrainingJobs", [:])
-        for event: TrainingJobLifecycle.Event in [.secondary("Training", message: "m"), .completed(metrics: [("validation:mAP", 0.5)])] {
+        for event: TrainingJobLifecycle.Event in [.secondary(.training, message: "m"), .completed(metrics: [("validation:mAP", 0.5)])] {
             try store.update(.trainingJob, named: "j") { try TrainingJobLifecycle.apply(event, to: &$0, at: 10) }
             _ = try call("DescribeTrainingJob", ["TrainingJobName": "j"])
         }

@@ -32,9 +32,9 @@ import Testing
 
     @Test func successPathRecordsTimesTransitionsAndMetrics() throws {
         var job = newJob()
-        try TrainingJobLifecycle.apply(.secondary("Downloading", message: "Downloading input data"), to: &job, at: 101)
-        try TrainingJobLifecycle.apply(.secondary("Training", message: "Training in progress."), to: &job, at: 102)
-        try TrainingJobLifecycle.apply(.secondary("Uploading", message: "Uploading generated training model"), to: &job, at: 110)
+        try TrainingJobLifecycle.apply(.secondary(.downloading, message: "Downloading input data"), to: &job, at: 101)
+        try TrainingJobLifecycle.apply(.secondary(.training, message: "Training in progress."), to: &job, at: 102)
+        try TrainingJobLifecycle.apply(.secondary(.uploading, message: "Uploading generated training model"), to: &job, at: 110)
         try TrainingJobLifecycle.apply(.completed(metrics: [("validation:mAP", 0.5), ("train:loss", .nan)]), to: &job, at: 111.4)
         #expect(job.status == "Completed")
         #expect(job.document["SecondaryStatus"] == "Completed")
@@ -63,12 +63,12 @@ import Testing
 
     @Test func userStopOfARunningJob() throws {
         var job = newJob()
-        try TrainingJobLifecycle.apply(.secondary("Training", message: "m"), to: &job, at: 101)
+        try TrainingJobLifecycle.apply(.secondary(.training, message: "m"), to: &job, at: 101)
         try TrainingJobLifecycle.apply(.stopRequested, to: &job, at: 102)
         #expect(job.status == "Stopping")
         #expect(job.document["SecondaryStatus"] == "Stopping")
         try TrainingJobLifecycle.apply(.stopRequested, to: &job, at: 102.5)  // a second Stop is a no-op
-        try TrainingJobLifecycle.apply(.secondary("Uploading", message: "m"), to: &job, at: 103)  // ignored while stopping
+        try TrainingJobLifecycle.apply(.secondary(.uploading, message: "m"), to: &job, at: 103)  // ignored while stopping
         #expect(job.document["SecondaryStatus"] == "Stopping")
         try TrainingJobLifecycle.apply(.stopped(maxRuntimeExceeded: false), to: &job, at: 104)
         #expect(job.status == "Stopped")
@@ -77,7 +77,7 @@ import Testing
 
     @Test func aJobThatFinishesWhileStoppingEndsStopped() throws {
         var job = newJob()
-        try TrainingJobLifecycle.apply(.secondary("Training", message: "m"), to: &job, at: 101)
+        try TrainingJobLifecycle.apply(.secondary(.training, message: "m"), to: &job, at: 101)
         try TrainingJobLifecycle.apply(.stopRequested, to: &job, at: 102)
         try TrainingJobLifecycle.apply(.completed(metrics: []), to: &job, at: 103)
         #expect(job.status == "Stopped")
@@ -92,7 +92,7 @@ import Testing
 
     @Test func maxRuntimeExceeded() throws {
         var job = newJob()
-        try TrainingJobLifecycle.apply(.secondary("Training", message: "m"), to: &job, at: 101)
+        try TrainingJobLifecycle.apply(.secondary(.training, message: "m"), to: &job, at: 101)
         try TrainingJobLifecycle.apply(.stopped(maxRuntimeExceeded: true), to: &job, at: 170)
         #expect(job.status == "Stopped")
         #expect(job.document["SecondaryStatus"] == "MaxRuntimeExceeded")
@@ -101,7 +101,7 @@ import Testing
 
     @Test func failureWhileStopping() throws {
         var job = newJob()
-        try TrainingJobLifecycle.apply(.secondary("Training", message: "m"), to: &job, at: 101)
+        try TrainingJobLifecycle.apply(.secondary(.training, message: "m"), to: &job, at: 101)
         try TrainingJobLifecycle.apply(.stopRequested, to: &job, at: 102)
         try TrainingJobLifecycle.apply(.failed(reason: "AlgorithmError: x"), to: &job, at: 103)
         #expect(job.status == "Failed")
@@ -109,9 +109,9 @@ import Testing
 
     @Test func restartGoesBackToStartingAndResumes() throws {
         var job = newJob()
-        try TrainingJobLifecycle.apply(.secondary("Training", message: "m"), to: &job, at: 101)
-        try TrainingJobLifecycle.apply(.secondary("Starting", message: "Apiary restarted"), to: &job, at: 150)
-        try TrainingJobLifecycle.apply(.secondary("Training", message: "Resuming from epoch 1"), to: &job, at: 151)
+        try TrainingJobLifecycle.apply(.secondary(.training, message: "m"), to: &job, at: 101)
+        try TrainingJobLifecycle.apply(.secondary(.starting, message: "Apiary restarted"), to: &job, at: 150)
+        try TrainingJobLifecycle.apply(.secondary(.training, message: "Resuming from epoch 1"), to: &job, at: 151)
         #expect(job.document["TrainingStartTime"] == .double(101))  // the first start stays
         #expect(statuses(job) == ["Starting", "Training", "Starting", "Training"])
     }
@@ -125,7 +125,7 @@ import Testing
         default: try TrainingJobLifecycle.apply(.stopped(maxRuntimeExceeded: false), to: &job, at: 101)
         }
         let events: [Event] = [
-            .secondary("Training", message: "m"), .completed(metrics: []), .failed(reason: "r"), .stopRequested,
+            .secondary(.training, message: "m"), .completed(metrics: []), .failed(reason: "r"), .stopRequested,
             .stopped(maxRuntimeExceeded: false), .stopped(maxRuntimeExceeded: true),
         ]
         for event in events {
@@ -137,7 +137,7 @@ import Testing
 
     @Test func aRunningJobIsNotStoppedWithoutAStopRequest() throws {
         var job = newJob()
-        try TrainingJobLifecycle.apply(.secondary("Training", message: "m"), to: &job, at: 101)
+        try TrainingJobLifecycle.apply(.secondary(.training, message: "m"), to: &job, at: 101)
         #expect(throws: TrainingJobLifecycle.IllegalTransition.self) {
             try TrainingJobLifecycle.apply(.stopped(maxRuntimeExceeded: false), to: &job, at: 102)
         }

@@ -13,10 +13,10 @@ import Testing
     @Test func stoppingARunningTransformJobLeavesATrainingJobOfTheSameNameAlone() throws {
         let store = try ControlPlaneStore.inMemory()
         let started = DispatchSemaphore(value: 0)
-        let queue = TrainingQueue(store: store, concurrency: 1, logger: Logger(label: "test")) { entry, control in
+        let queue = TrainingQueue(jobs: SQLiteJobQueue(store: store), concurrency: 1, clock: { 1 }, logger: Logger(label: "test")) { _, control in
             started.signal()
-            while control.requested == nil { usleep(1000) }
-            try? store.dequeue(entry) { TransformJobLifecycle.ended(&$0, status: "Completed", at: 3) }
+            _ = control.waitForRequest()
+            try? control.complete { TransformJobLifecycle.ended(&$0, status: .completed, at: 3) }
         }
         let transform = ResourceRecord(
             kind: .transformJob,
@@ -31,9 +31,9 @@ import Testing
         training.kind = .trainingJob
         training.arn = "arn:aws:sagemaker:us-east-1:123456789012:training-job/bees"
         #expect(try store.insert(training))
-        #expect(try store.insertQueued(transform, tags: []))
+        #expect(try queue.enqueue(transform, tags: []))
         #expect(try store.trainingQueue() == ["transform-job/bees"])
-        try queue.recoverInterruptedJobs(now: 1)
+        try queue.recoverInterruptedJobs()
         queue.start()
         defer { queue.shutdown() }
         started.wait()

@@ -24,7 +24,7 @@ public func buildApplication(
     configuration: DaemonConfiguration, logger: Logger, onReady: @escaping @Sendable (Int) -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let parts = try DaemonParts(configuration: configuration, logger: logger)
-    try parts.queue.recoverInterruptedJobs(now: AWSTimestamp.seconds(Date()))
+    try parts.queue.recoverInterruptedJobs()
     try parts.endpoints.recover(onLoaded: EndpointOperations.recovered, onFailed: EndpointOperations.creationFailed)
     let lambdaRuntimes = parts.lambdaRuntimes
     return Application(

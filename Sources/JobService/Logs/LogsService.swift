@@ -75,7 +75,7 @@ struct LogsService: Sendable {
     private func getLogEvents(_ input: JSONValue) throws -> JSONValue {
         let group = try groupName(input)
         guard let stream = input["logStreamName"]?.stringValue else {
-            throw AWSError.validation("1 validation error detected: Value null at 'logStreamName' failed to satisfy constraint: Member must not be null")
+            throw AWSError.missingMember("logStreamName")
         }
         guard try store.logStreamExists(group: group, stream: stream) else {
             throw try store.logGroups().contains(group)

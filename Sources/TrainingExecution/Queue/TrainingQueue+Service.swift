@@ -1,3 +1,4 @@
+import AWSProtocol
 import ControlPlane
 import Foundation
 import Logging
@@ -10,9 +11,10 @@ extension TrainingQueue: Service {
     package convenience init(store: ControlPlaneStore, objects: ObjectStore, jobsDirectory: URL, concurrency: Int, logger: Logger) {
         let training = TrainingWorker(store: store, objects: objects, jobsDirectory: jobsDirectory, logger: logger)
         let transform = TransformWorker(store: store, objects: objects, logger: logger)
-        self.init(store: store, concurrency: concurrency, logger: logger) { entry, control in
-            let job = QueueEntry.job(entry)
-            if job.kind == .transformJob { transform.run(job.name, control: control) } else { training.run(entry, control: control) }
+        self.init(
+            jobs: SQLiteJobQueue(store: store), concurrency: concurrency, clock: { AWSTimestamp.seconds(Date()) }, logger: logger
+        ) { job, control in
+            if job.kind == .transformJob { transform.run(job.name, control: control) } else { training.run(job.name, control: control) }
         }
     }
 

@@ -2,81 +2,100 @@ import ControlPlane
 import Foundation
 import Logging
 
-/// The FIFO training queue: queued jobs (in SQLite, so they survive restarts) are run in arrival order by a
-/// fixed number of dedicated worker threads — never Swift's cooperative pool, so a running job cannot make the
-/// API slow. Each worker lowers its own priority before it touches oneDNN (whose OpenMP threads inherit it).
+/// The training workers: a fixed number of dedicated threads — never Swift's cooperative pool, so a running job
+/// cannot make the API slow — each claiming the oldest queued job from a `TrainingJobQueue` (training jobs and
+/// batch transform jobs, in arrival order; the daemon's SQLite driver keeps them across restarts) and running it.
+/// Each worker lowers its own priority before it touches oneDNN (whose OpenMP threads inherit it). The lock here
+/// guards only which controls are running; the queue's database work happens outside it.
 package final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
-    /// Runs one job to its end state on the calling worker thread.
-    package typealias Runner = @Sendable (_ name: String, _ control: TrainingJobControl) -> Void
+    /// Runs one job to its end on the calling worker thread, recording the end through `control`; a run that
+    /// returns without doing so (a shutdown) leaves the job queued.
+    package typealias Runner = @Sendable (_ job: QueuedJob, _ control: TrainingJobControl) -> Void
 
-    private let store: ControlPlaneStore
+    private let jobs: any TrainingJobQueue
     private let concurrency: Int
+    private let daemonID: String
+    private let clock: @Sendable () -> Double
     private let runner: Runner
     let logger: Logger
     private let condition = NSCondition()
-    private var running: [String: TrainingJobControl] = [:]
+    private var running: [QueuedJob: TrainingJobControl] = [:]
     private var shuttingDown = false
     private var liveWorkers = 0
+    /// Counts the moments a job may have become claimable (enqueued, or let go by a worker), so a worker that found
+    /// nothing to claim waits only if nothing has happened since it looked.
+    private var wakeups = 0
 
     /// - Parameters:
     ///   - concurrency: how many jobs train at once (each uses every core oneDNN is given).
+    ///   - daemonID: names this daemon's workers (`<daemonID>/<n>`) among every claimant of `jobs`.
+    ///   - clock: seconds since 1970, for leases and the state changes of stops and recoveries.
     ///   - runner: what a worker does with a job it has claimed.
-    package init(store: ControlPlaneStore, concurrency: Int, logger: Logger, runner: @escaping Runner) {
-        self.store = store
+    package init(
+        jobs: any TrainingJobQueue,
+        concurrency: Int,
+        daemonID: String = UUID().uuidString,
+        clock: @escaping @Sendable () -> Double,
+        logger: Logger,
+        runner: @escaping Runner
+    ) {
+        self.jobs = jobs
         self.concurrency = max(1, concurrency)
+        self.daemonID = daemonID
+        self.clock = clock
         self.runner = runner
         self.logger = logger
+    }
+
+    /// Brings interrupted jobs back into the queue (before the daemon's port opens).
+    package func recoverInterruptedJobs() throws {
+        try jobs.recoverExpiredLeases(now: clock()) { [logger, clock] record in try Self.recover(&record, at: clock(), logger: logger) }
     }
 
     /// Starts the workers (after `recoverInterruptedJobs`).
     package func start() {
         for index in 0..<concurrency {
-            condition.lock()
-            liveWorkers += 1
-            condition.unlock()
-            let thread = Thread { [self] in work() }
+            condition.withLock { liveWorkers += 1 }
+            let thread = Thread { [self] in work(worker: "\(daemonID)/\(index)") }
             thread.name = "apiary-training-\(index)"
             thread.stackSize = 16 << 20
             thread.start()
         }
     }
 
-    package func jobQueued() {
-        condition.lock()
-        condition.broadcast()
-        condition.unlock()
+    package func enqueue(_ job: ResourceRecord, tags: [(key: String, value: String)]) throws -> Bool {
+        guard try jobs.enqueue(job, tags: tags) else { return false }
+        wakeWorkers()
+        return true
     }
 
     package func stop(_ name: String, at time: Double) throws {
         try stop(
-            entry: name, running: { try TrainingJobLifecycle.apply(.stopRequested, to: &$0, at: time) },
-            queued: { try TrainingJobLifecycle.apply(.stopped(maxRuntimeExceeded: false), to: &$0, at: time) })
+            QueuedJob(kind: .trainingJob, name: name),
+            running: { try TrainingJobLifecycle.apply(.stopRequested, to: &$0, at: time) },
+            queued: { try TrainingJobLifecycle.apply(.stopped(maxRuntimeExceeded: false), to: &$0, at: time) }
+        )
     }
 
     package func stopTransform(_ name: String, at time: Double) throws {
         try stop(
-            entry: QueueEntry.entry(.transformJob, name), running: { try TransformJobLifecycle.stopRequested(&$0, at: time) },
-            queued: { TransformJobLifecycle.ended(&$0, status: "Stopped", at: time) })
+            QueuedJob(kind: .transformJob, name: name),
+            running: { try TransformJobLifecycle.stopRequested(&$0, at: time) },
+            queued: { TransformJobLifecycle.ended(&$0, status: .stopped, at: time) }
+        )
     }
 
-    /// A running entry's record takes `running` and its worker a stop request; a queued one leaves the queue with `queued`.
-    private func stop(entry: String, running: (inout ResourceRecord) throws -> Void, queued: (inout ResourceRecord) throws -> Void) throws {
-        condition.lock()
-        defer { condition.unlock() }
-        if let control = self.running[entry] {
-            let job = QueueEntry.job(entry)
-            try store.update(job.kind, named: job.name, running)
-            control.request(.userStop)
-        } else {
-            try store.dequeue(entry, queued)
-        }
+    /// A held job's record takes `running` and its worker (if it is one of ours) a stop request; a queued one leaves
+    /// the queue with `queued`.
+    private func stop(_ job: QueuedJob, running: @escaping TrainingJobQueue.Change, queued: @escaping TrainingJobQueue.Change) throws {
+        guard try jobs.stop(job, ifQueued: queued, ifClaimed: running) != nil else { return }
+        // A worker registers its control before it reads the record, so one that is not registered yet sees Stopping.
+        condition.withLock { self.running[job]?.request(.userStop) }
     }
 
-    /// The `QueueEntry` of each job a worker is running now.
-    var runningJobs: [String] {
-        condition.lock()
-        defer { condition.unlock() }
-        return running.keys.sorted()
+    /// The jobs a worker of this daemon is running now.
+    package var runningJobs: [QueuedJob] {
+        condition.withLock { running.keys.sorted { $0.description < $1.description } }
     }
 
     /// Asks running jobs to checkpoint and stop (they stay queued, and resume on the next start) and waits for
@@ -92,8 +111,7 @@ package final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
 
     /// Stops every running job as StopTrainingJob (StopTransformJob) would and waits until none runs (the test hook's reset).
     package func stopAll(at time: Double) throws {
-        for entry in runningJobs {
-            let job = QueueEntry.job(entry)
+        for job in runningJobs {
             try job.kind == .transformJob ? stopTransform(job.name, at: time) : stop(job.name, at: time)
         }
         condition.lock()
@@ -101,60 +119,77 @@ package final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
         condition.unlock()
     }
 
-    private func work() {
+    private func work(worker: String) {
         WorkerPriority.lowerForBackgroundWork()
-        while let (name, control) = claim() {
-            runner(name, control)
-            condition.lock()
-            running[name] = nil
-            condition.broadcast()
-            condition.unlock()
+        while let control = claim(worker: worker) {
+            runner(control.job, control)
+            control.releaseUnlessEnded(logger: logger)
+            condition.withLock { running[control.job] = nil }
+            wakeWorkers()
         }
-        condition.lock()
-        liveWorkers -= 1
-        condition.broadcast()
-        condition.unlock()
+        condition.withLock {
+            liveWorkers -= 1
+            condition.broadcast()
+        }
     }
 
-    /// Waits for the oldest queued job nobody runs; nil once shutting down.
-    private func claim() -> (String, TrainingJobControl)? {
-        condition.lock()
-        defer { condition.unlock() }
-        while !shuttingDown {
+    /// Waits for the oldest queued job nobody holds and registers its control; nil once shutting down.
+    private func claim(worker: String) -> TrainingJobControl? {
+        while true {
+            let looked = condition.withLock { wakeups }
+            let lease: JobLease?
             do {
-                if let name = try store.trainingQueue().first(where: { running[$0] == nil }) {
-                    let control = TrainingJobControl()
-                    running[name] = control
-                    return (name, control)
-                }
+                lease = try jobs.claim(worker: worker, now: clock())
             } catch {
                 logger.error("cannot read the training queue", metadata: ["error": "\(error)"])
+                lease = nil
             }
-            condition.wait()
+            if let lease {
+                let control = TrainingJobControl(lease: lease, queue: jobs, clock: clock)
+                let registered = condition.withLock {
+                    guard !shuttingDown else { return false }
+                    running[lease.job] = control
+                    return true
+                }
+                if registered { return control }
+                control.releaseUnlessEnded(logger: logger)
+                return nil
+            }
+            condition.lock()
+            defer { condition.unlock() }
+            while !shuttingDown, wakeups == looked { condition.wait() }
+            guard !shuttingDown else { return nil }
         }
-        return nil
     }
 
-    /// After a crash or shutdown: running jobs go back to Starting (resuming from their checkpoint when run),
-    /// jobs that were being stopped end Stopped, queued jobs stay queued.
-    package func recoverInterruptedJobs(now: Double) throws {
-        for name in try store.trainingQueue() {
-            guard let job = try store.resource(.trainingJob, named: name) else { continue }
-            switch job.status {
-            case "Stopping":
-                try store.dequeue(name) { try TrainingJobLifecycle.apply(.stopped(maxRuntimeExceeded: false), to: &$0, at: now) }
-            case "InProgress" where TrainingJobLifecycle.runningSecondaryStatuses.contains(job.document["SecondaryStatus"]?.stringValue ?? ""):
-                try store.update(.trainingJob, named: name) {
-                    try TrainingJobLifecycle.apply(
-                        .secondary("Starting", message: "Apiary restarted while this job was running; it resumes from its last checkpoint"),
-                        to: &$0, at: now)
-                }
-                logger.info("training job will resume", metadata: ["job": "\(name)"])
-            case "InProgress":
-                continue
-            default:
-                try store.dequeue(name) { _ in }
-            }
+    private func wakeWorkers() {
+        condition.withLock {
+            wakeups += 1
+            condition.broadcast()
+        }
+    }
+
+    /// A job whose worker went away (a crash, a shutdown, a lost lease): a running training job goes back to Starting
+    /// (resuming from its checkpoint when run), one being stopped ends Stopped, a queued one stays queued; a transform
+    /// job stays queued (its worker ends a Stopping one Stopped, and runs the others again from the start).
+    static func recover(_ job: inout ResourceRecord, at now: Double, logger: Logger) throws -> JobRecovery {
+        guard job.kind == .trainingJob else { return .requeue }
+        switch job.status(as: TrainingJobStatus.self) {
+        case .stopping?:
+            try TrainingJobLifecycle.apply(.stopped(maxRuntimeExceeded: false), to: &job, at: now)
+            return .remove
+        case .inProgress? where job.document["SecondaryStatus"]?.stringValue.flatMap(SecondaryStatus.init(rawValue:))?.isRunning == true:
+            try TrainingJobLifecycle.apply(
+                .secondary(.starting, message: "Apiary restarted while this job was running; it resumes from its last checkpoint"),
+                to: &job,
+                at: now
+            )
+            logger.info("training job will resume", metadata: ["job": "\(job.name)"])
+            return .requeue
+        case .inProgress?:
+            return .requeue
+        default:
+            return .remove
         }
     }
 }

@@ -84,13 +84,6 @@ public struct TrainingJobSpec: Sendable, Equatable {
         }
     }
 
-    /// Where the model goes: `<S3OutputPath>/<job>/output/model.tar.gz`, or the `output/model/` prefix when
-    /// the output is uncompressed (`ModelArtifacts.S3ModelArtifacts`).
-    public var modelArtifacts: S3URI {
-        let output = outputPath.appending("\(jobName)/output/")
-        return output.appending(outputCompression == .gzip ? "model.tar.gz" : "model/")
-    }
-
     /// The seed of a job without `APIARY_SEED`: the 64-bit FNV-1a hash of the name's UTF-8 bytes (stable
     /// across runs and platforms, unlike Swift's per-process `Hasher`).
     public static func derivedSeed(jobName: String) -> UInt64 {

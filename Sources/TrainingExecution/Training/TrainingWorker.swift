@@ -7,7 +7,7 @@ import ObjectStore
 
 /// What a worker thread does with one claimed job: runs the algorithm through `TrainingJobRunner`, turning
 /// its progress into the job's state (secondary statuses, CloudWatch log events, metrics) and its end into the
-/// job's end state, each change one SQLite transaction.
+/// job's end state through the queue (`TrainingJobControl`), each change one transaction.
 package struct TrainingWorker: Sendable {
     static let logGroup = "/aws/sagemaker/TrainingJobs"
 
@@ -33,8 +33,14 @@ package struct TrainingWorker: Sendable {
     }
 
     private func runJob(_ name: String, control: TrainingJobControl) throws {
-        guard let job = try store.resource(.trainingJob, named: name) else { return try store.dequeue(name) { _ in } }
-        guard job.status == "InProgress" else { return try store.dequeue(name) { _ in } }
+        guard let job = try store.resource(.trainingJob, named: name) else { return try control.complete { _ in } }
+        switch job.status(as: TrainingJobStatus.self) {
+        case .inProgress?: break
+        case .stopping?:  // stopped by a daemon that did not hold it, or in the moment before this worker registered
+            let now = AWSTimestamp.seconds(Date())
+            return try control.complete { try TrainingJobLifecycle.apply(.stopped(maxRuntimeExceeded: false), to: &$0, at: now) }
+        default: return try control.complete { _ in }
+        }
         let stream = "\(name)/algo-1-\(Int(job.creationTime))"
         let log = { (lines: [String]) in
             let now = Int64(Date().timeIntervalSince1970 * 1000)
@@ -62,11 +68,11 @@ package struct TrainingWorker: Sendable {
                     switch event {
                     case .secondaryStatus(let status, let message):
                         try? store.update(.trainingJob, named: name) {
-                            try TrainingJobLifecycle.apply(.secondary(status.rawValue, message: message), to: &$0, at: now)
+                            try TrainingJobLifecycle.apply(.secondary(SecondaryStatus(status), message: message), to: &$0, at: now)
                         }
                     case .resuming:
                         try? store.update(.trainingJob, named: name) {
-                            try TrainingJobLifecycle.apply(.secondary("Training", message: event.message), to: &$0, at: now)
+                            try TrainingJobLifecycle.apply(.secondary(.training, message: event.message), to: &$0, at: now)
                         }
                         log([AlgorithmLog.line(event.message)])
                     case .log(let line):
@@ -82,14 +88,14 @@ package struct TrainingWorker: Sendable {
         switch outcome.ending {
         case .completed:
             let metrics = outcome.finalMetrics.map { (name: $0.name, value: $0.value) }
-            try store.dequeue(name) { try TrainingJobLifecycle.apply(.completed(metrics: metrics), to: &$0, at: now) }
+            try control.complete { try TrainingJobLifecycle.apply(.completed(metrics: metrics), to: &$0, at: now) }
         case .failed(let reason):
             log([AlgorithmLog.line(reason)])
-            try store.dequeue(name) { try TrainingJobLifecycle.apply(.failed(reason: reason), to: &$0, at: now) }
+            try control.fail { try TrainingJobLifecycle.apply(.failed(reason: reason), to: &$0, at: now) }
         case .stopped(.userStop):
-            try store.dequeue(name) { try TrainingJobLifecycle.apply(.stopped(maxRuntimeExceeded: false), to: &$0, at: now) }
+            try control.complete { try TrainingJobLifecycle.apply(.stopped(maxRuntimeExceeded: false), to: &$0, at: now) }
         case .stopped(.maxRuntimeExceeded):
-            try store.dequeue(name) { try TrainingJobLifecycle.apply(.stopped(maxRuntimeExceeded: true), to: &$0, at: now) }
+            try control.complete { try TrainingJobLifecycle.apply(.stopped(maxRuntimeExceeded: true), to: &$0, at: now) }
         case .stopped(.shutdown):
             logger.info("training job paused for shutdown; it resumes on the next start", metadata: ["job": "\(name)"])
             return

@@ -28,33 +28,31 @@ package struct TransformWorker: Sendable {
     }
 
     package func run(_ name: String, control: TrainingJobControl) {
-        let entry = QueueEntry.entry(.transformJob, name)
         do {
-            guard let job = try store.resource(.transformJob, named: name), job.status == "InProgress" else {
+            guard let job = try store.resource(.transformJob, named: name), job.status(as: TransformJobStatus.self) == .inProgress else {
                 // Gone, finished, or being stopped when the daemon last stopped: Stopping ends Stopped.
-                return try store.dequeue(entry) { TransformJobLifecycle.ended(&$0, status: "Stopped", at: AWSTimestamp.seconds(Date())) }
+                return try control.complete { TransformJobLifecycle.ended(&$0, status: .stopped, at: AWSTimestamp.seconds(Date())) }
             }
             try store.update(.transformJob, named: name) { TransformJobLifecycle.started(&$0, at: AWSTimestamp.seconds(Date())) }
             let log = { (line: String) in
                 let now = Int64(Date().timeIntervalSince1970 * 1000)
                 try? store.appendLogEvents(group: Self.logGroup, stream: "\(name)/\(EndpointLog.instance)", [(now, line)], now: now)
             }
-            let (status, reason) = transform(job.document, log: log, stopRequested: { control.requested })
-            if status == nil {
+            guard let (status, reason) = transform(job.document, log: log, stopRequested: { control.requested }) else {
                 return logger.info("transform job paused for shutdown; it runs again on the next start", metadata: ["job": "\(name)"])
             }
             if let reason { log(reason) }
-            try store.dequeue(entry) {
-                TransformJobLifecycle.ended(&$0, status: status ?? "Failed", failureReason: reason, at: AWSTimestamp.seconds(Date()))
-            }
-            logger.info("transform job ended", metadata: ["job": "\(name)", "status": "\(status ?? "")"])
+            let now = AWSTimestamp.seconds(Date())
+            let end: TrainingJobQueue.Change = { TransformJobLifecycle.ended(&$0, status: status, failureReason: reason, at: now) }
+            try status == .failed ? control.fail(end) : control.complete(end)
+            logger.info("transform job ended", metadata: ["job": "\(name)", "status": "\(status.rawValue)"])
         } catch {
             logger.error("transform job bookkeeping failed", metadata: ["job": "\(name)", "error": "\(error)"])
         }
     }
 
-    /// Runs the job: its end status and failure reason; a nil status when the daemon is shutting down.
-    private func transform(_ request: JSONValue, log: (String) -> Void, stopRequested: () -> StopRequest?) -> (String?, String?) {
+    /// Runs the job: its end status and failure reason; nil when the daemon is shutting down.
+    private func transform(_ request: JSONValue, log: (String) -> Void, stopRequested: () -> StopRequest?) -> (TransformJobStatus, String?)? {
         do {
             let contentType = (request["TransformInput"]?["ContentType"]?.stringValue ?? "application/x-image").lowercased()
             guard Self.contentTypes.contains(contentType) else {
@@ -79,8 +77,8 @@ package struct TransformWorker: Sendable {
             log("Transforming \(items.count) objects with model \(modelName)")
             for item in items {
                 switch stopRequested() {
-                case .shutdown?: return (nil, nil)
-                case .userStop?: return ("Stopped", nil)
+                case .shutdown?: return nil
+                case .userStop?: return (.stopped, nil)
                 case nil: break
                 }
                 let image: RGBImage
@@ -98,11 +96,11 @@ package struct TransformWorker: Sendable {
                 )
                 log("\(item.uri) -> \(destination): \(detections.count) detections")
             }
-            return ("Completed", nil)
+            return (.completed, nil)
         } catch let failure as TransformFailure {
-            return ("Failed", failure.description)
+            return (.failed, failure.description)
         } catch {
-            return ("Failed", "InternalServerError: \(error)")
+            return (.failed, "InternalServerError: \(error)")
         }
     }
 }

@@ -1,0 +1,167 @@
+@testable import SageMakerAPI
+@testable import TrainingExecution
+@testable import EndpointRuntime
+@testable import ControlPlane
+import AWSProtocol
+import Foundation
+import Logging
+import Testing
+
+@testable import JobService
+
+/// The training workers over the memory driver: claims in arrival order, StopTrainingJob on queued and running
+/// jobs, shutdown (the job stays queued), recovery of a dead worker's job at start, and heartbeats — with a clock
+/// the test moves and runs that wait for events, never for time.
+@Suite struct TrainingQueueTests {
+    let jobs = MemoryJobQueue(leaseDuration: 60)
+    let clock = TestClock(1000)
+    let a = QueuedJob(kind: .trainingJob, name: "a")
+    let b = QueuedJob(kind: .trainingJob, name: "b")
+
+    func workers(concurrency: Int = 1, runner: @escaping TrainingQueue.Runner) -> TrainingQueue {
+        TrainingQueue(
+            jobs: jobs,
+            concurrency: concurrency,
+            daemonID: "test",
+            clock: { [clock] in clock.now },
+            logger: Logger(label: "test"),
+            runner: runner
+        )
+    }
+
+    @Test func jobsRunOneAtATimeInArrivalOrder() throws {
+        let ran = Locked<[String]>([])
+        let done = DispatchSemaphore(value: 0)
+        let queue = workers { job, control in
+            ran.update { $0.append(job.name) }
+            try? control.complete { try TrainingJobLifecycle.apply(.completed(metrics: []), to: &$0, at: 1001) }
+            done.signal()
+        }
+        for name in ["c", "a", "b"] { #expect(try queue.enqueue(try queuedTrainingJob(name), tags: [])) }
+        try queue.recoverInterruptedJobs()
+        queue.start()
+        defer { queue.shutdown() }
+        for _ in 0..<3 { waitFor(done, "a job ran") }
+        #expect(ran.value == ["c", "a", "b"])
+        #expect(try jobs.queuedJobs().isEmpty)
+        #expect(jobs.record(a)?.status == "Completed")
+    }
+
+    @Test func aJobEnqueuedWhileTheWorkersWaitIsClaimed() throws {
+        let done = DispatchSemaphore(value: 0)
+        let queue = workers(concurrency: 2) { _, control in
+            try? control.complete { _ in }
+            done.signal()
+        }
+        try queue.recoverInterruptedJobs()
+        queue.start()
+        defer { queue.shutdown() }
+        #expect(try queue.enqueue(try queuedTrainingJob("a"), tags: []))
+        waitFor(done, "the job enqueued after start ran")
+        #expect(try jobs.queuedJobs().isEmpty)
+    }
+
+    @Test func stopEndsAQueuedJobAtOnceAndARunningOneThroughItsWorker() throws {
+        let started = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
+        let seen = Locked<[String: StopRequest]>([:])
+        let queue = workers { job, control in
+            started.signal()
+            let request = control.waitForRequest()
+            seen.update { $0[job.name] = request }
+            if request == .userStop {
+                try? control.complete { try TrainingJobLifecycle.apply(.stopped(maxRuntimeExceeded: false), to: &$0, at: 1003) }
+            }
+            finished.signal()
+        }
+        #expect(try queue.enqueue(try queuedTrainingJob("a", running: true), tags: []))
+        #expect(try queue.enqueue(try queuedTrainingJob("b"), tags: []))
+        try queue.recoverInterruptedJobs()
+        queue.start()
+        defer { queue.shutdown() }
+        waitFor(started, "a started")
+        #expect(queue.runningJobs == [a])
+        try queue.stop("b", at: 1001)
+        #expect(jobs.record(b)?.status == "Stopped")
+        #expect(try jobs.queuedJobs() == [a])
+        try queue.stop("a", at: 1002)
+        waitFor(finished, "a saw its stop")
+        #expect(seen.value == ["a": .userStop])
+        #expect(jobs.record(a)?.status == "Stopped")
+        #expect(try jobs.queuedJobs().isEmpty)
+    }
+
+    @Test func shutdownLeavesTheRunningJobQueuedAndUnheld() throws {
+        let started = DispatchSemaphore(value: 0)
+        let seen = Locked<StopRequest?>(nil)
+        let queue = workers { _, control in
+            started.signal()
+            seen.update { $0 = control.waitForRequest() }
+        }
+        #expect(try queue.enqueue(try queuedTrainingJob("a", running: true), tags: []))
+        let before = jobs.record(a)
+        try queue.recoverInterruptedJobs()
+        queue.start()
+        waitFor(started, "a started")
+        queue.shutdown()
+        #expect(seen.value == .shutdown)
+        #expect(queue.runningJobs.isEmpty)
+        #expect(try jobs.queuedJobs() == [a])
+        #expect(jobs.lease(on: a) == nil)
+        #expect(jobs.record(a) == before)
+    }
+
+    @Test func aDeadWorkersExpiredLeaseIsRecoveredAtStartAndTheJobResumes() throws {
+        #expect(try jobs.enqueue(try queuedTrainingJob("a", running: true), tags: []))
+        #expect(try jobs.enqueue(try queuedTrainingJob("b", running: true), tags: []))
+        #expect(try jobs.claim(worker: "gone/0", now: 0)?.expires == 60)
+        #expect(try jobs.claim(worker: "gone/1", now: 0)?.job == b)
+        #expect(try jobs.stop(b, ifQueued: { _ in }, ifClaimed: { try TrainingJobLifecycle.apply(.stopRequested, to: &$0, at: 10) }) == "gone/1")
+        let ran = DispatchSemaphore(value: 0)
+        let worker = Locked<String?>(nil)
+        let queue = workers { job, control in
+            worker.update { $0 = jobs.lease(on: job)?.worker }
+            try? control.complete { try TrainingJobLifecycle.apply(.completed(metrics: []), to: &$0, at: 1001) }
+            ran.signal()
+        }
+        try queue.recoverInterruptedJobs()
+        queue.start()
+        defer { queue.shutdown() }
+        waitFor(ran, "the recovered job ran")
+        #expect(worker.value == "test/0")
+        let transitions = jobs.record(a)?.document["SecondaryStatusTransitions"]?.arrayValue ?? []
+        #expect(transitions.map { $0["Status"]?.stringValue } == ["Starting", "Training", "Starting", "Completed"])
+        #expect(transitions[2]["StatusMessage"]?.stringValue?.hasPrefix("Apiary restarted") == true)
+        #expect(jobs.record(b)?.status == "Stopped")
+        #expect(try jobs.queuedJobs().isEmpty)
+    }
+
+    @Test func pollingRenewsTheLeaseAndALostLeaseMeansStopWithoutEnding() throws {
+        #expect(try jobs.enqueue(try queuedTrainingJob("a"), tags: []))
+        let lease = try #require(try jobs.claim(worker: "test/0", now: 1000))
+        let control = TrainingJobControl(lease: lease, queue: jobs, clock: { [clock] in clock.now })
+        clock.now = 1010
+        #expect(control.requested == nil)
+        #expect(jobs.lease(on: a)?.expires == 1060)  // not due before a third of the lease has passed
+        clock.now = 1030
+        #expect(control.requested == nil)
+        #expect(jobs.lease(on: a)?.expires == 1090)
+        clock.now = 1200
+        #expect(try jobs.recoverExpiredLeases(now: 1200) { _ in .requeue } == [a])
+        #expect(control.requested == .shutdown)
+        #expect(throws: JobLeaseLost.self) { try control.complete { $0.status = "Completed" } }
+        #expect(jobs.record(a)?.status == "InProgress")
+    }
+}
+
+/// A value shared between a worker thread and the test.
+final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value
+
+    init(_ value: Value) { stored = value }
+
+    var value: Value { lock.withLock { stored } }
+
+    func update(_ change: (inout Value) -> Void) { lock.withLock { change(&stored) } }
+}
