@@ -1,17 +1,25 @@
 #!/usr/bin/env python3
-"""The same SSD networks as Apiary's ModelCore, in PyTorch eager on CPU: the peer for bench/ figures.
+"""The same SSD networks as Apiary's ModelCore, in PyTorch on CPU (and ONNX Runtime for inference): the peer
+for bench/ figures, at its best.
 
 Mirrors Sources/ModelCore/Network/BackboneArchitecture*.swift layer for layer (conv → batch norm → ReLU in
 the trunk, extra layers with bias and no batch norm, 3×3 heads with 4 and classes+1 outputs per anchor, VGG's
 L2-normalised conv4_3) and measures what model-bench measures: forward + backward time per training step
-(random gradients on the outputs, no optimizer) and batch-1 inference latency, with 2 threads.
+(random gradients on the outputs, no optimizer) and batch-1 inference latency, with 2 threads. Run it with
+PyTorch's default OpenMP policy (do not export OMP_WAIT_POLICY=PASSIVE for it: that slows PyTorch down).
 
-Usage: pytorch_peer.py BASE_NETWORK IMAGE_SHAPE BATCH ITERATIONS                    (prints one JSON line)
-       pytorch_peer.py BASE_NETWORK IMAGE_SHAPE BATCH ITERATIONS --inference-only   inference latency at BATCH only
+Usage: pytorch_peer.py BASE IMAGE_SHAPE BATCH ITERATIONS [--variant V]      training step + batch-1 inference,
+           V = eager (default) | channels-last | compiled (torch.compile, default mode)   one JSON line
+       pytorch_peer.py BASE IMAGE_SHAPE BATCH ITERATIONS --inference-only [--variant V]   inference at BATCH only;
+           V may also be onnxruntime (the mirror exported to ONNX, ONNX Runtime CPU, 2 intra-op threads)
+       pytorch_peer.py BASE IMAGE_SHAPE BATCH 0 --flops   FLOPs of a forward pass and of a training step
+           (torch.utils.flop_counter.FlopCounterMode: convolutions and matrix products, 2 per multiply-add)
 """
+import argparse
 import json
+import os
 import resource
-import sys
+import tempfile
 import time
 
 import torch
@@ -117,46 +125,111 @@ class SSD(nn.Module):
         return torch.cat(locs, 1), torch.cat(logits, 1)
 
 
-def inference_latency(net, images, iterations):
+def median_seconds(step, iterations):
+    """Median wall time of `step` over `iterations` runs after one warm-up run."""
+    step()
+    times = []
+    for _ in range(iterations):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return sorted(times)[len(times) // 2]
+
+
+def prepared(net, images, variant):
+    """The network and input as `variant` runs them: channels-last memory format, or compiled."""
+    if variant in ("channels-last", "compiled"):
+        net = net.to(memory_format=torch.channels_last)
+        images = images.contiguous(memory_format=torch.channels_last)
+    if variant == "compiled":
+        net = torch.compile(net)
+    return net, images
+
+
+def inference_latency(net, images, iterations, variant):
     """Median eval-mode, no-grad forward time of `images` after one warm-up pass."""
     net.eval()
+    if variant == "onnxruntime":
+        return onnx_latency(net, images, iterations)
+    net, images = prepared(net, images, variant)
     with torch.no_grad():
+        return median_seconds(lambda: net(images), max(5, iterations))
+
+
+def onnx_latency(net, images, iterations):
+    """The mirror exported to ONNX and run by ONNX Runtime's CPU provider, all graph optimizations, 2 threads."""
+    import onnxruntime
+
+    with tempfile.TemporaryDirectory() as directory:
+        path = os.path.join(directory, "ssd.onnx")
+        torch.onnx.export(net, (images,), path, input_names=["images"], dynamo=False)
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 2
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        session = onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+    feed = {"images": images.numpy()}
+    return median_seconds(lambda: session.run(None, feed), max(5, iterations))
+
+
+def flops(net, images):
+    """FLOPs of one training-mode forward pass and of a forward + backward step, by PyTorch's flop counter."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    net.train()
+    with FlopCounterMode(display=False) as forward:
         net(images)
-        latencies = []
-        for _ in range(max(5, iterations)):
-            start = time.perf_counter()
-            net(images)
-            latencies.append(time.perf_counter() - start)
-    return sorted(latencies)[len(latencies) // 2]
+    with FlopCounterMode(display=False) as step:
+        loc, cls = net(images)
+        torch.autograd.backward([loc, cls], [torch.ones_like(loc), torch.ones_like(cls)])
+    return forward.get_total_flops(), step.get_total_flops()
 
 
 def main():
-    base, size, batch, iterations = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    parser = argparse.ArgumentParser()
+    parser.add_argument("base")
+    parser.add_argument("size", type=int)
+    parser.add_argument("batch", type=int)
+    parser.add_argument("iterations", type=int)
+    parser.add_argument("--inference-only", action="store_true")
+    parser.add_argument("--variant", default="eager", choices=["eager", "channels-last", "compiled", "onnxruntime"])
+    parser.add_argument("--flops", action="store_true")
+    arguments = parser.parse_args()
+    base, size, batch, iterations, variant = arguments.base, arguments.size, arguments.batch, arguments.iterations, arguments.variant
     torch.manual_seed(1)
     net = SSD(base, 1)
     images = torch.rand(batch, 3, size, size) - 0.5
-    if sys.argv[5:] == ["--inference-only"]:
-        latency = inference_latency(net, images, iterations)
-        print(json.dumps({"impl": "pytorch", "base_network": base, "image_shape": size, "batch": batch,
-                          "inference_ms": latency * 1000, "torch": torch.__version__, "threads": torch.get_num_threads()}))
+    record = {"impl": "pytorch" if variant != "onnxruntime" else "onnxruntime", "variant": variant, "base_network": base,
+              "image_shape": size, "batch": batch, "torch": torch.__version__, "threads": torch.get_num_threads(),
+              "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "default")}
+    if variant == "onnxruntime":
+        import onnxruntime
+
+        record["onnxruntime"] = onnxruntime.__version__
+    if arguments.flops:
+        forward, step = flops(net, images)
+        print(json.dumps(record | {"forward_gflop": forward / 1e9, "train_step_gflop": step / 1e9}))
         return
+    if arguments.inference_only:
+        latency = inference_latency(net, images, iterations, variant)
+        print(json.dumps(record | {"inference_ms": latency * 1000}))
+        return
+    assert variant != "onnxruntime", "ONNX Runtime is an inference peer"
+    single = images[:1].clone()
     net.train()
-    loc, cls = net(images)
+    train_net, train_images = prepared(net, images, variant)
+    loc, cls = train_net(train_images)
     gl, gc = torch.rand_like(loc) * 1e-3, torch.rand_like(cls) * 1e-3
-    times = []
-    for i in range(iterations + 1):
-        start = time.perf_counter()
+
+    def step():
         net.zero_grad(set_to_none=True)
-        loc, cls = net(images)
+        loc, cls = train_net(train_images)
         torch.autograd.backward([loc, cls], [gl, gc])
-        if i > 0:
-            times.append(time.perf_counter() - start)
-    step = sorted(times)[len(times) // 2]
-    latency = inference_latency(net, images[:1].contiguous(), iterations)
-    print(json.dumps({"impl": "pytorch", "base_network": base, "image_shape": size, "batch": batch,
-                      "train_images_per_s": batch / step, "train_step_s": step, "inference_batch1_ms": latency * 1000,
-                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                      "torch": torch.__version__, "threads": torch.get_num_threads()}))
+
+    seconds = median_seconds(step, iterations)
+    latency = inference_latency(net, single, iterations, variant)
+    print(json.dumps(record | {"train_images_per_s": batch / seconds, "train_step_s": seconds, "inference_batch1_ms": latency * 1000,
+                               "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
 if __name__ == "__main__":

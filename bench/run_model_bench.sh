@@ -1,16 +1,31 @@
 #!/usr/bin/env bash
-# ModelCore vs PyTorch eager on this machine, same networks, same run, 2 threads each.
-# Usage: bench/run_model_bench.sh [ITERATIONS]   → JSON lines on stdout, one per (implementation, network, shape, batch)
-# Needs: APIARY_BENCH=1 release build of model-bench (done here) and torch (pip install torch==2.13.0+cpu).
+# ModelCore vs its peers at their best on this machine, same networks, same run, 2 threads each, alternating.
+# Usage: bench/run_model_bench.sh [ITERATIONS] [ROUNDS]   → JSON lines on stdout, one per (implementation, variant,
+#        network, shape, batch, round)
+#   CONFIGS="apiary-mobile 300 16;resnet-50 300 8"   the (base, image shape, batch) triples to run
+#   PEER_VARIANTS="eager channels-last compiled"        the PyTorch variants of the training step
+# Apiary runs as it does in production (OMP_WAIT_POLICY=PASSIVE, see Sources/ctl/OpenMPEnvironment.swift); the
+# peers run with their default OpenMP policy. After the training rounds, batch-1 inference of ONNX Runtime.
+# Needs: APIARY_BENCH=1 release build of model-bench (done here); torch 2.13.0+cpu, onnxruntime, onnx (PEER_PYTHON).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ITERATIONS="${1:-5}"
-export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+ROUNDS="${2:-2}"
+CONFIGS="${CONFIGS:-apiary-mobile 300 16;apiary-mobile 512 8;resnet-50 300 8;vgg-16 300 4}"
+PEER_VARIANTS="${PEER_VARIANTS:-eager channels-last compiled}"
 APIARY_BENCH=1 swift build -c release --product model-bench --scratch-path .build-bench >&2
 BENCH=.build-bench/release/model-bench
-for config in "apiary-mobile 300 16" "apiary-mobile 512 8" "resnet-50 300 8" "vgg-16 300 4"; do
+PYTHON="${PEER_PYTHON:-python3}"   # a venv with the CPU torch, e.g. /tmp/apiary-peer/bin/python
+IFS=';' read -ra configs <<< "$CONFIGS"
+for config in "${configs[@]}"; do
     set -- $config
-    # Alternate the two implementations so that machine noise hits both alike.
-    "$BENCH" network "$1" "$2" "$3" "$ITERATIONS"
-    python3 bench/pytorch_peer.py "$1" "$2" "$3" "$ITERATIONS"
+    "$PYTHON" bench/pytorch_peer.py "$1" "$2" "$3" 0 --flops
+    # Alternate the implementations round by round so that machine noise hits all alike.
+    for round in $(seq "$ROUNDS"); do
+        OMP_WAIT_POLICY=PASSIVE "$BENCH" network "$1" "$2" "$3" "$ITERATIONS"
+        for variant in $PEER_VARIANTS; do
+            env -u OMP_WAIT_POLICY "$PYTHON" bench/pytorch_peer.py "$1" "$2" "$3" "$ITERATIONS" --variant "$variant"
+        done
+        env -u OMP_WAIT_POLICY "$PYTHON" bench/pytorch_peer.py "$1" "$2" 1 "$ITERATIONS" --inference-only --variant onnxruntime
+    done
 done

@@ -1,5 +1,3 @@
-import CDNNL
-
 /// An inference-only convolution: a `Conv2D` with the batch norm that follows it folded into its weights and
 /// bias, and the ReLU (and, in residual blocks, the shortcut's sum) applied as oneDNN post-ops in the same pass.
 ///
@@ -7,15 +5,9 @@ import CDNNL
 /// `b' = (b − μ) · s + β`. Weights are reordered into the primitive's layout once per input shape, not per
 /// pass. The weights are a snapshot: later changes to the source layers do not reach this one.
 public final class InferenceConv2D: ConvolutionLayer {
-    /// What runs after the convolution inside the same primitive.
-    public enum PostOps: Sendable, Equatable {
-        /// Nothing: `y = W' ⊛ x + b'`.
-        case none
-        /// `y = max(W' ⊛ x + b', 0)`.
-        case relu
-        /// `y = max(W' ⊛ x + b' + r, 0)`, `r` passed to `forward(_:adding:)` (a residual block's shortcut).
-        case sumThenReLU
-    }
+    /// What runs after the convolution inside the same primitive; the summand of `.sumThenReLU` is passed to
+    /// `forward(_:adding:)`.
+    public typealias PostOps = ConvolutionPostOps
 
     public let inputChannels: Int
     public let outputChannels: Int
@@ -28,7 +20,7 @@ public final class InferenceConv2D: ConvolutionLayer {
     private let foldedWeights: [Float]
     private let foldedBias: [Float]
     private let engine: CPUEngine
-    private var plans = PlanCache<[Int], Plan>()
+    private var kernels = PlanCache<[Int], InferenceConvolutionKernel>()
 
     /// Folds `batchNorm` (when given) into `convolution`.
     public init(folding convolution: Conv2D, batchNorm: BatchNorm?, postOps: PostOps, engine: CPUEngine) {
@@ -76,64 +68,8 @@ public final class InferenceConv2D: ConvolutionLayer {
     }
 
     private func run(_ input: Tensor, adding residual: Tensor?) throws -> Tensor {
-        let plan = try plans.plan(for: input.dims) { try Plan(layer: self, geometry: geometry(for: input.dims)) }
-        let source = try plan.inputAdapter.adapt(input.memory, to: plan.forward.memoryDescriptor(dnnl_query_src_md))
-        // The sum post-op adds what the destination holds before the convolution writes it.
-        if let residual {
-            precondition(residual.dims == plan.output.dims, "residual \(residual.dims) does not match the output \(plan.output.dims)")
-            try plan.residualAdapter.copy(residual.memory, into: plan.output)
-        }
-        try plan.forward.execute([(DNNL_ARG_SRC, source), (DNNL_ARG_WEIGHTS, plan.weights), (DNNL_ARG_BIAS, plan.bias), (DNNL_ARG_DST, plan.output)])
-        return Tensor(plan.output)
-    }
-}
-
-extension InferenceConv2D {
-    /// The primitive, its weights in the primitive's layout and the output, for one input shape.
-    final class Plan {
-        let forward: DNNLPrimitive
-        let weights: DNNLMemory
-        let bias: DNNLMemory
-        let output: DNNLMemory
-        let inputAdapter: LayoutAdapter
-        let residualAdapter: LayoutAdapter
-
-        init(layer: InferenceConv2D, geometry g: Conv2DGeometry) throws {
-            let engine = layer.engine
-            var descriptors = try ConvolutionDescriptors(g, hasBias: true)
-            let desc = try descriptors.forward(dnnl_forward_inference)
-            forward = try InferenceConv2D.withPostOps(layer.postOps) {
-                try DNNLPrimitive(desc, attributes: $0, engine: engine, what: "inference convolution")
-            }
-
-            let weights = try forward.allocate(dnnl_query_weights_md)
-            let plainDescriptor = try DNNLMemory.descriptor(g.weightDims, dnnl_oihw)
-            try layer.foldedWeights.withUnsafeBytes { plain in
-                let plainWeights = try DNNLMemory(plainDescriptor, engine: engine, buffer: UnsafeMutableRawPointer(mutating: plain.baseAddress!))
-                try LayoutAdapter(engine: engine).copy(plainWeights, into: weights)
-            }
-            self.weights = weights
-            let bias = try DNNLMemory(try DNNLMemory.descriptor([g.outputChannels], dnnl_x), engine: engine)
-            layer.foldedBias.withUnsafeBytes { bias.pointer.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-            self.bias = bias
-            output = try forward.allocate(dnnl_query_dst_md)
-            inputAdapter = LayoutAdapter(engine: engine)
-            residualAdapter = LayoutAdapter(engine: engine)
-        }
-    }
-
-    /// Runs `body` with oneDNN primitive attributes carrying the post-op chain, released afterwards (a primitive
-    /// descriptor keeps its own copy).
-    private static func withPostOps<Result>(_ postOps: PostOps, _ body: (dnnl_primitive_attr_t) throws -> Result) throws -> Result {
-        var attributes: dnnl_primitive_attr_t?
-        try dnnlCheck(dnnl_primitive_attr_create(&attributes), "create primitive attributes")
-        defer { dnnl_primitive_attr_destroy(attributes) }
-        var chain: dnnl_post_ops_t?
-        try dnnlCheck(dnnl_post_ops_create(&chain), "create post-ops")
-        defer { dnnl_post_ops_destroy(chain) }
-        if postOps == .sumThenReLU { try dnnlCheck(dnnl_post_ops_append_sum(chain, 1), "append sum post-op") }
-        if postOps != .none { try dnnlCheck(dnnl_post_ops_append_eltwise(chain, 1, dnnl_eltwise_relu, 0, 0), "append ReLU post-op") }
-        try dnnlCheck(dnnl_primitive_attr_set_post_ops(attributes, chain), "set post-ops")
-        return try body(attributes!)
+        try kernels.plan(for: input.dims, mode: .inference) {
+            try InferenceConvolutionKernel(geometry(for: input.dims), postOps: postOps, weights: foldedWeights, bias: foldedBias, engine: engine)
+        }.forward(input, adding: residual)
     }
 }

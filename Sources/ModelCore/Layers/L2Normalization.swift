@@ -1,5 +1,3 @@
-import CDNNL
-
 /// Scaled L2 normalization across channels, `y[c] = s[c] · x[c] / ‖x‖` at every pixel — SSD's treatment of
 /// VGG's conv4_3, whose activations are much larger than the deeper maps' (Liu et al. 2016, after ParseNet).
 ///
@@ -8,38 +6,35 @@ import CDNNL
 public final class L2Normalization: Layer {
     public let scale: Parameter
     public let channels: Int
-    private let engine: CPUEngine
     private let epsilon: Float = 1e-10
     private let inputAdapter: LayoutAdapter
-    private var savedInput: DNNLMemory?
+    private var savedInput: Tensor?
     private var savedNorms: [Float] = []
-    private var output: DNNLMemory?
-    private var inputGradient: DNNLMemory?
+    private let output: ChannelsLastBuffer
+    private let inputGradient: ChannelsLastBuffer
     private let gradientAdapter: LayoutAdapter
 
     public init(name: String, channels: Int, initialScale: Float = 20, engine: CPUEngine) {
         self.channels = channels
-        self.engine = engine
         scale = Parameter(name: "\(name).scale", dims: [channels])
         scale.assign([Float](repeating: initialScale, count: channels))
         inputAdapter = LayoutAdapter(engine: engine)
         gradientAdapter = LayoutAdapter(engine: engine)
+        output = ChannelsLastBuffer(engine: engine)
+        inputGradient = ChannelsLastBuffer(engine: engine)
     }
 
     public var parameters: [Parameter] { [scale] }
 
-    private func nhwc(_ dims: [Int]) throws -> dnnl_memory_desc_t { try DNNLMemory.descriptor(dims, dnnl_nhwc) }
-
     public func forward(_ input: Tensor, mode: ForwardMode) throws -> Tensor {
         let dims = input.dims
         precondition(dims.count == 4 && dims[1] == channels, "L2 normalization expects [N, \(channels), H, W], got \(dims)")
-        let layout = try nhwc(dims)
-        let x = try inputAdapter.adapt(input.memory, to: layout)
-        if output == nil || output!.dims != dims { output = try DNNLMemory(layout, engine: engine) }
+        let x = try inputAdapter.channelsLast(input)
+        let y = try output.tensor(dims)
         let pixels = dims[0] * dims[2] * dims[3]
         if savedNorms.count != pixels { savedNorms = [Float](repeating: 0, count: pixels) }
-        let source = x.floats
-        let destination = output!.floats
+        let source = x.values
+        let destination = y.values
         for p in 0..<pixels {
             let row = p * channels
             var sumOfSquares: Float = 0
@@ -50,18 +45,17 @@ public final class L2Normalization: Layer {
             for c in 0..<channels { destination[row + c] = source[row + c] * inverse * scale.value[c] }
         }
         savedInput = mode == .training ? x : nil
-        return Tensor(output!)
+        return y
     }
 
     /// With r = ‖x‖: ∂L/∂x_j = s_j g_j / r − x_j (Σ_c s_c g_c x_c) / r³ and ∂L/∂s_c = Σ_pixels g_c x_c / r.
     public func backward(_ outputGradient: Tensor) throws -> Tensor? {
         guard let savedInput else { preconditionFailure("L2Normalization.backward without a training forward pass") }
         let dims = savedInput.dims
-        let layout = try nhwc(dims)
-        let g = try gradientAdapter.adapt(outputGradient.memory, to: layout).floats
-        if inputGradient == nil || inputGradient!.dims != dims { inputGradient = try DNNLMemory(layout, engine: engine) }
-        let x = savedInput.floats
-        let dx = inputGradient!.floats
+        let g = try gradientAdapter.channelsLast(outputGradient).values
+        let gradient = try inputGradient.tensor(dims)
+        let x = savedInput.values
+        let dx = gradient.values
         for c in 0..<channels { scale.gradient[c] = 0 }
         for p in 0..<savedNorms.count {
             let row = p * channels
@@ -74,6 +68,6 @@ public final class L2Normalization: Layer {
             let correction = projection * inverse * inverse * inverse
             for c in 0..<channels { dx[row + c] = scale.value[c] * g[row + c] * inverse - x[row + c] * correction }
         }
-        return Tensor(inputGradient!)
+        return gradient
     }
 }

@@ -1,9 +1,3 @@
-/// Whether a forward pass is part of training (batch statistics, saved state for backward) or inference.
-public enum ForwardMode: Sendable {
-    case training
-    case inference
-}
-
 /// A network layer with a forward and a backward pass over oneDNN tensors.
 ///
 /// `forward` may keep what `backward` needs (inputs, workspaces); `backward` takes the gradient of the loss

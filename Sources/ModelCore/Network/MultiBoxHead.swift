@@ -1,5 +1,3 @@
-import CDNNL
-
 /// SSD's prediction heads: for every feature map, a 3×3 convolution predicting 4 box offsets per anchor and
 /// one predicting `classes + 1` logits per anchor (class 0 is background).
 ///
@@ -17,7 +15,7 @@ public final class MultiBoxHead {
     private var outputAdapters: [LayoutAdapter] = []
     private var gradientSums: [TensorSum] = []
     /// One NHWC gradient buffer per head convolution (locations of map i at 2i, classes at 2i + 1), reused each step.
-    private var gradientBuffers: [DNNLMemory?] = []
+    private var gradientBuffers: [ChannelsLastBuffer] = []
     /// Feature map sizes `(height, width)` seen by the last forward pass.
     public private(set) var mapSizes: [(height: Int, width: Int)] = []
     private var batch = 0
@@ -40,7 +38,7 @@ public final class MultiBoxHead {
         locationConvs = locations
         classConvs = logits
         gradientSums = locations.map { _ in TensorSum(engine: builder.engine) }
-        gradientBuffers = Array(repeating: nil, count: 2 * locations.count)
+        gradientBuffers = (0..<(2 * locations.count)).map { _ in ChannelsLastBuffer(engine: builder.engine) }
     }
 
     /// Sets every class head's background bias to `backgroundBias` (object biases stay 0), so that training
@@ -145,7 +143,7 @@ public final class MultiBoxHead {
 
     /// Copies one head's output `[B, A·width, H, W]` (as NHWC) into rows `offset..<offset + mapAnchors` of each image.
     private func gather(_ output: Tensor, adapter: LayoutAdapter, into destination: inout [Float], width: Int, offset: Int, mapAnchors: Int) throws {
-        let nhwc = try adapter.adapt(output.memory, to: DNNLMemory.descriptor(output.dims, dnnl_nhwc)).floats
+        let nhwc = try adapter.channelsLast(output).values
         let perImage = mapAnchors * width
         let total = anchorCount * width
         destination.withUnsafeMutableBufferPointer { out in
@@ -158,16 +156,15 @@ public final class MultiBoxHead {
     /// The inverse of `gather`: one head's slice of a gradient as an NHWC tensor.
     private func scatter(_ gradient: [Float], width: Int, offset: Int, map: Int, mapAnchors: Int, slot: Int) throws -> Tensor {
         let dims = [batch, anchorsPerCell[map] * width, mapSizes[map].height, mapSizes[map].width]
-        if gradientBuffers[slot]?.dims != dims { gradientBuffers[slot] = try DNNLMemory(DNNLMemory.descriptor(dims, dnnl_nhwc), engine: engine) }
-        let memory = gradientBuffers[slot]!
+        let tensor = try gradientBuffers[slot].tensor(dims)
         let perImage = mapAnchors * width
         let total = anchorCount * width
-        let destination = memory.floats.baseAddress!
+        let destination = tensor.values.baseAddress!
         gradient.withUnsafeBufferPointer { source in
             for b in 0..<batch {
                 (destination + b * perImage).update(from: source.baseAddress! + b * total + offset * width, count: perImage)
             }
         }
-        return Tensor(memory)
+        return tensor
     }
 }

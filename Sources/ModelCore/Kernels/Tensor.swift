@@ -28,6 +28,9 @@ public final class Tensor {
     /// Number of logical elements.
     public var count: Int { dims.reduce(1, *) }
 
+    /// The physical buffer, in the tensor's own layout (padding of blocked layouts included).
+    var values: UnsafeMutableBufferPointer<Float> { memory.floats }
+
     /// The values in row-major (NCHW) order, reordered from the physical layout when needed.
     public func plainValues() throws -> [Float] {
         let plainDescriptor = try DNNLMemory.descriptor(dims, DNNLMemory.plainTag(rank: dims.count))

@@ -1,0 +1,94 @@
+import CDNNL
+
+/// oneDNN's batch normalization for one input shape and mode, optionally with ReLU fused into the same pass.
+///
+/// Training normalises with the batch's statistics, which the forward pass writes to `batchMean` and
+/// `batchVariance` (biased); inference reads the running statistics. Scale and shift (and in training their
+/// gradients) are the caller's row-major buffers, borrowed, so they must outlive the kernel.
+final class BatchNormKernel {
+    /// The caller's per-channel buffers, each `[C]`.
+    struct Buffers {
+        var scale: UnsafeMutableBufferPointer<Float>
+        var shift: UnsafeMutableBufferPointer<Float>
+        var scaleGradient: UnsafeMutableBufferPointer<Float>
+        var shiftGradient: UnsafeMutableBufferPointer<Float>
+        var runningMean: UnsafeMutableBufferPointer<Float>
+        var runningVariance: UnsafeMutableBufferPointer<Float>
+    }
+
+    private let plan: PrimitivePlan
+    private let scale: DNNLMemory
+    private let shift: DNNLMemory
+    private let mean: DNNLMemory
+    private let variance: DNNLMemory
+    private let scaleGradient: DNNLMemory?
+    private let shiftGradient: DNNLMemory?
+
+    /// Builds the primitives for `input`'s shape and layout.
+    init(for input: Tensor, epsilon: Float, fusesReLU: Bool, mode: ForwardMode, buffers: Buffers) throws {
+        let engine = input.memory.engine
+        var data = input.memory.descriptor
+        let affine = dnnl_use_scale.rawValue | dnnl_use_shift.rawValue | (fusesReLU ? dnnl_fuse_norm_relu.rawValue : 0)
+        let flags = mode == .training ? affine : affine | dnnl_use_global_stats.rawValue
+        var forwardDesc = dnnl_batch_normalization_desc_t()
+        try dnnlCheck(
+            dnnl_batch_normalization_forward_desc_init(
+                &forwardDesc, mode == .training ? dnnl_forward_training : dnnl_forward_inference, &data, epsilon, flags),
+            "describe batch norm \(input.dims)"
+        )
+        let forward = try DNNLPrimitive(forwardDesc, engine: engine, what: "batch norm forward")
+        let vector = try DNNLMemory.descriptor([buffers.scale.count], dnnl_x)
+        func borrow(_ buffer: UnsafeMutableBufferPointer<Float>) throws -> DNNLMemory {
+            try DNNLMemory(vector, engine: engine, buffer: UnsafeMutableRawPointer(buffer.baseAddress!))
+        }
+        scale = try borrow(buffers.scale)
+        shift = try borrow(buffers.shift)
+        var backward: DNNLPrimitive?
+        if mode == .training {
+            mean = try DNNLMemory(vector, engine: engine)
+            variance = try DNNLMemory(vector, engine: engine)
+            var backwardDesc = dnnl_batch_normalization_desc_t()
+            var diff = data
+            try dnnlCheck(
+                dnnl_batch_normalization_backward_desc_init(&backwardDesc, dnnl_backward, &diff, &data, epsilon, affine),
+                "describe batch norm backward"
+            )
+            backward = try DNNLPrimitive(backwardDesc, hint: forward, engine: engine, what: "batch norm backward")
+            scaleGradient = try borrow(buffers.scaleGradient)
+            shiftGradient = try borrow(buffers.shiftGradient)
+        } else {
+            mean = try borrow(buffers.runningMean)
+            variance = try borrow(buffers.runningVariance)
+            scaleGradient = nil
+            shiftGradient = nil
+        }
+        plan = try PrimitivePlan(forward: forward, backward: backward, workspace: mode == .training && fusesReLU)
+    }
+
+    /// The normalised input; reused by the next call. In training the batch's statistics are then in
+    /// `batchMean` and `batchVariance`.
+    func forward(_ input: Tensor, mode: ForwardMode) throws -> Tensor {
+        // In training, mean and variance are outputs (the batch's statistics); in inference, inputs (running ones).
+        try plan.runForward(
+            input, mode: mode,
+            [(DNNL_ARG_SCALE, scale), (DNNL_ARG_SHIFT, shift), (DNNL_ARG_MEAN, mean), (DNNL_ARG_VARIANCE, variance)]
+        )
+    }
+
+    /// The last training pass's per-channel mean.
+    var batchMean: UnsafeMutableBufferPointer<Float> { mean.floats }
+    /// The last training pass's per-channel biased variance.
+    var batchVariance: UnsafeMutableBufferPointer<Float> { variance.floats }
+
+    /// The input's gradient for the last training forward pass; the scale and shift gradients go to the buffers.
+    func backward(_ outputGradient: Tensor) throws -> Tensor {
+        guard let scaleGradient, let shiftGradient else { preconditionFailure("BatchNorm.backward without a training forward pass") }
+        return try plan.runBackward(
+            outputGradient, readsSource: true,
+            [
+                (DNNL_ARG_MEAN, mean), (DNNL_ARG_VARIANCE, variance), (DNNL_ARG_SCALE, scale), (DNNL_ARG_SHIFT, shift),
+                (DNNL_ARG_DIFF_SCALE, scaleGradient), (DNNL_ARG_DIFF_SHIFT, shiftGradient),
+            ]
+        )
+    }
+}
