@@ -24,7 +24,7 @@ python3 -c "import ultralytics, pycocotools, matplotlib" 2>/dev/null || python3 
 WORK="$(mktemp -d /tmp/apiary-quality.XXXX)"
 "$CTL" serve --home "$WORK/home" --port 0 --port-file "$WORK/port" >"$WORK/daemon.log" 2>&1 &
 DAEMON=$!
-trap 'kill $DAEMON 2>/dev/null; wait $DAEMON 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'kill $DAEMON 2>/dev/null; wait $DAEMON 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT  # KEEP=1 keeps it
 while [ ! -s "$WORK/port" ]; do sleep 0.2; done
 URL="http://127.0.0.1:$(cat "$WORK/port")"
 export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_DEFAULT_REGION=us-east-1 APIARY_URL="$URL"
@@ -51,7 +51,7 @@ apiary_job() {  # name epochs → trains, deploys, prints the job's seconds
 probe_seconds=$(apiary_job probe 1)
 for minutes in "${BUDGETS[@]}"; do
     epochs=$(python3 -c "print(max(1, int($minutes * 60 / $probe_seconds)))")
-    name="apiary-$minutes"
+    name="apiary-${minutes//./p}m"  # job names allow no dots
     seconds=$(apiary_job "$name" "$epochs")
     "$CTL" deploy "$name" >/dev/null 2>&1
     PYTHONPATH=bench python3 bench/quality_score.py "$URL" "$name" "$WORK/data/test.manifest" "$WORK/data/test" >"$WORK/$name.json"

@@ -61,7 +61,9 @@ public final class ObjectDetectionTrainer {
             anchorSizes: self.recipe.fitsAnchors ? try Self.fittedAnchorSizes(training, base: hyperparameters.baseNetwork.rawValue) : nil
         )
         anchors = network.defaultBoxes(imageShape: hyperparameters.imageShape)
-        assigner = TargetAssigner(anchors: anchors, overlapThreshold: Float(hyperparameters.overlapThreshold))
+        var assigner = TargetAssigner(anchors: anchors, overlapThreshold: Float(hyperparameters.overlapThreshold))
+        assigner.extraPositives = self.recipe.extraPositives
+        self.assigner = assigner
         decoder = DetectionDecoder(anchors: anchors, nmsThreshold: Float(hyperparameters.nmsThreshold), topK: hyperparameters.nmsTopK)
         optimizer = hyperparameters.makeOptimizer()
         if let focal = self.recipe.focal {

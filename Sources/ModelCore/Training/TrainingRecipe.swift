@@ -19,6 +19,8 @@ public struct TrainingRecipe: Sendable, Equatable {
     public var focal: FocalLoss?
     /// Whether default-box sizes are fitted to the training boxes (`AnchorFitting`) instead of MXNet's.
     public var fitsAnchors: Bool
+    /// More positive anchors per box than MXNet's matching gives (`TargetAssigner.ExtraPositives`), or `nil`.
+    public var extraPositives: TargetAssigner.ExtraPositives?
 
     /// Creates a recipe.
     public init(
@@ -26,13 +28,15 @@ public struct TrainingRecipe: Sendable, Equatable {
         weightAverageDecay: Float?,
         augmentation: TrainingAugmentation = .ssd,
         focal: FocalLoss? = nil,
-        fitsAnchors: Bool = false
+        fitsAnchors: Bool = false,
+        extraPositives: TargetAssigner.ExtraPositives? = nil
     ) {
         self.schedule = schedule
         self.weightAverageDecay = weightAverageDecay
         self.augmentation = augmentation
         self.focal = focal
         self.fitsAnchors = fitsAnchors
+        self.extraPositives = extraPositives
     }
 
     /// The built-in algorithm's own training: the step schedule, the raw weights, SSD's augmentation.
