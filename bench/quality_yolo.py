@@ -8,7 +8,7 @@ Ultralytics validates) and scores with the same pycocotools code as the Apiary s
 then draws bench/results/<date>-quality-<style>-<seed>.png from every line of this run (Apiary's included, read from
 WORK/apiary.jsonl when present).
 """
-import datetime, json, os, sys, time
+import contextlib, datetime, json, os, sys, time
 
 os.environ.setdefault("YOLO_OFFLINE", "1")
 from ultralytics import YOLO  # noqa: E402
@@ -60,10 +60,11 @@ def plot(rows, style, seed):
     import matplotlib.pyplot as plt
     figure, axes = plt.subplots(figsize=(6.4, 4.2), dpi=120)
     for tool, colour in [("apiary-mobile", "#d98c00"), ("yolov8n", "#1f5fbf")]:
-        points = sorted((r["minutes"], r["map50"]) for r in rows if r["tool"] == tool)
+        points = sorted((r["seconds"] / 60, r["map50"]) for r in rows if r["tool"] == tool)
         if points:
             axes.plot(*zip(*points), marker="o", color=colour, label=tool)
-    axes.set_xlabel("training budget (wall-clock minutes, 2-core CPU)")
+    axes.set_xlabel("training time (measured wall-clock minutes, 2-core CPU)")
+    axes.set_xlim(left=0)
     axes.set_ylabel("test mAP@0.5 (pycocotools)")
     axes.set_ylim(0, 1)
     axes.grid(alpha=0.3)
@@ -81,16 +82,18 @@ def main():
     data = layout(work)
     rows = [json.loads(line) for line in open(os.path.join(work, "apiary.jsonl"))] if os.path.exists(os.path.join(work, "apiary.jsonl")) else []
     for minutes in budgets:
-        model = YOLO("yolov8n.yaml")
-        start = time.time()
-        model.train(data=data, epochs=1000, time=minutes / 60, imgsz=shape, batch=16, workers=2, device="cpu",
-                    pretrained=False, seed=seed, project=os.path.join(work, "yolo-runs"), name=f"b{minutes:g}",
-                    plots=False, verbose=False, amp=False)
-        seconds = time.time() - start
-        epochs = model.trainer.epoch + 1
-        best = YOLO(os.path.join(work, "yolo-runs", f"b{minutes:g}", "weights", "best.pt"))
+        with contextlib.redirect_stdout(sys.stderr):  # Ultralytics prints its progress; stdout is for JSON lines
+            model = YOLO("yolov8n.yaml")
+            start = time.time()
+            model.train(data=data, epochs=1000, time=minutes / 60, imgsz=shape, batch=16, workers=2, device="cpu",
+                        pretrained=False, seed=seed, project=os.path.join(work, "yolo-runs"), name=f"b{minutes:g}",
+                        plots=False, verbose=False, amp=False)
+            seconds = time.time() - start
+            epochs = model.trainer.epoch + 1
+            best = YOLO(os.path.join(work, "yolo-runs", f"b{minutes:g}", "weights", "best.pt"))
+            scores = evaluate(best, work)
         row = {"tool": "yolov8n", "minutes": minutes, "seconds": round(seconds, 1), "epochs": epochs,
-               "images_seen": epochs * train, **evaluate(best, work), "seed": seed, "style": style, "image_shape": shape,
+               "images_seen": epochs * train, **scores, "seed": seed, "style": style, "image_shape": shape,
                "command": f"YOLO('yolov8n.yaml').train(epochs=1000, time={minutes / 60:.4f}, imgsz={shape}, batch=16, "
                           "pretrained=False, device='cpu')"}
         print(json.dumps(row), flush=True)
