@@ -11,7 +11,8 @@
 # Sizes: TRAIN (1500), VALIDATION (300), TEST (500) images; image_shape/imgsz 320 for both unless IMAGE_SHAPE is set.
 # Output: JSON lines on stdout (one per run: tool, minutes, seconds, epochs, images_seen, map50, map50_95, seed, style,
 # command) and bench/results/<date>-quality-<style>-<seed>.png (mAP@0.5 against minutes, both tools).
-# Needs: a release ctl (CTL, default .build-bench/release/ctl), pip's ultralytics, pycocotools, matplotlib
+# KEEP=1 keeps the work folder (daemon log, jobs, YOLO runs) for a look afterwards.
+# Needs: a release ctl (CTL, default .build-bench/release/ctl, built here when missing), pip's ultralytics, pycocotools, matplotlib
 # (installed when missing). Run it on an otherwise idle machine: the two tools are timed by the wall clock.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,7 @@ STYLE="$1"; SEED="$2"; shift 2
 BUDGETS=("$@")
 TRAIN="${TRAIN:-1500}" VALIDATION="${VALIDATION:-300}" TEST="${TEST:-500}" IMAGE_SHAPE="${IMAGE_SHAPE:-320}"
 CTL="${CTL:-.build-bench/release/ctl}"
+[ -x "$CTL" ] || swift build -c release --product ctl --scratch-path .build-bench >&2
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 python3 -c "import ultralytics, pycocotools, matplotlib" 2>/dev/null || python3 -m pip install --quiet ultralytics pycocotools matplotlib
 WORK="$(mktemp -d /tmp/apiary-quality.XXXX)"
@@ -66,5 +68,6 @@ PY
     "$CTL" endpoints delete "$name" >/dev/null 2>&1 || true
 done | tee "$WORK/apiary.jsonl"
 
-# YOLOv8n from scratch on the same train/validation split, same test images.
-PYTHONPATH=bench python3 bench/quality_yolo.py "$WORK" "$IMAGE_SHAPE" "$SEED" "$STYLE" "$TRAIN" "${BUDGETS[@]}"
+# YOLOv8n from scratch on the same train/validation split, same test images; at nice 10, the priority of the daemon's
+# training thread, so that other load on the machine slows both tools alike.
+PYTHONPATH=bench nice -n 10 python3 bench/quality_yolo.py "$WORK" "$IMAGE_SHAPE" "$SEED" "$STYLE" "$TRAIN" "${BUDGETS[@]}"
