@@ -65,6 +65,6 @@ public struct TrainingRecipe: Sendable, Equatable {
     public static let apiaryMobileWeightAverageDecay: Float = 0.999
 
     /// `apiary-mobile`'s extra positives: up to 3 more anchors per box from IoU 0.3 (chosen before measuring; it
-    /// led at every epoch on two course-style probes, docs/performance.md).
+    /// led or tied at every epoch on two course-style probes and on the demo's images, docs/performance.md).
     public static let apiaryMobileExtraPositives = TargetAssigner.ExtraPositives(count: 3, minimumIoU: 0.3)
 }
