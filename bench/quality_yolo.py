@@ -8,9 +8,13 @@ Ultralytics validates) and scores with the same pycocotools code as the Apiary s
 then draws bench/results/<date>-quality-<style>-<seed>.png from every line of this run (Apiary's included, read from
 WORK/apiary.jsonl when present).
 """
-import contextlib, datetime, json, os, sys, time
+import datetime, json, os, sys, time
 
 os.environ.setdefault("YOLO_OFFLINE", "1")
+# Ultralytics logs its progress to stdout (its handlers hold the stream from import on): point file descriptor 1 at
+# stderr and keep the real stdout for this script's JSON lines.
+RESULTS = os.fdopen(os.dup(1), "w", buffering=1)
+os.dup2(2, 1)
 from ultralytics import YOLO  # noqa: E402
 
 from quality_coco import score  # noqa: E402
@@ -82,23 +86,22 @@ def main():
     data = layout(work)
     rows = [json.loads(line) for line in open(os.path.join(work, "apiary.jsonl"))] if os.path.exists(os.path.join(work, "apiary.jsonl")) else []
     for minutes in budgets:
-        with contextlib.redirect_stdout(sys.stderr):  # Ultralytics prints its progress; stdout is for JSON lines
-            model = YOLO("yolov8n.yaml")
-            start = time.time()
-            model.train(data=data, epochs=1000, time=minutes / 60, imgsz=shape, batch=16, workers=2, device="cpu",
-                        pretrained=False, seed=seed, project=os.path.join(work, "yolo-runs"), name=f"b{minutes:g}",
-                        plots=False, verbose=False, amp=False)
-            seconds = time.time() - start
-            epochs = model.trainer.epoch + 1
-            best = YOLO(os.path.join(work, "yolo-runs", f"b{minutes:g}", "weights", "best.pt"))
-            scores = evaluate(best, work)
+        model = YOLO("yolov8n.yaml")
+        start = time.time()
+        model.train(data=data, epochs=1000, time=minutes / 60, imgsz=shape, batch=16, workers=2, device="cpu",
+                    pretrained=False, seed=seed, project=os.path.join(work, "yolo-runs"), name=f"b{minutes:g}",
+                    plots=False, verbose=False, amp=False)
+        seconds = time.time() - start
+        epochs = model.trainer.epoch + 1
+        best = YOLO(os.path.join(work, "yolo-runs", f"b{minutes:g}", "weights", "best.pt"))
+        scores = evaluate(best, work)
         row = {"tool": "yolov8n", "minutes": minutes, "seconds": round(seconds, 1), "epochs": epochs,
                "images_seen": epochs * train, **scores, "seed": seed, "style": style, "image_shape": shape,
                "command": f"YOLO('yolov8n.yaml').train(epochs=1000, time={minutes / 60:.4f}, imgsz={shape}, batch=16, "
                           "pretrained=False, device='cpu')"}
-        print(json.dumps(row), flush=True)
+        print(json.dumps(row), file=RESULTS)
         rows.append(row)
-    print(json.dumps({"plot": plot(rows, style, seed)}))
+    print(json.dumps({"plot": plot(rows, style, seed)}), file=RESULTS)
 
 
 if __name__ == "__main__":
