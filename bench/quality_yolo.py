@@ -11,6 +11,10 @@ WORK/apiary.jsonl when present).
 import datetime, json, os, sys, time
 
 os.environ.setdefault("YOLO_OFFLINE", "1")
+# Ultralytics logs its progress to stdout (its handlers hold the stream from import on): point file descriptor 1 at
+# stderr and keep the real stdout for this script's JSON lines.
+RESULTS = os.fdopen(os.dup(1), "w", buffering=1)
+os.dup2(2, 1)
 from ultralytics import YOLO  # noqa: E402
 
 from quality_coco import score  # noqa: E402
@@ -60,14 +64,15 @@ def plot(rows, style, seed):
     import matplotlib.pyplot as plt
     figure, axes = plt.subplots(figsize=(6.4, 4.2), dpi=120)
     for tool, colour in [("apiary-mobile", "#d98c00"), ("yolov8n", "#1f5fbf")]:
-        points = sorted((r["minutes"], r["map50"]) for r in rows if r["tool"] == tool)
+        points = sorted((r["seconds"] / 60, r["map50"]) for r in rows if r["tool"] == tool)
         if points:
             axes.plot(*zip(*points), marker="o", color=colour, label=tool)
-    axes.set_xlabel("training budget (wall-clock minutes, 2-core CPU)")
+    axes.set_xlabel("training time (measured wall-clock minutes, 2-core CPU)")
+    axes.set_xlim(left=0)
     axes.set_ylabel("test mAP@0.5 (pycocotools)")
     axes.set_ylim(0, 1)
     axes.grid(alpha=0.3)
-    axes.legend(loc="lower right")
+    axes.legend(loc="upper left")
     axes.set_title(f"Held-out bees: style '{style}', seed {seed}")
     path = f"bench/results/{datetime.date.today()}-quality-{style}-{seed}.png"
     figure.tight_layout()
@@ -89,13 +94,14 @@ def main():
         seconds = time.time() - start
         epochs = model.trainer.epoch + 1
         best = YOLO(os.path.join(work, "yolo-runs", f"b{minutes:g}", "weights", "best.pt"))
+        scores = evaluate(best, work)
         row = {"tool": "yolov8n", "minutes": minutes, "seconds": round(seconds, 1), "epochs": epochs,
-               "images_seen": epochs * train, **evaluate(best, work), "seed": seed, "style": style, "image_shape": shape,
+               "images_seen": epochs * train, **scores, "seed": seed, "style": style, "image_shape": shape,
                "command": f"YOLO('yolov8n.yaml').train(epochs=1000, time={minutes / 60:.4f}, imgsz={shape}, batch=16, "
                           "pretrained=False, device='cpu')"}
-        print(json.dumps(row), flush=True)
+        print(json.dumps(row), file=RESULTS)
         rows.append(row)
-    print(json.dumps({"plot": plot(rows, style, seed)}))
+    print(json.dumps({"plot": plot(rows, style, seed)}), file=RESULTS)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@
 # Sizes: TRAIN (1500), VALIDATION (300), TEST (500) images; image_shape/imgsz 320 for both unless IMAGE_SHAPE is set.
 # Output: JSON lines on stdout (one per run: tool, minutes, seconds, epochs, images_seen, map50, map50_95, seed, style,
 # command) and bench/results/<date>-quality-<style>-<seed>.png (mAP@0.5 against minutes, both tools).
-# Needs: a release ctl (CTL, default .build-bench/release/ctl), pip's ultralytics, pycocotools, matplotlib
+# KEEP=1 keeps the work folder (daemon log, jobs, YOLO runs) for a look afterwards.
+# Needs: a release ctl (CTL, default .build-bench/release/ctl, built here when missing), pip's ultralytics, pycocotools, matplotlib
 # (installed when missing). Run it on an otherwise idle machine: the two tools are timed by the wall clock.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,12 +20,13 @@ STYLE="$1"; SEED="$2"; shift 2
 BUDGETS=("$@")
 TRAIN="${TRAIN:-1500}" VALIDATION="${VALIDATION:-300}" TEST="${TEST:-500}" IMAGE_SHAPE="${IMAGE_SHAPE:-320}"
 CTL="${CTL:-.build-bench/release/ctl}"
+[ -x "$CTL" ] || swift build -c release --product ctl --scratch-path .build-bench >&2
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 python3 -c "import ultralytics, pycocotools, matplotlib" 2>/dev/null || python3 -m pip install --quiet ultralytics pycocotools matplotlib
 WORK="$(mktemp -d /tmp/apiary-quality.XXXX)"
 "$CTL" serve --home "$WORK/home" --port 0 --port-file "$WORK/port" >"$WORK/daemon.log" 2>&1 &
 DAEMON=$!
-trap 'kill $DAEMON 2>/dev/null; wait $DAEMON 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'kill $DAEMON 2>/dev/null; wait $DAEMON 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT  # KEEP=1 keeps it
 while [ ! -s "$WORK/port" ]; do sleep 0.2; done
 URL="http://127.0.0.1:$(cat "$WORK/port")"
 export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_DEFAULT_REGION=us-east-1 APIARY_URL="$URL"
@@ -51,7 +53,7 @@ apiary_job() {  # name epochs → trains, deploys, prints the job's seconds
 probe_seconds=$(apiary_job probe 1)
 for minutes in "${BUDGETS[@]}"; do
     epochs=$(python3 -c "print(max(1, int($minutes * 60 / $probe_seconds)))")
-    name="apiary-$minutes"
+    name="apiary-${minutes//./p}m"  # job names allow no dots
     seconds=$(apiary_job "$name" "$epochs")
     "$CTL" deploy "$name" >/dev/null 2>&1
     PYTHONPATH=bench python3 bench/quality_score.py "$URL" "$name" "$WORK/data/test.manifest" "$WORK/data/test" >"$WORK/$name.json"
@@ -66,5 +68,6 @@ PY
     "$CTL" endpoints delete "$name" >/dev/null 2>&1 || true
 done | tee "$WORK/apiary.jsonl"
 
-# YOLOv8n from scratch on the same train/validation split, same test images.
-PYTHONPATH=bench python3 bench/quality_yolo.py "$WORK" "$IMAGE_SHAPE" "$SEED" "$STYLE" "$TRAIN" "${BUDGETS[@]}"
+# YOLOv8n from scratch on the same train/validation split, same test images; at nice 10, the priority of the daemon's
+# training thread, so that other load on the machine slows both tools alike.
+PYTHONPATH=bench nice -n 10 python3 bench/quality_yolo.py "$WORK" "$IMAGE_SHAPE" "$SEED" "$STYLE" "$TRAIN" "${BUDGETS[@]}"

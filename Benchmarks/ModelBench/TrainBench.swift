@@ -12,7 +12,8 @@ import ModelCore
 /// `bench_seconds=N` stops after the first epoch that ends past N seconds; `bench_seed=N` seeds the run;
 /// `bench_expand=0` and `bench_crop=0` switch off SSD's zoom-out and zoom-in augmentation; `bench_focal=1`
 /// trains the classes with the focal loss instead of hard negative mining; `bench_fit_anchors=0|1` overrides
-/// whether anchor sizes are fitted to the training boxes.
+/// whether anchor sizes are fitted to the training boxes; `bench_extra_positives=K` (with `bench_extra_iou=X`,
+/// default 0.3) gives every box up to K more positive anchors of IoU ≥ X, `bench_extra_positives=0` none.
 func trainBench(_ arguments: [String]) throws {
     let directory = URL(fileURLWithPath: arguments[0])
     func records(_ manifest: URL) throws -> [TrainingRecord] {
@@ -40,6 +41,9 @@ func trainBench(_ arguments: [String]) throws {
     if bench["bench_crop"] == "0" { recipe.augmentation.crop = nil }
     if bench["bench_focal"] == "1" { recipe.focal = FocalLoss() }
     if let fit = bench["bench_fit_anchors"] { recipe.fitsAnchors = fit == "1" }
+    if let count = bench["bench_extra_positives"].flatMap({ Int($0) }) {
+        recipe.extraPositives = count == 0 ? nil : .init(count: count, minimumIoU: bench["bench_extra_iou"].flatMap { Float($0) } ?? 0.3)
+    }
     let trainer = try ObjectDetectionTrainer(
         hyperparameters: hyperparameters,
         training: Array(all[..<split]),

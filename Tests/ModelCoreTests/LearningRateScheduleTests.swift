@@ -83,12 +83,13 @@ struct WarmupCosineScheduleTests {
         #expect(tiny.learningRate(epoch: 0, batch: 0, batchesPerEpoch: 1) == Float(0.001))
     }
 
-    @Test("apiary-mobile without lr_scheduler_step takes warm-up and cosine and a weight average; the others stay faithful")
+    @Test("apiary-mobile without lr_scheduler_step takes warm-up and cosine, a weight average and extra positives; the others stay faithful")
     func recipes() throws {
         let base = ["num_classes": "1", "num_training_samples": "100", "epochs": "10", "learning_rate": "0.002"]
         let mobile = TrainingRecipe(try ObjectDetectionHyperparameters(base.merging(["base_network": "apiary-mobile"]) { $1 }))
         #expect(mobile.schedule == .warmupCosine(baseLearningRate: 0.002, epochs: 10))
         #expect(mobile.weightAverageDecay == TrainingRecipe.apiaryMobileWeightAverageDecay)
+        #expect(mobile.extraPositives == TrainingRecipe.apiaryMobileExtraPositives)
         let stepped = TrainingRecipe(
             try ObjectDetectionHyperparameters(base.merging(["base_network": "apiary-mobile", "lr_scheduler_step": "5"]) { $1 })
         )
@@ -97,6 +98,7 @@ struct WarmupCosineScheduleTests {
             let faithful = TrainingRecipe(try ObjectDetectionHyperparameters(base.merging(["base_network": network]) { $1 }))
             #expect(faithful.schedule == LearningRateSchedule(baseLearningRate: 0.002))
             #expect(faithful.weightAverageDecay == nil)
+            #expect(faithful.extraPositives == nil)
         }
     }
 }

@@ -89,4 +89,36 @@ struct TargetAssignmentTests {
         #expect(perBox.allSatisfy { $0 >= 1 }, "positives per box: \(perBox)")
         #expect(perBox.reduce(0, +) == targets.positiveCount)
     }
+
+    @Test("extra positives: each box takes its best unmatched anchors above the floor, up to the count")
+    func extraPositives() {
+        let truth = Self.box(0.125, 0.125, 0.375, 0.375)  // smaller than every anchor (all values exact in binary)
+        let anchors = [
+            Self.box(0.0625, 0.0625, 0.4375, 0.4375),  // IoU 4/9: the bipartite match
+            Self.box(0.125, 0.125, 0.5, 0.5),  // IoU 4/9: first extra (ties go to the lower anchor)
+            Self.box(0, 0, 0.375, 0.375),  // IoU 4/9: second extra
+            Self.box(0.1875, 0.125, 0.5625, 0.5),  // IoU 0.3: above the floor but beyond the count of 2
+            Self.box(0.625, 0.625, 1, 1),  // IoU 0
+        ]
+        let ground = [GroundTruthBox(classID: 0, box: truth)]
+        var assigner = TargetAssigner(anchors: anchors)
+        #expect(assigner(ground).classTargets == [1, 0, 0, 0, 0])
+        assigner.extraPositives = .init(count: 2, minimumIoU: 0.25)
+        let targets = assigner(ground)
+        #expect(targets.classTargets == [1, 1, 1, 0, 0])
+        #expect(targets.positiveCount == 3)
+        expectClose(Self.offsets(targets, 2), Self.encoded(truth, anchors[2]), atol: 1e-6, rtol: 0, "extra match offsets")
+        assigner.extraPositives = .init(count: 5, minimumIoU: 0.4)
+        #expect(assigner(ground).classTargets == [1, 1, 1, 0, 0], "the floor keeps anchor 3 out")
+    }
+
+    @Test("extra positives never take an anchor another box already matched")
+    func extraPositivesKeepEarlierMatches() {
+        let anchors = [Self.box(0, 0, 0.4, 0.4), Self.box(0.2, 0, 0.6, 0.4)]
+        let a = GroundTruthBox(classID: 0, box: anchors[0])
+        let b = GroundTruthBox(classID: 1, box: anchors[1])  // IoU 1/3 with anchor 0
+        var assigner = TargetAssigner(anchors: anchors)
+        assigner.extraPositives = .init(count: 3, minimumIoU: 0.1)
+        #expect(assigner([a, b]).classTargets == [1, 2])
+    }
 }

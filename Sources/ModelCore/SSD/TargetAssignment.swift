@@ -32,6 +32,12 @@ public struct AnchorTargets: Sendable, Hashable {
 /// Matched anchors become positives with class target `classID + 1` and the box encoded against the anchor;
 /// all others are background. A box with no area (or outside every anchor) matches nothing.
 ///
+/// 3. **Extra positives** (off unless `extraPositives` is set; Apiary's own, not MXNet's). Each box also takes
+///    its `count` highest-IoU anchors whose IoU is at least `minimumIoU` and that stages 1–2 left unmatched
+///    (boxes in index order; an anchor goes to the first box that takes it). A box smaller than the smallest
+///    anchors otherwise gets one positive from stage 1 and none from stage 2; YOLO-style assigners give every
+///    object several, and the detector learns it from more places per image.
+///
 /// Differences from MXNet, both deliberate: the threshold test is `>=` (MXNet's is `>`; the two only differ at
 /// an IoU of exactly `overlapThreshold`), and there is no "ignore" band — MXNet's SSD example sets its
 /// `negative_mining_thresh` to 0.5 too, so there as here every unmatched anchor may be mined as a negative.
@@ -45,6 +51,19 @@ public struct TargetAssigner: Sendable {
     public var overlapThreshold: Float
     /// The encoding of location targets.
     public var coder: BoxCoder
+    /// Stage 3's extra positives per box, or `nil` for MXNet's two stages only.
+    public var extraPositives: ExtraPositives?
+
+    /// Stage 3 of the matching: up to `count` more anchors per box, each with an IoU of at least `minimumIoU`.
+    public struct ExtraPositives: Sendable, Equatable {
+        public var count: Int
+        public var minimumIoU: Float
+        public init(count: Int, minimumIoU: Float) {
+            precondition(count > 0 && minimumIoU > 0, "extra positives need a count and an IoU floor above 0")
+            self.count = count
+            self.minimumIoU = minimumIoU
+        }
+    }
 
     /// Creates an assigner for `anchors`.
     public init(anchors: DefaultBoxes, overlapThreshold: Float = defaultOverlapThreshold, coder: BoxCoder = .ssd) {
@@ -87,6 +106,9 @@ public struct TargetAssigner: Sendable {
                     }
                     if bestIoU >= overlapThreshold { match[j] = Int32(best) }
                 }
+                if let extraPositives {
+                    addExtraPositives(extraPositives, overlaps: UnsafeBufferPointer(overlaps), boxCount: boxCount, match: match)
+                }
             }
         }
 
@@ -104,6 +126,25 @@ public struct TargetAssigner: Sendable {
         }
         targets.positiveCount = positives
         return targets
+    }
+
+    /// Stage 3: each box's best unmatched anchors above the floor, found by one scan per box.
+    private func addExtraPositives(
+        _ extra: ExtraPositives, overlaps: UnsafeBufferPointer<Float>, boxCount: Int, match: UnsafeMutableBufferPointer<Int32>
+    ) {
+        for k in 0..<boxCount {
+            // The box's `count` best (IoU, anchor) pairs, kept sorted by descending IoU, then ascending anchor.
+            var best: [(iou: Float, anchor: Int)] = []
+            best.reserveCapacity(extra.count + 1)
+            for j in 0..<match.count where match[j] < 0 {
+                let iou = overlaps[j * boxCount + k]
+                guard iou >= extra.minimumIoU, best.count < extra.count || iou > best[best.count - 1].iou else { continue }
+                let slot = best.firstIndex { iou > $0.iou } ?? best.count
+                best.insert((iou, j), at: slot)
+                if best.count > extra.count { best.removeLast() }
+            }
+            for pair in best { match[pair.anchor] = Int32(k) }
+        }
     }
 
     /// The bipartite stage: greedy by highest IoU over unmatched (anchor, box) pairs.

@@ -76,7 +76,9 @@ public final class ObjectDetectionTrainer {
             anchorSizes: anchorSizes
         )
         anchors = network.defaultBoxes(imageShape: hyperparameters.imageShape)
-        assigner = TargetAssigner(anchors: anchors, overlapThreshold: Float(hyperparameters.overlapThreshold))
+        var assigner = TargetAssigner(anchors: anchors, overlapThreshold: Float(hyperparameters.overlapThreshold))
+        assigner.extraPositives = self.recipe.extraPositives
+        self.assigner = assigner
         decoder = DetectionDecoder(anchors: anchors, nmsThreshold: Float(hyperparameters.nmsThreshold), topK: hyperparameters.nmsTopK)
         optimizer = hyperparameters.makeOptimizer()
         if let focal = self.recipe.focal {

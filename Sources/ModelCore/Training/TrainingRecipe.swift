@@ -5,8 +5,9 @@
 /// `apiary-mobile` is Apiary's own network, trained from scratch in CPU-minutes, so it gets the recipe that
 /// learns most per minute there (measured in docs/performance.md, "Detection quality per CPU-minute"):
 /// warm-up and cosine decay when `lr_scheduler_step` is empty, an exponential moving average of the weights
-/// (`WeightAverage`) for validation and the artifact. Fitted anchor sizes and the focal loss are options a
-/// recipe can turn on; measured so far, neither paid (docs/performance.md), so no default uses them. The hyperparameters still mean what they say:
+/// (`WeightAverage`) for validation and the artifact, and extra positive anchors per box in the matching
+/// (`TargetAssigner.ExtraPositives`). Fitted anchor sizes and the focal loss are options a recipe can turn on;
+/// measured so far, neither paid (docs/performance.md), so no default uses them. The hyperparameters still mean what they say:
 /// `learning_rate` is the peak rate, and a job that sets `lr_scheduler_step` gets its steps.
 public struct TrainingRecipe: Sendable, Equatable {
     /// The learning rate of every update.
@@ -19,6 +20,8 @@ public struct TrainingRecipe: Sendable, Equatable {
     public var focal: FocalLoss?
     /// Whether default-box sizes are fitted to the training boxes (`AnchorFitting`) instead of MXNet's.
     public var fitsAnchors: Bool
+    /// More positive anchors per box than MXNet's matching gives (`TargetAssigner.ExtraPositives`), or `nil`.
+    public var extraPositives: TargetAssigner.ExtraPositives?
 
     /// Creates a recipe.
     public init(
@@ -26,13 +29,15 @@ public struct TrainingRecipe: Sendable, Equatable {
         weightAverageDecay: Float?,
         augmentation: TrainingAugmentation = .ssd,
         focal: FocalLoss? = nil,
-        fitsAnchors: Bool = false
+        fitsAnchors: Bool = false,
+        extraPositives: TargetAssigner.ExtraPositives? = nil
     ) {
         self.schedule = schedule
         self.weightAverageDecay = weightAverageDecay
         self.augmentation = augmentation
         self.focal = focal
         self.fitsAnchors = fitsAnchors
+        self.extraPositives = extraPositives
     }
 
     /// The built-in algorithm's own training: the step schedule, the raw weights, SSD's augmentation.
@@ -50,11 +55,16 @@ public struct TrainingRecipe: Sendable, Equatable {
         self.init(
             schedule: hp.lrSchedulerStep.isEmpty
                 ? .warmupCosine(baseLearningRate: hp.learningRate, epochs: hp.epochs) : hp.learningRateSchedule,
-            weightAverageDecay: Self.apiaryMobileWeightAverageDecay
+            weightAverageDecay: Self.apiaryMobileWeightAverageDecay,
+            extraPositives: Self.apiaryMobileExtraPositives
         )
     }
 
     /// `apiary-mobile`'s weight-average decay; with `WeightAverage`'s warm-up its horizon grows with the job
     /// (≈ 65 updates after 600, ≈ 110 after 1,000) up to 1,000 updates.
     public static let apiaryMobileWeightAverageDecay: Float = 0.999
+
+    /// `apiary-mobile`'s extra positives: up to 3 more anchors per box from IoU 0.3 (chosen before measuring; it
+    /// led or tied at every epoch on two course-style probes and on the demo's images, docs/performance.md).
+    public static let apiaryMobileExtraPositives = TargetAssigner.ExtraPositives(count: 3, minimumIoU: 0.3)
 }
