@@ -4,7 +4,7 @@ import GroundTruthFormat
 extension LabelStore {
     /// A dataset's classes in class-id order.
     public func categories(of dataset: Dataset) throws -> [LabelCategory] {
-        try dbWriter.read { db in try Self.categories(datasetId: dataset.id, db) }
+        try dbWriter.read { db in try LabelCategory.fetchAll(datasetId: dataset.id, db) }
     }
 
     /// Adds the classes of `names` a dataset does not have yet, after the existing ones (so no class id
@@ -19,9 +19,9 @@ extension LabelStore {
     /// Renames a class. Its class id, and so every box of it, stays as it is; exports show the new name.
     public func renameCategory(_ name: String, to newName: String, in dataset: Dataset) throws {
         try dbWriter.write { db in
-            let categories = try Self.categories(datasetId: dataset.id, db)
+            let categories = try LabelCategory.fetchAll(datasetId: dataset.id, db)
             guard let category = categories.first(where: { $0.name == name }) else {
-                throw LabelStoreError(.notFound, "dataset '\(dataset.name)' has no class '\(name)'; its classes are \(Self.list(categories))")
+                throw LabelStoreError(.notFound, "dataset '\(dataset.name)' has no class '\(name)'; its classes are \(LabelCategory.list(categories))")
             }
             var names = categories.map(\.name)
             names[category.classId] = newName
@@ -38,14 +38,8 @@ extension LabelStore {
         LabelCategoryConfig(names: try categories(of: dataset).map(\.name))
     }
 
-    static func categories(datasetId: Int64, _ db: Database) throws -> [LabelCategory] {
-        try Row.fetchAll(db, cached: "SELECT classId, name FROM labelCategory WHERE datasetId = ? ORDER BY classId", arguments: [datasetId]).map {
-            LabelCategory(classId: $0["classId"], name: $0["name"])
-        }
-    }
-
     static func addCategories(_ names: [String], datasetId: Int64, _ db: Database) throws -> [LabelCategory] {
-        var all = try categories(datasetId: datasetId, db).map(\.name)
+        var all = try LabelCategory.fetchAll(datasetId: datasetId, db).map(\.name)
         for name in names where !all.contains(name) { all.append(name) }
         try validate(all)
         let existing = try Int.fetchOne(db, cached: "SELECT COUNT(*) FROM labelCategory WHERE datasetId = ?", arguments: [datasetId]) ?? 0
@@ -56,10 +50,6 @@ extension LabelStore {
             )
         }
         return all.enumerated().map { LabelCategory(classId: $0.offset, name: $0.element) }
-    }
-
-    static func list(_ categories: [LabelCategory]) -> String {
-        categories.isEmpty ? "none yet (ctl labels categories add NAME…)" : categories.map { "\($0.classId)=\($0.name)" }.joined(separator: ", ")
     }
 
     private static func validate(_ names: [String]) throws {

@@ -23,7 +23,7 @@ extension LabelStore {
     public func labelSet(of dataset: Dataset) throws -> LabelSet {
         try dbWriter.read { db in
             LabelSet(
-                categories: try Self.categories(datasetId: dataset.id, db).map(\.name),
+                categories: try LabelCategory.fetchAll(datasetId: dataset.id, db).map(\.name),
                 items: try Self.labeledImages(datasetId: dataset.id, db).map { labeled in
                     LabelSet.Item(
                         fileName: labeled.image.fileName,
@@ -143,7 +143,7 @@ extension LabelStore {
         }
         return try write(summary: "import labels of \(set.items.count) images", origin: origin ?? set.origin, now: now) { write in
             let dataset = try Self.ensureDataset(named: datasetName, now: now, write.db)
-            let before = try Self.categories(datasetId: dataset.id, write.db).map(\.name)
+            let before = try LabelCategory.fetchAll(datasetId: dataset.id, write.db).map(\.name)
             let all = try Self.addCategories(set.categories, datasetId: dataset.id, write.db).map(\.name)
             let classIds = set.categories.map { all.firstIndex(of: $0)! }
             var added = 0

@@ -53,7 +53,7 @@ extension LabelStore {
 
     /// The image with this id.
     public func image(id: Int64) throws -> StoredImage {
-        try dbWriter.read { db in try Self.image(id: id, db) }
+        try dbWriter.read { db in try StoredImage.fetch(id: id, db) }
     }
 
     /// The image called `fileName` in `dataset`.
@@ -79,13 +79,6 @@ extension LabelStore {
             }
             return [UInt8](data)
         }
-    }
-
-    static func image(id: Int64, _ db: Database) throws -> StoredImage {
-        guard let row = try Row.fetchOne(db, cached: "SELECT * FROM image WHERE id = ?", arguments: [id]) else {
-            throw LabelStoreError(.notFound, "no image with id \(id); `ctl labels todo --dataset NAME --all` lists image ids")
-        }
-        return StoredImage(row: row)
     }
 
     /// Stores a prepared image unless its content is already in the dataset.
@@ -120,6 +113,6 @@ extension LabelStore {
         )
         let id = db.lastInsertedRowID
         try db.execute(cached: "INSERT INTO imageContent (imageId, bytes) VALUES (?, ?)", arguments: [id, Data(prepared.storedBytes)])
-        return .added(try image(id: id, db))
+        return .added(try StoredImage.fetch(id: id, db))
     }
 }

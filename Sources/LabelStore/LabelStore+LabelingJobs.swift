@@ -30,7 +30,7 @@ extension LabelStore {
         let prepared: [Result<PreparedImage, LabelStoreError>] = lines.map { line in
             Result(catching: {
                 let bytes = try loadImage(line.sourceRef)
-                return try PreparedImage(fileName: Self.fileName(ofSourceRef: line.sourceRef), bytes: bytes)
+                return try PreparedImage(fileName: SourceRef.fileName(of: line.sourceRef), bytes: bytes)
             }).mapError { $0 as? LabelStoreError ?? LabelStoreError(.invalid, "cannot read \(line.sourceRef): \($0)") }
         }
         return try dbWriter.write { db in
@@ -194,14 +194,14 @@ extension LabelStore {
     static func jobLines(_ name: String, _ db: Database) throws -> [(input: String, answered: AnsweredTask?)] {
         let job = try Self.labelingJob(named: name, db)
         let dataset = try Self.dataset(named: job.datasetName, db)
-        let categories = try Self.categories(datasetId: dataset.id, db).map(\.name)
+        let categories = try LabelCategory.fetchAll(datasetId: dataset.id, db).map(\.name)
         let jobId = try Int64.fetchOne(db, cached: "SELECT id FROM labelingJob WHERE name = ?", arguments: [name])!
         let answers = try LabelingJobAnswers.answers(jobId: jobId, db)
         let items = try Row.fetchAll(db, cached: "SELECT position, line, imageId FROM labelingJobItem WHERE jobId = ? ORDER BY position", arguments: [jobId])
         return try items.map { item in
             let input: String = item["line"]
             guard let imageId: Int64 = item["imageId"], let answer = answers[item["position"]] else { return (input, nil) }
-            let image = try Self.image(id: imageId, db)
+            let image = try StoredImage.fetch(id: imageId, db)
             let sourceRef = image.sourceRef ?? image.fileName
             if job.taskType == .verification {
                 let verdict = answer.verification ?? VerificationAnswer(.good)
@@ -312,17 +312,5 @@ extension LabelStore {
             throw LabelStoreError(.invalid, "the input manifest has \(lines.count) lines; a labeling job takes at most \(maxLabelingJobItems)")
         }
         return lines
-    }
-
-    /// The image's name in the job's dataset: the source-ref's path without scheme and bucket
-    /// (`s3://bees/images/1.jpg` → `images/1.jpg`), so different source-refs keep different names.
-    static func fileName(ofSourceRef sourceRef: String) -> String {
-        var path = Substring(sourceRef)
-        if let scheme = path.range(of: "://") {
-            path = path[scheme.upperBound...]
-            path = path.drop { $0 != "/" }
-        }
-        let name = path.drop { $0 == "/" }
-        return name.isEmpty ? sourceRef : String(name)
     }
 }

@@ -23,7 +23,7 @@ extension LabelStore {
     /// An image's boxes, oldest first.
     public func boxes(onImage imageId: Int64) throws -> [LabelBox] {
         try dbWriter.read { db in
-            _ = try Self.image(id: imageId, db)
+            _ = try StoredImage.fetch(id: imageId, db)
             return try Row.fetchAll(db, cached: "SELECT * FROM box WHERE imageId = ? ORDER BY id", arguments: [imageId]).map(LabelBox.init)
         }
     }
@@ -41,7 +41,7 @@ extension LabelStore {
     /// Every change ever made to an image's labels, oldest first, undone ones included.
     public func history(ofImage imageId: Int64) throws -> [LabelChange] {
         try dbWriter.read { db in
-            _ = try Self.image(id: imageId, db)
+            _ = try StoredImage.fetch(id: imageId, db)
             return try Row.fetchAll(db, cached: LabelChange.selectSQL + " WHERE c.imageId = ? ORDER BY c.id", arguments: [imageId]).map(
                 LabelChange.init
             )
@@ -50,11 +50,7 @@ extension LabelStore {
 
     /// Whether an image is labeled: some change to it is in effect (boxes drawn, or submitted with none).
     public func isLabeled(imageId: Int64) throws -> Bool {
-        try dbWriter.read { db in try Self.isLabeled(imageId: imageId, db) }
-    }
-
-    static func isLabeled(imageId: Int64, _ db: Database) throws -> Bool {
-        try Bool.fetchOne(db, cached: "SELECT EXISTS (SELECT 1 FROM labeledImage WHERE imageId = ?)", arguments: [imageId]) ?? false
+        try dbWriter.read { db in try StoredImage.isLabeled(id: imageId, db) }
     }
 
     /// Runs `body` as one label write: one transaction, checked by `LabelWrite.finish()` before it commits.

@@ -43,7 +43,7 @@ extension LabelStore {
     /// Counts for `ctl labels stats`.
     public func stats(of dataset: Dataset) throws -> DatasetStats {
         try dbWriter.read { db in
-            let categories = try Self.categories(datasetId: dataset.id, db)
+            let categories = try LabelCategory.fetchAll(datasetId: dataset.id, db)
             var boxes: [Int: Int] = [:]
             var images: [Int: Int] = [:]
             for row in try Row.fetchAll(

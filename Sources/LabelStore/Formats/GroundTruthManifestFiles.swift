@@ -90,7 +90,7 @@ enum GroundTruthManifestFiles {
     /// `images/` folder; a URI or absolute path keeps its path (without scheme and bucket) as the name.
     private static func locate(_ sourceRef: String, relativeTo folder: URL) -> (fileName: String, reference: String) {
         if sourceRef.contains("://") || sourceRef.hasPrefix("/") {
-            return (LabelStore.fileName(ofSourceRef: sourceRef), sourceRef)
+            return (SourceRef.fileName(of: sourceRef), sourceRef)
         }
         let name = sourceRef.hasPrefix(imageFolder + "/") ? String(sourceRef.dropFirst(imageFolder.count + 1)) : sourceRef
         return (name, folder.appendingPathComponent(sourceRef).path)

@@ -87,7 +87,7 @@ enum LabelStudioFiles {
             let image = task.data.image
             let external = image.hasPrefix("/") || image.hasPrefix("s3://") || image.hasPrefix("file://")
             var item = LabelSet.Item(
-                fileName: external ? LabelStore.fileName(ofSourceRef: image) : String(image.dropFirst(image.hasPrefix(imageFolder + "/") ? imageFolder.count + 1 : 0)),
+                fileName: external ? SourceRef.fileName(of: image) : String(image.dropFirst(image.hasPrefix(imageFolder + "/") ? imageFolder.count + 1 : 0)),
                 reference: external ? image : folder.appendingPathComponent(image).path,
                 width: nil, height: nil, boxes: []
             )

@@ -73,7 +73,7 @@ struct LabelWrite {
     // MARK: Edits
 
     private mutating func add(_ annotation: GroundTruthAnnotation, imageId: Int64) throws {
-        let image = try LabelStore.image(id: imageId, db)
+        let image = try StoredImage.fetch(id: imageId, db)
         try editable(image)
         try validate(annotation, on: image)
         try db.execute(
@@ -85,7 +85,7 @@ struct LabelWrite {
 
     private mutating func update(boxId: Int64, to annotation: GroundTruthAnnotation) throws {
         let box = try self.box(id: boxId)
-        let image = try LabelStore.image(id: box.imageId, db)
+        let image = try StoredImage.fetch(id: box.imageId, db)
         try editable(image)
         try validate(annotation, on: image)
         guard annotation != box.annotation else { return }
@@ -95,14 +95,14 @@ struct LabelWrite {
 
     private mutating func delete(boxId: Int64) throws {
         let box = try self.box(id: boxId)
-        let image = try LabelStore.image(id: box.imageId, db)
+        let image = try StoredImage.fetch(id: box.imageId, db)
         try editable(image)
         try db.execute(cached: "DELETE FROM box WHERE id = ?", arguments: [boxId])
         try record(.delete, image: image, boxId: boxId, before: box.annotation, after: nil)
     }
 
     private mutating func submit(imageId: Int64) throws {
-        let image = try LabelStore.image(id: imageId, db)
+        let image = try StoredImage.fetch(id: imageId, db)
         try editable(image)
         try markSubmitted(image)
     }
@@ -112,13 +112,13 @@ struct LabelWrite {
     private mutating func markSubmitted(_ image: StoredImage) throws {
         submittedImages.insert(image.id)
         touchedDatasets.insert(image.datasetId)
-        guard try !LabelStore.isLabeled(imageId: image.id, db) else { return }
+        guard try !StoredImage.isLabeled(id: image.id, db) else { return }
         try record(.submit, image: image, boxId: nil, before: nil, after: nil)
     }
 
     /// A verification task's answer: recorded as the task's submission (the boxes stay as they are).
     private mutating func verify(imageId: Int64, _ answer: VerificationAnswer) throws {
-        let image = try LabelStore.image(id: imageId, db)
+        let image = try StoredImage.fetch(id: imageId, db)
         guard try isVerification(image) else {
             throw LabelStoreError(
                 .invalid,
@@ -134,7 +134,7 @@ struct LabelWrite {
 
     /// Reverses, newest first, the changes to the image made by its latest write still in effect.
     private mutating func undo(imageId: Int64) throws {
-        let image = try LabelStore.image(id: imageId, db)
+        let image = try StoredImage.fetch(id: imageId, db)
         try editable(image)
         let latest = try Row.fetchAll(
             db,
@@ -243,13 +243,13 @@ struct LabelWrite {
     /// A box must have a class of the image's dataset and lie inside the image.
     private mutating func validate(_ annotation: GroundTruthAnnotation, on image: StoredImage) throws {
         if categoriesByDataset[image.datasetId] == nil {
-            categoriesByDataset[image.datasetId] = try LabelStore.categories(datasetId: image.datasetId, db)
+            categoriesByDataset[image.datasetId] = try LabelCategory.fetchAll(datasetId: image.datasetId, db)
         }
         let categories = categoriesByDataset[image.datasetId] ?? []
         guard categories.contains(where: { $0.classId == annotation.classId }) else {
             throw LabelStoreError(
                 .invalid,
-                "class id \(annotation.classId) is not a class of this dataset; its classes are \(LabelStore.list(categories))"
+                "class id \(annotation.classId) is not a class of this dataset; its classes are \(LabelCategory.list(categories))"
             )
         }
         if let problem = BoxGeometry.problem(annotation, width: image.width, height: image.height) {

@@ -34,3 +34,20 @@ public struct StoredImage: Sendable, Equatable {
         sourceRef = row["sourceRef"]
     }
 }
+
+extension StoredImage {
+    /// The image `id`; `.notFound` (naming how to list ids) when there is none.
+    static func fetch(id: Int64, _ db: Database) throws -> StoredImage {
+        guard let row = try Row.fetchOne(db, cached: "SELECT * FROM image WHERE id = ?", arguments: [id]) else {
+            throw LabelStoreError(.notFound, "no image with id \(id); `ctl labels todo --dataset NAME --all` lists image ids")
+        }
+        return StoredImage(row: row)
+    }
+}
+
+extension StoredImage {
+    /// Whether image `id` is labeled: some change to it is in effect (boxes drawn, or submitted with none).
+    static func isLabeled(id: Int64, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(db, cached: "SELECT EXISTS (SELECT 1 FROM labeledImage WHERE imageId = ?)", arguments: [id]) ?? false
+    }
+}

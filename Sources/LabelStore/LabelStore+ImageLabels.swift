@@ -50,9 +50,9 @@ extension LabelStore {
 
     static func labels(ofImage imageId: Int64, _ db: Database) throws -> ImageLabels {
         ImageLabels(
-            image: try image(id: imageId, db),
+            image: try StoredImage.fetch(id: imageId, db),
             boxes: try Row.fetchAll(db, cached: "SELECT * FROM box WHERE imageId = ? ORDER BY id", arguments: [imageId]).map(LabelBox.init),
-            isLabeled: try isLabeled(imageId: imageId, db),
+            isLabeled: try StoredImage.isLabeled(id: imageId, db),
             revision: try revision(ofImage: imageId, db)
         )
     }
