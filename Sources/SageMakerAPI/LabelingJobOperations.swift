@@ -93,7 +93,8 @@ struct LabelingJobOperations {
     }
 
     func describe(_ input: JSONValue, _ context: AWSRequestContext) throws -> JSONValue {
-        let job = try current(existing(input), now: context.now)
+        try labels.expireLabelingJobs(now: Date(timeIntervalSince1970: context.now))
+        let job = try current(existing(input))
         var document = job.document
         let tags = try store.tags(of: job.arn)
         if !tags.isEmpty { document["Tags"] = TagOperations.render(tags) }
@@ -102,6 +103,7 @@ struct LabelingJobOperations {
 
     func list(_ input: JSONValue) throws -> JSONValue {
         let query = try ListQuery(input, defaultAscending: true, sortKeys: [.name, .creationTime, .status])
+        try labels.expireLabelingJobs()
         let (items, next) = try query.page(try store.resources(.labelingJob).map { try current($0) })
         var output: JSONValue = ["LabelingJobSummaryList": .array(items.map { Self.summary($0.document) })]
         if let next { output["NextToken"] = .string(next) }
@@ -111,13 +113,14 @@ struct LabelingJobOperations {
     /// Stops an in-progress job and writes its output manifest with the images labeled so far; stopping a
     /// finished job changes nothing.
     func stop(_ input: JSONValue, _ context: AWSRequestContext) throws -> JSONValue {
-        let job = try current(existing(input), now: context.now)
+        try labels.expireLabelingJobs(now: Date(timeIntervalSince1970: context.now))
+        let job = try current(existing(input))
         guard job.status(as: LabelingJobStatus.self) != .initializing else {
             throw AWSError.validation("The labeling job \(job.name) is still reading its input; stop it once it is InProgress.")
         }
         if !Self.isFinal(job) {
             try labels.stopLabelingJob(named: job.name, now: Date(timeIntervalSince1970: context.now))
-            _ = try current(job, now: context.now)
+            _ = try current(job)
         }
         return [:]
     }
@@ -126,11 +129,10 @@ struct LabelingJobOperations {
 
     /// The job's record brought up to date with the label store. A job seen finished for the first time gets its
     /// output manifest (or, if no image could be read or the manifest cannot be written, `Failed`); a record in a
-    /// final status is never changed again. `now` (the request's time) decides whether its tasks have expired.
-    private func current(_ record: ResourceRecord, now: Double = Date().timeIntervalSince1970) throws -> ResourceRecord {
+    /// final status is never changed again. Tasks past their TaskAvailabilityLifetimeInSeconds are expired (the job
+    /// completes with what was submitted) once per request, by the operation, before it reads any job.
+    private func current(_ record: ResourceRecord) throws -> ResourceRecord {
         guard !Self.isFinal(record) else { return record }
-        // Tasks past their TaskAvailabilityLifetimeInSeconds expire: the job completes with what was submitted.
-        try labels.expireLabelingJobs(now: Date(timeIntervalSince1970: now))
         let job: LabelingJob
         do {
             job = try labels.labelingJob(named: record.name)

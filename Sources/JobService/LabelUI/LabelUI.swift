@@ -71,6 +71,8 @@ struct LabelUI: Sendable {
     private func api(_ parts: [String], request: Request) async throws -> Response {
         let query = request.uri.queryParameters
         if request.method == .post, let problem = session.writeProblem(request) { return Self.error(403, problem) }
+        // Once a request, before anything reports a job: a job whose tasks expired shows Completed, as Describe does.
+        if request.method == .get { try? store.expireLabelingJobs() }
         switch (request.method, parts.count, parts.first) {
         case (.get, 1, "sources"?):
             let datasets = try store.datasets().map { dataset -> JSONValue in
@@ -161,7 +163,6 @@ struct LabelUI: Sendable {
     private func job(of dataset: Dataset) throws -> LabelingJob? {
         let marker = LabelingJob.datasetName(ofJob: "")
         guard dataset.name.hasPrefix(marker) else { return nil }
-        try? store.expireLabelingJobs()  // a job whose tasks expired shows Completed, as Describe does
         return try? store.labelingJob(named: String(dataset.name.dropFirst(marker.count)))
     }
 

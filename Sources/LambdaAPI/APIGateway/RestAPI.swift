@@ -4,7 +4,7 @@ import Foundation
 /// A REST API as stored (a `rest-api` resource): the RestApi answer, its resource tree (each resource with its
 /// methods and their integrations embedded, as `GetResources?embed=methods` shows them), its deployments
 /// (each a frozen snapshot of the tree and `binaryMediaTypes`) and its stages.
-struct RestAPI: Sendable {
+struct RestAPI: Sendable, StoredDocument {
     var api: JSONValue
     var resources: [String: JSONValue]
     var deployments: [String: JSONValue]

@@ -295,15 +295,7 @@ package struct RestAPIService: Sendable {
 
     @discardableResult
     private func update(_ id: String, _ context: AWSRequestContext, _ change: (inout RestAPI) throws -> Void) throws -> RestAPI {
-        var changed: RestAPI?
-        try store.update(.restAPI, named: id) { record in
-            var api = RestAPI(document: record.document)
-            try change(&api)
-            record.document = api.document
-            record.lastModifiedTime = context.now
-            changed = api
-        }
-        guard let changed else { throw Self.invalidAPI(id, context) }
+        guard let changed: RestAPI = try store.updateDocument(.restAPI, named: id, at: context.now, change) else { throw Self.invalidAPI(id, context) }
         return changed
     }
 

@@ -3,7 +3,7 @@ import Foundation
 
 /// A function as stored (a `lambda-function` resource): its FunctionConfiguration answer, the key of its code
 /// package and its resource policy statements (stored, not enforced).
-struct LambdaFunction: Sendable {
+struct LambdaFunction: Sendable, StoredDocument {
     var configuration: JSONValue
     var codeKey: String
     var statements: [JSONValue]

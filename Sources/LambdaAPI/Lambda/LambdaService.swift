@@ -154,15 +154,7 @@ package struct LambdaService: Sendable {
 
     @discardableResult
     private func update(_ name: String, _ context: AWSRequestContext, _ change: (inout LambdaFunction) throws -> Void) throws -> LambdaFunction {
-        var changed: LambdaFunction?
-        try store.update(.lambdaFunction, named: name) { record in
-            var function = LambdaFunction(document: record.document)
-            try change(&function)
-            record.document = function.document
-            record.lastModifiedTime = context.now
-            changed = function
-        }
-        guard let changed else { throw notFound(name, context) }
+        guard let changed: LambdaFunction = try store.updateDocument(.lambdaFunction, named: name, at: context.now, change) else { throw notFound(name, context) }
         return changed
     }
 

@@ -20,7 +20,7 @@ struct RuntimeAPIResponder: HTTPResponder {
         guard path.hasPrefix(prefix), request.method == .get || request.method == .post else { return Self.invalid() }
         let parts = path.dropFirst(prefix.count).split(separator: "/").map(String.init)
         if request.method == .get, parts == ["invocation", "next"] {
-            return try await Self.next(try await environment.next())
+            return Self.next(try await environment.next())
         }
         guard request.method == .post else { return Self.invalid() }
         let body: [UInt8]

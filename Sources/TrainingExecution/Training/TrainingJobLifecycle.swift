@@ -73,7 +73,9 @@ package enum TrainingJobLifecycle {
             transition(&job, status: .stopping, secondary: .stopping, message: "Stopping the training job", at: time)
         case (.stopping, .stopRequested):
             return
-        case (.stopping, .stopped), (.inProgress, .stopped(maxRuntimeExceeded: false)) where secondary == .starting || status == .stopping:
+        case (.stopping, .stopped):
+            fallthrough
+        case (.inProgress, .stopped(maxRuntimeExceeded: false)) where secondary == .starting:
             transition(&job, status: .stopped, secondary: .stopped, message: "Training job stopped", at: time)
         case (.inProgress, .stopped(maxRuntimeExceeded: true)):
             transition(

@@ -67,11 +67,11 @@ package struct TrainingWorker: Sendable {
                     let now = AWSTimestamp.seconds(Date())
                     switch event {
                     case .secondaryStatus(let status, let message):
-                        try? store.update(.trainingJob, named: name) {
+                        _ = try? store.update(.trainingJob, named: name) {
                             try TrainingJobLifecycle.apply(.secondary(SecondaryStatus(status), message: message), to: &$0, at: now)
                         }
                     case .resuming:
-                        try? store.update(.trainingJob, named: name) {
+                        _ = try? store.update(.trainingJob, named: name) {
                             try TrainingJobLifecycle.apply(.secondary(.training, message: event.message), to: &$0, at: now)
                         }
                         log([AlgorithmLog.line(event.message)])
