@@ -97,6 +97,27 @@ struct PostgresJobQueueTests {
         }
     }
 
+    @Test func aConnectionTheServerClosedIsReplacedOnItsNextUse() throws {
+        let database = try TestDatabase()
+        defer { database.drop() }
+        let connections = try database.connections(size: 1)
+        defer { connections.close() }
+        let queue = try PostgresJobQueue(connections: connections)
+        #expect(try queue.enqueue(try queuedTrainingJob("a"), tags: []))
+        // The server ends the daemon's connection (as a restart would) from another session.
+        let admin = try database.connections(size: 1)
+        defer { admin.close() }
+        let ended = try admin.withSession { session in
+            try session.query(
+                "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = \(database.url.database) AND pid <> pg_backend_pid()) ended"
+            ).rows.first?.decode(Int64.self)
+        }
+        #expect(ended == 1)
+        // The statement that meets the closed connection may fail; the next one runs on a new connection.
+        _ = try? queue.queuedJobs()
+        #expect(try queue.queuedJobs() == [QueuedJob(kind: .trainingJob, name: "a")])
+    }
+
     @Test func migrationsFromTwoDaemonsStartingAtOnceRunOnce() throws {
         let database = try TestDatabase()
         defer { database.drop() }
