@@ -237,11 +237,23 @@ let package = Package(
     ]
 )
 
-// Benchmarks build only when asked (`APIARY_BENCH=1 swift build -c release --product model-bench`), so CI and
-// users never compile them.
+// Benchmarks build only when asked (`APIARY_BENCH=1 swift build -c release --product model-bench`, `queue-bench`),
+// so CI and users never compile them.
 if Context.environment["APIARY_BENCH"] != nil {
     package.products.append(.executable(name: "model-bench", targets: ["ModelBench"]))
+    package.products.append(.executable(name: "queue-bench", targets: ["QueueBench"]))
     package.targets.append(
         .executableTarget(name: "ModelBench", dependencies: ["ModelCore", "ImageCodec"], path: "Benchmarks/ModelBench", swiftSettings: vectorISA)
+    )
+    package.targets.append(
+        .executableTarget(
+            name: "QueueBench",
+            dependencies: [
+                "AWSProtocol", "ControlPlane", "PostgresControlPlane",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/QueueBench"
+        )
     )
 }
