@@ -5,8 +5,8 @@ import NIOPosix
 import PostgresNIO
 
 /// One daemon's connections to the shared database: at most `size` open at once, each used by one thread at a time
-/// (a transaction holds its connection until it ends). A connection the server closed (a restart) is replaced on the
-/// next use. Opening connects once, so that a URL that does not answer is a clear error at start.
+/// (a transaction holds its connection until it ends). A connection that broke or that the server closed (a restart)
+/// is dropped, and a new one made on the next use. Opening connects once, so that a URL that does not answer is a clear error at start.
 package final class PostgresConnections: @unchecked Sendable {
     package let url: PostgresURL
     private let size: Int
@@ -32,8 +32,9 @@ package final class PostgresConnections: @unchecked Sendable {
     /// Runs `body` on a connection of its own, waiting while all `size` are busy.
     package func withSession<T>(_ body: (PostgresSession) throws -> T) throws -> T {
         let connection = try checkOut()
-        defer { checkIn(connection) }
-        return try body(PostgresSession(connection: connection, logger: logger))
+        let session = PostgresSession(connection: connection, logger: logger)
+        defer { checkIn(connection, broken: session.isBroken) }
+        return try body(session)
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
@@ -52,7 +53,7 @@ package final class PostgresConnections: @unchecked Sendable {
         for connection in connections { try? connection.close().waitOffEventLoop() }
     }
 
-    deinit { for connection in idle { connection.close().whenComplete { _ in } } }
+    deinit { for connection in idle { Self.closeInBackground(connection) } }
 
     private func checkOut() throws -> PostgresConnection {
         let reused: PostgresConnection? = try condition.withLock {
@@ -81,17 +82,23 @@ package final class PostgresConnections: @unchecked Sendable {
         }
     }
 
-    private func checkIn(_ connection: PostgresConnection) {
+    private func checkIn(_ connection: PostgresConnection, broken: Bool) {
         let keep = condition.withLock {
             defer { condition.signal() }
-            guard !closed, !connection.isClosed else {
+            guard !closed, !broken, !connection.isClosed else {
                 count -= 1
                 return false
             }
             idle.append(connection)
             return true
         }
-        if !keep { connection.close().whenComplete { _ in } }
+        if !keep { Self.closeInBackground(connection) }
+    }
+
+    /// Closes `connection` without waiting, keeping it alive until its channel has closed (postgres-nio requires a
+    /// connection to be closed before it is released).
+    private static func closeInBackground(_ connection: PostgresConnection) {
+        connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
     }
 
     private func connect() throws -> PostgresConnection {

@@ -64,7 +64,13 @@ extension PostgresSession {
             throw PostgresDatabaseError.unreadableRow("unknown resource kind \(kind) in the resource table")
         }
         return ResourceRecord(
-            kind: resourceKind, name: name, arn: arn, creationTime: created, lastModifiedTime: modified, status: status,
-            document: try JSONValue.parse(Array(document.utf8)))
+            kind: resourceKind,
+            name: name,
+            arn: arn,
+            creationTime: created,
+            lastModifiedTime: modified,
+            status: status,
+            document: try JSONValue.parse(Array(document.utf8))
+        )
     }
 }
