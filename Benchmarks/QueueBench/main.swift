@@ -31,8 +31,14 @@ func record(_ name: String) -> ResourceRecord {
         "AlgorithmSpecification": ["TrainingImage": "501404015308.dkr.ecr.us-east-1.amazonaws.com/object-detection:1"],
     ]
     return ResourceRecord(
-        kind: .trainingJob, name: name, arn: "arn:aws:sagemaker:us-east-1:123456789012:training-job/\(name)",
-        creationTime: 1, lastModifiedTime: 1, status: "InProgress", document: document)
+        kind: .trainingJob,
+        name: name,
+        arn: "arn:aws:sagemaker:us-east-1:123456789012:training-job/\(name)",
+        creationTime: 1,
+        lastModifiedTime: 1,
+        status: "InProgress",
+        document: document
+    )
 }
 
 /// Each claimer's successful claim latencies (ms), gathered from its thread.
@@ -42,7 +48,12 @@ final class Latencies: @unchecked Sendable {
     private(set) var completes: [Double] = []
     private(set) var failures: [String] = []
 
-    func add(claim: Double, complete: Double) { lock.withLock { claims.append(claim); completes.append(complete) } }
+    func add(claim: Double, complete: Double) {
+        lock.withLock {
+            claims.append(claim)
+            completes.append(complete)
+        }
+    }
     func fail(_ error: any Error) { lock.withLock { failures.append("\(error)") } }
 }
 
@@ -95,8 +106,11 @@ let directory = FileManager.default.temporaryDirectory.appendingPathComponent("a
 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: directory) }
 try run(
-    "sqlite", SQLiteJobQueue(store: try ControlPlaneStore.open(path: directory.appendingPathComponent("state.sqlite").path)), jobs: jobs,
-    claimers: claimers)
+    "sqlite",
+    SQLiteJobQueue(store: try ControlPlaneStore.open(path: directory.appendingPathComponent("state.sqlite").path)),
+    jobs: jobs,
+    claimers: claimers
+)
 
 if arguments.count > 3 {
     let server = try PostgresURL(arguments[3])

@@ -1,10 +1,10 @@
-@testable import TrainingExecution
-@testable import ControlPlane
 import Foundation
 import Logging
 import Testing
 
+@testable import ControlPlane
 @testable import PostgresControlPlane
+@testable import TrainingExecution
 
 /// The PostgreSQL driver as several daemons share it: two `PostgresJobQueue`s on one database, each with its own
 /// connections, stand for two daemons (the contract every driver keeps is `TrainingJobQueueTests`). Each test has a
