@@ -7,6 +7,7 @@
 //         JobService, SageMakerAPI → LabelStore → {ImageCodec → {CTurboJPEG, CPNG}, GroundTruthFormat, CCrypto}
 //                                   ModelCore → CDNNL, CZlibShim, ImageCodec, GroundTruthFormat
 //   ctl → MPITraining → {ModelCore, CMPI}          (data-parallel ranks under mpirun)
+//   PostgresControlPlane → {ControlPlane, PostgresNIO}   (the queue several daemons share; nothing links it yet)
 import PackageDescription
 
 /// LabelStore's sample-data generator and ModelCore's pixel, loss and optimizer loops run through Swift SIMD
@@ -40,6 +41,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
     ],
     targets: [
         // MARK: C system libraries
@@ -93,6 +95,19 @@ let package = Package(
         .target(
             name: "ControlPlane",
             dependencies: ["AWSProtocol", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // The control plane over PostgreSQL, shared by several daemons (docs/scale-out.md): apart from ControlPlane so
+        // that the SQLite-only code never links postgres-nio.
+        .target(
+            name: "PostgresControlPlane",
+            dependencies: [
+                "AWSProtocol",
+                "ControlPlane",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "S3API",
@@ -206,6 +221,8 @@ let package = Package(
             dependencies: [
                 "JobService", "AWSHTTP", "ControlPlane", "S3API", "EndpointRuntime", "TrainingExecution", "SageMakerAPI", "LambdaAPI",
                 "AWSProtocol", "ObjectStore", "ModelCore", "LabelStore",
+                // The queue contract runs over every driver, PostgreSQL's among them.
+                "PostgresControlPlane",
                 // ctl: the data-parallel tests run its ranks under mpirun.
                 "ctl",
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
@@ -220,11 +237,23 @@ let package = Package(
     ]
 )
 
-// Benchmarks build only when asked (`APIARY_BENCH=1 swift build -c release --product model-bench`), so CI and
-// users never compile them.
+// Benchmarks build only when asked (`APIARY_BENCH=1 swift build -c release --product model-bench`, `queue-bench`),
+// so CI and users never compile them.
 if Context.environment["APIARY_BENCH"] != nil {
     package.products.append(.executable(name: "model-bench", targets: ["ModelBench"]))
+    package.products.append(.executable(name: "queue-bench", targets: ["QueueBench"]))
     package.targets.append(
         .executableTarget(name: "ModelBench", dependencies: ["ModelCore", "ImageCodec"], path: "Benchmarks/ModelBench", swiftSettings: vectorISA)
+    )
+    package.targets.append(
+        .executableTarget(
+            name: "QueueBench",
+            dependencies: [
+                "AWSProtocol", "ControlPlane", "PostgresControlPlane",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/QueueBench"
+        )
     )
 }

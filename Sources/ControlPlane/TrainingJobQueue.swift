@@ -1,8 +1,8 @@
 
 /// The durable queue the training workers take their jobs from — training jobs and batch transform jobs, told apart by
 /// `QueuedJob.kind` — behind a driver, so the same workers (`TrainingQueue`) run over the daemon's SQLite file today
-/// (`SQLiteJobQueue`), in memory in tests (`MemoryJobQueue`), and over a database several daemons share later
-/// (PostgreSQL, issue 22) without their callers changing.
+/// (`SQLiteJobQueue`), in memory in tests (`MemoryJobQueue`), and over a PostgreSQL database several daemons share
+/// (`PostgresJobQueue`, in PostgresControlPlane) without their callers changing.
 ///
 /// A job's record (`ResourceRecord`, its Describe document) lives with its queue entry, and every change the queue
 /// makes to a record happens in the transaction that changes the entry. What every driver guarantees:
@@ -13,7 +13,8 @@
 ///   then the lease columns set in that transaction). A claim never takes over an expired lease: only
 ///   `recoverExpiredLeases` ends one, so the interrupted job's record is brought back first.
 /// - **heartbeat**: renews a lease still held (same token) to `now + leaseDuration`; nil when it is no longer held,
-///   and the worker must then stop without writing an end state.
+///   and the worker must then stop without writing an end state. The lease it returns (and a claim's) says whether a
+///   stop was asked for meanwhile (`stopRequested`).
 /// - **complete / fail**: the job reached its end state (`Completed` or `Stopped` / `Failed`): `change` writes it on
 ///   the record and the entry leaves the queue, in one transaction, only through a lease still held (else
 ///   `JobLeaseLost` and nothing changes).
@@ -21,9 +22,11 @@
 ///   its checkpoint on the next start, or on another daemon's worker).
 /// - **stop**: StopTrainingJob / StopTransformJob, atomic against claims: a job nobody holds leaves the queue with
 ///   `ifQueued` applied; a held one gets `ifClaimed` and the holder's worker id comes back, for the caller to signal
-///   it. (A shared driver must also carry the stop to a worker of another daemon: its heartbeat sees the record.)
+///   it. (A shared driver also carries the stop to a worker of another daemon: the stop's transaction marks the
+///   entry, and that worker's next heartbeat returns `stopRequested`.)
 /// - **recoverExpiredLeases**: every lease expired at `now` is ended and `recover` decides its job: back to the queue
-///   (its record changed, e.g. `Starting` again) or off it. A driver whose leases cannot outlive its process (SQLite,
+///   (its record changed, e.g. `Starting` again) or off it. A shared driver ends each expired lease once, whichever
+///   daemon calls it, and only by its expiry (another daemon's live lease is never taken). A driver whose leases cannot outlive its process (SQLite,
 ///   one daemon per home under `HomeLock`) treats, on its first call, every queued job as such a job, since the
 ///   process that held them is gone; `recover` leaves a job that never ran as it is.
 /// - Times are the caller's (`now`, seconds since 1970): drivers never read a clock, so tests inject one.

@@ -7,38 +7,58 @@ import Foundation
 import Testing
 
 @testable import JobService
+@testable import PostgresControlPlane
 
 /// The contract every `TrainingJobQueue` driver keeps (see the protocol's documentation), checked on the memory
-/// driver and on the SQLite driver over a temporary database file, with times passed in (no clock, no sleeps).
+/// driver, on the SQLite driver over a temporary database file and on the PostgreSQL driver over a fresh database of
+/// the test cluster (when `APIARY_TEST_DATABASE` names one, as scripts/test.sh does), with times passed in (no
+/// clock, no sleeps).
 @Suite struct TrainingJobQueueTests {
     /// A driver under test and a way to read its records.
     final class Harness: @unchecked Sendable, CustomTestStringConvertible {
         let queue: any TrainingJobQueue
         let record: (QueuedJob) throws -> ResourceRecord?
-        let directory: URL?
         let testDescription: String
+        private var cleanUp: () -> Void = {}
 
         init(_ driver: String) throws {
             testDescription = driver
-            if driver == "memory" {
+            switch driver {
+            case "memory":
                 let memory = MemoryJobQueue(leaseDuration: 60)
                 queue = memory
                 record = { memory.record($0) }
-                directory = nil
-            } else {
+            case "sqlite":
                 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("apiary-queue-\(UUID().uuidString)")
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
                 let store = try ControlPlaneStore.open(path: directory.appendingPathComponent("state.sqlite").path)
                 queue = SQLiteJobQueue(store: store, leaseDuration: 60)
                 record = { try store.resource($0.kind, named: $0.name) }
-                self.directory = directory
+                cleanUp = { try? FileManager.default.removeItem(at: directory) }
+            default:
+                let database = try TestDatabase()
+                let connections: PostgresConnections
+                let postgres: PostgresJobQueue
+                do {
+                    connections = try database.connections()
+                    postgres = try PostgresJobQueue(connections: connections, leaseDuration: 60)
+                } catch {
+                    database.drop()
+                    throw error
+                }
+                queue = postgres
+                record = { try postgres.record($0) }
+                cleanUp = {
+                    connections.close()
+                    database.drop()
+                }
             }
         }
 
-        deinit { directory.map { try? FileManager.default.removeItem(at: $0) } }
+        deinit { cleanUp() }
     }
 
-    static let drivers = ["memory", "sqlite"]
+    static let drivers = ["memory", "sqlite"] + (TestDatabase.isConfigured ? ["postgres"] : [])
     let a = QueuedJob(kind: .trainingJob, name: "a")
     let b = QueuedJob(kind: .trainingJob, name: "b")
 

@@ -12,8 +12,8 @@ enum StopRequest: Sendable, Equatable {
 }
 
 /// A worker's hold on one claimed job: the stop flag its run polls between batches — each poll renews the lease
-/// when a third of it has passed, so a job that keeps running keeps its lease — and the one way the run records its
-/// end (`complete`, `fail`), through the lease.
+/// when a third of it has passed, so a job that keeps running keeps its lease, and learns of a stop another daemon
+/// took (`JobLease.stopRequested`) — and the one way the run records its end (`complete`, `fail`), through the lease.
 package final class TrainingJobControl: @unchecked Sendable {
     let job: QueuedJob
     private let queue: any TrainingJobQueue
@@ -28,6 +28,7 @@ package final class TrainingJobControl: @unchecked Sendable {
         self.lease = lease
         self.queue = queue
         self.clock = clock
+        if lease.stopRequested { reason = .userStop }
     }
 
     func request(_ reason: StopRequest) {
@@ -44,7 +45,13 @@ package final class TrainingJobControl: @unchecked Sendable {
         if let due {
             let renewed = try? queue.heartbeat(due, now: now)
             condition.withLock {
-                if let renewed { lease = renewed } else if reason == nil { reason = .shutdown }
+                if let renewed {
+                    lease = renewed
+                    // A stop taken by another daemon (a shared queue) reaches this worker here.
+                    if renewed.stopRequested, reason == nil { reason = .userStop }
+                } else if reason == nil {
+                    reason = .shutdown
+                }
             }
         }
         return condition.withLock { reason }

@@ -1,0 +1,56 @@
+import Logging
+import PostgresNIO
+
+/// One connection, checked out of `PostgresConnections` for the length of a transaction or a statement: the
+/// synchronous face of postgres-nio's connection (each statement blocks in `waitOffEventLoop`).
+package struct PostgresSession {
+    let connection: PostgresConnection
+    let logger: Logger
+    private let failure = ConnectionFailure()
+
+    /// A statement met a broken connection (closed, or ended by the server): it must not serve another session, even
+    /// before postgres-nio has noticed that its channel closed.
+    var isBroken: Bool { failure.seen }
+
+    /// Runs one statement and collects its rows; a statement the server refuses throws `PostgresDatabaseError.server`.
+    @discardableResult
+    package func query(_ query: PostgresQuery) throws -> PostgresQueryResult {
+        do {
+            return try connection.query(query, logger: logger).waitOffEventLoop()
+        } catch {
+            if ConnectionFailure.breaksConnection(error) { failure.seen = true }
+            throw PostgresDatabaseError.wrapping(error)
+        }
+    }
+
+    /// Runs `body` in one transaction on this connection: committed when it returns, rolled back when it throws.
+    package func transaction<T>(_ body: () throws -> T) throws -> T {
+        try query("BEGIN")
+        do {
+            let value = try body()
+            try query("COMMIT")
+            return value
+        } catch {
+            _ = try? query("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// The number of rows a statement changed.
+    package func execute(_ statement: PostgresQuery) throws -> Int {
+        try query(statement).metadata.rows ?? 0
+    }
+}
+
+/// Whether a session's connection has failed; written and read by the one thread that holds the session.
+private final class ConnectionFailure {
+    var seen = false
+
+    /// An error without a server's answer (the connection closed or broke), or one of the server's connection
+    /// exceptions (SQLSTATE class 08) and operator interventions (class 57: shutdown, terminated backend).
+    static func breaksConnection(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError else { return false }
+        guard let state = error.serverInfo?[.sqlState] else { return true }
+        return state.hasPrefix("08") || state.hasPrefix("57")
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import Logging
+import Testing
+
+@testable import PostgresControlPlane
+
+/// The database URL and the errors that name it: never with its password, always with the fix.
+@Suite struct PostgresURLTests {
+    @Test func aURLIsReadAndNamedWithoutItsPassword() throws {
+        let url = try PostgresURL("postgresql://apiary:s3cret@db.example:6543/control")
+        #expect(url.user == "apiary" && url.password == "s3cret" && url.host == "db.example" && url.port == 6543 && url.database == "control")
+        #expect(url.description == "postgresql://apiary@db.example:6543/control")
+        #expect(try PostgresURL("postgres://me@localhost/apiary").port == 5432)
+    }
+
+    @Test(arguments: ["mysql://me@h/db", "postgresql://h:5432/db", "postgresql://me:pw@h:5432/", "postgresql://me:pw@:5432/db"])
+    func aURLMissingAPartIsRefusedWithoutItsPassword(text: String) throws {
+        let error = try #require(throws: PostgresDatabaseError.self) { try PostgresURL(text) }
+        #expect(!error.description.contains(":pw@") && error.description.contains("postgresql://user@host:port/database"))
+    }
+
+    @Test func aDatabaseThatDoesNotAnswerIsAClearErrorAtStart() throws {
+        // Nothing listens on port 1 of the loopback address: the connection is refused at once.
+        let url = try PostgresURL("postgresql://apiary:s3cret@127.0.0.1:1/control")
+        let error = try #require(throws: PostgresDatabaseError.self) { try PostgresConnections(url: url, logger: Logger(label: "test")) }
+        guard case .unreachable = error else {
+            Issue.record("\(error)")
+            return
+        }
+        #expect(error.description.contains("postgresql://apiary@127.0.0.1:1/control"))
+        #expect(!error.description.contains("s3cret"))
+        #expect(error.description.contains("APIARY_DATABASE"))
+    }
+}
