@@ -42,11 +42,16 @@ final class InferenceConvolutionKernel {
         return try plan.runForward(input, mode: .inference, [(DNNL_ARG_WEIGHTS, weights), (DNNL_ARG_BIAS, bias)])
     }
 
-    /// Winograd's convolution for a 3×3 stride-1 dense geometry when oneDNN implements it for this CPU and these
-    /// post-ops, else the direct one.
+    /// Below this many FLOPs a direct convolution takes about 0.1 ms, what oneDNN's Winograd kernels cost per call
+    /// whatever the size (measured on the SSD heads' 1×1–10×10 maps, where Winograd was up to 8× slower).
+    private static let winogradMinimumFLOPs = 2e7
+
+    /// Winograd's convolution for a 3×3 stride-1 dense geometry large enough to pay its fixed cost, on whole blocks
+    /// of 16 input channels (the image's 3 would be padded to 16: VGG's first convolution ran 2× slower), when
+    /// oneDNN implements it for this CPU and these post-ops; else the direct one.
     private static func primitive(_ g: Conv2DGeometry, attributes: dnnl_primitive_attr_t, engine: CPUEngine) throws -> DNNLPrimitive {
         var descriptors = try ConvolutionDescriptors(g, hasBias: true)
-        if g.kernelSize == 3, g.stride == 1, g.dilation == 1 {
+        if g.kernelSize == 3, g.stride == 1, g.dilation == 1, g.inputChannels % 16 == 0, g.flops >= winogradMinimumFLOPs {
             do {
                 let winograd = try descriptors.forward(dnnl_forward_inference, algorithm: dnnl_convolution_winograd)
                 return try DNNLPrimitive(winograd, attributes: attributes, engine: engine, what: "Winograd inference convolution")
