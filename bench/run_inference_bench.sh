@@ -7,6 +7,8 @@
 #   CONFIGS="apiary-mobile 300 1;resnet-50 300 8"   the (base, image shape, batch) triples to run
 #   PEER_VARIANTS="eager channels-last onnxruntime"  the peers
 #   PEER_PYTHON                                     the peer's python (default python3)
+#   PEER_OMP_WAIT_POLICY=PASSIVE                     the peers without spinning threads too (ONNX Runtime: allow_spinning=0),
+#                                                   their best on a loaded machine; default: their own policy
 # Needs: APIARY_BENCH=1 release build of model-bench (done here); torch 2.13.0+cpu, onnxruntime, onnx.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +27,7 @@ for config in "${configs[@]}"; do
         echo "{\"load_average\": \"$(cut -d' ' -f1-3 /proc/loadavg)\", \"round\": $round}"
         OMP_WAIT_POLICY=PASSIVE "$BENCH" inference "$1" "$2" "$3" "$ITERATIONS"
         for variant in $PEER_VARIANTS; do
-            env -u OMP_WAIT_POLICY "$PYTHON" bench/pytorch_peer.py "$1" "$2" "$3" "$ITERATIONS" --inference-only --variant "$variant"
+            env -u OMP_WAIT_POLICY ${PEER_OMP_WAIT_POLICY:+OMP_WAIT_POLICY=$PEER_OMP_WAIT_POLICY} "$PYTHON" bench/pytorch_peer.py "$1" "$2" "$3" "$ITERATIONS" --inference-only --variant "$variant"
         done
     done
 done
