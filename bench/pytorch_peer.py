@@ -11,7 +11,8 @@ PyTorch's default OpenMP policy (do not export OMP_WAIT_POLICY=PASSIVE for it: t
 Usage: pytorch_peer.py BASE IMAGE_SHAPE BATCH ITERATIONS [--variant V]      training step + batch-1 inference,
            V = eager (default) | channels-last | compiled (torch.compile, default mode)   one JSON line
        pytorch_peer.py BASE IMAGE_SHAPE BATCH ITERATIONS --inference-only [--variant V]   inference at BATCH only;
-           V may also be onnxruntime (the mirror exported to ONNX, ONNX Runtime CPU, 2 intra-op threads)
+           V may also be onnxruntime (the mirror exported to ONNX, ONNX Runtime CPU, 2 intra-op threads; with
+           OMP_WAIT_POLICY=PASSIVE its threads do not spin either: session.intra_op.allow_spinning=0)
        pytorch_peer.py BASE IMAGE_SHAPE BATCH 0 --flops   FLOPs of a forward pass and of a training step
            (torch.utils.flop_counter.FlopCounterMode: convolutions and matrix products, 2 per multiply-add)
 """
@@ -167,6 +168,8 @@ def onnx_latency(net, images, iterations):
         options.intra_op_num_threads = 2
         options.inter_op_num_threads = 1
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        if os.environ.get("OMP_WAIT_POLICY", "").upper() == "PASSIVE":
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         session = onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
     feed = {"images": images.numpy()}
     return median_seconds(lambda: session.run(None, feed), max(5, iterations))

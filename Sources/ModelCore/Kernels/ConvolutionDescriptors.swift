@@ -25,12 +25,13 @@ struct ConvolutionDescriptors {
         padding = [Int64(g.padding), Int64(g.padding)]
     }
 
-    /// The forward pass, for training (`dnnl_forward_training`) or inference (`dnnl_forward_inference`).
-    mutating func forward(_ kind: dnnl_prop_kind_t) throws -> dnnl_convolution_desc_t {
+    /// The forward pass, for training (`dnnl_forward_training`) or inference (`dnnl_forward_inference`), computed
+    /// directly or, for inference, with `dnnl_convolution_winograd`.
+    mutating func forward(_ kind: dnnl_prop_kind_t, algorithm: dnnl_alg_kind_t = dnnl_convolution_direct) throws -> dnnl_convolution_desc_t {
         var desc = dnnl_convolution_desc_t()
         try dnnlCheck(
             dnnl_dilated_convolution_forward_desc_init(
-                &desc, kind, dnnl_convolution_direct, &source, &weights, &bias, &destination, strides, dilates, padding, padding),
+                &desc, kind, algorithm, &source, &weights, &bias, &destination, strides, dilates, padding, padding),
             "describe convolution \(geometry)")
         return desc
     }

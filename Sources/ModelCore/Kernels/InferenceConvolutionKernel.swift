@@ -1,7 +1,11 @@
 import CDNNL
 
 /// oneDNN's inference convolution for one geometry, with its post-ops (ReLU, the residual sum) in the same
-/// primitive and its weights reordered into the primitive's layout once, when the kernel is built.
+/// primitive and its weights reordered into the primitive's layout once, when the kernel is built. 3×3 stride-1
+/// convolutions use Winograd's algorithm where oneDNN has it (AVX-512), which does 2–4× fewer multiplications than
+/// the direct one (the weights transformed once, here, by the reorder); each kernel keeps the activation layout its
+/// implementation runs fastest on (channel-blocked for Winograd, NHWC for oneDNN's direct AVX-512 kernels), and
+/// the reorder between two layouts costs far less than either kernel would lose in the other's.
 final class InferenceConvolutionKernel {
     private let plan: PrimitivePlan
     private let weights: DNNLMemory
@@ -12,11 +16,7 @@ final class InferenceConvolutionKernel {
     ///   - weights: row-major `[O, C, K, K]`, copied.
     ///   - bias: `[O]`, copied.
     init(_ g: Conv2DGeometry, postOps: ConvolutionPostOps, weights plain: [Float], bias plainBias: [Float], engine: CPUEngine) throws {
-        var descriptors = try ConvolutionDescriptors(g, hasBias: true)
-        let desc = try descriptors.forward(dnnl_forward_inference)
-        let forward = try Self.withPostOps(postOps) {
-            try DNNLPrimitive(desc, attributes: $0, engine: engine, what: "inference convolution")
-        }
+        let forward = try Self.withPostOps(postOps) { try Self.primitive(g, attributes: $0, engine: engine) }
         plan = try PrimitivePlan(forward: forward, backward: nil)
         let weights = try forward.allocate(dnnl_query_weights_md)
         let plainDescriptor = try DNNLMemory.descriptor(g.weightDims, dnnl_oihw)
@@ -40,6 +40,24 @@ final class InferenceConvolutionKernel {
             try residualAdapter.copy(residual.memory, into: plan.output)
         }
         return try plan.runForward(input, mode: .inference, [(DNNL_ARG_WEIGHTS, weights), (DNNL_ARG_BIAS, bias)])
+    }
+
+    /// Below this many FLOPs a direct convolution takes about 0.1 ms, what oneDNN's Winograd kernels cost per call
+    /// whatever the size (measured on the SSD heads' 1×1–10×10 maps, where Winograd was up to 8× slower).
+    private static let winogradMinimumFLOPs = 2e7
+
+    /// Winograd's convolution for a 3×3 stride-1 dense geometry large enough to pay its fixed cost, on whole blocks
+    /// of 16 input channels (the image's 3 would be padded to 16: VGG's first convolution ran 2× slower), when
+    /// oneDNN implements it for this CPU and these post-ops; else the direct one.
+    private static func primitive(_ g: Conv2DGeometry, attributes: dnnl_primitive_attr_t, engine: CPUEngine) throws -> DNNLPrimitive {
+        var descriptors = try ConvolutionDescriptors(g, hasBias: true)
+        if g.kernelSize == 3, g.stride == 1, g.dilation == 1, g.inputChannels % 16 == 0, g.flops >= winogradMinimumFLOPs {
+            do {
+                let winograd = try descriptors.forward(dnnl_forward_inference, algorithm: dnnl_convolution_winograd)
+                return try DNNLPrimitive(winograd, attributes: attributes, engine: engine, what: "Winograd inference convolution")
+            } catch let error as KernelError where error.status == "dnnl_unimplemented" {}
+        }
+        return try DNNLPrimitive(descriptors.forward(dnnl_forward_inference), attributes: attributes, engine: engine, what: "inference convolution")
     }
 
     /// Runs `body` with oneDNN primitive attributes carrying the post-op chain, released afterwards (a primitive
