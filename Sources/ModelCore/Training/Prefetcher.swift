@@ -79,8 +79,9 @@ final class Prefetcher<Value: Sendable>: @unchecked Sendable {
                 return
             }
             queued = nil
-            condition.unlock()
+            // Under the lock: a `take()` that raises the loader for this work does so after this.
             Self.setIdle(me, true)
+            condition.unlock()
             let value = Result { try work(false) }
             condition.withLock {
                 result = value
