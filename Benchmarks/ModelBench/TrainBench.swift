@@ -9,6 +9,8 @@ import ModelCore
 ///
 /// Keys starting with `bench_` are the benchmark's, not hyperparameters: `bench_recipe=faithful` trains
 /// `apiary-mobile` as the built-in algorithm trains the others (step schedule, raw weights);
+/// `bench_prefetch=0` prepares each batch before its step instead of during the previous one, `bench_prefetch=alternate`
+/// switches between the two every epoch (prefetching in even epochs), an A/B within one run;
 /// `bench_seconds=N` stops after the first epoch that ends past N seconds; `bench_seed=N` seeds the run;
 /// `bench_expand=0` and `bench_crop=0` switch off SSD's zoom-out and zoom-in augmentation; `bench_focal=1`
 /// trains the classes with the focal loss instead of hard negative mining; `bench_fit_anchors=0|1` overrides
@@ -52,12 +54,14 @@ func trainBench(_ arguments: [String]) throws {
         engine: engine,
         recipe: recipe
     )
+    trainer.prefetchesInput = bench["bench_prefetch"] != "0"
     let budget = bench["bench_seconds"].flatMap { Double($0) } ?? .infinity
     let start = Date()
     let outcome = try trainer.fit { event in
         switch event {
         case .log(let message): print(AlgorithmLog.line(message))
         case .epochEnd(let summary, _):
+            if bench["bench_prefetch"] == "alternate" { trainer.prefetchesInput = summary.epoch % 2 == 1 }
             let elapsed = Date().timeIntervalSince(start)
             print(#"{"epoch": \#(summary.epoch), "elapsed_s": \#(Int(elapsed)), "validation_map": \#(summary.validationMAP), "learning_rate": \#(summary.learningRate)}"#)
             if elapsed > budget { throw TrainingStop() }

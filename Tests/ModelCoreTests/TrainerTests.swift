@@ -151,6 +151,32 @@ struct TrainerTests {
         #expect(lines.contains { $0.hasPrefix("#quality_metric: host=algo-1, epoch=0, batch=2 train smooth_l1 <loss>=") })
         #expect(lines.contains { $0.hasPrefix("#throughput_metric: host=algo-1, train throughput=") && $0.hasSuffix(" records/second") })
         #expect(lines.contains("#progress_metric: host=algo-1, completed 100 % of epochs"))
+        let split = try #require(lines.first { $0.hasPrefix("Epoch 0 time split: training ") })
+        for phase in ["waiting for input", "forward", "targets", "loss", "backward", "optimizer", "validation", "checkpoint"] {
+            #expect(split.contains("\(phase) "), "\(phase) missing from \(split)")
+        }
+    }
+
+    @Test("preparing batches ahead on the loader thread or before each step trains the same weights")
+    func prefetchDoesNotChangeTraining() throws {
+        let data = SyntheticBees.records(4, seed: 300)
+        let validation = SyntheticBees.records(2, seed: 400)
+        func run(prefetching: Bool) throws -> (ObjectDetectionTrainer, TrainingOutcome) {
+            let trainer = try ObjectDetectionTrainer(
+                hyperparameters: Self.hyperparameters(),
+                training: data,
+                validation: validation,
+                seed: 11,
+                engine: CPUEngine()
+            )
+            trainer.prefetchesInput = prefetching
+            return (trainer, try trainer.fit { _ in })
+        }
+        let (ahead, aheadOutcome) = try run(prefetching: true)
+        let (inline, inlineOutcome) = try run(prefetching: false)
+        #expect(ahead.network.weights() == inline.network.weights())
+        #expect(aheadOutcome.bestWeights == inlineOutcome.bestWeights)
+        #expect(aheadOutcome.bestMAP == inlineOutcome.bestMAP)
     }
 
     @Test("bad records fail with a ClientError naming the record")

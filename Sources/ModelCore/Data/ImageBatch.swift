@@ -75,6 +75,8 @@ public struct ImageBatchAssembler: Sendable {
     ///     generator `sampleGenerator(epochRandom:indexInEpoch: firstIndexInEpoch + b)`.
     ///   - epochRandom: the epoch's generator (not advanced).
     ///   - output: exactly `B · 3 · S · S` floats.
+    ///   - concurrently: spread the images over Dispatch's pool (default), or prepare them one after another on
+    ///     this thread (a loader that must not compete with the network); the result is the same.
     ///   - sample: image `b` of the batch and its pixel-coordinate boxes; called concurrently, once per image
     ///     (so decoding inside it is parallel too).
     /// - Returns: each image's normalised boxes.
@@ -83,6 +85,7 @@ public struct ImageBatchAssembler: Sendable {
         firstIndexInEpoch: Int,
         epochRandom: SeededGenerator,
         into output: UnsafeMutableBufferPointer<Float>,
+        concurrently: Bool = true,
         sample: @Sendable (Int) -> (image: RGBImage, boxes: [GroundTruthBox])
     ) -> [[GroundTruthBox]] {
         precondition(output.count == count * floatsPerImage, "output must hold \(count)×3×\(imageSize)×\(imageSize) floats")
@@ -92,11 +95,16 @@ public struct ImageBatchAssembler: Sendable {
             // Each iteration writes only its own slice of `output` and its own slot of `boxes`, so the
             // shared pointers are never written at the same place twice: no locks needed.
             let destinations = DisjointDestinations(pixels: output, boxes: boxSlots)
-            DispatchQueue.concurrentPerform(iterations: count) { b in
+            let prepareImage: @Sendable (Int) -> Void = { b in
                 let (image, pixelBoxes) = sample(b)
                 var random = Self.sampleGenerator(epochRandom: epochRandom, indexInEpoch: firstIndexInEpoch + b)
                 let slice = UnsafeMutableBufferPointer(rebasing: destinations.pixels[(b * stride)..<((b + 1) * stride)])
                 destinations.boxes[b] = prepare(image, boxes: pixelBoxes, random: &random, into: slice)
+            }
+            if concurrently {
+                DispatchQueue.concurrentPerform(iterations: count, execute: prepareImage)
+            } else {
+                (0..<count).forEach(prepareImage)
             }
         }
         return boxes

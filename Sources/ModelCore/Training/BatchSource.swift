@@ -2,7 +2,8 @@ import Dispatch
 import Foundation
 import ImageCodec
 
-/// Turns an epoch's records into network-ready batches: shuffle, decode, validate, augment, resize, normalise.
+/// Turns an epoch's records into network-ready batches: shuffle, decode (once a job, `DecodedImageCache`),
+/// validate, augment, resize, normalise.
 ///
 /// Pure with respect to (seed, epoch, batch index): the order of epoch `e` is a Fisher–Yates shuffle drawn
 /// from `SeededGenerator(seed).derived(e)`, and each image's augmentation from that generator derived again
@@ -21,6 +22,8 @@ struct BatchSource: Sendable {
     let seed: UInt64
     let shuffles: Bool
     let classCount: Int
+    /// Each record's decoded image, shared by the copies of this source (`slice`).
+    let decoded: DecodedImageCache
     /// Positions of the epoch's order between the starts of two consecutive batches: the global batch.
     var globalBatchSize: Int
     /// Where this rank's slice starts within each global batch.
@@ -28,13 +31,22 @@ struct BatchSource: Sendable {
     /// Batches an epoch; every rank of a job must take the same number of steps.
     var batchesPerEpoch: Int
 
-    init(records: [TrainingRecord], batchSize: Int, assembler: ImageBatchAssembler, seed: UInt64, shuffles: Bool, classCount: Int) {
+    init(
+        records: [TrainingRecord],
+        batchSize: Int,
+        assembler: ImageBatchAssembler,
+        seed: UInt64,
+        shuffles: Bool,
+        classCount: Int,
+        decoded: DecodedImageCache = DecodedImageCache()
+    ) {
         self.records = records
         self.batchSize = batchSize
         self.assembler = assembler
         self.seed = seed
         self.shuffles = shuffles
         self.classCount = classCount
+        self.decoded = decoded
         globalBatchSize = batchSize
         batchesPerEpoch = (records.count + batchSize - 1) / batchSize
     }
@@ -59,16 +71,25 @@ struct BatchSource: Sendable {
         return indices
     }
 
-    /// Batch `index` of an epoch: `[B, 3, S, S]` pixels, normalised boxes, and which records it holds.
-    func batch(epoch: Int, index: Int, order: [Int]) throws -> (pixels: [Float], boxes: [[GroundTruthBox]], records: [Int]) {
+    /// A batch: `[B, 3, S, S]` pixels, each image's normalised boxes, and which records it holds.
+    typealias Batch = (pixels: [Float], boxes: [[GroundTruthBox]], records: [Int])
+
+    /// Batch `index` of an epoch: `[B, 3, S, S]` pixels, normalised boxes, and which records it holds; its images
+    /// prepared in parallel, or one after another on this thread (`ImageBatchAssembler.assemble`), alike.
+    func batch(epoch: Int, index: Int, order: [Int], concurrently: Bool = true) throws -> Batch {
         let first = index * globalBatchSize + offset
         let members = (0..<batchSize).map { order[(first + $0) % order.count] }
         let failures = FailureSlots()
         let epochRandom = SeededGenerator(seed: seed).derived(UInt64(epoch)).derived(0xA06)
         var boxes: [[GroundTruthBox]] = []
         let pixels = [Float](unsafeUninitializedCapacity: batchSize * assembler.floatsPerImage) { buffer, initialized in
-            boxes = assembler.assemble(count: members.count, firstIndexInEpoch: first, epochRandom: epochRandom, into: buffer) {
-                b in
+            boxes = assembler.assemble(
+                count: members.count,
+                firstIndexInEpoch: first,
+                epochRandom: epochRandom,
+                into: buffer,
+                concurrently: concurrently
+            ) { b in
                 do {
                     return try load(members[b])
                 } catch {
@@ -87,7 +108,7 @@ struct BatchSource: Sendable {
         let record = records[index]
         let image: RGBImage
         do {
-            image = try record.loadImage()
+            image = try decoded.image(index) { try record.loadImage() }
         } catch {
             throw TrainingClientError("Unable to read image '\(record.identifier)': \(error)")
         }

@@ -25,6 +25,10 @@ public final class ObjectDetectionTrainer {
     private var average: WeightAverage?
     private let frozen: [String]
     private let parallel: DataParallelTraining
+    /// Whether batch `k + 1` is prepared (decoded, augmented, resized) on an idle-priority loader thread while
+    /// batch `k` trains (`Prefetcher`); off, each batch is prepared before its step, on every core. The batches,
+    /// and so the weights, are the same either way.
+    public var prefetchesInput = true
 
     /// Builds the network and checks the data's shape.
     /// - Parameters:
@@ -177,13 +181,14 @@ public final class ObjectDetectionTrainer {
             bestEpoch: earlyStopping.bestEpoch,
             completedEpochs: firstEpoch
         )
-        let prefetcher = Prefetcher<(pixels: [Float], boxes: [[GroundTruthBox]], records: [Int])>()
+        let prefetcher = Prefetcher<PreparedBatch>()
         defer { prefetcher.cancel() }
         do {
             for epoch in firstEpoch..<hp.epochs {
-                let (smoothL1, crossEntropy, throughput) = try trainEpoch(epoch, prefetcher: prefetcher, events: events)
+                var phases = EpochPhases()
+                let (smoothL1, crossEntropy, throughput) = try trainEpoch(epoch, prefetcher: prefetcher, phases: &phases, events: events)
                 // Rank 0 scores; every rank records its figure, so that early stopping ends all ranks together.
-                let mAP = try parallel.reducer.broadcast([validate()])[0]
+                let mAP = try phases.time(.validation) { try parallel.reducer.broadcast([validate()])[0] }
                 let verdict = earlyStopping.record(validationMAP: mAP)
                 if verdict.isNewBest { bestWeights = average?.tensors ?? network.weights() }
                 let summary = EpochSummary(
@@ -211,7 +216,8 @@ public final class ObjectDetectionTrainer {
                     bestWeights: bestWeights,
                     weightAverage: average
                 )
-                try events(.epochEnd(summary, checkpoint: checkpoint))
+                try phases.time(.checkpoint) { try events(.epochEnd(summary, checkpoint: checkpoint)) }
+                try events(.log(phases.logLine(epoch: epoch)))
                 if verdict.shouldStop {
                     try events(
                         .log(
@@ -232,7 +238,8 @@ public final class ObjectDetectionTrainer {
     /// images per second.
     private func trainEpoch(
         _ epoch: Int,
-        prefetcher: Prefetcher<(pixels: [Float], boxes: [[GroundTruthBox]], records: [Int])>,
+        prefetcher: Prefetcher<PreparedBatch>,
+        phases: inout EpochPhases,
         events: (TrainingEvent) throws -> Void
     ) throws -> (Double, Double, Double) {
         let source = training
@@ -243,24 +250,35 @@ public final class ObjectDetectionTrainer {
         var sums = (smoothL1: 0.0, crossEntropy: 0.0)
         // Every batch (at most 100 points an epoch): the lines clients draw live progress from.
         let logEvery = max(1, batches / 100)
-        prefetcher.start { try source.batch(epoch: epoch, index: 0, order: order) }
+        let prepare = { @Sendable (index: Int, concurrently: Bool) in
+            try PreparedBatch { try source.batch(epoch: epoch, index: index, order: order, concurrently: concurrently) }
+        }
+        if prefetchesInput { prefetcher.start { try prepare(0, $0) } }
         for index in 0..<batches {
-            let batch = try prefetcher.take()
+            let prepared = try phases.time(.input) { try prefetchesInput ? prefetcher.take() : prepare(index, true) }
+            let batch = prepared.batch
+            phases.add(.loader, nanoseconds: prepared.nanoseconds)
             let learningRate = recipe.schedule.learningRate(epoch: epoch, batch: index, batchesPerEpoch: batches)
-            if index + 1 < batches { prefetcher.start { try source.batch(epoch: epoch, index: index + 1, order: order) } }
-            let images = try Tensor(plain: batch.pixels, dims: [source.batchSize, 3, size, size], engine: engine)
-            let (locations, logits) = try network.forward(images, mode: .training)
-            let targets = batch.boxes.map { assigner($0) }
-            let (result, globalLoss) = try rankLoss(locations: locations, logits: logits, targets: targets)
+            if prefetchesInput, index + 1 < batches { prefetcher.start { try prepare(index + 1, $0) } }
+            let images = try phases.time(.input) { try Tensor(plain: batch.pixels, dims: [source.batchSize, 3, size, size], engine: engine) }
+            let (locations, logits) = try phases.time(.forward) { try network.forward(images, mode: .training) }
+            let targets = phases.time(.targets) { batch.boxes.map { assigner($0) } }
+            let (result, globalLoss) = try phases.time(.loss) { try rankLoss(locations: locations, logits: logits, targets: targets) }
             guard (globalLoss.smoothL1 + globalLoss.crossEntropy).isFinite else {
                 throw TrainingClientError(
                     "Training diverged at epoch \(epoch), batch \(index): the loss is not finite. Try a smaller learning_rate (now \(learningRate))."
                 )
             }
-            try network.backward(locationGradient: result.locationGradient, classGradient: result.classLogitGradient)
-            if parallel.reducer.size > 1 { try parallel.reducer.sum(network.parameters.filter { !$0.isFrozen }.map(\.gradient)) }
-            optimizer.step(network.parameters, learningRate: learningRate)
-            average?.update(from: network.stateTensors)
+            try phases.time(.backward) {
+                try network.backward(locationGradient: result.locationGradient, classGradient: result.classLogitGradient)
+                if parallel.reducer.size > 1 { try parallel.reducer.sum(network.parameters.filter { !$0.isFrozen }.map(\.gradient)) }
+            }
+            phases.time(.optimizer) {
+                optimizer.step(network.parameters, learningRate: learningRate)
+                average?.update(from: network.stateTensors)
+            }
+            let otherStart = DispatchTime.now().uptimeNanoseconds
+            defer { phases.add(.other, nanoseconds: DispatchTime.now().uptimeNanoseconds - otherStart) }
             sums.smoothL1 += globalLoss.smoothL1
             sums.crossEntropy += globalLoss.crossEntropy
             let done = Double(index + 1)
@@ -395,6 +413,18 @@ public final class ObjectDetectionTrainer {
             symbol: network.symbol(imageShape: hyperparameters.imageShape),
             weights: outcome.bestWeights
         )
+    }
+}
+
+/// A batch prepared on the loader thread, with the time that took.
+struct PreparedBatch: Sendable {
+    let batch: BatchSource.Batch
+    let nanoseconds: UInt64
+
+    init(_ prepare: () throws -> BatchSource.Batch) rethrows {
+        let start = DispatchTime.now().uptimeNanoseconds
+        batch = try prepare()
+        nanoseconds = DispatchTime.now().uptimeNanoseconds - start
     }
 }
 

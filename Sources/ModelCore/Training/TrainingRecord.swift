@@ -2,8 +2,8 @@ import ImageCodec
 
 /// One labelled training or validation image, as the algorithm's data channels deliver it.
 ///
-/// The image is loaded lazily (on a loader thread, overlapping compute) and never cached: augmentation is
-/// re-drawn every epoch from the decoded pixels.
+/// The image is loaded lazily (on the loader thread, overlapping compute), once a job: the trainer keeps the
+/// decoded pixels (`DecodedImageCache`) and re-draws augmentation from them every epoch.
 public struct TrainingRecord: Sendable {
     /// Where the record came from (a `source-ref` or a file name), for error messages.
     public var identifier: String
