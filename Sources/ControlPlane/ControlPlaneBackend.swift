@@ -23,10 +23,22 @@ package protocol ControlPlaneBackend: Sendable {
     func logGroups() throws -> [String]
     func logStreamExists(group: String, stream: String) throws -> Bool
     func logEvents(
-        group: String, stream: String, ids: ClosedRange<Int64>, start: Int64?, end: Int64?, limit: Int, fromEnd: Bool
+        group: String,
+        stream: String,
+        ids: ClosedRange<Int64>,
+        start: Int64?,
+        end: Int64?,
+        limit: Int,
+        fromEnd: Bool
     ) throws -> [LogEvent]
     func logEvents(
-        group: String, streams: [String]?, prefix: String, after: Int64, start: Int64?, end: Int64?, limit: Int
+        group: String,
+        streams: [String]?,
+        prefix: String,
+        after: Int64,
+        start: Int64?,
+        end: Int64?,
+        limit: Int
     ) throws -> [(stream: String, event: LogEvent)]
 
     /// Records a new job and queues its `QueueEntry`. - Returns: false (changing nothing) when it exists.

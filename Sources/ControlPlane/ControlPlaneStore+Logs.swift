@@ -22,7 +22,13 @@ extension ControlPlaneStore {
     /// Events of one stream with `id` in `ids`, timestamps within `[start, end)`, oldest first, at most `limit`.
     /// - Parameter fromEnd: take the newest `limit` matching events instead of the oldest.
     public func logEvents(
-        group: String, stream: String, ids: ClosedRange<Int64>, start: Int64?, end: Int64?, limit: Int, fromEnd: Bool
+        group: String,
+        stream: String,
+        ids: ClosedRange<Int64>,
+        start: Int64?,
+        end: Int64?,
+        limit: Int,
+        fromEnd: Bool
     ) throws -> [LogEvent] {
         try backend.logEvents(group: group, stream: stream, ids: ids, start: start, end: end, limit: limit, fromEnd: fromEnd)
     }
@@ -30,7 +36,13 @@ extension ControlPlaneStore {
     /// Events of `group` with `id` above `after`, in the streams named `streams` (all when nil) whose names start
     /// with `prefix`, timestamps within `[start, end)`, in store order, at most `limit`.
     public func logEvents(
-        group: String, streams: [String]?, prefix: String, after: Int64, start: Int64?, end: Int64?, limit: Int
+        group: String,
+        streams: [String]?,
+        prefix: String,
+        after: Int64,
+        start: Int64?,
+        end: Int64?,
+        limit: Int
     ) throws -> [(stream: String, event: LogEvent)] {
         try backend.logEvents(group: group, streams: streams, prefix: prefix, after: after, start: start, end: end, limit: limit)
     }

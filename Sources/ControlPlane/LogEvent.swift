@@ -26,8 +26,13 @@ public struct LogStreamSummary: Sendable, Equatable {
     public var storedBytes: Int64
 
     package init(
-        groupName: String, streamName: String, creationTime: Int64, firstEventTimestamp: Int64?, lastEventTimestamp: Int64?,
-        lastIngestionTime: Int64?, storedBytes: Int64
+        groupName: String,
+        streamName: String,
+        creationTime: Int64,
+        firstEventTimestamp: Int64?,
+        lastEventTimestamp: Int64?,
+        lastIngestionTime: Int64?,
+        storedBytes: Int64
     ) {
         self.groupName = groupName
         self.streamName = streamName

@@ -33,10 +33,17 @@ extension PostgresStoreBackend {
                 """
             ).rows.map { row in
                 let (groupName, streamName, created, first, last, ingested, bytes) = try row.decode(
-                    (String, String, Int64, Int64?, Int64?, Int64?, Int64).self)
+                    (String, String, Int64, Int64?, Int64?, Int64?, Int64).self
+                )
                 return LogStreamSummary(
-                    groupName: groupName, streamName: streamName, creationTime: created, firstEventTimestamp: first,
-                    lastEventTimestamp: last, lastIngestionTime: ingested, storedBytes: bytes)
+                    groupName: groupName,
+                    streamName: streamName,
+                    creationTime: created,
+                    firstEventTimestamp: first,
+                    lastEventTimestamp: last,
+                    lastIngestionTime: ingested,
+                    storedBytes: bytes
+                )
             }
         }
     }
@@ -56,7 +63,13 @@ extension PostgresStoreBackend {
     }
 
     package func logEvents(
-        group: String, stream: String, ids: ClosedRange<Int64>, start: Int64?, end: Int64?, limit: Int, fromEnd: Bool
+        group: String,
+        stream: String,
+        ids: ClosedRange<Int64>,
+        start: Int64?,
+        end: Int64?,
+        limit: Int,
+        fromEnd: Bool
     ) throws -> [LogEvent] {
         let events = try connections.withSession { session in
             try session.query(
@@ -72,7 +85,13 @@ extension PostgresStoreBackend {
     }
 
     package func logEvents(
-        group: String, streams: [String]?, prefix: String, after: Int64, start: Int64?, end: Int64?, limit: Int
+        group: String,
+        streams: [String]?,
+        prefix: String,
+        after: Int64,
+        start: Int64?,
+        end: Int64?,
+        limit: Int
     ) throws -> [(stream: String, event: LogEvent)] {
         try connections.withSession { session in
             try session.query(

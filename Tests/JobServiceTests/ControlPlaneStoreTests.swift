@@ -46,8 +46,14 @@ import Testing
 
     func model(_ name: String, at time: Double = 1) -> ResourceRecord {
         ResourceRecord(
-            kind: .model, name: name, arn: "arn:aws:sagemaker:us-east-1:123456789012:model/\(name)", creationTime: time,
-            lastModifiedTime: time, status: nil, document: ["ModelName": .string(name)])
+            kind: .model,
+            name: name,
+            arn: "arn:aws:sagemaker:us-east-1:123456789012:model/\(name)",
+            creationTime: time,
+            lastModifiedTime: time,
+            status: nil,
+            document: ["ModelName": .string(name)]
+        )
     }
 
     @Test(arguments: backends)
@@ -106,19 +112,42 @@ import Testing
         #expect(
             streams.last
                 == LogStreamSummary(
-                    groupName: "/g", streamName: "s/2", creationTime: 100, firstEventTimestamp: 10, lastEventTimestamp: 20,
-                    lastIngestionTime: 100, storedBytes: 7))
+                    groupName: "/g",
+                    streamName: "s/2",
+                    creationTime: 100,
+                    firstEventTimestamp: 10,
+                    lastEventTimestamp: 20,
+                    lastIngestionTime: 100,
+                    storedBytes: 7
+                )
+        )
         #expect(try store.logStreams(group: "/g").last?.firstEventTimestamp == nil, "a stream without events")
         let all = try store.logEvents(group: "/g", stream: "s/2", ids: 0...Int64.max, start: nil, end: nil, limit: 10, fromEnd: false)
         #expect(all.map(\.message) == ["one", "twö"] && all[0].id < all[1].id && all[0].ingestionTime == 100)
-        #expect(try store.logEvents(group: "/g", stream: "s/2", ids: 0...Int64.max, start: nil, end: nil, limit: 1, fromEnd: true).map(\.message) == ["twö"])
-        #expect(try store.logEvents(group: "/g", stream: "s/2", ids: 0...Int64.max, start: 11, end: 21, limit: 10, fromEnd: false).map(\.message) == ["twö"])
+        #expect(
+            try store.logEvents(group: "/g", stream: "s/2", ids: 0...Int64.max, start: nil, end: nil, limit: 1, fromEnd: true).map(\.message) == [
+                "twö"
+            ]
+        )
+        #expect(
+            try store.logEvents(group: "/g", stream: "s/2", ids: 0...Int64.max, start: 11, end: 21, limit: 10, fromEnd: false).map(\.message) == [
+                "twö"
+            ]
+        )
         #expect(try store.logEvents(group: "/g", stream: "s/2", ids: all[1].id...all[1].id, start: nil, end: 20, limit: 10, fromEnd: false).isEmpty)
         let filtered = try store.logEvents(group: "/g", streams: nil, prefix: "s/", after: 0, start: nil, end: nil, limit: 10)
         #expect(filtered.map { "\($0.stream):\($0.event.message)" } == ["s/2:one", "s/2:twö", "s/1:three"], "store order")
-        #expect(try store.logEvents(group: "/g", streams: ["s/1"], prefix: "", after: 0, start: nil, end: nil, limit: 10).map(\.event.message) == ["three"])
+        #expect(
+            try store.logEvents(group: "/g", streams: ["s/1"], prefix: "", after: 0, start: nil, end: nil, limit: 10).map(\.event.message) == [
+                "three"
+            ]
+        )
         #expect(try store.logEvents(group: "/g", streams: [], prefix: "", after: 0, start: nil, end: nil, limit: 10).isEmpty)
-        #expect(try store.logEvents(group: "/g", streams: nil, prefix: "", after: all[0].id, start: 12, end: nil, limit: 1).map(\.event.message) == ["twö"])
+        #expect(
+            try store.logEvents(group: "/g", streams: nil, prefix: "", after: all[0].id, start: 12, end: nil, limit: 1).map(\.event.message) == [
+                "twö"
+            ]
+        )
     }
 
     @Test(arguments: backends)
