@@ -3,7 +3,8 @@ import Testing
 
 /// Two `ctl serve` daemons — two ports, two homes — on one fresh PostgreSQL database of the test cluster
 /// (`APIARY_TEST_DATABASE`, which scripts/test.sh sets; the suite is skipped without it), driven by boto3
-/// (Tests/ClientSuites/compat/shared_database.py): one control plane and one queue served by both.
+/// (Tests/ClientSuites/compat/shared_database.py): one control plane and one queue served by both; and the project's
+/// whole boto3/aws CLI suite against one daemon on PostgreSQL, as `CompatibilityTests` runs it on SQLite.
 @Suite(
     "two daemons on one PostgreSQL database",
     .serialized,
@@ -29,6 +30,16 @@ struct SharedDatabaseTests {
             return String(line[job.upperBound...].prefix(while: { $0 != " " }))
         }
         #expect(starts.sorted() == (["one"] + (0..<20).map { String(format: "%02d", $0) }).sorted(), "\(starts.sorted())")
+    }
+
+    @Test("the boto3 and aws CLI suite (Tests/ClientSuites/compat) passes against a daemon on PostgreSQL")
+    func theCompatibilitySuitePassesOnPostgreSQL() throws {
+        let database = try SharedTestDatabase()
+        defer { database.drop() }
+        let daemon = try LiveDaemon(extraArguments: ["--database", database.url])
+        defer { daemon.terminate() }
+        let run = try daemon.runClient("python3", ["-m", "pytest", "-q", "-p", "no:cacheprovider", "Tests/ClientSuites/compat"])
+        #expect(run.status == 0, "\(run.output)\n--- daemon log ---\n\(daemon.daemonLog.suffix(4000))")
     }
 
     @Test("a database URL that does not answer stops the daemon at start with the fix")
