@@ -173,6 +173,8 @@ let package = Package(
                 "ObjectStore",
                 "LabelStore",
                 "GroundTruthFormat",
+                // `--database postgresql://…`: the control plane and queue several daemons share.
+                "PostgresControlPlane",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,82 +1,58 @@
-import Foundation
 import GRDB
 
-/// The daemon's durable state, one SQLite file in WAL mode (`$APIARY_HOME/state.sqlite`): SageMaker resources,
-/// their tags, the training queue and the CloudWatch log events. Every change is one transaction, so a SIGKILL
-/// leaves either the state before a request or the state after it, and an acknowledged request is on disk.
+/// The daemon's durable control-plane state: SageMaker resources, their tags, the training queue and the
+/// CloudWatch log events, kept by a `ControlPlaneBackend` — by default one SQLite file of the daemon's own
+/// (`$APIARY_HOME/state.sqlite`), or a PostgreSQL database several daemons share. Every change is one
+/// transaction, so a SIGKILL leaves either the state before a request or the state after it, and an acknowledged
+/// request is stored.
 public struct ControlPlaneStore: Sendable {
-    let dbWriter: any DatabaseWriter
+    let backend: any ControlPlaneBackend
 
-    /// Opens the store on `dbWriter` and brings its schema up to date.
-    public init(_ dbWriter: any DatabaseWriter) throws {
-        self.dbWriter = dbWriter
-        try Self.migrator.migrate(dbWriter)
+    package init(backend: any ControlPlaneBackend) {
+        self.backend = backend
     }
 
-    /// Opens (creating if needed) the store's file in WAL mode, so readers never wait for the writer.
+    /// Opens (creating if needed) the daemon's own SQLite file.
     public static func open(path: String) throws -> ControlPlaneStore {
-        var configuration = Configuration()
-        configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(10)
-        return try ControlPlaneStore(DatabasePool(path: path, configuration: configuration))
+        ControlPlaneStore(backend: try SQLiteStoreBackend.open(path: path))
     }
 
-    /// An empty store in memory, for tests.
+    /// An empty SQLite store in memory, for tests.
     public static func inMemory() throws -> ControlPlaneStore {
-        try ControlPlaneStore(DatabaseQueue())
+        ControlPlaneStore(backend: try SQLiteStoreBackend(DatabaseQueue()))
     }
 
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            // One row per SageMaker resource; `document` is its Describe answer as JSON, kept current.
-            try db.create(table: "resource") { t in
-                t.column("kind", .text).notNull()
-                t.column("name", .text).notNull()
-                t.column("arn", .text).notNull().unique()
-                t.column("creationTime", .double).notNull()
-                t.column("lastModifiedTime", .double).notNull()
-                t.column("status", .text)
-                t.column("document", .text).notNull()
-                t.primaryKey(["kind", "name"])
-            }
-            try db.create(table: "tag") { t in
-                t.column("arn", .text).notNull()
-                t.column("key", .text).notNull()
-                t.column("value", .text).notNull()
-                t.primaryKey(["arn", "key"])
-            }
-            // Training jobs waiting or running, in arrival order; a row leaves when its job ends.
-            try db.create(table: "trainingQueue") { t in
-                t.autoIncrementedPrimaryKey("seq")
-                t.column("name", .text).notNull().unique()
-            }
-            try db.create(table: "logStream") { t in
-                t.column("groupName", .text).notNull()
-                t.column("streamName", .text).notNull()
-                t.column("creationTime", .integer).notNull()
-                t.primaryKey(["groupName", "streamName"])
-            }
-            try db.create(table: "logEvent") { t in
-                t.autoIncrementedPrimaryKey("id")
-                t.column("groupName", .text).notNull()
-                t.column("streamName", .text).notNull()
-                t.column("timestamp", .integer).notNull()
-                t.column("ingestionTime", .integer).notNull()
-                t.column("message", .text).notNull()
-                t.foreignKey(["groupName", "streamName"], references: "logStream", onDelete: .cascade)
-            }
-            try db.create(index: "logEventByStream", on: "logEvent", columns: ["groupName", "streamName", "id"])
-        }
-        return migrator
+    /// Inserts a new resource. - Returns: false (and changes nothing) when one of that kind and name exists.
+    public func insert(_ record: ResourceRecord, tags: [(key: String, value: String)] = []) throws -> Bool {
+        try backend.insert(record, tags: tags)
     }
-}
 
-extension ControlPlaneStore {
+    public func resource(_ kind: ResourceKind, named name: String) throws -> ResourceRecord? {
+        try backend.resource(kind, named: name)
+    }
+
+    public func resources(_ kind: ResourceKind) throws -> [ResourceRecord] {
+        try backend.resources(kind)
+    }
+
+    public func resource(arn: String) throws -> ResourceRecord? {
+        try backend.resource(arn: arn)
+    }
+
+    /// Changes a resource in one transaction. - Returns: the record after `change`, or nil if there is none.
+    @discardableResult
+    public func update(_ kind: ResourceKind, named name: String, _ change: (inout ResourceRecord) throws -> Void) throws -> ResourceRecord? {
+        try backend.update(kind, named: name, change)
+    }
+
+    /// Removes a resource and its tags. - Returns: whether it existed.
+    @discardableResult
+    public func delete(_ kind: ResourceKind, named name: String) throws -> Bool {
+        try backend.delete(kind, named: name)
+    }
+
     /// Drops every resource, tag, queued job and log event (the test hook's reset).
     public func wipe() throws {
-        try dbWriter.write { db in
-            for table in ["tag", "trainingQueue", "logEvent", "logStream", "resource"] { try db.execute(sql: "DELETE FROM \(table)") }
-        }
+        try backend.wipe()
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The `TrainingJobQueue` over the daemon's state file: entries in the `trainingQueue` table (`QueueEntry` names),
 /// records in `resource`, each change one transaction. Leases live in memory: `HomeLock` allows one daemon per
@@ -85,31 +84,5 @@ package final class SQLiteJobQueue: TrainingJobQueue, @unchecked Sendable {
 
     package func queuedJobs() throws -> [QueuedJob] {
         try store.trainingQueue().map(QueueEntry.job)
-    }
-}
-
-extension ControlPlaneStore {
-    fileprivate func isQueued(_ job: QueuedJob) throws -> Bool {
-        try dbWriter.read { db in
-            try Bool.fetchOne(
-                db,
-                sql: "SELECT EXISTS (SELECT 1 FROM trainingQueue WHERE name = ?)",
-                arguments: [QueueEntry.entry(job.kind, job.name)]
-            )
-                ?? false
-        }
-    }
-
-    /// Applies `recover` to a queued job's record and keeps or drops its entry, in one transaction; a job without a
-    /// record stays queued (its worker will find nothing to run and take it off).
-    fileprivate func recoverQueued(_ job: QueuedJob, _ recover: (inout ResourceRecord) throws -> JobRecovery) throws {
-        try dbWriter.write { db in
-            guard var record = try Self.find(job.kind, job.name, in: db) else { return }
-            let recovery = try recover(&record)
-            try record.update(db)
-            if recovery == .remove {
-                try db.execute(sql: "DELETE FROM trainingQueue WHERE name = ?", arguments: [QueueEntry.entry(job.kind, job.name)])
-            }
-        }
     }
 }

@@ -25,13 +25,7 @@ package final class PostgresJobQueue: TrainingJobQueue, Sendable {
     }
 
     package func enqueue(_ record: ResourceRecord, tags: [(key: String, value: String)]) throws -> Bool {
-        try connections.transaction { session in
-            // Names are unique across daemons: the primary key decides, not a read before the write.
-            guard try session.insert(record) else { return false }
-            try session.setTags(tags, on: record.arn)
-            try session.query("INSERT INTO training_queue (name) VALUES (\(QueueEntry.entry(record.kind, record.name)))")
-            return true
-        }
+        try connections.transaction { try $0.insertQueued(record, tags: tags) }
     }
 
     package func claim(worker: String, now: Double) throws -> JobLease? {

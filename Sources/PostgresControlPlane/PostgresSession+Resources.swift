@@ -41,9 +41,24 @@ extension PostgresSession {
 
     /// Applies `change` to a job's record, locked for this transaction; nothing when it has no record.
     package func change(_ job: QueuedJob, _ change: (inout ResourceRecord) throws -> Void) throws {
-        guard var record = try resource(job.kind, job.name, forUpdate: true) else { return }
+        _ = try self.change(job.kind, job.name, change)
+    }
+
+    /// Applies `change` to a resource's record, locked for this transaction. - Returns: the changed record, or nil.
+    package func change(_ kind: ResourceKind, _ name: String, _ change: (inout ResourceRecord) throws -> Void) throws -> ResourceRecord? {
+        guard var record = try resource(kind, name, forUpdate: true) else { return nil }
         try change(&record)
         try update(record)
+        return record
+    }
+
+    /// Records a new job with its tags and queues its `QueueEntry` (inside the caller's transaction).
+    /// - Returns: false (changing nothing) when it exists: the primary key decides, across daemons, not a read before the write.
+    package func insertQueued(_ record: ResourceRecord, tags: [(key: String, value: String)]) throws -> Bool {
+        guard try insert(record) else { return false }
+        try setTags(tags, on: record.arn)
+        try query("INSERT INTO training_queue (name) VALUES (\(QueueEntry.entry(record.kind, record.name)))")
+        return true
     }
 
     /// Adds or overwrites tags on `arn`.
@@ -58,7 +73,7 @@ extension PostgresSession {
         }
     }
 
-    private static func record(_ row: PostgresRow) throws -> ResourceRecord {
+    package static func record(_ row: PostgresRow) throws -> ResourceRecord {
         let (kind, name, arn, created, modified, status, document) = try row.decode((String, String, String, Double, Double, String?, String).self)
         guard let resourceKind = ResourceKind(rawValue: kind) else {
             throw PostgresDatabaseError.unreadableRow("unknown resource kind \(kind) in the resource table")

@@ -80,6 +80,32 @@ struct PostgresJobQueueTests {
         }
     }
 
+    @Test func aDeadDaemonsJobIsResumedByTheOtherDaemonsRunningWorkers() throws {
+        try withTwoDaemons { one, two in
+            #expect(try one.enqueue(try queuedTrainingJob("a", running: true), tags: []))
+            // Daemon one claims the job, then dies: no heartbeat, no release.
+            let lease = try #require(try one.claim(worker: "one/0", now: 1000))
+            let clock = TestClock(1000)
+            let resumed = DispatchSemaphore(value: 0)
+            let status = Locked<String?>(nil)
+            let workers = TrainingQueue(
+                jobs: two, concurrency: 1, daemonID: "two", clock: { clock.now }, logger: Logger(label: "test"), pollInterval: 0.05
+            ) { job, control in
+                status.update { $0 = try? two.record(job)?.document["SecondaryStatus"]?.stringValue }
+                try? control.complete { try TrainingJobLifecycle.apply(.completed(metrics: []), to: &$0, at: 1070) }
+                resumed.signal()
+            }
+            try workers.recoverInterruptedJobs()
+            workers.start()
+            defer { workers.shutdown() }
+            clock.now = 1061  // one's 60 s lease has run out
+            waitFor(resumed, "daemon two's worker resumed the job")
+            #expect(status.value == "Starting", "it resumes as a recovered job")
+            #expect(try one.record(lease.job)?.status == "Completed")
+            #expect(throws: JobLeaseLost.self) { try one.complete(lease) { $0.status = "Failed" } }
+        }
+    }
+
     @Test func aStopReachesTheWorkerOfAnotherDaemonThroughItsHeartbeat() throws {
         try withTwoDaemons { one, two in
             #expect(try one.enqueue(try queuedTrainingJob("a", running: true), tags: []))

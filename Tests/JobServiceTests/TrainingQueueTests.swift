@@ -18,15 +18,38 @@ import Testing
     let a = QueuedJob(kind: .trainingJob, name: "a")
     let b = QueuedJob(kind: .trainingJob, name: "b")
 
-    func workers(concurrency: Int = 1, runner: @escaping TrainingQueue.Runner) -> TrainingQueue {
+    func workers(concurrency: Int = 1, pollInterval: Double? = nil, runner: @escaping TrainingQueue.Runner) -> TrainingQueue {
         TrainingQueue(
             jobs: jobs,
             concurrency: concurrency,
             daemonID: "test",
             clock: { [clock] in clock.now },
             logger: Logger(label: "test"),
+            pollInterval: pollInterval,
             runner: runner
         )
+    }
+
+    /// On a shared queue, a job another daemon held when it died is resumed here once its lease has expired — by the
+    /// workers' periodic recovery, not only the one at start.
+    @Test func aSharedQueuesExpiredLeaseIsRecoveredWhileTheWorkersRun() throws {
+        #expect(try jobs.enqueue(try queuedTrainingJob("a", running: true), tags: []))
+        _ = try #require(try jobs.claim(worker: "dead-daemon/0", now: 1000))
+        let resumed = DispatchSemaphore(value: 0)
+        let status = Locked<String?>(nil)
+        let queue = workers(pollInterval: 0.05) { job, control in
+            status.update { $0 = self.jobs.record(job)?.document["SecondaryStatus"]?.stringValue }
+            try? control.complete { try TrainingJobLifecycle.apply(.completed(metrics: []), to: &$0, at: 1070) }
+            resumed.signal()
+        }
+        try queue.recoverInterruptedJobs()
+        queue.start()
+        defer { queue.shutdown() }
+        // The other daemon's lease (60 s) runs out; no job is enqueued here to wake the workers.
+        clock.now = 1061
+        waitFor(resumed, "the dead daemon's job ran here")
+        #expect(status.value == "Starting", "it resumes as a recovered job")
+        #expect(jobs.record(a)?.status == "Completed")
     }
 
     @Test func jobsRunOneAtATimeInArrivalOrder() throws {

@@ -14,7 +14,7 @@ import SageMakerAPI
 import TrainingExecution
 
 /// `ctl serve`'s application, built in one place: the SageMaker control plane, CloudWatch Logs and metrics, the runtime,
-/// S3, Lambda and API Gateway on one port, over one SQLite state file, with the training queue's workers. Every long-lived
+/// S3, Lambda and API Gateway on one port, over one SQLite state file (or a PostgreSQL database other daemons share), with the training queue's workers. Every long-lived
 /// part is a `Service` in the application's one `ServiceGroup`; SIGTERM/SIGINT (`runService()`) shuts them down in reverse
 /// order — the server stops taking requests, Lambda runtimes are killed, endpoint loads end, running training jobs
 /// checkpoint and stay queued (to resume on the next start), and the home's lock is let go last.
@@ -25,7 +25,11 @@ public func buildApplication(
 ) throws -> some ApplicationProtocol {
     let parts = try DaemonParts(configuration: configuration, logger: logger)
     try parts.queue.recoverInterruptedJobs()
-    try parts.endpoints.recover(onLoaded: EndpointOperations.recovered, onFailed: EndpointOperations.creationFailed)
+    // An endpoint is hosted by the daemon that deployed it, from its own object store: on a shared database another
+    // daemon's endpoints are not this one's to load (nor to mark Failed when their model is not here).
+    if configuration.database == nil {
+        try parts.endpoints.recover(onLoaded: EndpointOperations.recovered, onFailed: EndpointOperations.creationFailed)
+    }
     let lambdaRuntimes = parts.lambdaRuntimes
     return Application(
         responder: try parts.makeResponder(),

@@ -27,6 +27,9 @@ public struct DaemonConfiguration: Sendable {
     public var testHooks = false
     /// Host names the daemon answers to besides IP addresses, `localhost`, `--host` and the machine's name (`HostPolicy`).
     public var allowedHosts: [String] = []
+    /// `postgresql://user[:password]@host[:port]/database`: the control plane and the training/transform queue in a
+    /// PostgreSQL database other daemons may share; nil keeps them in `state.sqlite`. Labels stay in `labels.sqlite`.
+    public var database: String?
 
     public init(home: URL) {
         self.home = home
@@ -35,7 +38,7 @@ public struct DaemonConfiguration: Sendable {
     /// Defaults, then `APIARY_HOME`, `APIARY_HOST`, `APIARY_PORT`, `APIARY_AUTH` (off|parse|verify),
     /// `APIARY_CREDENTIALS` (`AKID:secret,AKID2:secret2`), `APIARY_ACCOUNT`, `APIARY_REGION`,
     /// `APIARY_TRAINING_CONCURRENCY`, `APIARY_LAMBDA_IDLE_SECONDS`, `APIARY_LAMBDA_INIT_SECONDS`, `APIARY_ALLOWED_HOSTS`
-    /// (comma-separated names).
+    /// (comma-separated names), `APIARY_DATABASE` (a `postgresql://` URL).
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DaemonConfiguration {
         let home =
             environment["APIARY_HOME"].map { URL(fileURLWithPath: $0) }
@@ -56,6 +59,7 @@ public struct DaemonConfiguration: Sendable {
         if let list = environment["APIARY_CREDENTIALS"] { configuration.credentials = try parseCredentials(list) }
         if let account = environment["APIARY_ACCOUNT"] { configuration.account = account }
         if let region = environment["APIARY_REGION"] { configuration.defaultRegion = region }
+        if let database = environment["APIARY_DATABASE"], !database.isEmpty { configuration.database = database }
         if let value = environment["APIARY_TRAINING_CONCURRENCY"] {
             guard let count = Int(value), count >= 1 else { throw DaemonConfigurationError("APIARY_TRAINING_CONCURRENCY must be 1 or more, got '\(value)'") }
             configuration.trainingConcurrency = count

@@ -8,11 +8,18 @@ import ServiceLifecycle
 extension TrainingQueue: Service {
     /// The daemon's queue: training jobs run by a `TrainingWorker`, batch transform jobs (`transform-job/<name>`) by a
     /// `TransformWorker`, both on the queue's worker threads.
-    package convenience init(store: ControlPlaneStore, objects: ObjectStore, jobsDirectory: URL, concurrency: Int, logger: Logger) {
+    /// - Parameters:
+    ///   - shared: the queue several daemons share (with how often idle workers poll it), or nil for the daemon's
+    ///     own `SQLiteJobQueue` over `store`.
+    package convenience init(
+        store: ControlPlaneStore, shared: (jobs: any TrainingJobQueue, pollInterval: Double)? = nil, objects: ObjectStore,
+        jobsDirectory: URL, concurrency: Int, logger: Logger
+    ) {
         let training = TrainingWorker(store: store, objects: objects, jobsDirectory: jobsDirectory, logger: logger)
         let transform = TransformWorker(store: store, objects: objects, logger: logger)
         self.init(
-            jobs: SQLiteJobQueue(store: store), concurrency: concurrency, clock: { AWSTimestamp.seconds(Date()) }, logger: logger
+            jobs: shared?.jobs ?? SQLiteJobQueue(store: store), concurrency: concurrency, clock: { AWSTimestamp.seconds(Date()) },
+            logger: logger, pollInterval: shared?.pollInterval
         ) { job, control in
             if job.kind == .transformJob { transform.run(job.name, control: control) } else { training.run(job.name, control: control) }
         }

@@ -17,6 +17,9 @@ package final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
     private let daemonID: String
     private let clock: @Sendable () -> Double
     private let runner: Runner
+    /// Seconds between looks at a queue other daemons share (nil for the daemon's own): they enqueue jobs and let
+    /// leases expire without waking this daemon's workers.
+    private let pollInterval: Double?
     let logger: Logger
     private let condition = NSCondition()
     private var running: [QueuedJob: TrainingJobControl] = [:]
@@ -25,11 +28,15 @@ package final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
     /// Counts the moments a job may have become claimable (enqueued, or let go by a worker), so a worker that found
     /// nothing to claim waits only if nothing has happened since it looked.
     private var wakeups = 0
+    /// When a worker last ran `recoverInterruptedJobs` on a shared queue.
+    private var lastRecovery = -Double.infinity
 
     /// - Parameters:
     ///   - concurrency: how many jobs train at once (each uses every core oneDNN is given).
     ///   - daemonID: names this daemon's workers (`<daemonID>/<n>`) among every claimant of `jobs`.
     ///   - clock: seconds since 1970, for leases and the state changes of stops and recoveries.
+    ///   - pollInterval: for a queue other daemons share, how often an idle worker looks for new jobs and recovers
+    ///     expired leases (the jobs of a daemon that died), so that another daemon's worker resumes them.
     ///   - runner: what a worker does with a job it has claimed.
     package init(
         jobs: any TrainingJobQueue,
@@ -37,6 +44,7 @@ package final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
         daemonID: String = UUID().uuidString,
         clock: @escaping @Sendable () -> Double,
         logger: Logger,
+        pollInterval: Double? = nil,
         runner: @escaping Runner
     ) {
         self.jobs = jobs
@@ -44,6 +52,7 @@ package final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
         self.daemonID = daemonID
         self.clock = clock
         self.runner = runner
+        self.pollInterval = pollInterval
         self.logger = logger
     }
 
@@ -137,6 +146,7 @@ package final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
     private func claim(worker: String) -> TrainingJobControl? {
         while true {
             let looked = condition.withLock { wakeups }
+            recoverIfDue()
             let lease: JobLease?
             do {
                 lease = try jobs.claim(worker: worker, now: clock())
@@ -157,8 +167,30 @@ package final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
             }
             condition.lock()
             defer { condition.unlock() }
-            while !shuttingDown, wakeups == looked { condition.wait() }
+            if let pollInterval {
+                let deadline = Date(timeIntervalSinceNow: pollInterval)
+                while !shuttingDown, wakeups == looked, condition.wait(until: deadline) {}
+            } else {
+                while !shuttingDown, wakeups == looked { condition.wait() }
+            }
             guard !shuttingDown else { return nil }
+        }
+    }
+
+    /// On a shared queue, one worker per `pollInterval` hands the jobs whose leases expired back to the queue.
+    private func recoverIfDue() {
+        guard let pollInterval else { return }
+        let now = clock()
+        let due = condition.withLock {
+            guard now - lastRecovery >= pollInterval else { return false }
+            lastRecovery = now
+            return true
+        }
+        guard due else { return }
+        do {
+            try recoverInterruptedJobs()
+        } catch {
+            logger.error("cannot recover expired leases of the training queue", metadata: ["error": "\(error)"])
         }
     }
 

@@ -60,6 +60,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Write the bound port to this file once listening (useful with --port 0).")
     var portFile: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Keep the control plane and the training/transform queue in this PostgreSQL database (postgresql://user@host:port/database; default $APIARY_DATABASE, else the home's state.sqlite), shared with other daemons on it.",
+            discussion: "Labels (labels.sqlite), objects (s3/) and checkpoints (jobs/) stay in this daemon's home."))
+    var database: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -78,6 +84,7 @@ struct Serve: AsyncParsableCommand {
             if let account { configuration.account = account }
             if let region { configuration.defaultRegion = region }
             if let trainingConcurrency { configuration.trainingConcurrency = trainingConcurrency }
+            if let database { configuration.database = database }
             configuration.allowRemote = allowRemote
             configuration.testHooks = testHooks
             try configuration.validate()
@@ -90,14 +97,17 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "apiary")
         logger.logLevel = level
         let (host, home, portFile) = (configuration.host, configuration.home.path, portFile)
-        let application = try buildApplication(configuration: configuration, logger: logger) { port in
-            FileHandle.standardOutput.write(Data("Apiary \(Apiary.version) listening on http://\(host):\(port)  (data: \(home))\n".utf8))
-            if let portFile { try? "\(port)\n".write(toFile: portFile, atomically: true, encoding: .utf8) }
-        }
         do {
+            let application = try buildApplication(configuration: configuration, logger: logger) { port in
+                FileHandle.standardOutput.write(Data("Apiary \(Apiary.version) listening on http://\(host):\(port)  (data: \(home))\n".utf8))
+                if let portFile { try? "\(port)\n".write(toFile: portFile, atomically: true, encoding: .utf8) }
+            }
             try await application.runService()
         } catch let error as IOError where [EADDRINUSE, EADDRNOTAVAIL, EACCES].contains(error.errnoCode) {
             throw CLIError(Self.bindFailure(error.errnoCode, host: host, port: configuration.port), exitCode: 1)
+        } catch let error as DaemonConfigurationError {
+            // A database that does not answer, or whose schema is newer, is said at start.
+            throw CLIError(error.description, exitCode: 1)
         }
     }
 
