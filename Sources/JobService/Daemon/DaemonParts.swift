@@ -47,7 +47,7 @@ final class DaemonParts: Sendable {
             initPhase: .seconds(configuration.lambdaInitSeconds), logger: logger)
         queue = TrainingQueue(
             store: store, objects: objects, jobsDirectory: home.appendingPathComponent("jobs", isDirectory: true),
-            concurrency: configuration.trainingConcurrency, logger: logger)
+            rankExecutable: configuration.rankExecutable, concurrency: configuration.trainingConcurrency, logger: logger)
     }
 
     /// The daemon's one router: every surface of the port over these stores.
@@ -68,7 +68,8 @@ final class DaemonParts: Sendable {
         let authenticator = EdgeAuthenticator(
             mode: configuration.authMode, verifier: SigV4Verifier(credentials: configuration.credentials), defaultRegion: configuration.defaultRegion)
         return EdgeResponder(
-            sageMaker: SageMakerService(store: store, scheduler: queue, endpointHost: endpoints, labels: labels, objects: objects),
+            sageMaker: SageMakerService(
+                store: store, scheduler: queue, endpointHost: endpoints, labels: labels, objects: objects, instanceSlots: configuration.instanceSlots),
             logs: LogsService(store: store),
             metrics: MetricsService(store: store),
             query: QueryProtocolService(account: configuration.account),

@@ -7,9 +7,10 @@ import ServiceLifecycle
 
 extension TrainingQueue: Service {
     /// The daemon's queue: training jobs run by a `TrainingWorker`, batch transform jobs (`transform-job/<name>`) by a
-    /// `TransformWorker`, both on the queue's worker threads.
-    package convenience init(store: ControlPlaneStore, objects: ObjectStore, jobsDirectory: URL, concurrency: Int, logger: Logger) {
-        let training = TrainingWorker(store: store, objects: objects, jobsDirectory: jobsDirectory, logger: logger)
+    /// `TransformWorker`, both on the queue's worker threads; `rankExecutable` is the `ctl` that runs the ranks of
+    /// multi-instance training jobs.
+    package convenience init(store: ControlPlaneStore, objects: ObjectStore, jobsDirectory: URL, rankExecutable: URL, concurrency: Int, logger: Logger) {
+        let training = TrainingWorker(store: store, objects: objects, jobsDirectory: jobsDirectory, rankExecutable: rankExecutable, logger: logger)
         let transform = TransformWorker(store: store, objects: objects, logger: logger)
         self.init(
             jobs: SQLiteJobQueue(store: store), concurrency: concurrency, clock: { AWSTimestamp.seconds(Date()) }, logger: logger
