@@ -59,6 +59,9 @@ struct TrainingRank: ParsableCommand {
             }
         }
         if case .failed(let reason) = outcome.ending { fail(host, reason, mpi: mpi) }
+        if let timing = mpi?.timing.line(host: host) {
+            emit(report ? RankReport.log(timing).line : AlgorithmLog.line(timing))
+        }
         if report, reducer.rank == 0 { emit(RankReport(outcome).line) }
         mpi?.finish()
     }
