@@ -7,7 +7,7 @@
 #   CONFIGS="apiary-mobile 8;resnet-50 2;vgg-16 2"   base network and per-rank mini_batch_size
 #   CTL=path/to/ctl                                  a release ctl (default: built here)
 # One OpenMP thread per rank (the daemon's share of 2 cores for 2 instances); one epoch of STEPS global batches of
-# generated bees at 300×300, no validation; the step time is measured after the first step.
+# generated bees at 300×300 (two of them to validate, after the timed steps); the step time is measured after the first step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STEPS="${1:-4}"
@@ -44,6 +44,8 @@ for config in "${configs[@]}"; do
     head -n $(( 2 * $2 * STEPS )) "$work/bees/output.manifest" > "$work/$1.manifest"
     aws --endpoint-url "$url" s3 cp --quiet "$work/$1.manifest" "s3://bench/$1.manifest"
 done
+head -n 2 "$work/bees/output.manifest" > "$work/validation.manifest"
+aws --endpoint-url "$url" s3 cp --quiet "$work/validation.manifest" s3://bench/validation.manifest
 kill "$daemon"; wait "$daemon" 2>/dev/null || true; daemon=""
 
 for config in "${configs[@]}"; do
@@ -55,6 +57,9 @@ for config in "${configs[@]}"; do
    "optimizer": "sgd", "learning_rate": "0.001", "num_training_samples": "$(( 2 * $2 * STEPS ))"},
  "InputDataConfig": [{"ChannelName": "train", "DataSource": {"S3DataSource": {"S3DataType": "AugmentedManifestFile",
    "S3Uri": "s3://bench/$1.manifest", "S3DataDistributionType": "FullyReplicated", "AttributeNames": ["source-ref", "bees-500"]}},
+   "ContentType": "application/x-recordio", "RecordWrapperType": "RecordIO"},
+  {"ChannelName": "validation", "DataSource": {"S3DataSource": {"S3DataType": "AugmentedManifestFile",
+   "S3Uri": "s3://bench/validation.manifest", "S3DataDistributionType": "FullyReplicated", "AttributeNames": ["source-ref", "bees-500"]}},
    "ContentType": "application/x-recordio", "RecordWrapperType": "RecordIO"}],
  "OutputDataConfig": {"S3OutputPath": "s3://bench/output"},
  "ResourceConfig": {"InstanceType": "ml.p3.2xlarge", "InstanceCount": 2, "VolumeSizeInGB": 50},
