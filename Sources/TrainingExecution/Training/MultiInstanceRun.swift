@@ -69,6 +69,7 @@ package struct MultiInstanceRun {
         var state = Tally()
         var stop: TrainingStopReason?
         var stopSent: Date?
+        var ranks: [Int32] = []
         while true {
             let (lines, ended) = output.take(waiting: 0.25)
             for line in lines { state.handle(line, progress: progress, rankLog: rankLog) }
@@ -76,6 +77,7 @@ package struct MultiInstanceRun {
             if stop == nil, let reason = stopRequested() {
                 stop = reason
                 stopSent = Date()
+                ranks = Self.children(of: process.processIdentifier)
                 process.terminate()  // SIGTERM: mpirun forwards it to its ranks and exits
             } else if let sent = stopSent, Date().timeIntervalSince(sent) > Self.terminationGrace, process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
@@ -83,10 +85,30 @@ package struct MultiInstanceRun {
         }
         process.waitUntilExit()
         if let stop {
+            Self.end(ranks)
             return TrainingJobOutcome(ending: .stopped(stop), finalMetrics: [], modelArtifacts: nil, completedEpochs: 0)
         }
         if let outcome = state.outcome, process.terminationStatus == 0 || outcome.failureReason != nil { return outcome }
         return failed(state.failureReason(status: process.terminationStatus))
+    }
+
+    /// The ranks of the `mpirun` with process id `pid`: its children. It starts each in a process group of its own,
+    /// so signalling `mpirun`'s group would not reach them.
+    static func children(of pid: Int32) -> [Int32] {
+        let list = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
+        return list.split(separator: " ").compactMap { Int32($0) }
+    }
+
+    /// Makes sure `ranks` are gone once `mpirun` has exited (it may exit before they do): SIGKILL to those left, then
+    /// waits, up to the grace period, until the system has none of them.
+    static func end(_ ranks: [Int32]) {
+        let deadline = Date().addingTimeInterval(terminationGrace)
+        var alive = ranks.filter { kill($0, 0) == 0 }
+        for rank in alive { kill(rank, SIGKILL) }
+        while !alive.isEmpty, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+            alive = alive.filter { kill($0, 0) == 0 }
+        }
     }
 
     /// What the lines so far said: rank 0's outcome, and why a rank failed.
