@@ -29,14 +29,14 @@ final class BatchNormKernel {
     private let shiftGradient: DNNLMemory?
     private let epsilon: Float
     /// The ranks whose batches training normalises together, or `nil` for this process's batch alone.
-    private let synchronizer: (any GradientReducer)?
+    private let synchronizer: (any CrossRankSum)?
     /// The elements per channel the last training pass's statistics are over (every rank's, when synchronised).
     private(set) var batchCount = 0
 
     /// Builds the primitives for `input`'s shape and layout (channels-last when synchronised).
     init(
         for input: Tensor, epsilon: Float, fusesReLU: Bool, mode: ForwardMode, buffers: Buffers,
-        synchronizer: (any GradientReducer)? = nil
+        synchronizer: (any CrossRankSum)? = nil
     ) throws {
         let engine = input.memory.engine
         let synchronized = mode == .training ? synchronizer : nil

@@ -1,7 +1,7 @@
 /// Batch norm over the ranks of a data-parallel job (synchronised batch norm): the per-channel statistics and
 /// gradient sums of the *global* batch, so that N ranks each holding `n` images normalise and back-propagate
 /// exactly as one process holding all `N·n` would. Tensors are channels-last (`[P, C]` rows, `P` = images ×
-/// height × width); every sum is over this rank's `P` rows, then over the ranks (`GradientReducer.sum`).
+/// height × width); every sum is over this rank's `P` rows, then over the ranks (`CrossRankSum.sum`).
 ///
 /// Forward, two passes in `Double` (the one-pass `E[x²] − μ²` cancels badly when |μ| ≫ σ):
 ///
@@ -30,7 +30,7 @@ enum SynchronizedBatchStatistics {
     static func statistics(
         of x: UnsafeMutableBufferPointer<Float>,
         channels: Int,
-        over reducer: any GradientReducer
+        over reducer: any CrossRankSum
     ) throws -> (mean: [Float], variance: [Float], count: Int) {
         let rows = x.count / channels
         var sums = [Double](repeating: 0, count: channels + 1)
@@ -64,7 +64,7 @@ enum SynchronizedBatchStatistics {
         scaleGradient: UnsafeMutableBufferPointer<Float>,
         shiftGradient: UnsafeMutableBufferPointer<Float>,
         epsilon: Float,
-        over reducer: any GradientReducer
+        over reducer: any CrossRankSum
     ) throws {
         let channels = scale.count
         let sums = try reducer.sum(scaleGradient.map(Double.init) + shiftGradient.map(Double.init))

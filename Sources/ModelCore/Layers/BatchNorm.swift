@@ -23,7 +23,7 @@ public final class BatchNorm: Layer {
 
     /// The ranks whose batches training normalises together (synchronised batch norm), or `nil` (the default)
     /// for this process's batch alone.
-    public var synchronizer: (any GradientReducer)? {
+    public var synchronizer: (any CrossRankSum)? {
         didSet { kernels = PlanCache() }
     }
 

@@ -43,7 +43,7 @@ public final class SSDNetwork {
 
     /// Makes every batch norm of the base network normalise over the batches of all `reducer`'s ranks in
     /// training (synchronised batch norm, `BatchNorm.synchronizer`); every rank must call it.
-    public func synchronizeBatchNorm(over reducer: any GradientReducer) {
+    public func synchronizeBatchNorm(over reducer: any CrossRankSum) {
         func walk(_ layer: any Layer) {
             (layer as? BatchNorm)?.synchronizer = reducer
             layer.sublayers.forEach(walk)
