@@ -9,6 +9,7 @@ import ModelCore
 //   model-bench request MODEL_TAR_GZ IMAGE ITERATIONS               an InvokeEndpoint's stages (RequestBench.swift)
 //   model-bench upscale IN OUT WIDTH HEIGHT                         a large JPEG from a small one, for the above
 //   model-bench train DIR BASE_NETWORK IMAGE_SHAPE BATCH EPOCHS [k=v…]   a real training run (see TrainBench.swift)
+//   model-bench compare A.tar.gz B.tar.gz                          how far two models' weights are apart (WeightComparison.swift)
 // Weights are random; only speed is measured.
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
@@ -72,6 +73,10 @@ if arguments.count == 5, arguments[1] == "request", let iterations = Int(argumen
 }
 if arguments.count == 6, arguments[1] == "upscale", let width = Int(arguments[4]), let height = Int(arguments[5]) {
     try upscaleImage(arguments[2], arguments[3], width: width, height: height)
+    exit(0)
+}
+if arguments.count == 4, arguments[1] == "compare" {
+    try compareWeights(arguments[2], arguments[3])
     exit(0)
 }
 if arguments.count >= 7, arguments[1] == "train" {

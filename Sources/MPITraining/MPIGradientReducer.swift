@@ -1,4 +1,5 @@
 import CMPI
+import Dispatch
 import ModelCore
 
 /// The `GradientReducer` of a rank started by Open MPI's `mpirun`: sums and broadcasts over `MPI_COMM_WORLD`.
@@ -9,6 +10,8 @@ import ModelCore
 public final class MPIGradientReducer: GradientReducer {
     public let rank: Int
     public let size: Int
+    /// Where this rank's time went, for the closing `#collective_metric` line.
+    public private(set) var timing = CollectiveTiming()
 
     /// Whether this process was started by `mpirun` (Open MPI sets `OMPI_COMM_WORLD_SIZE` for its ranks).
     public static func isLaunchedByMPIRun(_ environment: [String: String]) -> Bool {
@@ -30,6 +33,8 @@ public final class MPIGradientReducer: GradientReducer {
     }
 
     public func sum(_ buffers: [UnsafeMutableBufferPointer<Float>]) throws {
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer { timing.gradientSum(from: start, to: DispatchTime.now().uptimeNanoseconds) }
         for buffer in buffers where buffer.count > 0 {
             precondition(buffer.count <= Int(Int32.max), "a buffer of \(buffer.count) elements is beyond MPI's int count")
             try Self.check(
@@ -40,6 +45,8 @@ public final class MPIGradientReducer: GradientReducer {
     }
 
     public func sum(_ values: [Double]) throws -> [Double] {
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer { timing.valueSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         var result = values
         try result.withUnsafeMutableBufferPointer { buffer in
             try Self.check(

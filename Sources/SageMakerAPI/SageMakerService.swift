@@ -14,8 +14,12 @@ package struct SageMakerService: Sendable {
     /// Checks requests against botocore's model (patterns, enums, lengths, ranges, required members).
     let validator = ShapeValidator(model: .sageMaker)
 
-    package init(store: ControlPlaneStore, scheduler: any TrainingScheduler, endpointHost: EndpointHost, labels: LabelStore, objects: ObjectStore) {
-        let training = TrainingJobOperations(store: store, scheduler: scheduler)
+    /// - Parameter instanceSlots: the most instances a training job may ask for (`ctl serve --instance-slots`).
+    package init(
+        store: ControlPlaneStore, scheduler: any TrainingScheduler, endpointHost: EndpointHost, labels: LabelStore, objects: ObjectStore,
+        instanceSlots: Int = 1
+    ) {
+        let training = TrainingJobOperations(store: store, scheduler: scheduler, instanceSlots: instanceSlots)
         let transform = TransformJobOperations(store: store, scheduler: scheduler)
         let labeling = LabelingJobOperations(store: store, labels: labels, objects: objects)
         let models = ModelOperations(store: store)

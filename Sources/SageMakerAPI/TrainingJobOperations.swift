@@ -7,14 +7,18 @@ import TrainingExecution
 struct TrainingJobOperations {
     let store: ControlPlaneStore
     let scheduler: any TrainingScheduler
+    /// The most instances one job may ask for: the ranks (`algo-1` … `algo-N`) the daemon runs on this host under
+    /// `mpirun` (`ctl serve --instance-slots`).
+    let instanceSlots: Int
 
     func create(_ input: JSONValue, _ context: AWSRequestContext) throws -> JSONValue {
         for member in ["AlgorithmSpecification", "ResourceConfig", "StoppingCondition"] where input[member] == nil {
             throw AWSError.missingMember(member)
         }
-        if let count = input["ResourceConfig"]?["InstanceCount"]?.intValue, count > 1 {
+        if let count = input["ResourceConfig"]?["InstanceCount"]?.intValue, count > instanceSlots {
             throw AWSError.resourceLimitExceeded(
-                "Apiary trains on one local host: InstanceCount \(count) is above the limit of 1 for distributed training.")
+                "InstanceCount \(count) is above this Apiary's \(instanceSlots) instance slots for distributed training "
+                    + "(ctl serve --instance-slots N, or APIARY_INSTANCE_SLOTS).")
         }
         var channels = Set<String>()
         for channel in input["InputDataConfig"]?.arrayValue ?? [] {

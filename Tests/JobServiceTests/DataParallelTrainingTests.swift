@@ -10,9 +10,9 @@ import Testing
 
 /// `ResourceConfig.InstanceCount > 1`: ranks of `ctl training-rank` under Open MPI's `mpirun` on loopback.
 ///
-/// Every base network has batch norm, whose statistics stay per rank, so no one-process run with the global batch
-/// is the exact reference; the same ranks run as threads of one process (`ThreadRanks`) are. That gradients and
-/// losses sum to the global batch's is `MultiBoxLossTests`' and the slicing's part.
+/// With replicated channels and batch norm synchronised over the ranks, N ranks of `mini_batch_size` train as one
+/// process with N times that batch (the equality test); the same ranks run as threads of one process
+/// (`ThreadRanks`) check the transport alone.
 @Suite("Data-parallel training over mpirun", .serialized)
 struct DataParallelTrainingTests {
     /// The built `ctl`, beside this test bundle.
@@ -71,6 +71,12 @@ struct DataParallelTrainingTests {
         return (difference / norm).squareRoot()
     }
 
+    /// The largest `‖a_t − b_t‖ / ‖b_t‖` over the tensors `t` of two weight sets with the same names.
+    static func largestTensorDifference(_ a: [NamedTensor], _ b: [NamedTensor]) -> (name: String, value: Double) {
+        #expect(a.map(\.name) == b.map(\.name))
+        return zip(a, b).map { (a, b) in (a.name, relativeDifference([a], [b])) }.max { $0.1 < $1.1 } ?? ("", 0)
+    }
+
     /// Runs the `size` ranks of `request` as threads of this process (`ThreadRanks`); returns rank 0's outcome.
     static func runAsThreads(_ size: Int, _ request: JSONValue, _ fixture: TestStore) throws -> TrainingJobOutcome {
         let spec = try TrainingJobSpec(request: request)
@@ -88,6 +94,49 @@ struct DataParallelTrainingTests {
         }
         done.wait()
         return outcomes.first
+    }
+
+    @Test("InstanceCount 2 over mpirun -np 2 ends with the weights of one process with the global batch, and rank 0 reports its mAP")
+    func mpirunMatchesOneProcessWithTheGlobalBatch() throws {
+        let fixture = try TestStore()
+        // One epoch: one SGD step over the four training images, as one batch of 4 or as two ranks of 2 (seed 7).
+        func request(_ name: String, miniBatchSize: Int) -> JSONValue {
+            var request = Self.request(name: name, miniBatchSize: miniBatchSize, network: "apiary-mobile")
+            request["HyperParameters"]?["epochs"] = "1"
+            return request
+        }
+        // The reference: one process with the global batch whose batch norm computes its statistics as the ranks
+        // do (a lone rank, `DataParallelTraining.synchronizesBatchNorm`)…
+        let alone = try Self.runAsThreads(1, request("one-rank", miniBatchSize: 4), fixture)
+        #expect(alone.ending == .completed)
+        let reference = try TrainingJobRunnerTests.artifact("s3://models/output/one-rank/output/model.tar.gz", fixture).weights
+        // …and one process as the daemon trains alone, with oneDNN's own (float) batch statistics.
+        let spec = try TrainingJobSpec(request: request("one-process", miniBatchSize: 4))
+        let plainOutcome = TrainingJobRunner(spec: spec, store: fixture.store, workDirectory: fixture.workDirectory(spec.jobName))
+            .run(stopRequested: { nil }, progress: { _ in })
+        #expect(plainOutcome.ending == .completed)
+        let plain = try TrainingJobRunnerTests.artifact("s3://models/output/one-process/output/model.tar.gz", fixture).weights
+
+        let run = try Self.mpirun(2, request("global-batch", miniBatchSize: 2), fixture)
+        #expect(run.status == 0, "\(run.output)")
+        let parallel = try TrainingJobRunnerTests.artifact("s3://models/output/global-batch/output/model.tar.gz", fixture).weights
+        let largest = Self.largestTensorDifference(parallel, reference)
+        let overall = Self.relativeDifference(parallel, plain)
+        print("mpirun -np 2 vs one rank with the global batch: largest per-tensor relative difference \(largest.value) (\(largest.name))")
+        print("mpirun -np 2 vs one process with oneDNN's batch statistics: \(overall) over all weights, per tensor \(Self.largestTensorDifference(parallel, plain))")
+        #expect(largest.value <= 1e-5, "\(largest.name)")
+        #expect(overall <= 1e-5)
+        // …while the step moved the weights far more than that.
+        let initial = try SSDNetwork(baseNetwork: "apiary-mobile", classes: 1, seed: 7, engine: CPUEngine()).weights()
+        #expect(Self.relativeDifference(initial, reference) > 1e-4)
+
+        // Rank 0 alone validates, and reports the one process's mAP.
+        let mAP = try #require(alone.finalMetrics.first { $0.name == "validation:mAP" }?.value)
+        let reported = run.output.split(separator: "\n").compactMap { line in
+            line.contains("host=algo-1, epoch=0, validation mAP <score>=(") ? line.split(separator: "(").last.flatMap { Double($0.dropLast()) } : nil
+        }
+        #expect(reported == [mAP], "\(run.output)")
+        #expect(!run.output.contains("host=algo-2, epoch=0, validation mAP"))
     }
 
     @Test("InstanceCount 2 over mpirun -np 2 trains exactly as the same two ranks as threads of one process")

@@ -19,6 +19,11 @@ public struct DaemonConfiguration: Sendable {
     /// The region of requests that name none (unsigned requests in `off` mode).
     public var defaultRegion = "us-east-1"
     public var trainingConcurrency = 1
+    /// The most instances (`ResourceConfig.InstanceCount`) one training job may ask for: its ranks run on this host
+    /// under `mpirun`, one process each.
+    public var instanceSlots = 2
+    /// The `ctl` whose `training-rank` runs the ranks of multi-instance jobs: this process's own executable.
+    public var rankExecutable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
     /// Seconds a warm Lambda execution environment may sit idle before it is stopped.
     public var lambdaIdleSeconds = 300.0
     /// Seconds a fresh Lambda runtime may take to initialize (reach its first `GET /next`); Lambda's is 10.
@@ -37,8 +42,8 @@ public struct DaemonConfiguration: Sendable {
 
     /// Defaults, then `APIARY_HOME`, `APIARY_HOST`, `APIARY_PORT`, `APIARY_AUTH` (off|parse|verify),
     /// `APIARY_CREDENTIALS` (`AKID:secret,AKID2:secret2`), `APIARY_ACCOUNT`, `APIARY_REGION`,
-    /// `APIARY_TRAINING_CONCURRENCY`, `APIARY_LAMBDA_IDLE_SECONDS`, `APIARY_LAMBDA_INIT_SECONDS`, `APIARY_ALLOWED_HOSTS`
-    /// (comma-separated names), `APIARY_DATABASE` (a `postgresql://` URL).
+    /// `APIARY_TRAINING_CONCURRENCY`, `APIARY_INSTANCE_SLOTS`, `APIARY_LAMBDA_IDLE_SECONDS`, `APIARY_LAMBDA_INIT_SECONDS`,
+    /// `APIARY_ALLOWED_HOSTS` (comma-separated names), `APIARY_DATABASE` (a `postgresql://` URL).
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DaemonConfiguration {
         let home =
             environment["APIARY_HOME"].map { URL(fileURLWithPath: $0) }
@@ -63,6 +68,10 @@ public struct DaemonConfiguration: Sendable {
         if let value = environment["APIARY_TRAINING_CONCURRENCY"] {
             guard let count = Int(value), count >= 1 else { throw DaemonConfigurationError("APIARY_TRAINING_CONCURRENCY must be 1 or more, got '\(value)'") }
             configuration.trainingConcurrency = count
+        }
+        if let value = environment["APIARY_INSTANCE_SLOTS"] {
+            guard let count = Int(value), count >= 1 else { throw DaemonConfigurationError("APIARY_INSTANCE_SLOTS must be 1 or more, got '\(value)'") }
+            configuration.instanceSlots = count
         }
         let lambdaSettings: [(String, WritableKeyPath<DaemonConfiguration, Double>)] = [
             ("APIARY_LAMBDA_IDLE_SECONDS", \.lambdaIdleSeconds), ("APIARY_LAMBDA_INIT_SECONDS", \.lambdaInitSeconds),

@@ -48,7 +48,8 @@ final class DaemonParts: Sendable {
             root: home.appendingPathComponent("lambda", isDirectory: true), store: store, idleLimit: .seconds(configuration.lambdaIdleSeconds),
             initPhase: .seconds(configuration.lambdaInitSeconds), logger: logger)
         queue = TrainingQueue(
-            store: store, shared: shared.map { ($0.queue, pollInterval: Self.sharedQueuePollInterval) }, objects: objects, jobsDirectory: home.appendingPathComponent("jobs", isDirectory: true),
+            store: store, shared: shared.map { ($0.queue, pollInterval: Self.sharedQueuePollInterval) }, objects: objects,
+            jobsDirectory: home.appendingPathComponent("jobs", isDirectory: true), rankExecutable: configuration.rankExecutable,
             concurrency: configuration.trainingConcurrency, logger: logger)
     }
 
@@ -85,7 +86,8 @@ final class DaemonParts: Sendable {
         let authenticator = EdgeAuthenticator(
             mode: configuration.authMode, verifier: SigV4Verifier(credentials: configuration.credentials), defaultRegion: configuration.defaultRegion)
         return EdgeResponder(
-            sageMaker: SageMakerService(store: store, scheduler: queue, endpointHost: endpoints, labels: labels, objects: objects),
+            sageMaker: SageMakerService(
+                store: store, scheduler: queue, endpointHost: endpoints, labels: labels, objects: objects, instanceSlots: configuration.instanceSlots),
             logs: LogsService(store: store),
             metrics: MetricsService(store: store),
             query: QueryProtocolService(account: configuration.account),

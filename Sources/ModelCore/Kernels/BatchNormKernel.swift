@@ -5,6 +5,10 @@ import CDNNL
 /// Training normalises with the batch's statistics, which the forward pass writes to `batchMean` and
 /// `batchVariance` (biased); inference reads the running statistics. Scale and shift (and in training their
 /// gradients) are the caller's row-major buffers, borrowed, so they must outlive the kernel.
+///
+/// With a `synchronizer` (a data-parallel job), training normalises with the statistics of the batch of every
+/// rank together (`SynchronizedBatchStatistics`): the primitives then run channels-last with given statistics
+/// (`dnnl_use_global_stats`), and backward adds the terms oneDNN leaves out for given statistics.
 final class BatchNormKernel {
     /// The caller's per-channel buffers, each `[C]`.
     struct Buffers {
@@ -23,13 +27,25 @@ final class BatchNormKernel {
     private let variance: DNNLMemory
     private let scaleGradient: DNNLMemory?
     private let shiftGradient: DNNLMemory?
+    private let epsilon: Float
+    /// The ranks whose batches training normalises together, or `nil` for this process's batch alone.
+    private let synchronizer: (any CrossRankSum)?
+    /// The elements per channel the last training pass's statistics are over (every rank's, when synchronised).
+    private(set) var batchCount = 0
 
-    /// Builds the primitives for `input`'s shape and layout.
-    init(for input: Tensor, epsilon: Float, fusesReLU: Bool, mode: ForwardMode, buffers: Buffers) throws {
+    /// Builds the primitives for `input`'s shape and layout (channels-last when synchronised).
+    init(
+        for input: Tensor, epsilon: Float, fusesReLU: Bool, mode: ForwardMode, buffers: Buffers,
+        synchronizer: (any CrossRankSum)? = nil
+    ) throws {
         let engine = input.memory.engine
-        var data = input.memory.descriptor
+        let synchronized = mode == .training ? synchronizer : nil
+        self.synchronizer = synchronized
+        self.epsilon = epsilon
+        var data = synchronized == nil ? input.memory.descriptor : try DNNLMemory.descriptor(input.dims, dnnl_nhwc)
         let affine = dnnl_use_scale.rawValue | dnnl_use_shift.rawValue | (fusesReLU ? dnnl_fuse_norm_relu.rawValue : 0)
-        let flags = mode == .training ? affine : affine | dnnl_use_global_stats.rawValue
+        let givenStatistics = affine | dnnl_use_global_stats.rawValue
+        let flags = mode == .training && synchronized == nil ? affine : givenStatistics
         var forwardDesc = dnnl_batch_normalization_desc_t()
         try dnnlCheck(
             dnnl_batch_normalization_forward_desc_init(
@@ -50,7 +66,7 @@ final class BatchNormKernel {
             var backwardDesc = dnnl_batch_normalization_desc_t()
             var diff = data
             try dnnlCheck(
-                dnnl_batch_normalization_backward_desc_init(&backwardDesc, dnnl_backward, &diff, &data, epsilon, affine),
+                dnnl_batch_normalization_backward_desc_init(&backwardDesc, dnnl_backward, &diff, &data, epsilon, flags),
                 "describe batch norm backward"
             )
             backward = try DNNLPrimitive(backwardDesc, hint: forward, engine: engine, what: "batch norm backward")
@@ -68,10 +84,23 @@ final class BatchNormKernel {
     /// The normalised input; reused by the next call. In training the batch's statistics are then in
     /// `batchMean` and `batchVariance`.
     func forward(_ input: Tensor, mode: ForwardMode) throws -> Tensor {
-        // In training, mean and variance are outputs (the batch's statistics); in inference, inputs (running ones).
-        try plan.runForward(
+        // In training, mean and variance are outputs (the batch's statistics) unless synchronised, when they are
+        // computed over every rank first; in inference, inputs (running ones).
+        if mode == .training { batchCount = input.count / (scale.floats.count) }
+        let prepare: ((DNNLMemory) throws -> Void)? = synchronizer.map { reducer in
+            { [self] source in
+                let global = try SynchronizedBatchStatistics.statistics(of: source.floats, channels: scale.floats.count, over: reducer)
+                for c in global.mean.indices {
+                    mean.floats[c] = global.mean[c]
+                    variance.floats[c] = global.variance[c]
+                }
+                batchCount = global.count
+            }
+        }
+        return try plan.runForward(
             input, mode: mode,
-            [(DNNL_ARG_SCALE, scale), (DNNL_ARG_SHIFT, shift), (DNNL_ARG_MEAN, mean), (DNNL_ARG_VARIANCE, variance)]
+            [(DNNL_ARG_SCALE, scale), (DNNL_ARG_SHIFT, shift), (DNNL_ARG_MEAN, mean), (DNNL_ARG_VARIANCE, variance)],
+            prepare: prepare
         )
     }
 
@@ -83,12 +112,21 @@ final class BatchNormKernel {
     /// The input's gradient for the last training forward pass; the scale and shift gradients go to the buffers.
     func backward(_ outputGradient: Tensor) throws -> Tensor {
         guard let scaleGradient, let shiftGradient else { preconditionFailure("BatchNorm.backward without a training forward pass") }
-        return try plan.runBackward(
+        let inputGradient = try plan.runBackward(
             outputGradient, readsSource: true,
             [
                 (DNNL_ARG_MEAN, mean), (DNNL_ARG_VARIANCE, variance), (DNNL_ARG_SCALE, scale), (DNNL_ARG_SHIFT, shift),
                 (DNNL_ARG_DIFF_SCALE, scaleGradient), (DNNL_ARG_DIFF_SHIFT, shiftGradient),
             ]
         )
+        if let synchronizer, let source = plan.savedSource {
+            try SynchronizedBatchStatistics.correct(
+                inputGradient: inputGradient.values, source: source.floats,
+                statistics: (mean.floats, variance.floats, batchCount), scale: scale.floats,
+                scaleGradient: scaleGradient.floats, shiftGradient: shiftGradient.floats,
+                epsilon: epsilon, over: synchronizer
+            )
+        }
+        return inputGradient
     }
 }

@@ -27,9 +27,15 @@ final class PrimitivePlan {
     }
 
     /// Runs the forward primitive on `input` (reordered to its source layout when needed) into `output`.
-    /// - Parameter arguments: the operation's other arguments (weights, scale, statistics).
-    func runForward(_ input: Tensor, mode: ForwardMode, _ arguments: [(Int32, DNNLMemory)] = []) throws -> Tensor {
+    /// - Parameters:
+    ///   - arguments: the operation's other arguments (weights, scale, statistics).
+    ///   - prepare: called with the source in the primitive's layout before it runs (synchronised batch norm
+    ///     computes its statistics from it).
+    func runForward(
+        _ input: Tensor, mode: ForwardMode, _ arguments: [(Int32, DNNLMemory)] = [], prepare: ((DNNLMemory) throws -> Void)? = nil
+    ) throws -> Tensor {
         let source = try inputAdapter.adapt(input.memory, to: forward.memoryDescriptor(dnnl_query_src_md))
+        try prepare?(source)
         try forward.execute([(DNNL_ARG_SRC, source), (DNNL_ARG_DST, output)] + workspaceArgument + arguments)
         savedSource = mode == .training ? source : nil
         return Tensor(output)

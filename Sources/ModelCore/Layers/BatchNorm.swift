@@ -5,6 +5,9 @@
 /// variance, as PyTorch and MXNet); inference normalises with the running statistics. With `fusesReLU` the
 /// layer also applies `max(y, 0)` in the same pass (oneDNN's `fuse_norm_relu`), saving a full read and write of
 /// the activations in each direction.
+///
+/// In a data-parallel job (`synchronizer` set) training normalises with the statistics of every rank's batch
+/// together, and the running statistics follow them: N ranks train as one process with the global batch.
 public final class BatchNorm: Layer {
     public let scale: Parameter
     public let shift: Parameter
@@ -17,6 +20,12 @@ public final class BatchNorm: Layer {
     public let fusesReLU: Bool
 
     private var kernels = PlanCache<PlanKey, BatchNormKernel>()
+
+    /// The ranks whose batches training normalises together (synchronised batch norm), or `nil` (the default)
+    /// for this process's batch alone.
+    public var synchronizer: (any CrossRankSum)? {
+        didSet { kernels = PlanCache() }
+    }
 
     /// - Parameters:
     ///   - name: the parameter name prefix, e.g. `"conv1_bn"`.
@@ -44,11 +53,12 @@ public final class BatchNorm: Layer {
                 for: input, epsilon: epsilon, fusesReLU: fusesReLU, mode: mode,
                 buffers: .init(
                     scale: scale.value, shift: shift.value, scaleGradient: scale.gradient, shiftGradient: shift.gradient,
-                    runningMean: runningMean.value, runningVariance: runningVariance.value))
+                    runningMean: runningMean.value, runningVariance: runningVariance.value),
+                synchronizer: synchronizer)
         }
         let output = try kernel.forward(input, mode: mode)
         guard mode == .training else { return output }
-        let n = Float(input.count / channels)
+        let n = Float(kernel.batchCount)
         let unbiased = n > 1 ? n / (n - 1) : 1
         let mean = kernel.batchMean
         let variance = kernel.batchVariance

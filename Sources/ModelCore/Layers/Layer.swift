@@ -15,10 +15,13 @@ public protocol Layer: AnyObject {
     /// Propagates `outputGradient` back through the last training forward pass.
     /// Returns `nil` when the layer was told its input needs no gradient (the network's first layer).
     func backward(_ outputGradient: Tensor) throws -> Tensor?
+    /// The layers this one runs (a sequence's, a residual block's branches), for walks over a whole network.
+    var sublayers: [any Layer] { get }
 }
 
 extension Layer {
     public var buffers: [Parameter] { [] }
+    public var sublayers: [any Layer] { [] }
     /// Shape-preserving layers (batch norm, ReLU, L2 normalization) need not say more.
     public func outputDims(for inputDims: [Int]) -> [Int] { inputDims }
 }

@@ -19,6 +19,7 @@ public final class Residual: Layer {
 
     public var parameters: [Parameter] { branch.parameters + (shortcut?.parameters ?? []) }
     public var buffers: [Parameter] { branch.buffers + (shortcut?.buffers ?? []) }
+    public var sublayers: [any Layer] { [branch] + (shortcut.map { [$0] } ?? []) }
 
     public func outputDims(for inputDims: [Int]) -> [Int] { branch.outputDims(for: inputDims) }
 

@@ -9,6 +9,7 @@ public final class Sequential: Layer {
 
     public var parameters: [Parameter] { layers.flatMap(\.parameters) }
     public var buffers: [Parameter] { layers.flatMap(\.buffers) }
+    public var sublayers: [any Layer] { layers }
 
     public func outputDims(for inputDims: [Int]) -> [Int] { layers.reduce(inputDims) { $1.outputDims(for: $0) } }
 

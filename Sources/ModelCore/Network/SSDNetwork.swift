@@ -41,6 +41,16 @@ public final class SSDNetwork {
     /// Non-trainable state (batch norm running statistics).
     public var buffers: [Parameter] { architecture.stages.flatMap(\.buffers) }
 
+    /// Makes every batch norm of the base network normalise over the batches of all `reducer`'s ranks in
+    /// training (synchronised batch norm, `BatchNorm.synchronizer`); every rank must call it.
+    public func synchronizeBatchNorm(over reducer: any CrossRankSum) {
+        func walk(_ layer: any Layer) {
+            (layer as? BatchNorm)?.synchronizer = reducer
+            layer.sublayers.forEach(walk)
+        }
+        architecture.stages.forEach(walk)
+    }
+
     /// Feature map sizes `(height, width)` for square `imageShape` inputs, computed without running the network.
     public func featureMapSizes(imageShape: Int) -> [(height: Int, width: Int)] {
         var dims = [1, 3, imageShape, imageShape]

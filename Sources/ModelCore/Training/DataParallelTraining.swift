@@ -3,10 +3,10 @@
 /// ranks every step, so all ranks take the same optimizer steps and hold the same weights.
 ///
 /// `mini_batch_size` is per rank, as on SageMaker ("the actual batch size is mini_batch_size × number of
-/// machines"). The multibox loss is normalised by the positive anchors of the whole global batch, so the summed
-/// gradient is exactly the global batch's. Batch normalisation keeps per-rank statistics (as MXNet's data-parallel
-/// training did), and every base network has it: N ranks train like one process whose batch-norm groups are
-/// `mini_batch_size` images, not exactly like one with the global batch.
+/// machines"). The multibox loss is normalised by the positive anchors of the whole global batch, and batch norm
+/// normalises with the statistics of the whole global batch (synchronised batch norm, `BatchNorm.synchronizer`),
+/// so the summed gradient is exactly the global batch's: with replicated data, N ranks train as one process with
+/// the global batch, up to float rounding.
 public struct DataParallelTraining {
     /// How the train channel reached the ranks (`S3DataDistributionType`).
     public enum TrainingData: Sendable {
@@ -28,6 +28,11 @@ public struct DataParallelTraining {
 
     /// One process training alone.
     public static var singleProcess: DataParallelTraining { DataParallelTraining(reducer: SingleProcessReducer(), trainingData: .replicated) }
+
+    /// Whether batch norm normalises over the ranks (`SSDNetwork.synchronizeBatchNorm`): for every rank of a
+    /// launched job, a lone one included, so that one rank with the global batch is the reference N ranks equal;
+    /// not for one process training alone, whose batch norm stays oneDNN's own.
+    public var synchronizesBatchNorm: Bool { !(reducer is SingleProcessReducer) }
 
     /// SageMaker's name of this rank's host: `algo-1` … `algo-N`.
     public var host: String { Self.host(rank: reducer.rank) }

@@ -5,15 +5,13 @@
 /// Every rank calls the same operations in the same order with buffers of the same sizes; each call returns
 /// only once every rank has made it. An operation that cannot complete (a rank died, the network failed) throws,
 /// and the step that called it fails.
-public protocol GradientReducer: AnyObject {
+public protocol GradientReducer: CrossRankSum {
     /// This process's rank, `0..<size`; rank 0 validates, checkpoints and uploads.
     var rank: Int { get }
     /// How many ranks train the job.
     var size: Int { get }
     /// Replaces each buffer's elements by their sum over every rank; every rank ends with the same values.
     func sum(_ buffers: [UnsafeMutableBufferPointer<Float>]) throws
-    /// The element-wise sum of `values` over every rank.
-    func sum(_ values: [Double]) throws -> [Double]
     /// Rank 0's `values`, on every rank.
     func broadcast(_ values: [Double]) throws -> [Double]
 }

@@ -79,6 +79,8 @@ public final class ObjectDetectionTrainer {
             engine: engine,
             anchorSizes: anchorSizes
         )
+        // Batch norm over the global batch, so that the ranks train as one process would.
+        if parallel.synchronizesBatchNorm { network.synchronizeBatchNorm(over: parallel.reducer) }
         anchors = network.defaultBoxes(imageShape: hyperparameters.imageShape)
         var assigner = TargetAssigner(anchors: anchors, overlapThreshold: Float(hyperparameters.overlapThreshold))
         assigner.extraPositives = self.recipe.extraPositives

@@ -7,15 +7,16 @@ import ServiceLifecycle
 
 extension TrainingQueue: Service {
     /// The daemon's queue: training jobs run by a `TrainingWorker`, batch transform jobs (`transform-job/<name>`) by a
-    /// `TransformWorker`, both on the queue's worker threads.
+    /// `TransformWorker`, both on the queue's worker threads; `rankExecutable` is the `ctl` that runs the ranks of
+    /// multi-instance training jobs.
     /// - Parameters:
     ///   - shared: the queue several daemons share (with how often idle workers poll it), or nil for the daemon's
     ///     own `SQLiteJobQueue` over `store`.
     package convenience init(
         store: ControlPlaneStore, shared: (jobs: any TrainingJobQueue, pollInterval: Double)? = nil, objects: ObjectStore,
-        jobsDirectory: URL, concurrency: Int, logger: Logger
+        jobsDirectory: URL, rankExecutable: URL, concurrency: Int, logger: Logger
     ) {
-        let training = TrainingWorker(store: store, objects: objects, jobsDirectory: jobsDirectory, logger: logger)
+        let training = TrainingWorker(store: store, objects: objects, jobsDirectory: jobsDirectory, rankExecutable: rankExecutable, logger: logger)
         let transform = TransformWorker(store: store, objects: objects, logger: logger)
         self.init(
             jobs: shared?.jobs ?? SQLiteJobQueue(store: store), concurrency: concurrency, clock: { AWSTimestamp.seconds(Date()) },

@@ -15,12 +15,15 @@ package struct TrainingWorker: Sendable {
     let objects: ObjectStore
     /// `$APIARY_HOME/jobs`: one work directory (checkpoints) per job.
     let jobsDirectory: URL
+    /// The `ctl` that runs the ranks of multi-instance jobs (`MultiInstanceRun`): the daemon's own executable.
+    let rankExecutable: URL
     let logger: Logger
 
-    package init(store: ControlPlaneStore, objects: ObjectStore, jobsDirectory: URL, logger: Logger) {
+    package init(store: ControlPlaneStore, objects: ObjectStore, jobsDirectory: URL, rankExecutable: URL, logger: Logger) {
         self.store = store
         self.objects = objects
         self.jobsDirectory = jobsDirectory
+        self.rankExecutable = rankExecutable
         self.logger = logger
     }
 
@@ -41,9 +44,10 @@ package struct TrainingWorker: Sendable {
             return try control.complete { try TrainingJobLifecycle.apply(.stopped(maxRuntimeExceeded: false), to: &$0, at: now) }
         default: return try control.complete { _ in }
         }
-        let stream = "\(name)/algo-1-\(Int(job.creationTime))"
-        let log = { (lines: [String]) in
+        // One log stream per instance, as SageMaker names them: `<job>/algo-1-<creation time>`, `<job>/algo-2-…`.
+        let log = { (rank: Int, lines: [String]) in
             let now = Int64(Date().timeIntervalSince1970 * 1000)
+            let stream = "\(name)/\(DataParallelTraining.host(rank: rank))-\(Int(job.creationTime))"
             try? store.appendLogEvents(group: Self.logGroup, stream: stream, lines.map { (now, $0) }, now: now)
         }
         logger.info("training job started", metadata: ["job": "\(name)"])
@@ -51,36 +55,44 @@ package struct TrainingWorker: Sendable {
         let started = Date()
         let outcome: TrainingJobOutcome
         do {
-            let spec = try TrainingJobSpec(request: job.document)
-            let runner = TrainingJobRunner(spec: spec, store: objects, workDirectory: jobsDirectory.appendingPathComponent(name, isDirectory: true))
-            outcome = runner.run(
-                stopRequested: {
-                    switch control.requested {
-                    case .userStop?: return .userStop
-                    case .shutdown?: return .shutdown
-                    case nil:
-                        guard let maxRuntime, Date().timeIntervalSince(started) > maxRuntime else { return nil }
-                        return .maxRuntimeExceeded
+            let stopRequested = { () -> TrainingStopReason? in
+                switch control.requested {
+                case .userStop?: return .userStop
+                case .shutdown?: return .shutdown
+                case nil:
+                    guard let maxRuntime, Date().timeIntervalSince(started) > maxRuntime else { return nil }
+                    return .maxRuntimeExceeded
+                }
+            }
+            let progress = { (event: TrainingProgress) in
+                let now = AWSTimestamp.seconds(Date())
+                switch event {
+                case .secondaryStatus(let status, let message):
+                    _ = try? store.update(.trainingJob, named: name) {
+                        try TrainingJobLifecycle.apply(.secondary(SecondaryStatus(status), message: message), to: &$0, at: now)
                     }
-                },
-                progress: { event in
-                    let now = AWSTimestamp.seconds(Date())
-                    switch event {
-                    case .secondaryStatus(let status, let message):
-                        _ = try? store.update(.trainingJob, named: name) {
-                            try TrainingJobLifecycle.apply(.secondary(SecondaryStatus(status), message: message), to: &$0, at: now)
-                        }
-                    case .resuming:
-                        _ = try? store.update(.trainingJob, named: name) {
-                            try TrainingJobLifecycle.apply(.secondary(.training, message: event.message), to: &$0, at: now)
-                        }
-                        log([AlgorithmLog.line(event.message)])
-                    case .log(let line):
-                        log([AlgorithmLog.line(line)])
-                    case .epochMetrics, .checkpointSaved:
-                        break
+                case .resuming:
+                    _ = try? store.update(.trainingJob, named: name) {
+                        try TrainingJobLifecycle.apply(.secondary(.training, message: event.message), to: &$0, at: now)
                     }
-                })
+                    log(0, [AlgorithmLog.line(event.message)])
+                case .log(let line):
+                    log(0, [AlgorithmLog.line(line)])
+                case .epochMetrics, .checkpointSaved:
+                    break
+                }
+            }
+            let workDirectory = jobsDirectory.appendingPathComponent(name, isDirectory: true)
+            let instances = job.document["ResourceConfig"]?["InstanceCount"]?.intValue ?? 1
+            if instances > 1 {
+                let run = MultiInstanceRun(
+                    request: job.document, instanceCount: instances, rankExecutable: rankExecutable, objectStore: objects.root,
+                    workDirectory: workDirectory)
+                outcome = run.run(stopRequested: stopRequested, progress: progress) { rank, line in log(rank, [AlgorithmLog.line(line)]) }
+            } else {
+                let runner = TrainingJobRunner(spec: try TrainingJobSpec(request: job.document), store: objects, workDirectory: workDirectory)
+                outcome = runner.run(stopRequested: stopRequested, progress: progress)
+            }
         } catch {
             outcome = TrainingJobOutcome(ending: .failed(failureReason: TrainingFailure.reason(for: error)), finalMetrics: [], modelArtifacts: nil, completedEpochs: 0)
         }
@@ -90,7 +102,7 @@ package struct TrainingWorker: Sendable {
             let metrics = outcome.finalMetrics.map { (name: $0.name, value: $0.value) }
             try control.complete { try TrainingJobLifecycle.apply(.completed(metrics: metrics), to: &$0, at: now) }
         case .failed(let reason):
-            log([AlgorithmLog.line(reason)])
+            log(0, [AlgorithmLog.line(reason)])
             try control.fail { try TrainingJobLifecycle.apply(.failed(reason: reason), to: &$0, at: now) }
         case .stopped(.userStop):
             try control.complete { try TrainingJobLifecycle.apply(.stopped(maxRuntimeExceeded: false), to: &$0, at: now) }

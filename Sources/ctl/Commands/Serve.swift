@@ -17,7 +17,7 @@ struct Serve: AsyncParsableCommand {
 
             State lives in $APIARY_HOME (default ~/.apiary). SIGTERM or Ctrl-C stops gracefully: running training \
             jobs checkpoint and resume on the next start. Environment: APIARY_HOME, APIARY_HOST, APIARY_PORT, \
-            APIARY_AUTH, APIARY_CREDENTIALS, APIARY_ACCOUNT, APIARY_REGION, APIARY_TRAINING_CONCURRENCY, \
+            APIARY_AUTH, APIARY_CREDENTIALS, APIARY_ACCOUNT, APIARY_REGION, APIARY_TRAINING_CONCURRENCY, APIARY_INSTANCE_SLOTS, \
             APIARY_LAMBDA_IDLE_SECONDS (a warm Lambda environment idle this long is stopped, default 300), \
             APIARY_LAMBDA_INIT_SECONDS (Lambda's init phase limit, default 10).
 
@@ -50,6 +50,9 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Training jobs run at once (default 1).")
     var trainingConcurrency: Int?
+
+    @Option(help: "The most instances (InstanceCount) one training job may ask for; its ranks run here under mpirun (default 2).")
+    var instanceSlots: Int?
 
     @Flag(help: "Allow listening on a non-loopback address.")
     var allowRemote = false
@@ -85,6 +88,10 @@ struct Serve: AsyncParsableCommand {
             if let region { configuration.defaultRegion = region }
             if let trainingConcurrency { configuration.trainingConcurrency = trainingConcurrency }
             if let database { configuration.database = database }
+            if let instanceSlots {
+                guard instanceSlots >= 1 else { throw ValidationError("--instance-slots must be 1 or more, got \(instanceSlots)") }
+                configuration.instanceSlots = instanceSlots
+            }
             configuration.allowRemote = allowRemote
             configuration.testHooks = testHooks
             try configuration.validate()

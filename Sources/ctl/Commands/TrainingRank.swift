@@ -32,6 +32,8 @@ struct TrainingRank: ParsableCommand {
     var request: String
     @Option(help: "The job's work directory for checkpoints, shared by the ranks (created if needed).")
     var workDir: String
+    @Flag(help: "Print each event as a JSON report line for the daemon that launched the ranks, not as a log line.")
+    var report = false
 
     func run() throws {
         let mpi = MPIGradientReducer.isLaunchedByMPIRun(ProcessInfo.processInfo.environment) ? try MPIGradientReducer() : nil
@@ -50,10 +52,23 @@ struct TrainingRank: ParsableCommand {
             reducer: reducer
         )
         let outcome = runner.run(stopRequested: { nil }) { event in
-            if case .log(let line) = event { print(AlgorithmLog.line(line)) }
+            if report {
+                RankReport(event).map { emit($0.line) }
+            } else if case .log(let line) = event {
+                emit(AlgorithmLog.line(line))
+            }
         }
         if case .failed(let reason) = outcome.ending { fail(host, reason, mpi: mpi) }
+        if let timing = mpi?.timing.line(host: host) {
+            emit(report ? RankReport.log(timing).line : AlgorithmLog.line(timing))
+        }
+        if report, reducer.rank == 0 { emit(RankReport(outcome).line) }
         mpi?.finish()
+    }
+
+    /// One line on standard output, unbuffered: mpirun forwards it while the rank trains.
+    private func emit(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
     /// The failure on standard error, then every rank ends.

@@ -1,0 +1,154 @@
+import AWSProtocol
+import Foundation
+import ModelCore
+
+/// A training job on `ResourceConfig.InstanceCount` N > 1, run by the daemon as N ranks of `ctl training-rank`
+/// under Open MPI's `mpirun` on this host (the instances `algo-1` … `algo-N`), each a process of its own.
+///
+/// Rank 0 reports its statuses, log and outcome as `RankReport` lines, which reach `progress` as an in-process job's
+/// events would; every other line of a rank goes to `rankLog` with the rank. `stopRequested` is polled while the
+/// ranks run; a stop ends `mpirun`, which ends its ranks (no model is uploaded). A rank that fails or dies ends the
+/// job `Failed` with a reason naming its host.
+package struct MultiInstanceRun {
+    /// The job's CreateTrainingJob request (its stored document).
+    let request: JSONValue
+    let instanceCount: Int
+    /// The `ctl` whose `training-rank` the ranks run: the daemon's own executable.
+    let rankExecutable: URL
+    /// The object store's directory, which every rank reads the channels from and rank 0 uploads into.
+    let objectStore: URL
+    /// The job's work directory: the request file and rank 0's checkpoints, which every rank resumes from.
+    let workDirectory: URL
+
+    /// Seconds `mpirun` has to end its ranks after SIGTERM before it is killed.
+    static let terminationGrace = 10.0
+
+    package init(request: JSONValue, instanceCount: Int, rankExecutable: URL, objectStore: URL, workDirectory: URL) {
+        self.request = request
+        self.instanceCount = instanceCount
+        self.rankExecutable = rankExecutable
+        self.objectStore = objectStore
+        self.workDirectory = workDirectory
+    }
+
+    /// The `mpirun` command line: one slot per instance on this host, output lines tagged with their rank, each
+    /// rank's OpenMP threads a share of the cores.
+    func arguments(requestFile: URL) -> [String] {
+        let threads = max(1, ProcessInfo.processInfo.activeProcessorCount / instanceCount)
+        return [
+            "mpirun", "--allow-run-as-root", "--oversubscribe", "--tag-output", "-np", String(instanceCount),
+            "-x", "OMP_NUM_THREADS=\(threads)", "-x", "OMP_WAIT_POLICY=PASSIVE",
+            rankExecutable.path, "training-rank", "--object-store", objectStore.path, "--request", requestFile.path,
+            "--work-dir", workDirectory.path, "--report",
+        ]
+    }
+
+    package func run(
+        stopRequested: () -> TrainingStopReason?, progress: (TrainingProgress) -> Void, rankLog: (Int, String) -> Void
+    ) -> TrainingJobOutcome {
+        let failed = { (reason: String) in
+            TrainingJobOutcome(ending: .failed(failureReason: reason), finalMetrics: [], modelArtifacts: nil, completedEpochs: 0)
+        }
+        let process = Process()
+        let output = RankOutput()
+        do {
+            try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
+            let requestFile = workDirectory.appendingPathComponent("request.json")
+            try Data(request.rendered().utf8).write(to: requestFile, options: .atomic)
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = arguments(requestFile: requestFile)
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            output.read(pipe.fileHandleForReading)
+        } catch {
+            return failed("AlgorithmError: cannot start mpirun for \(instanceCount) instances: \(error). Is Open MPI installed (openmpi-bin)?")
+        }
+        var state = Tally()
+        var stop: TrainingStopReason?
+        var stopSent: Date?
+        var ranks: [Int32] = []
+        while true {
+            let (lines, ended) = output.take(waiting: 0.25)
+            for line in lines { state.handle(line, progress: progress, rankLog: rankLog) }
+            if ended { break }
+            if stop == nil, let reason = stopRequested() {
+                stop = reason
+                stopSent = Date()
+                ranks = Self.children(of: process.processIdentifier)
+                process.terminate()  // SIGTERM: mpirun forwards it to its ranks and exits
+            } else if let sent = stopSent, Date().timeIntervalSince(sent) > Self.terminationGrace, process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+            }
+        }
+        process.waitUntilExit()
+        if let stop {
+            Self.end(ranks)
+            return TrainingJobOutcome(ending: .stopped(stop), finalMetrics: [], modelArtifacts: nil, completedEpochs: 0)
+        }
+        if let outcome = state.outcome, process.terminationStatus == 0 || outcome.failureReason != nil { return outcome }
+        return failed(state.failureReason(status: process.terminationStatus))
+    }
+
+    /// The ranks of the `mpirun` with process id `pid`: its children. It starts each in a process group of its own,
+    /// so signalling `mpirun`'s group would not reach them.
+    static func children(of pid: Int32) -> [Int32] {
+        let list = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
+        return list.split(separator: " ").compactMap { Int32($0) }
+    }
+
+    /// Makes sure `ranks` are gone once `mpirun` has exited (it may exit before they do): SIGKILL to those left, then
+    /// waits, up to the grace period, until the system has none of them.
+    static func end(_ ranks: [Int32]) {
+        let deadline = Date().addingTimeInterval(terminationGrace)
+        var alive = ranks.filter { kill($0, 0) == 0 }
+        for rank in alive { kill(rank, SIGKILL) }
+        while !alive.isEmpty, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+            alive = alive.filter { kill($0, 0) == 0 }
+        }
+    }
+
+    /// What the lines so far said: rank 0's outcome, and why a rank failed.
+    struct Tally {
+        var outcome: TrainingJobOutcome?
+        /// The first `error: algo-N: <reason>` a failing rank printed.
+        var rankError: String?
+        /// `mpirun`'s own line on a rank that died.
+        var deadRank: (rank: Int, line: String)?
+
+        mutating func handle(_ line: RankOutput.Line, progress: (TrainingProgress) -> Void, rankLog: (Int, String) -> Void) {
+            if let report = RankReport(line: line.text) {
+                if line.rank == 0, let event = report.progress { return progress(event) }
+                if line.rank == 0, let outcome = report.outcome { return self.outcome = outcome }
+                if case .log(let text) = report { rankLog(line.rank ?? 0, text) }
+                return
+            }
+            if rankError == nil, line.text.hasPrefix("error: algo-") { rankError = String(line.text.dropFirst("error: ".count)) }
+            if deadRank == nil, let rank = Self.deadRank(in: line.text) { deadRank = (rank, line.text) }
+            if line.rank == nil || line.rank == 0 { progress(.log(line.text)) } else { rankLog(line.rank!, line.text) }
+        }
+
+        /// `mpirun noticed that process rank 1 with PID … exited on signal 9 (Killed).` → 1.
+        static func deadRank(in text: String) -> Int? {
+            guard let range = text.range(of: "mpirun noticed that process rank ") else { return nil }
+            return Int(text[range.upperBound...].prefix { $0.isNumber })
+        }
+
+        /// The `FailureReason` of ranks that ended without rank 0's outcome.
+        func failureReason(status: Int32) -> String {
+            if let rankError {
+                // `algo-2: ClientError: Unable to read image …` → `ClientError: algo-2: Unable to read image …`
+                let parts = rankError.split(separator: ":", maxSplits: 2).map { $0.trimmingCharacters(in: .whitespaces) }
+                if parts.count == 3, ["ClientError", "AlgorithmError"].contains(parts[1]) { return "\(parts[1]): \(parts[0]): \(parts[2])" }
+                return "AlgorithmError: \(rankError)"
+            }
+            if let deadRank {
+                return "AlgorithmError: \(DataParallelTraining.host(rank: deadRank.rank)) died (\(deadRank.line.trimmingCharacters(in: .whitespaces))); mpirun ended the other instances."
+            }
+            return "AlgorithmError: mpirun exited with status \(status) before algo-1 reported an outcome; see the job's algo-N log streams."
+        }
+    }
+}
