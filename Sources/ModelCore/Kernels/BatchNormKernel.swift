@@ -1,4 +1,5 @@
 import CDNNL
+import Glibc
 
 /// oneDNN's batch normalization for one input shape and mode, optionally with ReLU fused into the same pass.
 ///
@@ -33,6 +34,20 @@ final class BatchNormKernel {
     /// The elements per channel the last training pass's statistics are over (every rank's, when synchronised).
     private(set) var batchCount = 0
 
+    /// The threads batch norm runs on for `dims`: one, unless an image's plane is larger than 96×96. oneDNN's JIT
+    /// batch norm meets its threads at spinning barriers several times per call, and on a machine where another
+    /// process holds a core every barrier waits out a time slice (docs/performance.md, "Batch norm on one
+    /// thread"); one thread streams the tensor at nearly the bandwidth of two. On one thread, though, oneDNN sums a
+    /// plane in one pass, which for 150×150 planes loses digits the two-thread split keeps (gradients 1e-4 apart
+    /// from the double-precision reference, against 1e-6), so large planes keep the process's threads.
+    /// `APIARY_BATCH_NORM_THREADS=N` sets the count for every shape (0: the process's OpenMP setting), for measuring.
+    static func threadLimit(for dims: [Int]) -> Int32? {
+        if let text = getenv("APIARY_BATCH_NORM_THREADS").map({ String(cString: $0) }), let count = Int32(text) {
+            return count > 0 ? count : nil
+        }
+        return dims[2] * dims[3] <= 96 * 96 ? 1 : nil
+    }
+
     /// Builds the primitives for `input`'s shape and layout (channels-last when synchronised).
     init(
         for input: Tensor, epsilon: Float, fusesReLU: Bool, mode: ForwardMode, buffers: Buffers,
@@ -52,7 +67,8 @@ final class BatchNormKernel {
                 &forwardDesc, mode == .training ? dnnl_forward_training : dnnl_forward_inference, &data, epsilon, flags),
             "describe batch norm \(input.dims)"
         )
-        let forward = try DNNLPrimitive(forwardDesc, engine: engine, what: "batch norm forward")
+        let threadLimit = Self.threadLimit(for: input.dims)
+        let forward = try DNNLPrimitive(forwardDesc, engine: engine, what: "batch norm forward", threadLimit: threadLimit)
         let vector = try DNNLMemory.descriptor([buffers.scale.count], dnnl_x)
         func borrow(_ buffer: UnsafeMutableBufferPointer<Float>) throws -> DNNLMemory {
             try DNNLMemory(vector, engine: engine, buffer: UnsafeMutableRawPointer(buffer.baseAddress!))
@@ -69,7 +85,8 @@ final class BatchNormKernel {
                 dnnl_batch_normalization_backward_desc_init(&backwardDesc, dnnl_backward, &diff, &data, epsilon, flags),
                 "describe batch norm backward"
             )
-            backward = try DNNLPrimitive(backwardDesc, hint: forward, engine: engine, what: "batch norm backward")
+            backward = try DNNLPrimitive(
+                backwardDesc, hint: forward, engine: engine, what: "batch norm backward", threadLimit: threadLimit)
             scaleGradient = try borrow(buffers.scaleGradient)
             shiftGradient = try borrow(buffers.shiftGradient)
         } else {

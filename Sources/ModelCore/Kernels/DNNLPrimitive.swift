@@ -5,6 +5,8 @@ final class DNNLPrimitive {
     let descriptor: dnnl_primitive_desc_t
     let primitive: dnnl_primitive_t
     unowned let engine: CPUEngine
+    /// The most OpenMP threads the primitive was created for and runs on, or `nil` for the process's setting.
+    let threadLimit: Int32?
 
     /// Creates a primitive from an operation descriptor (`dnnl_convolution_desc_t`, …).
     /// - Parameters:
@@ -12,19 +14,24 @@ final class DNNLPrimitive {
     ///   - attributes: post-ops and other attributes, or `nil`.
     ///   - hint: the forward primitive, required by backward primitives.
     ///   - what: a description for error messages.
+    ///   - threadLimit: the most threads to split the work over (oneDNN fixes the count when it creates the
+    ///     primitive), or `nil` for the process's OpenMP setting.
     convenience init<Operation>(
         _ operation: Operation,
         attributes: dnnl_primitive_attr_t? = nil,
         hint: DNNLPrimitive? = nil,
         engine: CPUEngine,
-        what: String
+        what: String,
+        threadLimit: Int32? = nil
     ) throws {
         var operation = operation
         var pd: dnnl_primitive_desc_t?
-        try withUnsafePointer(to: &operation) { op in
-            try dnnlCheck(dnnl_primitive_desc_create(&pd, op, attributes, engine.engine, hint?.descriptor), "create \(what)")
+        try OpenMPThreads.limited(to: threadLimit) {
+            try withUnsafePointer(to: &operation) { op in
+                try dnnlCheck(dnnl_primitive_desc_create(&pd, op, attributes, engine.engine, hint?.descriptor), "create \(what)")
+            }
         }
-        try self.init(descriptor: pd!, engine: engine, what: what)
+        try self.init(descriptor: pd!, engine: engine, what: what, threadLimit: threadLimit)
     }
 
     /// A reorder from one layout to another.
@@ -36,14 +43,16 @@ final class DNNLPrimitive {
             dnnl_reorder_primitive_desc_create(&pd, &source, engine.engine, &destination, engine.engine, nil),
             "create reorder \(source.logicalDims)"
         )
-        try self.init(descriptor: pd!, engine: engine, what: "reorder")
+        try self.init(descriptor: pd!, engine: engine, what: "reorder", threadLimit: nil)
     }
 
     /// Instantiates a primitive descriptor, taking ownership of it (destroyed here on failure, in `deinit` otherwise).
-    private init(descriptor: dnnl_primitive_desc_t, engine: CPUEngine, what: String) throws {
+    private init(descriptor: dnnl_primitive_desc_t, engine: CPUEngine, what: String, threadLimit: Int32?) throws {
         var primitive: dnnl_primitive_t?
         do {
-            try dnnlCheck(dnnl_primitive_create(&primitive, descriptor), "instantiate \(what)")
+            try OpenMPThreads.limited(to: threadLimit) {
+                try dnnlCheck(dnnl_primitive_create(&primitive, descriptor), "instantiate \(what)")
+            }
         } catch {
             dnnl_primitive_desc_destroy(descriptor)
             throw error
@@ -51,6 +60,7 @@ final class DNNLPrimitive {
         self.descriptor = descriptor
         self.primitive = primitive!
         self.engine = engine
+        self.threadLimit = threadLimit
     }
 
     deinit {
@@ -74,7 +84,9 @@ final class DNNLPrimitive {
     /// - Parameter arguments: `(DNNL_ARG_*, memory)` pairs.
     func execute(_ arguments: [(Int32, DNNLMemory)]) throws {
         let args = arguments.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1.handle) }
-        try dnnlCheck(dnnl_primitive_execute(primitive, engine.stream, Int32(args.count), args), "execute primitive")
-        try engine.wait()
+        try OpenMPThreads.limited(to: threadLimit) {
+            try dnnlCheck(dnnl_primitive_execute(primitive, engine.stream, Int32(args.count), args), "execute primitive")
+            try engine.wait()
+        }
     }
 }
