@@ -16,7 +16,7 @@ struct Worker: AsyncParsableCommand {
             APIARY_TRAINING_CONCURRENCY.
 
             Example:
-              ctl worker --database postgresql://apiary@db.internal:5432/apiary --object-store /mnt/apiary-s3 &
+              ctl worker --database postgresql://apiary@db/apiary --object-store /mnt/s3 &
             """
     )
 
