@@ -15,7 +15,7 @@ struct Ctl: AsyncParsableCommand {
             """,
         version: Apiary.version,
         subcommands: [
-            Serve.self, Datasets.self, Labels.self, TrainingJobs.self, Models.self, EndpointConfigs.self, Endpoints.self, Deploy.self, Invoke.self,
+            Serve.self, Worker.self, Datasets.self, Labels.self, TrainingJobs.self, Models.self, EndpointConfigs.self, Endpoints.self, Deploy.self, Invoke.self,
             Evaluate.self,
             Expose.self, TrainingRank.self,
         ]

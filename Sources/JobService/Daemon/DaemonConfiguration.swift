@@ -18,6 +18,7 @@ public struct DaemonConfiguration: Sendable {
     public var account = "000000000000"
     /// The region of requests that name none (unsigned requests in `off` mode).
     public var defaultRegion = "us-east-1"
+    /// Jobs this process's workers run at once; 0 (only with a shared `database`) leaves them to other nodes.
     public var trainingConcurrency = 1
     /// The most instances (`ResourceConfig.InstanceCount`) one training job may ask for: its ranks run on this host
     /// under `mpirun`, one process each.
@@ -35,6 +36,12 @@ public struct DaemonConfiguration: Sendable {
     /// `postgresql://user[:password]@host[:port]/database`: the control plane and the training/transform queue in a
     /// PostgreSQL database other daemons may share; nil keeps them in `state.sqlite`. Labels stay in `labels.sqlite`.
     public var database: String?
+    /// The object store's directory, when it is not the home's `s3/`: one directory every node sharing `database`
+    /// reads channels from and writes models to (a shared file system across hosts).
+    public var objectStore: URL?
+
+    /// The object store's directory: `objectStore`, else `$APIARY_HOME/s3`.
+    public var objectStoreDirectory: URL { objectStore ?? home.appendingPathComponent("s3", isDirectory: true) }
 
     public init(home: URL) {
         self.home = home
@@ -66,7 +73,7 @@ public struct DaemonConfiguration: Sendable {
         if let region = environment["APIARY_REGION"] { configuration.defaultRegion = region }
         if let database = environment["APIARY_DATABASE"], !database.isEmpty { configuration.database = database }
         if let value = environment["APIARY_TRAINING_CONCURRENCY"] {
-            guard let count = Int(value), count >= 1 else { throw DaemonConfigurationError("APIARY_TRAINING_CONCURRENCY must be 1 or more, got '\(value)'") }
+            guard let count = Int(value) else { throw DaemonConfigurationError("APIARY_TRAINING_CONCURRENCY must be a number, got '\(value)'") }
             configuration.trainingConcurrency = count
         }
         if let value = environment["APIARY_INSTANCE_SLOTS"] {
@@ -105,6 +112,10 @@ public struct DaemonConfiguration: Sendable {
         guard allowRemote || Self.isLoopback(host) else {
             throw DaemonConfigurationError(
                 "refusing to listen on \(host): Apiary has no TLS and accepts any credentials by default. Use a loopback address, or pass --allow-remote (and --auth verify).")
+        }
+        guard trainingConcurrency >= (database == nil ? 1 : 0) else {
+            throw DaemonConfigurationError(
+                "training concurrency must be 1 or more (0 only with a shared --database, whose jobs other nodes run), got \(trainingConcurrency)")
         }
         if authMode == .verify && credentials.isEmpty {
             throw DaemonConfigurationError("--auth verify needs credentials (--credentials AKID:SECRET or APIARY_CREDENTIALS)")

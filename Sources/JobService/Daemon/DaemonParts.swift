@@ -9,7 +9,6 @@ import LambdaAPI
 import Logging
 import NIOCore
 import ObjectStore
-import PostgresControlPlane
 import S3API
 import SageMakerAPI
 import TrainingExecution
@@ -38,34 +37,15 @@ final class DaemonParts: Sendable {
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         homeLock = try HomeLock(home: home)
         LambdaSandbox.lockDown(home: home)
-        let shared = try configuration.database.map { try Self.openShared($0, concurrency: configuration.trainingConcurrency, logger: logger) }
-        store = try shared?.store ?? ControlPlaneStore.open(path: home.appendingPathComponent("state.sqlite").path)
-        objects = ObjectStore(root: home.appendingPathComponent("s3", isDirectory: true))
+        let queueParts = try QueueParts(configuration: configuration, logger: logger)
+        (store, objects, queue) = (queueParts.store, queueParts.objects, queueParts.queue)
         labels = try LabelStore.open(path: home.appendingPathComponent("labels.sqlite").path)
         endpoints = EndpointHost(store: store, objects: objects, logger: logger)
-        objects.removeTemporaries()
+        // A directory other nodes share (--object-store) may hold their uploads in flight.
+        if configuration.objectStore == nil { objects.removeTemporaries() }
         lambdaRuntimes = LambdaRuntimes(
             root: home.appendingPathComponent("lambda", isDirectory: true), store: store, idleLimit: .seconds(configuration.lambdaIdleSeconds),
             initPhase: .seconds(configuration.lambdaInitSeconds), logger: logger)
-        queue = TrainingQueue(
-            store: store, shared: shared.map { ($0.queue, pollInterval: Self.sharedQueuePollInterval) }, objects: objects,
-            jobsDirectory: home.appendingPathComponent("jobs", isDirectory: true), rankExecutable: configuration.rankExecutable,
-            concurrency: configuration.trainingConcurrency, logger: logger)
-    }
-
-    /// How often idle workers look at a shared queue for jobs other daemons queued and for expired leases.
-    static let sharedQueuePollInterval = 2.0
-
-    /// The control plane and queue in the PostgreSQL database at `url`, its schema brought up to date.
-    /// - Throws: `DaemonConfigurationError` saying what is wrong (a URL that does not parse or answer, a newer schema).
-    static func openShared(_ url: String, concurrency: Int, logger: Logger) throws -> (store: ControlPlaneStore, queue: PostgresJobQueue) {
-        do {
-            // One connection per worker thread, the rest for request handlers and the lease recovery.
-            let connections = try PostgresConnections(url: try PostgresURL(url), size: concurrency + 8, logger: logger)
-            return (ControlPlaneStore(backend: try PostgresStoreBackend(connections: connections)), try PostgresJobQueue(connections: connections))
-        } catch let error as PostgresDatabaseError {
-            throw DaemonConfigurationError(error.description)
-        }
     }
 
     /// The daemon's one router: every surface of the port over these stores.

@@ -23,7 +23,7 @@ final class HomeLock: Sendable {
             let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             close(descriptor)
             throw HomeLockError(
-                "another `ctl serve`\(holder.isEmpty ? "" : " (pid \(holder))") already serves the data folder \(home.path); "
+                "another `ctl serve` or `ctl worker`\(holder.isEmpty ? "" : " (pid \(holder))") already serves the data folder \(home.path); "
                     + "use that daemon (ctl talks to it over --endpoint-url), stop it first, or start this one with another --home")
         }
         let pid = Array("\(getpid())\n".utf8)

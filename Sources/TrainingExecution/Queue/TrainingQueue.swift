@@ -32,7 +32,7 @@ package final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
     private var lastRecovery = -Double.infinity
 
     /// - Parameters:
-    ///   - concurrency: how many jobs train at once (each uses every core oneDNN is given).
+    ///   - concurrency: how many jobs train at once (each uses every core oneDNN is given); 0 leaves a shared queue to other nodes.
     ///   - daemonID: names this daemon's workers (`<daemonID>/<n>`) among every claimant of `jobs`.
     ///   - clock: seconds since 1970, for leases and the state changes of stops and recoveries.
     ///   - pollInterval: for a queue other daemons share, how often an idle worker looks for new jobs and recovers
@@ -48,7 +48,7 @@ package final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
         runner: @escaping Runner
     ) {
         self.jobs = jobs
-        self.concurrency = max(1, concurrency)
+        self.concurrency = max(0, concurrency)
         self.daemonID = daemonID
         self.clock = clock
         self.runner = runner

@@ -48,7 +48,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Region for requests that name none (default us-east-1).")
     var region: String?
 
-    @Option(help: "Training jobs run at once (default 1).")
+    @Option(help: "Training jobs run at once (default 1; 0, with --database, leaves them to other nodes such as `ctl worker`).")
     var trainingConcurrency: Int?
 
     @Option(help: "The most instances (InstanceCount) one training job may ask for; its ranks run here under mpirun (default 2).")
@@ -69,6 +69,9 @@ struct Serve: AsyncParsableCommand {
             discussion: "Labels (labels.sqlite), objects (s3/) and checkpoints (jobs/) stay in this daemon's home."))
     var database: String?
 
+    @Option(help: "The object store's directory (default the home's s3/): with --database, the one directory every daemon and `ctl worker` shares.")
+    var objectStore: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -88,6 +91,7 @@ struct Serve: AsyncParsableCommand {
             if let region { configuration.defaultRegion = region }
             if let trainingConcurrency { configuration.trainingConcurrency = trainingConcurrency }
             if let database { configuration.database = database }
+            if let objectStore { configuration.objectStore = URL(fileURLWithPath: objectStore) }
             if let instanceSlots {
                 guard instanceSlots >= 1 else { throw ValidationError("--instance-slots must be 1 or more, got \(instanceSlots)") }
                 configuration.instanceSlots = instanceSlots
@@ -98,11 +102,7 @@ struct Serve: AsyncParsableCommand {
         } catch let error as DaemonConfigurationError {
             throw ValidationError(error.description)
         }
-        guard let level = Logger.Level(rawValue: logLevel) else {
-            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
-        }
-        var logger = Logger(label: "apiary")
-        logger.logLevel = level
+        let logger = try Self.logger(level: logLevel)
         let (host, home, portFile) = (configuration.host, configuration.home.path, portFile)
         do {
             let application = try buildApplication(configuration: configuration, logger: logger) { port in
@@ -116,6 +116,16 @@ struct Serve: AsyncParsableCommand {
             // A database that does not answer, or whose schema is newer, is said at start.
             throw CLIError(error.description, exitCode: 1)
         }
+    }
+
+    /// The process's logger at `level` (`--log-level`).
+    static func logger(level: String) throws -> Logger {
+        guard let level = Logger.Level(rawValue: level) else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        var logger = Logger(label: "apiary")
+        logger.logLevel = level
+        return logger
     }
 
     /// Why `host:port` could not be listened on, and how to choose another port.

@@ -1,0 +1,43 @@
+import AWSProtocol
+import ControlPlane
+import Foundation
+import Logging
+import ObjectStore
+import PostgresControlPlane
+import TrainingExecution
+
+/// What runs queued jobs — the control plane store, the object store and the training queue's workers over them —
+/// assembled in one place for `ctl serve` (`DaemonParts`) and `ctl worker` (`runWorker`), so a worker node runs,
+/// logs, stops and resumes jobs exactly as a daemon's own workers do.
+struct QueueParts {
+    let store: ControlPlaneStore
+    let objects: ObjectStore
+    let queue: TrainingQueue
+
+    /// Opens the home's `state.sqlite`, or the shared PostgreSQL database when `configuration.database` is set.
+    /// - Throws: `DaemonConfigurationError` for a database that does not parse or answer, or an error opening SQLite.
+    init(configuration: DaemonConfiguration, logger: Logger) throws {
+        let shared = try configuration.database.map { try Self.openShared($0, concurrency: configuration.trainingConcurrency, logger: logger) }
+        store = try shared?.store ?? ControlPlaneStore.open(path: configuration.home.appendingPathComponent("state.sqlite").path)
+        objects = ObjectStore(root: configuration.objectStoreDirectory)
+        queue = TrainingQueue(
+            store: store, shared: shared.map { ($0.queue, pollInterval: Self.sharedQueuePollInterval) }, objects: objects,
+            jobsDirectory: configuration.home.appendingPathComponent("jobs", isDirectory: true), rankExecutable: configuration.rankExecutable,
+            concurrency: configuration.trainingConcurrency, logger: logger)
+    }
+
+    /// How often idle workers look at a shared queue for jobs other nodes queued and for expired leases.
+    static let sharedQueuePollInterval = 2.0
+
+    /// The control plane and queue in the PostgreSQL database at `url`, its schema brought up to date.
+    /// - Throws: `DaemonConfigurationError` saying what is wrong (a URL that does not parse or answer, a newer schema).
+    static func openShared(_ url: String, concurrency: Int, logger: Logger) throws -> (store: ControlPlaneStore, queue: PostgresJobQueue) {
+        do {
+            // One connection per worker thread, the rest for request handlers and the lease recovery.
+            let connections = try PostgresConnections(url: try PostgresURL(url), size: concurrency + 8, logger: logger)
+            return (ControlPlaneStore(backend: try PostgresStoreBackend(connections: connections)), try PostgresJobQueue(connections: connections))
+        } catch let error as PostgresDatabaseError {
+            throw DaemonConfigurationError(error.description)
+        }
+    }
+}

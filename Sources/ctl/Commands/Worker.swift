@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import JobService
+import Logging
+
+/// `ctl worker`: run the training and transform jobs of a shared PostgreSQL queue on this host, with no API.
+struct Worker: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run queued training and transform jobs of a shared PostgreSQL database, with no API (a worker node).",
+        discussion: """
+            Claims jobs from the queue that `ctl serve --database` daemons share and runs them as their own workers \
+            do: channels read from and models written to the object store directory every node shares \
+            (--object-store; the daemons take the same directory with their own --object-store), logs into the \
+            database's CloudWatch tables, checkpoints in this worker's home (jobs/). SIGTERM or Ctrl-C stops \
+            gracefully: running jobs checkpoint and stay queued. Environment: APIARY_DATABASE, APIARY_HOME, \
+            APIARY_TRAINING_CONCURRENCY.
+
+            Example:
+              ctl worker --database postgresql://apiary@db/apiary --object-store /mnt/s3 &
+            """
+    )
+
+    @Option(help: "The PostgreSQL database the daemons share (postgresql://user@host:port/database; default $APIARY_DATABASE).")
+    var database: String?
+
+    @Option(help: "The object store directory every node shares (default the home's s3/).")
+    var objectStore: String?
+
+    @Option(help: "Data directory for this worker's checkpoints (default $APIARY_HOME or ~/.apiary; not a daemon's home).")
+    var home: String?
+
+    @Option(help: "Jobs run at once (default 1).")
+    var concurrency: Int?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel = "info"
+
+    func run() async throws {
+        do {
+            var configuration = try DaemonConfiguration.fromEnvironment()
+            if let database { configuration.database = database }
+            if let objectStore { configuration.objectStore = URL(fileURLWithPath: objectStore) }
+            if let home { configuration.home = URL(fileURLWithPath: home) }
+            if let concurrency { configuration.trainingConcurrency = concurrency }
+            try await runWorker(configuration: configuration, logger: try Serve.logger(level: logLevel))
+        } catch let error as DaemonConfigurationError {
+            throw CLIError(error.description, exitCode: 1)
+        } catch let error as HomeLockError {
+            throw CLIError(error.description, exitCode: 1)
+        }
+    }
+}

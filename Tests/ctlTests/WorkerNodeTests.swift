@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+
+/// `ctl worker` beside a `ctl serve` that runs no jobs itself, on one fresh PostgreSQL database of the test cluster
+/// (`APIARY_TEST_DATABASE`; the live test is skipped without it) and one object store directory, driven by boto3
+/// (Tests/ClientSuites/compat/worker_node.py); and its start errors.
+@Suite("ctl worker: a node that runs a shared queue's jobs", .serialized)
+struct WorkerNodeTests {
+    @Test(
+        "a job created on a daemon with --training-concurrency 0 is run to Completed by a ctl worker on the same database and object store",
+        .enabled(if: ProcessInfo.processInfo.environment["APIARY_TEST_DATABASE"] != nil, "needs APIARY_TEST_DATABASE (scripts/test.sh)"))
+    func aWorkerRunsTheDaemonsJob() throws {
+        let node = try WorkerNodeScratch()
+        defer { node.close() }
+        let (daemon, objects) = (node.daemon, node.objects)
+        let worker = try LiveWorker(arguments: node.workerArguments)
+        defer { worker.terminate() }
+        let run = try daemon.runClient(
+            "python3", ["-m", "pytest", "-q", "-p", "no:cacheprovider", "Tests/ClientSuites/compat/worker_node.py"],
+            environment: ["APIARY_OBJECT_STORE": objects.path])
+        let logs = "\(run.output)\n--- daemon ---\n\(daemon.daemonLog.suffix(3000))\n--- worker ---\n\(worker.log.suffix(3000))"
+        #expect(run.status == 0 && run.output.contains("1 passed"), "\(logs)")
+        // The worker ran it, not the daemon.
+        #expect(worker.log.contains("training job started") && !daemon.daemonLog.contains("training job started"), "\(logs)")
+        worker.terminate()
+        #expect(worker.process.terminationStatus == 0, "\(logs)")
+    }
+
+    @Test(
+        "SIGKILL a worker mid-training: once its lease expires (60 s) a second worker on its home resumes the job from its checkpoint to Completed",
+        .enabled(if: ProcessInfo.processInfo.environment["APIARY_TEST_DATABASE"] != nil, "needs APIARY_TEST_DATABASE (scripts/test.sh)"))
+    func aKilledWorkersJobIsResumedByAnother() throws {
+        let node = try WorkerNodeScratch()
+        defer { node.close() }
+        let daemon = node.daemon
+        try CrashRecoveryTests.stageSampleData(home: node.scratch)
+        let arguments = node.workerArguments
+        let first = try LiveWorker(arguments: arguments)
+        defer { first.terminate() }
+        try CrashRecoveryTests.createJob(daemon, name: "handed-over", epochs: 3)
+        let checkpoint = node.scratch.appendingPathComponent("home/jobs/handed-over/checkpoint.apiary")
+        let deadline = Date().addingTimeInterval(600)
+        while !FileManager.default.fileExists(atPath: checkpoint.path) && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(FileManager.default.fileExists(atPath: checkpoint.path), "no checkpoint appeared:\n\(first.log.suffix(3000))")
+        first.kill()
+
+        let second = try LiveWorker(arguments: arguments)
+        defer { second.terminate() }
+        let job = try CrashRecoveryTests.waitUntil(daemon, "handed-over") { ($0["TrainingJobStatus"] as? String) != "InProgress" }
+        let logs = "--- first ---\n\(first.log.suffix(2000))\n--- second ---\n\(second.log.suffix(2000))"
+        #expect(job["TrainingJobStatus"] as? String == "Completed", "\(job)\n\(logs)")
+        let messages = (job["SecondaryStatusTransitions"] as? [[String: Any]] ?? []).compactMap { $0["StatusMessage"] as? String }
+        #expect(messages.contains { $0.contains("Resuming training from the checkpoint of epoch") }, "\(messages)\n\(logs)")
+        #expect(second.log.contains("job=handed-over [TrainingExecution] training job started"), "\(logs)")
+    }
+
+    @Test("without a database the worker says how to give one")
+    func noDatabaseIsACLIMessage() throws {
+        let run = try CtlBinary.run(["worker", "--home", "/tmp/apiary-worker-unused"], environment: ["APIARY_DATABASE": ""])
+        #expect(run.status == 1)
+        #expect(run.error.contains("--database postgresql://user@host:port/database (or set APIARY_DATABASE)"), "\(run.error)")
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/apiary-worker-unused"))
+    }
+
+    @Test("a database URL that does not answer stops the worker at start with the fix")
+    func anUnansweringDatabaseIsAClearErrorAtStart() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("apiary-worker-nodb-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let run = try CtlBinary.run(["worker", "--home", home.path, "--database", "postgresql://apiary@127.0.0.1:1/apiary"])
+        #expect(run.status == 1)
+        #expect(run.error.contains("cannot reach the PostgreSQL database at postgresql://apiary@127.0.0.1:1/apiary"), "\(run.error)")
+    }
+}
+
+/// A fresh database, a scratch directory — the object store every node shares (`s3/`) and a worker's home (`home/`) —
+/// and a daemon on both that runs no jobs itself; `close` stops the daemon and removes the rest.
+final class WorkerNodeScratch {
+    let database: SharedTestDatabase
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("apiary-worker-\(UUID().uuidString)")
+    var objects: URL { scratch.appendingPathComponent("s3") }
+    let daemon: LiveDaemon
+    /// `ctl worker`'s arguments on this database, object store and home.
+    var workerArguments: [String] { ["--database", database.url, "--object-store", objects.path, "--home", scratch.appendingPathComponent("home").path] }
+
+    init() throws {
+        database = try SharedTestDatabase()
+        do {
+            daemon = try LiveDaemon(extraArguments: ["--database", database.url, "--training-concurrency", "0", "--object-store", scratch.appendingPathComponent("s3").path])
+        } catch {
+            database.drop()
+            throw error
+        }
+    }
+
+    func close() {
+        daemon.terminate()
+        database.drop()
+        try? FileManager.default.removeItem(at: scratch)
+    }
+}
+
+/// A `ctl worker` process, its output in a log file beside the test's scratch files.
+final class LiveWorker {
+    let process = Process()
+    private let logFile = FileManager.default.temporaryDirectory.appendingPathComponent("apiary-worker-\(UUID().uuidString).log")
+
+    init(arguments: [String]) throws {
+        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: logFile)
+        process.executableURL = CtlBinary.url
+        process.arguments = ["worker"] + arguments
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+    }
+
+    var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+
+    /// SIGTERM, and waits: running jobs checkpoint and stay queued.
+    func terminate() {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+
+    func kill() {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    deinit {
+        terminate()
+        try? FileManager.default.removeItem(at: logFile)
+    }
+}
