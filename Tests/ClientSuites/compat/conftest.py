@@ -1,4 +1,5 @@
 """Shared fixtures: boto3 clients pointed at a running Apiary daemon (APIARY_URL)."""
+import json
 import os
 import uuid
 
@@ -53,3 +54,19 @@ def bucket(s3):
         if keys:
             s3.delete_objects(Bucket=name, Delete={"Objects": keys, "Quiet": True})
     s3.delete_bucket(Bucket=name)
+
+
+def upload_sample_bees(s3, folder, prefix, train_count):
+    """Puts the images `ctl datasets generate-sample` wrote into `folder` in a new bucket named `prefix-<random>`, and
+    its manifest as two channels: the first `train_count` lines as `train.manifest`, the rest as `validation.manifest`
+    (source-refs rewritten to the bucket). Returns the bucket's name."""
+    bucket = prefix + "-" + uuid.uuid4().hex[:12]
+    s3.create_bucket(Bucket=bucket)
+    lines = [json.loads(line) for line in (folder / "output.manifest").read_text().splitlines()]
+    for line in lines:
+        key = "images/" + line["source-ref"].rsplit("/", 1)[-1]
+        s3.upload_file(str(folder / key), bucket, key)
+        line["source-ref"] = f"s3://{bucket}/{key}"
+    for channel, part in [("train", lines[:train_count]), ("validation", lines[train_count:])]:
+        s3.put_object(Bucket=bucket, Key=f"{channel}.manifest", Body="".join(json.dumps(l) + "\n" for l in part).encode())
+    return bucket

@@ -15,7 +15,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from conftest import URL
+from conftest import URL, upload_sample_bees
 
 CTL = os.environ.get("APIARY_CTL")
 pytestmark = pytest.mark.skipif(not CTL, reason="needs APIARY_CTL (the ctl binary)")
@@ -35,15 +35,7 @@ def bees(tmp_path_factory):
     folder = tmp_path_factory.mktemp("bees")
     subprocess.run([CTL, "datasets", "generate-sample", str(folder), "--count", "10", "--test-count", "1", "--seed", "3"],
                    check=True, capture_output=True)
-    bucket = "multi-" + uuid.uuid4().hex[:12]
-    s3.create_bucket(Bucket=bucket)
-    lines = [json.loads(line) for line in (folder / "output.manifest").read_text().splitlines()]
-    for line in lines:
-        key = "images/" + line["source-ref"].rsplit("/", 1)[-1]
-        s3.upload_file(str(folder / key), bucket, key)
-        line["source-ref"] = f"s3://{bucket}/{key}"
-    for channel, part in [("train", lines[:8]), ("validation", lines[8:])]:
-        s3.put_object(Bucket=bucket, Key=f"{channel}.manifest", Body="".join(json.dumps(l) + "\n" for l in part).encode())
+    bucket = upload_sample_bees(s3, folder, "multi", 8)
     yield bucket, folder
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
         for item in page.get("Contents", []):

@@ -14,7 +14,7 @@ import uuid
 
 import pytest
 
-from conftest import URL
+from conftest import URL, upload_sample_bees
 
 CTL = os.environ.get("APIARY_CTL")
 pytestmark = pytest.mark.skipif(not CTL, reason="needs APIARY_CTL (the ctl binary)")
@@ -47,15 +47,7 @@ def trained(session, tmp_path_factory):
     subprocess.run([CTL, "datasets", "generate-sample", str(folder), "--count", "66", "--test-count", "1", "--seed", "5"],
                    check=True, capture_output=True)
     s3 = boto3.client("s3")
-    bucket = "sdk-" + uuid.uuid4().hex[:12]
-    s3.create_bucket(Bucket=bucket)
-    lines = [json.loads(line) for line in (folder / "output.manifest").read_text().splitlines()]
-    for line in lines:
-        key = "images/" + line["source-ref"].rsplit("/", 1)[-1]
-        s3.upload_file(str(folder / key), bucket, key)
-        line["source-ref"] = f"s3://{bucket}/{key}"
-    for channel, part in [("train", lines[:64]), ("validation", lines[64:])]:
-        s3.put_object(Bucket=bucket, Key=f"{channel}.manifest", Body="".join(json.dumps(l) + "\n" for l in part).encode())
+    bucket = upload_sample_bees(s3, folder, "sdk", 64)
     estimator = Estimator(
         image_uri=sagemaker.image_uris.retrieve("object-detection", "us-east-1"), role=ROLE, instance_count=1,
         instance_type="ml.p3.2xlarge", volume_size=50, max_run=3600, input_mode="Pipe", sagemaker_session=session,
