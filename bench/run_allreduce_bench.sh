@@ -9,6 +9,7 @@
 # One OpenMP thread per rank (the daemon's share of 2 cores for 2 instances); one epoch of STEPS global batches of
 # generated bees at 300×300 (two of them to validate, after the timed steps); the step time is measured after the first step.
 set -euo pipefail
+source "$(dirname "$0")/lib/rank_request.sh"
 cd "$(dirname "$0")/.."
 STEPS="${1:-4}"
 CONFIGS="${CONFIGS:-apiary-mobile 8;resnet-50 2;vgg-16 2}"
@@ -50,21 +51,7 @@ kill "$daemon"; wait "$daemon" 2>/dev/null || true; daemon=""
 
 for config in "${configs[@]}"; do
     set -- $config
-    cat > "$work/$1.json" <<JSON
-{"TrainingJobName": "allreduce-$1", "RoleArn": "arn:aws:iam::123456789012:role/R",
- "AlgorithmSpecification": {"TrainingImage": "811284229777.dkr.ecr.us-east-1.amazonaws.com/object-detection:1", "TrainingInputMode": "Pipe"},
- "HyperParameters": {"base_network": "$1", "num_classes": "1", "mini_batch_size": "$2", "epochs": "1", "image_shape": "300",
-   "optimizer": "sgd", "learning_rate": "0.001", "num_training_samples": "$(( 2 * $2 * STEPS ))"},
- "InputDataConfig": [{"ChannelName": "train", "DataSource": {"S3DataSource": {"S3DataType": "AugmentedManifestFile",
-   "S3Uri": "s3://bench/$1.manifest", "S3DataDistributionType": "FullyReplicated", "AttributeNames": ["source-ref", "bees-500"]}},
-   "ContentType": "application/x-recordio", "RecordWrapperType": "RecordIO"},
-  {"ChannelName": "validation", "DataSource": {"S3DataSource": {"S3DataType": "AugmentedManifestFile",
-   "S3Uri": "s3://bench/validation.manifest", "S3DataDistributionType": "FullyReplicated", "AttributeNames": ["source-ref", "bees-500"]}},
-   "ContentType": "application/x-recordio", "RecordWrapperType": "RecordIO"}],
- "OutputDataConfig": {"S3OutputPath": "s3://bench/output"},
- "ResourceConfig": {"InstanceType": "ml.p3.2xlarge", "InstanceCount": 2, "VolumeSizeInGB": 50},
- "StoppingCondition": {"MaxRuntimeInSeconds": 3600}}
-JSON
+    rank_request "allreduce-$1" "$1" "$2" $(( 2 * $2 * STEPS )) bench "$1.manifest" validation.manifest > "$work/$1.json"
     mpirun --allow-run-as-root --oversubscribe -np 2 -x OMP_NUM_THREADS=1 -x OMP_WAIT_POLICY=PASSIVE \
         "$CTL" training-rank --object-store "$work/home/s3" --request "$work/$1.json" --work-dir "$work/jobs/$1" \
         | grep '#collective_metric' | sed "s/.*#collective_metric: /$1 (mini_batch_size $2 a rank): /"

@@ -18,23 +18,8 @@ url="http://127.0.0.1:$(cat "$work/port")"
 aws --endpoint-url "$url" s3 mb s3://equality >/dev/null
 aws --endpoint-url "$url" s3 cp --recursive --quiet "$work/bees/images" s3://equality/images/
 aws --endpoint-url "$url" s3 cp --quiet "$work/bees/output.manifest" s3://equality/train.manifest
-request() {
-cat <<JSON
-{"TrainingJobName": "$1", "RoleArn": "arn:aws:iam::123456789012:role/R",
- "AlgorithmSpecification": {"TrainingImage": "811284229777.dkr.ecr.us-east-1.amazonaws.com/object-detection:1", "TrainingInputMode": "Pipe"},
- "HyperParameters": {"base_network": "$NETWORK", "num_classes": "1", "mini_batch_size": "$2", "epochs": "1", "image_shape": "300",
-   "optimizer": "sgd", "learning_rate": "0.001", "num_training_samples": "4"},
- "InputDataConfig": [{"ChannelName": "train", "DataSource": {"S3DataSource": {"S3DataType": "AugmentedManifestFile",
-   "S3Uri": "s3://equality/train.manifest", "S3DataDistributionType": "FullyReplicated", "AttributeNames": ["source-ref", "bees-500"]}},
-   "ContentType": "application/x-recordio", "RecordWrapperType": "RecordIO"},
-  {"ChannelName": "validation", "DataSource": {"S3DataSource": {"S3DataType": "AugmentedManifestFile",
-   "S3Uri": "s3://equality/train.manifest", "S3DataDistributionType": "FullyReplicated", "AttributeNames": ["source-ref", "bees-500"]}},
-   "ContentType": "application/x-recordio", "RecordWrapperType": "RecordIO"}],
- "OutputDataConfig": {"S3OutputPath": "s3://equality/output"},
- "ResourceConfig": {"InstanceType": "ml.p3.2xlarge", "InstanceCount": 2, "VolumeSizeInGB": 50},
- "StoppingCondition": {"MaxRuntimeInSeconds": 3600}, "Environment": {"APIARY_SEED": "7"}}
-JSON
-}
+source "$(dirname "$0")/lib/rank_request.sh"
+request() { rank_request "$1" "$NETWORK" "$2" 4 equality train.manifest train.manifest ', "Environment": {"APIARY_SEED": "7"}'; }
 request two-ranks 2 > "$work/a.json"; request lone-rank 4 > "$work/b.json"; request alone 4 > "$work/c.json"
 export OMP_WAIT_POLICY=PASSIVE
 mpirun --allow-run-as-root --oversubscribe -np 2 -x OMP_NUM_THREADS=1 -x OMP_WAIT_POLICY "$CTL" training-rank --object-store "$work/home/s3" --request "$work/a.json" --work-dir "$work/a" | grep collective_metric
