@@ -52,6 +52,7 @@ struct DataParallelTrainingTests {
         try process.run()
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        MultiInstanceRun.removeSessionDirectory(of: process.processIdentifier)
         return (process.terminationStatus, String(decoding: output, as: UTF8.self))
     }
 

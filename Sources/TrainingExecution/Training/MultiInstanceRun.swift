@@ -84,6 +84,7 @@ package struct MultiInstanceRun {
             }
         }
         process.waitUntilExit()
+        Self.removeSessionDirectory(of: process.processIdentifier)
         if let stop {
             Self.end(ranks)
             return TrainingJobOutcome(ending: .stopped(stop), finalMetrics: [], modelArtifacts: nil, completedEpochs: 0)
@@ -97,6 +98,20 @@ package struct MultiInstanceRun {
     static func children(of pid: Int32) -> [Int32] {
         let list = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
         return list.split(separator: " ").compactMap { Int32($0) }
+    }
+
+    /// Removes the session directory of the `mpirun` with process id `pid` (`$TMPDIR/ompi.<host>.<uid>/pid.<pid>`, and
+    /// that parent once empty — `rmdir`, so never another `mpirun`'s): `mpirun` removes it when its ranks end on their
+    /// own, but not when it is stopped or killed.
+    package static func removeSessionDirectory(of pid: Int32) {
+        var name = [CChar](repeating: 0, count: 256)
+        guard gethostname(&name, name.count) == 0 else { return }
+        let host = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            .split(separator: ".").first.map(String.init) ?? ""
+        let base = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        let session = URL(fileURLWithPath: base).appendingPathComponent("ompi.\(host).\(getuid())")
+        try? FileManager.default.removeItem(at: session.appendingPathComponent("pid.\(pid)"))
+        rmdir(session.path)
     }
 
     /// Makes sure `ranks` are gone once `mpirun` has exited (it may exit before they do): SIGKILL to those left, then
