@@ -16,6 +16,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from conftest import URL, upload_sample_bees
+from test_sagemaker_control_plane import wait_for
 
 CTL = os.environ.get("APIARY_CTL")
 pytestmark = pytest.mark.skipif(not CTL, reason="needs APIARY_CTL (the ctl binary)")
@@ -57,16 +58,6 @@ def request(name, bucket, instances, epochs=1):
         StoppingCondition={"MaxRuntimeInSeconds": 3600})
 
 
-def wait_for(name, statuses, timeout=600):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        job = sm.describe_training_job(TrainingJobName=name)
-        if job["TrainingJobStatus"] in statuses:
-            return job
-        time.sleep(0.5)
-    raise AssertionError(f"{name} never reached {statuses}: {job['TrainingJobStatus']}")
-
-
 def messages(stream):
     return [e["message"] for e in logs.get_log_events(logGroupName=GROUP, logStreamName=stream, startFromHead=True)["events"]]
 
@@ -75,7 +66,7 @@ def test_two_instances_train_log_per_host_and_deploy(bees):
     bucket, folder = bees
     name = "multi-" + uuid.uuid4().hex[:10]
     sm.create_training_job(**request(name, bucket, 2))
-    job = wait_for(name, {"Completed", "Failed", "Stopped"})
+    job = wait_for(sm, name, {"Completed", "Failed", "Stopped"}, timeout=600)
     assert job["TrainingJobStatus"] == "Completed", job.get("FailureReason")
     assert job["ResourceConfig"]["InstanceCount"] == 2
     metrics = {m["MetricName"]: m["Value"] for m in job["FinalMetricDataList"]}
@@ -123,7 +114,7 @@ def test_stop_ends_the_ranks(bees):
             break
         time.sleep(0.5)
     sm.stop_training_job(TrainingJobName=name)
-    job = wait_for(name, {"Completed", "Failed", "Stopped"}, timeout=120)
+    job = wait_for(sm, name, {"Completed", "Failed", "Stopped"})
     assert job["TrainingJobStatus"] == "Stopped", job.get("FailureReason")
     ranks = subprocess.run(["pgrep", "-f", f"training-rank .*{name}"], capture_output=True, text=True).stdout.split()
     assert ranks == [], ranks

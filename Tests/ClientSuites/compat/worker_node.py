@@ -15,7 +15,7 @@ def test_the_worker_runs_the_daemons_job(bees):
     bucket, _ = bees
     name = "worker-" + uuid.uuid4().hex[:10]
     sm.create_training_job(**request(name, bucket, 1))
-    job = wait_for(name, {"Completed", "Failed", "Stopped"})
+    job = wait_for(sm, name, {"Completed", "Failed", "Stopped"}, timeout=600)
     assert job["TrainingJobStatus"] == "Completed", job.get("FailureReason")
 
     streams = [s["logStreamName"] for s in logs.describe_log_streams(logGroupName=GROUP, logStreamNamePrefix=name + "/")["logStreams"]]
