@@ -1,4 +1,3 @@
-
 /// A dataset's labeling progress and class balance, with the store's free-tier usage.
 public struct DatasetStats: Sendable, Equatable {
     /// Boxes and images of one class.

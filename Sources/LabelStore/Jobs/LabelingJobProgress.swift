@@ -37,7 +37,8 @@ enum LabelingJobProgress {
             let expiry = createdAt.addingTimeInterval(TimeInterval(lifetime))
             guard now >= expiry else { continue }
             try db.execute(
-                "UPDATE labelingJob SET status = ?, lastModifiedAt = ? WHERE id = ?", [LabelingJob.Status.completed.rawValue, expiry, job["id"] as Int64]
+                "UPDATE labelingJob SET status = ?, lastModifiedAt = ? WHERE id = ?",
+                [LabelingJob.Status.completed.rawValue, expiry, job["id"] as Int64]
             )
         }
     }
@@ -47,7 +48,9 @@ enum LabelingJobProgress {
     static func update(datasetId: Int64, now: Date, _ db: any LabelSQL) throws {
         guard
             let job = try db.fetchOne(
-                "SELECT * FROM labelingJob WHERE datasetId = ? AND status = ?", [datasetId, LabelingJob.Status.inProgress.rawValue])
+                "SELECT * FROM labelingJob WHERE datasetId = ? AND status = ?",
+                [datasetId, LabelingJob.Status.inProgress.rawValue]
+            )
         else { return }
         let jobId: Int64 = job["id"]
         let counters = try counters(jobId: jobId, db)

@@ -216,7 +216,9 @@ struct LabelWrite {
     private mutating func revision() throws -> Int64 {
         if let revisionId { return revisionId }
         let id = try db.insert(
-            "INSERT INTO revision (at, summary, origin) VALUES (?, ?, ?)", [now.timeIntervalSince1970, summary, origin.rawValue])
+            "INSERT INTO revision (at, summary, origin) VALUES (?, ?, ?)",
+            [now.timeIntervalSince1970, summary, origin.rawValue]
+        )
         revisionId = id
         return id
     }
