@@ -43,7 +43,8 @@ def package_graph():
     names = {target["name"] for target in dump["targets"]}
     graph = {}
     for target in dump["targets"]:
-        if target["type"] not in ("regular", "executable", "system"):
+        # A regular target under Tests/ only supports the tests.
+        if target["type"] not in ("regular", "executable", "system") or (target.get("path") or "").startswith("Tests/"):
             continue
         dependencies = set()
         for dependency in target.get("dependencies", []):

@@ -24,8 +24,9 @@ package struct PostgresSession {
     }
 
     /// Runs `body` in one transaction on this connection: committed when it returns, rolled back when it throws.
-    package func transaction<T>(_ body: () throws -> T) throws -> T {
-        try query("BEGIN")
+    /// - Parameter begin: the statement that starts it, e.g. `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`.
+    package func transaction<T>(begin: PostgresQuery = "BEGIN", _ body: () throws -> T) throws -> T {
+        try query(begin)
         do {
             let value = try body()
             try query("COMMIT")

@@ -33,8 +33,8 @@ public struct DaemonConfiguration: Sendable {
     public var testHooks = false
     /// Host names the daemon answers to besides IP addresses, `localhost`, `--host` and the machine's name (`HostPolicy`).
     public var allowedHosts: [String] = []
-    /// `postgresql://user[:password]@host[:port]/database`: the control plane and the training/transform queue in a
-    /// PostgreSQL database other daemons may share; nil keeps them in `state.sqlite`. Labels stay in `labels.sqlite`.
+    /// `postgresql://user[:password]@host[:port]/database`: the control plane, the training/transform queue and the
+    /// label store in a PostgreSQL database other daemons may share; nil keeps them in `state.sqlite` and `labels.sqlite`.
     public var database: String?
     /// The object store's directory, when it is not the home's `s3/`: one directory every node sharing `database`
     /// reads channels from and writes models to (a shared file system across hosts).

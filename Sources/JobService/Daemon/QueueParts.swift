@@ -13,12 +13,15 @@ struct QueueParts {
     let store: ControlPlaneStore
     let objects: ObjectStore
     let queue: TrainingQueue
+    /// The shared database's connections, when there is one (the daemon keeps its label store there too).
+    let sharedDatabase: PostgresConnections?
 
     /// Opens the home's `state.sqlite`, or the shared PostgreSQL database when `configuration.database` is set.
     /// - Throws: `DaemonConfigurationError` for a database that does not parse or answer, or an error opening SQLite.
     init(configuration: DaemonConfiguration, logger: Logger) throws {
         let shared = try configuration.database.map { try Self.openShared($0, concurrency: configuration.trainingConcurrency, logger: logger) }
         store = try shared?.store ?? ControlPlaneStore.open(path: configuration.home.appendingPathComponent("state.sqlite").path)
+        sharedDatabase = shared?.connections
         objects = ObjectStore(root: configuration.objectStoreDirectory)
         queue = TrainingQueue(
             store: store, shared: shared.map { ($0.queue, pollInterval: Self.sharedQueuePollInterval) }, objects: objects,
@@ -29,13 +32,17 @@ struct QueueParts {
     /// How often idle workers look at a shared queue for jobs other nodes queued and for expired leases.
     static let sharedQueuePollInterval = 2.0
 
-    /// The control plane and queue in the PostgreSQL database at `url`, its schema brought up to date.
+    /// The control plane and queue in the PostgreSQL database at `url`, its schema brought up to date, and the
+    /// connections they share.
     /// - Throws: `DaemonConfigurationError` saying what is wrong (a URL that does not parse or answer, a newer schema).
-    static func openShared(_ url: String, concurrency: Int, logger: Logger) throws -> (store: ControlPlaneStore, queue: PostgresJobQueue) {
+    static func openShared(
+        _ url: String, concurrency: Int, logger: Logger
+    ) throws -> (store: ControlPlaneStore, queue: PostgresJobQueue, connections: PostgresConnections) {
         do {
             // One connection per worker thread, the rest for request handlers and the lease recovery.
             let connections = try PostgresConnections(url: try PostgresURL(url), size: concurrency + 8, logger: logger)
-            return (ControlPlaneStore(backend: try PostgresStoreBackend(connections: connections)), try PostgresJobQueue(connections: connections))
+            let store = ControlPlaneStore(backend: try PostgresStoreBackend(connections: connections))
+            return (store, try PostgresJobQueue(connections: connections), connections)
         } catch let error as PostgresDatabaseError {
             throw DaemonConfigurationError(error.description)
         }
