@@ -12,14 +12,15 @@ package struct TrainingWorker: Sendable {
     static let logGroup = "/aws/sagemaker/TrainingJobs"
 
     let store: ControlPlaneStore
-    let objects: ObjectStore
-    /// `$APIARY_HOME/jobs`: one work directory (checkpoints) per job.
+    /// The object store on this host, or a daemon's through its S3 API (a worker node).
+    let objects: any ObjectStorage
+    /// `$APIARY_HOME/jobs`: one work directory (checkpoints, a remote store's input cache) per job.
     let jobsDirectory: URL
     /// The `ctl` that runs the ranks of multi-instance jobs (`MultiInstanceRun`): the daemon's own executable.
     let rankExecutable: URL
     let logger: Logger
 
-    package init(store: ControlPlaneStore, objects: ObjectStore, jobsDirectory: URL, rankExecutable: URL, logger: Logger) {
+    package init(store: ControlPlaneStore, objects: any ObjectStorage, jobsDirectory: URL, rankExecutable: URL, logger: Logger) {
         self.store = store
         self.objects = objects
         self.jobsDirectory = jobsDirectory
@@ -83,14 +84,25 @@ package struct TrainingWorker: Sendable {
                 }
             }
             let workDirectory = jobsDirectory.appendingPathComponent(name, isDirectory: true)
+            let spec = try TrainingJobSpec(request: job.document)
+            // A job another node ran until it died: continue from the checkpoint it stored.
+            let checkpoints = CheckpointObjects(storage: objects, prefix: spec.checkpointURI)
+            if let epochs = try checkpoints.restore(into: TrainingWorkDirectory(url: workDirectory), job: name) {
+                logger.info("fetched the checkpoint of epoch \(epochs)", metadata: ["job": "\(name)", "from": "\(spec.checkpointURI)"])
+            }
             let instances = job.document["ResourceConfig"]?["InstanceCount"]?.intValue ?? 1
             if instances > 1 {
+                guard let local = objects as? ObjectStore else {
+                    throw AlgorithmError(
+                        "a job with InstanceCount \(instances) runs its ranks over an object store directory on the worker's host; this worker "
+                            + "reaches objects through a daemon's S3 API (--endpoint-url). Run it on a daemon or a worker started with --object-store.")
+                }
                 let run = MultiInstanceRun(
-                    request: job.document, instanceCount: instances, rankExecutable: rankExecutable, objectStore: objects.root,
+                    request: job.document, instanceCount: instances, rankExecutable: rankExecutable, objectStore: local.root,
                     workDirectory: workDirectory)
                 outcome = run.run(stopRequested: stopRequested, progress: progress) { rank, line in log(rank, [AlgorithmLog.line(line)]) }
             } else {
-                let runner = TrainingJobRunner(spec: try TrainingJobSpec(request: job.document), store: objects, workDirectory: workDirectory)
+                let runner = TrainingJobRunner(spec: spec, store: objects, workDirectory: workDirectory)
                 outcome = runner.run(stopRequested: stopRequested, progress: progress)
             }
         } catch {
