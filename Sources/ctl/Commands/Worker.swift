@@ -20,7 +20,8 @@ struct Worker: AsyncParsableCommand {
             Environment: APIARY_DATABASE, APIARY_HOME, APIARY_TRAINING_CONCURRENCY, AWS_REGION.
 
             Examples:
-              ctl worker --database postgresql://apiary@db/apiary --endpoint-url http://daemon-host:4566 &
+              ctl worker --database postgresql://apiary@db/apiary \\
+                  --endpoint-url http://daemon-host:4566 &
               ctl worker --database postgresql://apiary@db/apiary --object-store /mnt/s3 &
             """
     )
