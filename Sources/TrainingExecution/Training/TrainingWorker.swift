@@ -92,13 +92,8 @@ package struct TrainingWorker: Sendable {
             }
             let instances = job.document["ResourceConfig"]?["InstanceCount"]?.intValue ?? 1
             if instances > 1 {
-                guard let local = objects as? ObjectStore else {
-                    throw AlgorithmError(
-                        "a job with InstanceCount \(instances) runs its ranks over an object store directory on the worker's host; this worker "
-                            + "reaches objects through a daemon's S3 API (--endpoint-url). Run it on a daemon or a worker started with --object-store.")
-                }
                 let run = MultiInstanceRun(
-                    request: job.document, instanceCount: instances, rankExecutable: rankExecutable, objectStore: local.root,
+                    request: job.document, instanceCount: instances, rankExecutable: rankExecutable, objectArguments: try rankObjectArguments(),
                     workDirectory: workDirectory)
                 outcome = run.run(stopRequested: stopRequested, progress: progress) { rank, line in log(rank, [AlgorithmLog.line(line)]) }
             } else {
@@ -124,8 +119,18 @@ package struct TrainingWorker: Sendable {
             logger.info("training job paused for shutdown; it resumes on the next start", metadata: ["job": "\(name)"])
             return
         }
-        // Ended for good: the checkpoints are no longer needed.
+        // Ended for good: the checkpoints (and a remote store's downloaded input) are no longer needed.
         try? FileManager.default.removeItem(at: jobsDirectory.appendingPathComponent(name, isDirectory: true))
         logger.info("training job ended", metadata: ["job": "\(name)", "status": "\(outcome.ending)"])
+    }
+
+    /// How the ranks of a multi-instance job reach this worker's object store (`ctl training-rank`'s options); they
+    /// inherit its environment, and with it the credentials of a remote one.
+    private func rankObjectArguments() throws -> [String] {
+        switch objects {
+        case let local as ObjectStore: return ["--object-store", local.root.path]
+        case let remote as RemoteObjectStore: return ["--endpoint-url", remote.endpoint.url.absoluteString]
+        default: throw AlgorithmError("the ranks of a multi-instance job cannot reach this worker's object store (\(type(of: objects)))")
+        }
     }
 }

@@ -2,7 +2,7 @@
 that runs no jobs itself (`ctl serve --database … --training-concurrency 0 --object-store DIR`) is run by a worker on
 the same database — it completes, its log stream is read through the daemon, its checkpoint and model are in the
 daemon's object store and fetched through the daemon's S3; a batch transform job with that model writes its outputs
-there too. The worker reaches the objects through the shared directory (APIARY_OBJECT_STORE set: the model must be
+there too; a job on two instances runs its ranks on the worker over the same object store. The worker reaches the objects through the shared directory (APIARY_OBJECT_STORE set: the model must be
 there as a file) or through the daemon's S3 API alone (`ctl worker --endpoint-url`; APIARY_OBJECT_STORE unset).
 
 Run by ctlTests' WorkerNodeTests: APIARY_URL (the daemon), APIARY_CTL, APIARY_OBJECT_STORE (the shared directory, if any)."""
@@ -55,3 +55,18 @@ def test_the_worker_runs_the_daemons_job(bees):
     assert sorted(outputs) == sorted("transformed/" + k.removeprefix("images/") + ".out" for k in images), outputs
     assert "prediction" in json.loads(s3.get_object(Bucket=bucket, Key=outputs[0])["Body"].read())
     sm.delete_model(ModelName=model)
+
+
+def test_a_two_instance_job_on_the_worker(bees):
+    """InstanceCount 2 on the worker: its ranks reach the same object store as the worker (a directory, or the S3 API)."""
+    bucket, _ = bees
+    name = "worker-multi-" + uuid.uuid4().hex[:10]
+    sm.create_training_job(**request(name, bucket, 2))
+    job = wait_for(sm, name, {"Completed", "Failed", "Stopped"}, timeout=600)
+    assert job["TrainingJobStatus"] == "Completed", job.get("FailureReason")
+    streams = sorted(s["logStreamName"] for s in logs.describe_log_streams(logGroupName=GROUP, logStreamNamePrefix=name + "/")["logStreams"])
+    assert [s.split("/")[1].rsplit("-", 1)[0] for s in streams] == ["algo-1", "algo-2"], streams
+    key = job["ModelArtifacts"]["S3ModelArtifacts"].removeprefix(f"s3://{bucket}/")
+    assert s3.get_object(Bucket=bucket, Key=key)["Body"].read()[:2] == b"\x1f\x8b"
+    progress = json.loads(s3.get_object(Bucket=bucket, Key=f"output/{name}/checkpoints/progress.json")["Body"].read())
+    assert (progress["completedEpochs"], progress["finished"]) == (1, True), progress
