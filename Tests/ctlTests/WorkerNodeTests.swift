@@ -1,5 +1,4 @@
 import Foundation
-import ModelCore
 import ObjectStore
 import Testing
 
@@ -85,11 +84,7 @@ struct WorkerNodeTests {
         try CrashRecoveryTests.createJob(daemon, name: "uninterrupted", epochs: 3)
         let reference = try CrashRecoveryTests.waitUntil(daemon, "uninterrupted") { ($0["TrainingJobStatus"] as? String) != "InProgress" }
         #expect(reference["TrainingJobStatus"] as? String == "Completed", "\(reference)")
-        let a = try CrashRecoveryTests.weights(home: node.scratch, job: "handed-over")
-        let b = try CrashRecoveryTests.weights(home: node.scratch, job: "uninterrupted")
-        #expect(a.map(\.name) == b.map(\.name))
-        let maxDifference = zip(a, b).map { x, y in zip(x.values, y.values).map { abs($0 - $1) }.max() ?? 0 }.max() ?? .infinity
-        #expect(maxDifference == 0, "max |Δweight| = \(maxDifference)")
+        try CrashRecoveryTests.expectSameWeights(home: node.scratch, "handed-over", "uninterrupted")
     }
 
     @Test("an S3 endpoint that does not answer stops the worker at start with the fix")

@@ -14,12 +14,19 @@ import uuid
 from multi_instance_training import GROUP, IMAGE, ROLE, bees, logs, messages, request, s3, sm, wait_for  # noqa: F401 (bees: the fixture)
 
 
-def test_the_worker_runs_the_daemons_job(bees):
-    bucket, _ = bees
-    name = "worker-" + uuid.uuid4().hex[:10]
-    sm.create_training_job(**request(name, bucket, 1))
+def completed(bucket, instances):
+    """A one-epoch job on `instances` instances, created on the daemon and run by the worker: its name and Describe
+    answer, once it is Completed."""
+    name = f"worker-{instances}-" + uuid.uuid4().hex[:10]
+    sm.create_training_job(**request(name, bucket, instances))
     job = wait_for(sm, name, {"Completed", "Failed", "Stopped"}, timeout=600)
     assert job["TrainingJobStatus"] == "Completed", job.get("FailureReason")
+    return name, job
+
+
+def test_the_worker_runs_the_daemons_job(bees):
+    bucket, _ = bees
+    name, job = completed(bucket, 1)
 
     streams = [s["logStreamName"] for s in logs.describe_log_streams(logGroupName=GROUP, logStreamNamePrefix=name + "/")["logStreams"]]
     assert len(streams) == 1 and streams[0].startswith(name + "/algo-1-"), streams
@@ -60,10 +67,7 @@ def test_the_worker_runs_the_daemons_job(bees):
 def test_a_two_instance_job_on_the_worker(bees):
     """InstanceCount 2 on the worker: its ranks reach the same object store as the worker (a directory, or the S3 API)."""
     bucket, _ = bees
-    name = "worker-multi-" + uuid.uuid4().hex[:10]
-    sm.create_training_job(**request(name, bucket, 2))
-    job = wait_for(sm, name, {"Completed", "Failed", "Stopped"}, timeout=600)
-    assert job["TrainingJobStatus"] == "Completed", job.get("FailureReason")
+    name, job = completed(bucket, 2)
     streams = sorted(s["logStreamName"] for s in logs.describe_log_streams(logGroupName=GROUP, logStreamNamePrefix=name + "/")["logStreams"])
     assert [s.split("/")[1].rsplit("-", 1)[0] for s in streams] == ["algo-1", "algo-2"], streams
     key = job["ModelArtifacts"]["S3ModelArtifacts"].removeprefix(f"s3://{bucket}/")
