@@ -1,5 +1,6 @@
 import AWSProtocol
 import Foundation
+import ObjectStore
 
 /// How `ctl serve` runs: where it listens, where it keeps its data, how it checks signatures, whose account
 /// its ARNs name, how many jobs train at once. Flags override the environment (`APIARY_*`), which overrides
@@ -39,6 +40,10 @@ public struct DaemonConfiguration: Sendable {
     /// The object store's directory, when it is not the home's `s3/`: one directory every node sharing `database`
     /// reads channels from and writes models to (a shared file system across hosts).
     public var objectStore: URL?
+
+    /// A worker node's way to the objects without a shared directory (`ctl worker --endpoint-url`): a daemon's S3 API
+    /// and the credentials its requests are signed with. Not with `objectStore`.
+    public var objectEndpoint: S3Endpoint?
 
     /// The object store's directory: `objectStore`, else `$APIARY_HOME/s3`.
     public var objectStoreDirectory: URL { objectStore ?? home.appendingPathComponent("s3", isDirectory: true) }

@@ -39,8 +39,9 @@ final class DaemonParts: Sendable {
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         homeLock = try HomeLock(home: home)
         LambdaSandbox.lockDown(home: home)
-        let queueParts = try QueueParts(configuration: configuration, logger: logger)
-        (store, objects, queue) = (queueParts.store, queueParts.objects, queueParts.queue)
+        objects = ObjectStore(root: configuration.objectStoreDirectory)
+        let queueParts = try QueueParts(configuration: configuration, objects: objects, logger: logger)
+        (store, queue) = (queueParts.store, queueParts.queue)
         labels = try Self.openLabels(home: home, sharedDatabase: queueParts.sharedDatabase)
         endpoints = EndpointHost(store: store, objects: objects, logger: logger)
         // A directory other nodes share (--object-store) may hold their uploads in flight.

@@ -6,23 +6,23 @@ import ObjectStore
 import PostgresControlPlane
 import TrainingExecution
 
-/// What runs queued jobs — the control plane store, the object store and the training queue's workers over them —
+/// What runs queued jobs — the control plane store and the training queue's workers over it and an object store —
 /// assembled in one place for `ctl serve` (`DaemonParts`) and `ctl worker` (`runWorker`), so a worker node runs,
 /// logs, stops and resumes jobs exactly as a daemon's own workers do.
 struct QueueParts {
     let store: ControlPlaneStore
-    let objects: ObjectStore
     let queue: TrainingQueue
     /// The shared database's connections, when there is one (the daemon keeps its label store there too).
     let sharedDatabase: PostgresConnections?
 
     /// Opens the home's `state.sqlite`, or the shared PostgreSQL database when `configuration.database` is set.
+    /// - Parameter objects: the daemon's object store, or the one a worker node reaches (a shared directory or a
+    ///   daemon's S3 API).
     /// - Throws: `DaemonConfigurationError` for a database that does not parse or answer, or an error opening SQLite.
-    init(configuration: DaemonConfiguration, logger: Logger) throws {
+    init(configuration: DaemonConfiguration, objects: any ObjectStorage, logger: Logger) throws {
         let shared = try configuration.database.map { try Self.openShared($0, concurrency: configuration.trainingConcurrency, logger: logger) }
         store = try shared?.store ?? ControlPlaneStore.open(path: configuration.home.appendingPathComponent("state.sqlite").path)
         sharedDatabase = shared?.connections
-        objects = ObjectStore(root: configuration.objectStoreDirectory)
         queue = TrainingQueue(
             store: store, shared: shared.map { ($0.queue, pollInterval: Self.sharedQueuePollInterval) }, objects: objects,
             jobsDirectory: configuration.home.appendingPathComponent("jobs", isDirectory: true), rankExecutable: configuration.rankExecutable,
