@@ -64,7 +64,11 @@ final class S3Connection: @unchecked Sendable {  // URLSession is thread-safe; e
                     // An error answer's body is a small XML document; a success stays on disk.
                     let failed = (response as? HTTPURLResponse).map { !(200..<300).contains($0.statusCode) } ?? true
                     let result = Self.answer(response, error: error) { failed ? location.flatMap { try? Data(contentsOf: $0) } ?? Data() : Data() }
-                    guard case .success(var answer) = result, answer.isSuccess, let location else { return done(result) }
+                    guard case .success(var answer) = result, answer.isSuccess, let location else {
+                        // FoundationNetworking leaves the downloaded body in its temporary directory: remove it.
+                        if let location { try? FileManager.default.removeItem(at: location) }
+                        return done(result)
+                    }
                     let temporary = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent).tmp-\(UUID().uuidString)")
                     do {
                         try FileManager.default.moveItem(at: location, to: temporary)
