@@ -144,6 +144,9 @@ extension LabelStore {
     /// Ends the in-progress jobs whose task availability lifetime has passed by `now` (`Completed`, with the
     /// answers submitted until then); the daemon calls it before it reports a job. Writes do it as well.
     public func expireLabelingJobs(now: Date = Date()) throws {
+        // Read first: almost every call finds nothing to end, and a write would take the store's one write lock
+        // (on PostgreSQL, across every daemon sharing it).
+        guard try !database.read({ db in try LabelingJobProgress.expired(datasetIds: nil, now: now, db) }).isEmpty else { return }
         try database.write { db in try LabelingJobProgress.expire(datasetIds: nil, now: now, db) }
     }
 

@@ -27,19 +27,25 @@ enum LabelingJobProgress {
     /// by `now`: their unsubmitted tasks expire and the job is `Completed` with the answers submitted until then,
     /// as Ground Truth completes a job when its tasks expire; `lastModifiedAt` is the moment they expired.
     static func expire(datasetIds: Set<Int64>?, now: Date, _ db: any LabelSQL) throws {
-        let jobs = try db.fetchAll(
+        for job in try expired(datasetIds: datasetIds, now: now, db) {
+            try db.execute(
+                "UPDATE labelingJob SET status = ?, lastModifiedAt = ? WHERE id = ?",
+                [LabelingJob.Status.completed.rawValue, job.expiry, job.id]
+            )
+        }
+    }
+
+    /// The in-progress jobs (over `datasetIds`, all when nil) whose task availability lifetime has passed at `now`.
+    static func expired(datasetIds: Set<Int64>?, now: Date, _ db: any LabelSQL) throws -> [(id: Int64, expiry: Date)] {
+        try db.fetchAll(
             "SELECT id, datasetId, createdAt, taskAvailabilityLifetimeInSeconds FROM labelingJob WHERE status = ? AND taskAvailabilityLifetimeInSeconds IS NOT NULL",
             [LabelingJob.Status.inProgress.rawValue]
-        )
-        for job in jobs where datasetIds?.contains(job["datasetId"]) ?? true {
+        ).compactMap { job in
+            guard datasetIds?.contains(job["datasetId"]) ?? true else { return nil }
             let createdAt: Date = job["createdAt"]
             let lifetime: Int = job["taskAvailabilityLifetimeInSeconds"]
             let expiry = createdAt.addingTimeInterval(TimeInterval(lifetime))
-            guard now >= expiry else { continue }
-            try db.execute(
-                "UPDATE labelingJob SET status = ?, lastModifiedAt = ? WHERE id = ?",
-                [LabelingJob.Status.completed.rawValue, expiry, job["id"] as Int64]
-            )
+            return now >= expiry ? (job["id"] as Int64, expiry) : nil
         }
     }
 

@@ -55,4 +55,13 @@ struct ConvolutionDescriptors {
             "describe convolution backward weights \(geometry)")
         return desc
     }
+
+    /// The primitive `make` builds with Winograd's algorithm when `winograd` is asked for and oneDNN implements it for
+    /// this CPU and pass (AVX-512 only), else with the direct one.
+    static func primitive(winograd: Bool, _ make: (dnnl_alg_kind_t) throws -> DNNLPrimitive) throws -> DNNLPrimitive {
+        if winograd {
+            do { return try make(dnnl_convolution_winograd) } catch let error as KernelError where error.status == "dnnl_unimplemented" {}
+        }
+        return try make(dnnl_convolution_direct)
+    }
 }

@@ -28,19 +28,12 @@ final class ConvolutionKernel {
 
     init(_ g: Conv2DGeometry, buffers: Buffers, engine: CPUEngine) throws {
         var descriptors = try ConvolutionDescriptors(g, hasBias: buffers.bias != nil)
-        // The backward passes use Winograd where oneDNN implements it for this CPU (AVX-512), else the direct algorithm.
-        let backwardAlgorithm = Self.usesWinograd(g) ? dnnl_convolution_winograd : dnnl_convolution_direct
-        func backwardPrimitive(_ describe: (dnnl_alg_kind_t) throws -> DNNLPrimitive) throws -> DNNLPrimitive {
-            if backwardAlgorithm == dnnl_convolution_winograd {
-                do { return try describe(backwardAlgorithm) } catch let error as KernelError where error.status == "dnnl_unimplemented" {}
-            }
-            return try describe(dnnl_convolution_direct)
-        }
         let forward = try DNNLPrimitive(try descriptors.forward(dnnl_forward_training), engine: engine, what: "convolution forward")
-        let backwardData = try backwardPrimitive {
+        let winograd = Self.usesWinograd(g)
+        let backwardData = try ConvolutionDescriptors.primitive(winograd: winograd) {
             try DNNLPrimitive(try descriptors.backwardData(algorithm: $0), hint: forward, engine: engine, what: "convolution backward data")
         }
-        backwardWeights = try backwardPrimitive {
+        backwardWeights = try ConvolutionDescriptors.primitive(winograd: winograd) {
             try DNNLPrimitive(try descriptors.backwardWeights(algorithm: $0), hint: forward, engine: engine, what: "convolution backward weights")
         }
         plan = try PrimitivePlan(forward: forward, backward: backwardData)
