@@ -78,7 +78,7 @@ def plot(rows, style, seed):
     axes.set_ylabel("test mAP@0.5 (pycocotools)")
     axes.set_ylim(0, 1)
     axes.grid(alpha=0.3)
-    axes.legend(loc="upper left")
+    axes.legend(loc="lower right")
     axes.set_title(f"Held-out bees: style '{style}', seed {seed}")
     path = f"bench/results/{datetime.date.today()}-quality-{style}-{seed}.png"
     figure.tight_layout()
