@@ -1,4 +1,5 @@
 import Logging
+import NIOCore
 import PostgresNIO
 
 /// One connection, checked out of `PostgresConnections` for the length of a transaction or a statement: the
@@ -12,14 +13,24 @@ package struct PostgresSession {
     /// before postgres-nio has noticed that its channel closed.
     var isBroken: Bool { failure.seen }
 
-    /// Runs one statement and collects its rows; a statement the server refuses throws `PostgresDatabaseError.server`.
+    /// How long a statement may go unanswered before its connection is taken for lost and closed: every statement
+    /// Apiary runs takes milliseconds, and one that a server going down never answers must not hold its caller (an API
+    /// request, a heartbeat) for ever.
+    static let deadline = TimeAmount.seconds(10)
+
+    /// Runs one statement and collects its rows; a statement the server refuses throws `PostgresDatabaseError.server`,
+    /// one that meets a broken connection, or gets no answer within `deadline`, `.connectionLost`.
     @discardableResult
     package func query(_ query: PostgresQuery) throws -> PostgresQueryResult {
+        let connection = self.connection
+        let unanswered = connection.eventLoop.scheduleTask(in: Self.deadline) { let _: EventLoopFuture<Void> = connection.close() }
+        defer { unanswered.cancel() }
         do {
             return try connection.query(query, logger: logger).waitOffEventLoop()
         } catch {
-            if ConnectionFailure.breaksConnection(error) { failure.seen = true }
-            throw PostgresDatabaseError.wrapping(error)
+            guard ConnectionFailure.breaksConnection(error) else { throw PostgresDatabaseError.wrapping(error) }
+            failure.seen = true
+            throw PostgresDatabaseError.connectionLost(reason: PostgresDatabaseError.reason(error))
         }
     }
 

@@ -17,7 +17,9 @@ struct QueueParts {
     /// Opens the home's `state.sqlite`, or the shared PostgreSQL database when `configuration.database` is set.
     /// - Throws: `DaemonConfigurationError` for a database that does not parse or answer, or an error opening SQLite.
     init(configuration: DaemonConfiguration, logger: Logger) throws {
-        let shared = try configuration.database.map { try Self.openShared($0, concurrency: configuration.trainingConcurrency, logger: logger) }
+        let shared = try configuration.database.map {
+            try Self.openShared($0, concurrency: configuration.trainingConcurrency, leaseSeconds: configuration.leaseSeconds, logger: logger)
+        }
         store = try shared?.store ?? ControlPlaneStore.open(path: configuration.home.appendingPathComponent("state.sqlite").path)
         objects = ObjectStore(root: configuration.objectStoreDirectory)
         queue = TrainingQueue(
@@ -29,13 +31,18 @@ struct QueueParts {
     /// How often idle workers look at a shared queue for jobs other nodes queued and for expired leases.
     static let sharedQueuePollInterval = 2.0
 
-    /// The control plane and queue in the PostgreSQL database at `url`, its schema brought up to date.
+    /// The control plane and queue in the PostgreSQL database at `url`, its schema brought up to date, the queue's
+    /// leases lasting `leaseSeconds`.
     /// - Throws: `DaemonConfigurationError` saying what is wrong (a URL that does not parse or answer, a newer schema).
-    static func openShared(_ url: String, concurrency: Int, logger: Logger) throws -> (store: ControlPlaneStore, queue: PostgresJobQueue) {
+    static func openShared(
+        _ url: String, concurrency: Int, leaseSeconds: Double, logger: Logger
+    ) throws -> (store: ControlPlaneStore, queue: PostgresJobQueue) {
         do {
-            // One connection per worker thread, the rest for request handlers and the lease recovery.
-            let connections = try PostgresConnections(url: try PostgresURL(url), size: concurrency + 8, logger: logger)
-            return (ControlPlaneStore(backend: try PostgresStoreBackend(connections: connections)), try PostgresJobQueue(connections: connections))
+            // One connection per worker thread and one per running job's heartbeats, the rest for request handlers
+            // and the lease recovery.
+            let connections = try PostgresConnections(url: try PostgresURL(url), size: 2 * concurrency + 8, logger: logger)
+            let queue = try PostgresJobQueue(connections: connections, leaseDuration: leaseSeconds)
+            return (ControlPlaneStore(backend: try PostgresStoreBackend(connections: connections)), queue)
         } catch let error as PostgresDatabaseError {
             throw DaemonConfigurationError(error.description)
         }

@@ -13,7 +13,7 @@ struct Worker: AsyncParsableCommand {
             (--object-store; the daemons take the same directory with their own --object-store), logs into the \
             database's CloudWatch tables, checkpoints in this worker's home (jobs/). SIGTERM or Ctrl-C stops \
             gracefully: running jobs checkpoint and stay queued. Environment: APIARY_DATABASE, APIARY_HOME, \
-            APIARY_TRAINING_CONCURRENCY.
+            APIARY_TRAINING_CONCURRENCY, APIARY_LEASE_SECONDS.
 
             Example:
               ctl worker --database postgresql://apiary@db/apiary --object-store /mnt/s3 &
@@ -32,6 +32,9 @@ struct Worker: AsyncParsableCommand {
     @Option(help: "Jobs run at once (default 1).")
     var concurrency: Int?
 
+    @Option(help: Serve.leaseSecondsHelp)
+    var leaseSeconds: Double?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -42,6 +45,9 @@ struct Worker: AsyncParsableCommand {
             if let objectStore { configuration.objectStore = URL(fileURLWithPath: objectStore) }
             if let home { configuration.home = URL(fileURLWithPath: home) }
             if let concurrency { configuration.trainingConcurrency = concurrency }
+            if let leaseSeconds {
+                configuration.leaseSeconds = try DaemonConfiguration.validLeaseSeconds(leaseSeconds, given: "--lease-seconds \(leaseSeconds)")
+            }
             try await runWorker(configuration: configuration, logger: try Serve.logger(level: logLevel))
         } catch let error as DaemonConfigurationError {
             throw CLIError(error.description, exitCode: 1)
