@@ -1,4 +1,5 @@
 import Foundation
+import ObjectStore
 import Testing
 
 /// Issue 22's failure behaviour, live, with ctl and boto3 against real daemons: a daemon SIGKILLed in the middle of a
@@ -11,7 +12,7 @@ import Testing
     .enabled(if: ProcessInfo.processInfo.environment["APIARY_TEST_DATABASE"] != nil, "needs APIARY_TEST_DATABASE (scripts/test.sh)")
 )
 struct FailoverTests {
-    @Test("SIGKILL the daemon running a job: the other serves the same state, and once the 6 s lease expires its worker runs the job to Completed, once")
+    @Test("SIGKILL the daemon running a job: the other serves the same state, once the 6 s lease expires runs the job to Completed, once, and deploys it; a third serves that endpoint after the second is killed")
     func aKilledDaemonsJobIsFinishedByTheOther() throws {
         let database = try SharedTestDatabase()
         defer { database.drop() }
@@ -54,6 +55,21 @@ struct FailoverTests {
         #expect(Self.count(survivor.daemonLog, job: name, "training job started") == 1, "started once on the survivor\n\(logs())")
         #expect(Self.count(survivor.daemonLog, job: name, "training job ended") == 1, "ended once\n\(logs())")
         #expect(Self.count(holder.daemonLog, job: name, "training job ended") == 0, "\(logs())")
+
+        // An endpoint outlives the daemon that deployed it: the survivor deploys the job's model and is killed in turn;
+        // a third daemon on the same database and object store loads it on its first invocation and answers.
+        let ctl = CtlBinary.url.path
+        let deploy = try survivor.runClient(ctl, ["deploy", name, "--name", "failover-bees", "--endpoint-url", survivor.url])
+        #expect(deploy.status == 0 && deploy.output.contains("InService"), "\(deploy.output)")
+        let third = try LiveDaemon(extraArguments: arguments)
+        defer { third.terminate() }
+        survivor.kill()
+        let objects = ObjectStore(root: scratch.appendingPathComponent("s3"))
+        let image = scratch.appendingPathComponent("bee.jpg")
+        try objects.get(S3URI(bucket: "bees", key: try #require(try objects.list(bucket: "bees", prefix: "images/").first))).write(to: image)
+        let invoke = try third.runClient(ctl, ["invoke", "failover-bees", image.path, "--endpoint-url", third.url])
+        #expect(invoke.status == 0 && invoke.output.hasPrefix("IMAGE"), "\(invoke.output)\n\(third.daemonLog.suffix(2000))")
+        #expect(third.daemonLog.contains("endpoint=failover-bees [EndpointRuntime] endpoint another daemon deployed loads here"), "\(third.daemonLog.suffix(2000))")
     }
 
     @Test("PostgreSQL restarted, then held down, under a load of calls to two daemons: no acknowledged write lost, clean errors meanwhile, both keep working, no job run twice")

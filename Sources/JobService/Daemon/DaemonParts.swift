@@ -40,7 +40,7 @@ final class DaemonParts: Sendable {
         let queueParts = try QueueParts(configuration: configuration, logger: logger)
         (store, objects, queue) = (queueParts.store, queueParts.objects, queueParts.queue)
         labels = try LabelStore.open(path: home.appendingPathComponent("labels.sqlite").path)
-        endpoints = EndpointHost(store: store, objects: objects, logger: logger)
+        endpoints = EndpointHost(store: store, objects: objects, logger: logger, sharedControlPlane: configuration.database != nil)
         // A directory other nodes share (--object-store) may hold their uploads in flight.
         if configuration.objectStore == nil { objects.removeTemporaries() }
         lambdaRuntimes = LambdaRuntimes(
