@@ -7,7 +7,7 @@
 //         JobService, SageMakerAPI → LabelStore → {ImageCodec → {CTurboJPEG, CPNG}, GroundTruthFormat, CCrypto}
 //                                   ModelCore → CDNNL, CZlibShim, ImageCodec, GroundTruthFormat
 //   ctl → MPITraining → {ModelCore, CMPI}          (data-parallel ranks under mpirun)
-//   PostgresControlPlane → {ControlPlane, PostgresNIO}   (the queue several daemons share; nothing links it yet)
+//   PostgresControlPlane → {ControlPlane, LabelStore, PostgresNIO}   (the control plane, queue and labels daemons share)
 import PackageDescription
 
 /// LabelStore's sample-data generator and ModelCore's pixel, loss and optimizer loops run through Swift SIMD
@@ -103,6 +103,8 @@ let package = Package(
             dependencies: [
                 "AWSProtocol",
                 "ControlPlane",
+                // The label store's tables in the shared database (`PostgresLabelDatabase`).
+                "LabelStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -218,13 +220,23 @@ let package = Package(
         .testTarget(name: "GroundTruthFormatTests", dependencies: ["GroundTruthFormat"]),
         .testTarget(name: "AWSProtocolTests", dependencies: ["AWSProtocol"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "AWSProtocol"]),
+        // A fresh database of the test PostgreSQL cluster per test, for every suite that runs against PostgreSQL.
+        .target(
+            name: "PostgresTestSupport",
+            dependencies: [
+                "PostgresControlPlane",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/PostgresTestSupport"
+        ),
         .testTarget(
             name: "JobServiceTests",
             dependencies: [
                 "JobService", "AWSHTTP", "ControlPlane", "S3API", "EndpointRuntime", "TrainingExecution", "SageMakerAPI", "LambdaAPI",
                 "AWSProtocol", "ObjectStore", "ModelCore", "LabelStore",
                 // The queue contract runs over every driver, PostgreSQL's among them.
-                "PostgresControlPlane",
+                "PostgresControlPlane", "PostgresTestSupport",
                 // ctl: the data-parallel tests run its ranks under mpirun.
                 "ctl",
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
@@ -234,7 +246,11 @@ let package = Package(
         ),
         .testTarget(
             name: "LabelStoreTests",
-            dependencies: ["LabelStore", "GroundTruthFormat", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "LabelStore", "GroundTruthFormat", .product(name: "GRDB", package: "GRDB.swift"),
+                // The store's core behaviours run on SQLite and on PostgreSQL.
+                "PostgresControlPlane", "PostgresTestSupport",
+            ]
         ),
     ]
 )

@@ -16,6 +16,12 @@ os.environ.setdefault("YOLO_OFFLINE", "1")
 RESULTS = os.fdopen(os.dup(1), "w", buffering=1)
 os.dup2(2, 1)
 from ultralytics import YOLO  # noqa: E402
+import ultralytics.utils.torch_utils as yolo_torch_utils  # noqa: E402
+
+# Ultralytics sets torch's CPU threads to cpu_count - 1 for training (1 on a 2-core machine) and loads data in the
+# main process: YOLO_THREADS sets the compute threads (default: every core, as Apiary uses them).
+THREADS = int(os.environ.get("YOLO_THREADS", os.cpu_count()))
+yolo_torch_utils.NUM_THREADS = THREADS
 
 from quality_coco import score  # noqa: E402
 
@@ -97,7 +103,8 @@ def main():
         scores = evaluate(best, work)
         row = {"tool": "yolov8n", "minutes": minutes, "seconds": round(seconds, 1), "epochs": epochs,
                "images_seen": epochs * train, **scores, "seed": seed, "style": style, "image_shape": shape,
-               "command": f"YOLO('yolov8n.yaml').train(epochs=1000, time={minutes / 60:.4f}, imgsz={shape}, batch=16, "
+               "torch_threads": THREADS,
+               "command": f"YOLO_THREADS={THREADS} YOLO('yolov8n.yaml').train(epochs=1000, time={minutes / 60:.4f}, imgsz={shape}, batch=16, "
                           "pretrained=False, device='cpu')"}
         print(json.dumps(row), file=RESULTS)
         rows.append(row)

@@ -12,6 +12,7 @@
 # Output: JSON lines on stdout (one per run: tool, minutes, seconds, epochs, images_seen, map50, map50_95, seed, style,
 # command) and bench/results/<date>-quality-<style>-<seed>.png (mAP@0.5 against minutes, both tools).
 # KEEP=1 keeps the work folder (daemon log, jobs, YOLO runs) for a look afterwards.
+# YOLO trains with YOLO_THREADS torch threads (default: every core; Ultralytics alone would take cpu_count - 1).
 # Needs: a release ctl (CTL, default .build-bench/release/ctl, built here when missing), pip's ultralytics, pycocotools, matplotlib
 # (installed when missing). Run it on an otherwise idle machine: the two tools are timed by the wall clock.
 set -euo pipefail

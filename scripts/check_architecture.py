@@ -9,6 +9,8 @@
    dependencies between folders must form no cycle, so each folder of a target is a room whose arrows point one way.
 
 3. Every `Sources/…swift:N` the document cites (the traced requests) names an existing file with a line N.
+4. No line of a tracked text file is a merge-conflict marker (`<<<<<<< `, `=======`, `>>>>>>> `): Swift would
+   refuse one in a source, but nothing else would notice one in the docs or the scripts.
 
 Exit status 0 when all hold; otherwise every difference or cycle is printed and the status is 1.
 Usage: scripts/check_architecture.py [--graph]   (--graph prints each target's folder dependencies)
@@ -43,7 +45,8 @@ def package_graph():
     names = {target["name"] for target in dump["targets"]}
     graph = {}
     for target in dump["targets"]:
-        if target["type"] not in ("regular", "executable", "system"):
+        # A regular target under Tests/ only supports the tests.
+        if target["type"] not in ("regular", "executable", "system") or (target.get("path") or "").startswith("Tests/"):
             continue
         dependencies = set()
         for dependency in target.get("dependencies", []):
@@ -147,6 +150,28 @@ def cycles(graph):
     return found
 
 
+CONFLICT_MARKER = re.compile(r"^(?:<<<<<<< |=======$|>>>>>>> )", re.M)
+
+
+def conflict_markers():
+    """One problem per tracked text file (git ls-files) holding a line a merge left behind."""
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    problems = []
+    for path in listed.decode().split("\0"):
+        full = os.path.join(ROOT, path)
+        if not path or not os.path.isfile(full):
+            continue
+        with open(full, "rb") as file:
+            data = file.read()
+        if b"\0" in data:
+            continue
+        text = data.decode("utf-8", errors="replace")
+        for match in CONFLICT_MARKER.finditer(text):
+            line = text.count("\n", 0, match.start()) + 1
+            problems.append(f"{path}:{line}: a merge-conflict marker left behind")
+    return problems
+
+
 def main():
     problems = []
     actual, documented = package_graph(), documented_graph()
@@ -188,6 +213,7 @@ def main():
         full = os.path.join(ROOT, path)
         if not os.path.isfile(full) or int(line) > len(open(full, encoding="utf-8").read().splitlines()):
             problems.append(f"docs/architecture.md cites {path}:{line}, which does not exist")
+    problems += conflict_markers()
     for target, folders in sorted(known - seen):
         problems.append(f"{target}: folders {', '.join(folders)} no longer form a cycle; remove the line from known-folder-cycles")
     for problem in problems:

@@ -34,8 +34,8 @@ for i, (x, name) in enumerate([(2, "host 1: ctl serve --database postgresql://â€
     box(x, 17, 56, 36, name, [], face="#fbfbf4", edge="#8a7a2c")
     box(x + 2, 38, 24, 11, "API on its port", ["SageMaker, runtime, S3,", "Logs, Lambda, API Gateway"], size=8)
     box(x + 29, 38, 24, 11, "TrainingQueue workers", ["claim / heartbeat / complete", "through PostgresJobQueue"], size=8)
-    box(x + 2, 20, 24, 14, "its own home", ["labels.sqlite (label store)", "s3/ (object store)", "jobs/ (checkpoints)",
-                                            "endpoints it deployed"], face="#fff4ec", edge="#b5651d", size=8)
+    box(x + 2, 20, 24, 14, "its own home", ["s3/ (object store)", "jobs/ (checkpoints)", "endpoints it deployed"],
+        face="#fff4ec", edge="#b5651d", size=8)
     if i == 0:
         box(x + 29, 20, 24, 14, "mpirun -np 2", ["(InstanceCount 2) ranks:", "ctl training-rank algo-1, algo-2", "MPI_Allreduce every step:", "gradients, batch-norm sums"],
             face="#eefaf0", edge="#2f7d3a", size=8)
@@ -43,14 +43,15 @@ for i, (x, name) in enumerate([(2, "host 1: ctl serve --database postgresql://â€
     else:
         box(x + 29, 20, 24, 14, "(one worker per job;", ["InstanceCount N â‰¤ its", "--instance-slots, ranks", "on its own host)"],
             face="#f6f6f6", edge="#999", dashed=True, size=8)
-box(12, 2, 96, 11, "one PostgreSQL database (shared control plane)",
+box(12, 2, 96, 11, "one PostgreSQL database (shared control plane and label store)",
     ["resource (every Describe document), tag, log_stream, log_event, apiary_schema_migration",
-     "training_queue + lease_worker / lease_token / lease_expires_at / stop_requested  (FOR UPDATE SKIP LOCKED)"],
+     "training_queue + lease_worker / lease_token / lease_expires_at / stop_requested  (FOR UPDATE SKIP LOCKED)",
+     "label store: dataset, image, box, labelChange, labelingJob, â€¦  (every label write under one advisory lock)"],
     face="#eef3fb", edge="#34598f")
 arrow(30, 57, 16, 49.6); arrow(90, 57, 76, 49.6)
-arrow(30, 16.6, 36, 13.6, "API: resources, tags, logs; workers: claims, leases", both=True)
+arrow(30, 16.6, 36, 13.6, "API: resources, tags, logs, labels; workers: claims, leases", both=True)
 arrow(90, 16.6, 84, 13.6, "", both=True)
-ax.text(60, 0.2, "shared: everything in PostgreSQL      not shared: each home (labels, objects, checkpoints, endpoints)",
+ax.text(60, 0.2, "shared: everything in PostgreSQL (labels too)      not shared: each home (objects, checkpoints, endpoints)",
         fontsize=8.5, ha="center", va="top", color="#8a4b14")
 out = os.path.join(os.path.dirname(__file__), "..", "docs", "images", "scale-out.png")
 fig.savefig(out, bbox_inches="tight")

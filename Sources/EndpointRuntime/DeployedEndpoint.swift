@@ -80,7 +80,7 @@ package final class DeployedEndpoint: Sendable {
 extension DeployedEndpoint {
     /// The built-in algorithm's detector for a model's container, from its `model.tar.gz` (endpoints and batch transform).
     /// - Throws: `DeploymentFailure` with the FailureReason SageMaker would give.
-    package static func detector(container: JSONValue, modelName: String, objects: ObjectStore) throws -> ObjectDetector {
+    package static func detector(container: JSONValue, modelName: String, objects: any ObjectStorage) throws -> ObjectDetector {
         let image = container["Image"]?.stringValue ?? ""
         guard BuiltInAlgorithm.isObjectDetection(image: image) else {
             throw DeploymentFailure(

@@ -1,10 +1,9 @@
-import GRDB
 import GroundTruthFormat
 
 extension LabelStore {
     /// A dataset's classes in class-id order.
     public func categories(of dataset: Dataset) throws -> [LabelCategory] {
-        try dbWriter.read { db in try LabelCategory.fetchAll(datasetId: dataset.id, db) }
+        try database.read { db in try LabelCategory.fetchAll(datasetId: dataset.id, db) }
     }
 
     /// Adds the classes of `names` a dataset does not have yet, after the existing ones (so no class id
@@ -13,12 +12,12 @@ extension LabelStore {
     ///   of 1–256 characters).
     @discardableResult
     public func addCategories(_ names: [String], to dataset: Dataset) throws -> [LabelCategory] {
-        try dbWriter.write { db in try Self.addCategories(names, datasetId: dataset.id, db) }
+        try database.write { db in try Self.addCategories(names, datasetId: dataset.id, db) }
     }
 
     /// Renames a class. Its class id, and so every box of it, stays as it is; exports show the new name.
     public func renameCategory(_ name: String, to newName: String, in dataset: Dataset) throws {
-        try dbWriter.write { db in
+        try database.write { db in
             let categories = try LabelCategory.fetchAll(datasetId: dataset.id, db)
             guard let category = categories.first(where: { $0.name == name }) else {
                 throw LabelStoreError(.notFound, "dataset '\(dataset.name)' has no class '\(name)'; its classes are \(LabelCategory.list(categories))")
@@ -27,8 +26,8 @@ extension LabelStore {
             names[category.classId] = newName
             try Self.validate(names)
             try db.execute(
-                cached: "UPDATE labelCategory SET name = ? WHERE datasetId = ? AND classId = ?",
-                arguments: [newName, dataset.id, category.classId]
+                "UPDATE labelCategory SET name = ? WHERE datasetId = ? AND classId = ?",
+                [newName, dataset.id, category.classId]
             )
         }
     }
@@ -38,15 +37,15 @@ extension LabelStore {
         LabelCategoryConfig(names: try categories(of: dataset).map(\.name))
     }
 
-    static func addCategories(_ names: [String], datasetId: Int64, _ db: Database) throws -> [LabelCategory] {
+    static func addCategories(_ names: [String], datasetId: Int64, _ db: any LabelSQL) throws -> [LabelCategory] {
         var all = try LabelCategory.fetchAll(datasetId: datasetId, db).map(\.name)
         for name in names where !all.contains(name) { all.append(name) }
         try validate(all)
-        let existing = try Int.fetchOne(db, cached: "SELECT COUNT(*) FROM labelCategory WHERE datasetId = ?", arguments: [datasetId]) ?? 0
+        let existing = try db.value(Int.self, "SELECT COUNT(*) FROM labelCategory WHERE datasetId = ?", [datasetId]) ?? 0
         for classId in existing..<all.count {
             try db.execute(
-                cached: "INSERT INTO labelCategory (datasetId, classId, name) VALUES (?, ?, ?)",
-                arguments: [datasetId, classId, all[classId]]
+                "INSERT INTO labelCategory (datasetId, classId, name) VALUES (?, ?, ?)",
+                [datasetId, classId, all[classId]]
             )
         }
         return all.enumerated().map { LabelCategory(classId: $0.offset, name: $0.element) }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import GroundTruthFormat
 
 /// What importing labels did.
@@ -21,7 +20,7 @@ extension LabelStore {
     /// The labels of a dataset's labeled images (those with boxes and those submitted with none), in import
     /// order, with the class names in class-id order.
     public func labelSet(of dataset: Dataset) throws -> LabelSet {
-        try dbWriter.read { db in
+        try database.read { db in
             LabelSet(
                 categories: try LabelCategory.fetchAll(datasetId: dataset.id, db).map(\.name),
                 items: try Self.labeledImages(datasetId: dataset.id, db).map { labeled in

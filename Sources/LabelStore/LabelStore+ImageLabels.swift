@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// An image's labels as an editor sees them: its boxes, whether it is labeled, and the revision they are at.
 public struct ImageLabels: Sendable, Equatable {
@@ -14,7 +13,7 @@ public struct ImageLabels: Sendable, Equatable {
 extension LabelStore {
     /// An image's boxes, labeled state and revision, read together.
     public func labels(ofImage imageId: Int64) throws -> ImageLabels {
-        try dbWriter.read { db in try Self.labels(ofImage: imageId, db) }
+        try database.read { db in try Self.labels(ofImage: imageId, db) }
     }
 
     /// Applies `edits` to one image as one write, only if the image is still at `revision` (optimistic
@@ -48,16 +47,16 @@ extension LabelStore {
         }
     }
 
-    static func labels(ofImage imageId: Int64, _ db: Database) throws -> ImageLabels {
+    static func labels(ofImage imageId: Int64, _ db: any LabelSQL) throws -> ImageLabels {
         ImageLabels(
             image: try StoredImage.fetch(id: imageId, db),
-            boxes: try Row.fetchAll(db, cached: "SELECT * FROM box WHERE imageId = ? ORDER BY id", arguments: [imageId]).map(LabelBox.init),
+            boxes: try db.fetchAll("SELECT * FROM box WHERE imageId = ? ORDER BY id", [imageId]).map(LabelBox.init),
             isLabeled: try StoredImage.isLabeled(id: imageId, db),
             revision: try revision(ofImage: imageId, db)
         )
     }
 
-    static func revision(ofImage imageId: Int64, _ db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, cached: "SELECT MAX(revisionId) FROM labelChange WHERE imageId = ?", arguments: [imageId]) ?? 0
+    static func revision(ofImage imageId: Int64, _ db: any LabelSQL) throws -> Int64 {
+        try db.value(Int64.self, "SELECT MAX(revisionId) FROM labelChange WHERE imageId = ?", [imageId]) ?? 0
     }
 }

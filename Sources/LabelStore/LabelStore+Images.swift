@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 extension LabelStore {
     /// What adding an image file to a dataset did.
@@ -33,7 +32,7 @@ extension LabelStore {
     ///   `.conflict` when another image already has `fileName`.
     public func addImage(bytes: [UInt8], fileName: String, sourceRef: String?, to dataset: Dataset, now: Date = Date()) throws -> ImageAddition {
         let prepared = try PreparedImage(fileName: fileName, bytes: bytes)
-        return try dbWriter.write { db in try Self.insert(prepared, datasetId: dataset.id, sourceRef: sourceRef, now: now, db) }
+        return try database.write { db in try Self.insert(prepared, datasetId: dataset.id, sourceRef: sourceRef, now: now, db) }
     }
 
     /// A dataset's images in import order.
@@ -44,23 +43,21 @@ extension LabelStore {
             case .labeled: "AND id IN (SELECT imageId FROM labeledImage)"
             case .unlabeled: "AND id NOT IN (SELECT imageId FROM labeledImage)"
             }
-        return try dbWriter.read { db in
-            try Row.fetchAll(db, cached: "SELECT * FROM image WHERE datasetId = ? \(condition) ORDER BY id", arguments: [dataset.id]).map(
-                StoredImage.init
-            )
+        return try database.read { db in
+            try db.fetchAll("SELECT * FROM image WHERE datasetId = ? \(condition) ORDER BY id", [dataset.id]).map(StoredImage.init)
         }
     }
 
     /// The image with this id.
     public func image(id: Int64) throws -> StoredImage {
-        try dbWriter.read { db in try StoredImage.fetch(id: id, db) }
+        try database.read { db in try StoredImage.fetch(id: id, db) }
     }
 
     /// The image called `fileName` in `dataset`.
     public func image(named fileName: String, in dataset: Dataset) throws -> StoredImage {
-        try dbWriter.read { db in
+        try database.read { db in
             guard
-                let row = try Row.fetchOne(db, cached: "SELECT * FROM image WHERE datasetId = ? AND fileName = ?", arguments: [dataset.id, fileName])
+                let row = try db.fetchOne("SELECT * FROM image WHERE datasetId = ? AND fileName = ?", [dataset.id, fileName])
             else {
                 throw LabelStoreError(
                     .notFound,
@@ -73,8 +70,8 @@ extension LabelStore {
 
     /// The stored (upright) file of an image: JPEG or PNG bytes.
     public func imageBytes(id: Int64) throws -> [UInt8] {
-        try dbWriter.read { db in
-            guard let data = try Data.fetchOne(db, cached: "SELECT bytes FROM imageContent WHERE imageId = ?", arguments: [id]) else {
+        try database.read { db in
+            guard let data = try db.value(Data.self, "SELECT bytes FROM imageContent WHERE imageId = ?", [id]) else {
                 throw LabelStoreError(.notFound, "no image with id \(id)")
             }
             return [UInt8](data)
@@ -82,37 +79,31 @@ extension LabelStore {
     }
 
     /// Stores a prepared image unless its content is already in the dataset.
-    static func insert(_ prepared: PreparedImage, datasetId: Int64, sourceRef: String?, now: Date, _ db: Database) throws -> ImageAddition {
+    static func insert(_ prepared: PreparedImage, datasetId: Int64, sourceRef: String?, now: Date, _ db: any LabelSQL) throws -> ImageAddition {
         let hashes = [prepared.sha256, prepared.uprightSha256 ?? prepared.sha256]
-        if let row = try Row.fetchOne(
-            db,
-            cached: "SELECT * FROM image WHERE datasetId = ? AND (sha256 IN (?, ?) OR uprightSha256 IN (?, ?))",
-            arguments: [datasetId] + StatementArguments(hashes + hashes)
+        if let row = try db.fetchOne(
+            "SELECT * FROM image WHERE datasetId = ? AND (sha256 IN (?, ?) OR uprightSha256 IN (?, ?))",
+            [datasetId, hashes[0], hashes[1], hashes[0], hashes[1]]
         ) {
             return .duplicate(of: StoredImage(row: row))
         }
-        if let id = try Int64.fetchOne(
-            db,
-            cached: "SELECT id FROM image WHERE datasetId = ? AND fileName = ?",
-            arguments: [datasetId, prepared.fileName]
-        ) {
+        if let id = try db.value(Int64.self, "SELECT id FROM image WHERE datasetId = ? AND fileName = ?", [datasetId, prepared.fileName]) {
             throw LabelStoreError(
                 .conflict,
                 "a different image named '\(prepared.fileName)' is already in the dataset (image \(id)); rename the file or use another dataset"
             )
         }
-        try db.execute(
-            cached: """
-                INSERT INTO image (datasetId, sha256, fileName, width, height, orientation, format, uprightSha256, sourceRef, importedAt)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+        let id = try db.insert(
+            """
+            INSERT INTO image (datasetId, sha256, fileName, width, height, orientation, format, uprightSha256, sourceRef, importedAt)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
                 datasetId, prepared.sha256, prepared.fileName, prepared.width, prepared.height, prepared.orientation.rawValue,
                 prepared.format.rawValue, prepared.uprightSha256, sourceRef, now,
             ]
         )
-        let id = db.lastInsertedRowID
-        try db.execute(cached: "INSERT INTO imageContent (imageId, bytes) VALUES (?, ?)", arguments: [id, Data(prepared.storedBytes)])
+        try db.execute("INSERT INTO imageContent (imageId, bytes) VALUES (?, ?)", [id, Data(prepared.storedBytes)])
         return .added(try StoredImage.fetch(id: id, db))
     }
 }

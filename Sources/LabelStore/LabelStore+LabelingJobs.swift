@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import GroundTruthFormat
 
 extension LabelStore {
@@ -21,8 +20,8 @@ extension LabelStore {
             request.taskType.reviewsPreviousBoxes
             ? try AdjustedLabels.sourceAttribute(of: lines.map(\.text), labelAttributeName: request.labelAttributeName, taskType: request.taskType)
             : nil
-        try dbWriter.read { db in
-            if try Bool.fetchOne(db, cached: "SELECT EXISTS (SELECT 1 FROM labelingJob WHERE name = ?)", arguments: [request.name]) == true {
+        try database.read { db in
+            if try db.value(Bool.self, "SELECT EXISTS (SELECT 1 FROM labelingJob WHERE name = ?)", [request.name]) == true {
                 throw LabelStoreError(.conflict, "a labeling job named '\(request.name)' already exists; job names are unique")
             }
         }
@@ -33,27 +32,26 @@ extension LabelStore {
                 return try PreparedImage(fileName: SourceRef.fileName(of: line.sourceRef), bytes: bytes)
             }).mapError { $0 as? LabelStoreError ?? LabelStoreError(.invalid, "cannot read \(line.sourceRef): \($0)") }
         }
-        return try dbWriter.write { db in
+        return try database.write { db in
             let datasetName = LabelingJob.datasetName(ofJob: request.name)
-            if try Bool.fetchOne(db, cached: "SELECT EXISTS (SELECT 1 FROM dataset WHERE name = ?)", arguments: [datasetName]) == true {
+            if try db.value(Bool.self, "SELECT EXISTS (SELECT 1 FROM dataset WHERE name = ?)", [datasetName]) == true {
                 throw LabelStoreError(.conflict, "a dataset named '\(datasetName)' already exists; choose another job name")
             }
             let dataset = try Self.ensureDataset(named: datasetName, now: now, db)
             _ = try Self.addCategories(request.categories.names, datasetId: dataset.id, db)
-            try db.execute(
-                cached: """
-                    INSERT INTO labelingJob (name, labelAttributeName, datasetId, status, maxHumanLabeledObjectCount,
-                                             maxPercentageOfInputDatasetLabeled, createdAt, lastModifiedAt, reviewsLabelAttributeName, taskType,
-                                             taskAvailabilityLifetimeInSeconds)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
+            let jobId = try db.insert(
+                """
+                INSERT INTO labelingJob (name, labelAttributeName, datasetId, status, maxHumanLabeledObjectCount,
+                                         maxPercentageOfInputDatasetLabeled, createdAt, lastModifiedAt, reviewsLabelAttributeName, taskType,
+                                         taskAvailabilityLifetimeInSeconds)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
                     request.name, request.labelAttributeName, dataset.id, LabelingJob.Status.inProgress.rawValue, request.maxHumanLabeledObjectCount,
                     request.maxPercentageOfInputDatasetLabeled, now, now, reviews, request.taskType.rawValue,
                     request.taskAvailabilityLifetimeInSeconds,
                 ]
             )
-            let jobId = db.lastInsertedRowID
             var stored: [(line: InputLine, imageId: Int64)] = []
             for (line, image) in zip(lines, prepared) {
                 var imageId: Int64?
@@ -68,8 +66,8 @@ extension LabelStore {
                 case .failure(let error): failure = error.message
                 }
                 try db.execute(
-                    cached: "INSERT INTO labelingJobItem (jobId, position, line, imageId, failureReason) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [jobId, line.number, line.text, imageId, failure]
+                    "INSERT INTO labelingJobItem (jobId, position, line, imageId, failureReason) VALUES (?, ?, ?, ?, ?)",
+                    [jobId, line.number, line.text, imageId, failure]
                 )
                 if let imageId { stored.append((line, imageId)) }
             }
@@ -85,7 +83,7 @@ extension LabelStore {
     /// machine-made write, not submitted — the worker adjusts and submits, or verifies, each task.
     private static func predraw(
         _ attribute: String, of stored: [(line: InputLine, imageId: Int64)], categories: [String], job: String, type: LabelingTaskType, now: Date,
-        _ db: Database
+        _ db: any LabelSQL
     ) throws {
         let kind = type == .verification ? "verification" : "adjustment"
         var write = try LabelWrite(db, now: now, summary: "the \(attribute) boxes \(kind) job \(job) starts from", origin: .machine, predrawing: true)
@@ -103,20 +101,20 @@ extension LabelStore {
 
     /// The labeling job called `name`, with live counters.
     public func labelingJob(named name: String) throws -> LabelingJob {
-        try dbWriter.read { db in try Self.labelingJob(named: name, db) }
+        try database.read { db in try Self.labelingJob(named: name, db) }
     }
 
     /// The images of the job whose tasks are submitted (`LabelingJobAnswers`).
     public func submittedImages(ofLabelingJob name: String) throws -> Set<Int64> {
-        try dbWriter.read { db in
+        try database.read { db in
             Set(
-                try Int64.fetchAll(
-                    db,
-                    cached: """
-                        SELECT item.imageId FROM labelingJobItem item JOIN labelingJobAnswer answer USING (jobId, position)
-                        WHERE item.jobId = (SELECT id FROM labelingJob WHERE name = ?)
-                        """,
-                    arguments: [name]
+                try db.values(
+                    Int64.self,
+                    """
+                    SELECT item.imageId FROM labelingJobItem item JOIN labelingJobAnswer answer USING (jobId, position)
+                    WHERE item.jobId = (SELECT id FROM labelingJob WHERE name = ?)
+                    """,
+                    [name]
                 )
             )
         }
@@ -124,14 +122,13 @@ extension LabelStore {
 
     /// The answer submitted for the image's verification task, if it is one and was answered.
     public func verificationAnswer(ofImage imageId: Int64) throws -> VerificationAnswer? {
-        try dbWriter.read { db in
-            let row = try Row.fetchOne(
-                db,
-                cached: """
-                    SELECT answer.verdict, answer.comment FROM labelingJobItem item JOIN labelingJobAnswer answer USING (jobId, position)
-                    WHERE item.imageId = ? AND answer.verdict IS NOT NULL
-                    """,
-                arguments: [imageId]
+        try database.read { db in
+            let row = try db.fetchOne(
+                """
+                SELECT answer.verdict, answer.comment FROM labelingJobItem item JOIN labelingJobAnswer answer USING (jobId, position)
+                WHERE item.imageId = ? AND answer.verdict IS NOT NULL
+                """,
+                [imageId]
             )
             return row.flatMap { row in (row["verdict"] as String?).flatMap(VerificationAnswer.Verdict.init).map { VerificationAnswer($0, comment: row["comment"]) } }
         }
@@ -139,26 +136,29 @@ extension LabelStore {
 
     /// All labeling jobs, oldest first.
     public func labelingJobs() throws -> [LabelingJob] {
-        try dbWriter.read { db in
-            try String.fetchAll(db, cached: "SELECT name FROM labelingJob ORDER BY createdAt, id").map { try Self.labelingJob(named: $0, db) }
+        try database.read { db in
+            try db.values(String.self, "SELECT name FROM labelingJob ORDER BY createdAt, id").map { try Self.labelingJob(named: $0, db) }
         }
     }
 
     /// Ends the in-progress jobs whose task availability lifetime has passed by `now` (`Completed`, with the
     /// answers submitted until then); the daemon calls it before it reports a job. Writes do it as well.
     public func expireLabelingJobs(now: Date = Date()) throws {
-        try dbWriter.write { db in try LabelingJobProgress.expire(datasetIds: nil, now: now, db) }
+        // Read first: almost every call finds nothing to end, and a write would take the store's one write lock
+        // (on PostgreSQL, across every daemon sharing it).
+        guard try !database.read({ db in try LabelingJobProgress.expired(datasetIds: nil, now: now, db) }).isEmpty else { return }
+        try database.write { db in try LabelingJobProgress.expire(datasetIds: nil, now: now, db) }
     }
 
     /// Stops an in-progress job: its labels so far become final (`Stopped`). Stopping a finished job changes
     /// nothing.
     @discardableResult
     public func stopLabelingJob(named name: String, now: Date = Date()) throws -> LabelingJob {
-        try dbWriter.write { db in
+        try database.write { db in
             _ = try Self.labelingJob(named: name, db)
             try db.execute(
-                cached: "UPDATE labelingJob SET status = ?, lastModifiedAt = ? WHERE name = ? AND status = ?",
-                arguments: [LabelingJob.Status.stopped.rawValue, now, name, LabelingJob.Status.inProgress.rawValue]
+                "UPDATE labelingJob SET status = ?, lastModifiedAt = ? WHERE name = ? AND status = ?",
+                [LabelingJob.Status.stopped.rawValue, now, name, LabelingJob.Status.inProgress.rawValue]
             )
             return try Self.labelingJob(named: name, db)
         }
@@ -168,7 +168,7 @@ extension LabelStore {
     /// (extra keys kept byte for byte) plus its answer under the label attribute and its `-metadata`; any other line
     /// is copied unchanged, as Ground Truth does. Available at any time; final once the job `isFinished`.
     public func outputManifest(ofLabelingJob name: String) throws -> String {
-        try dbWriter.read { db in
+        try database.read { db in
             try Self.jobLines(name, db).map { item in
                 try item.answered.map { try $0.outputLine(extending: item.input) } ?? item.input
             }.map { $0 + "\n" }.joined()
@@ -191,13 +191,13 @@ extension LabelStore {
 
     /// Each input line of a job in order, with its task's submitted answer once it is (an adjustment job's line
     /// also says whether the worker changed the previous boxes; a verification job's is the verdict).
-    static func jobLines(_ name: String, _ db: Database) throws -> [(input: String, answered: AnsweredTask?)] {
+    static func jobLines(_ name: String, _ db: any LabelSQL) throws -> [(input: String, answered: AnsweredTask?)] {
         let job = try Self.labelingJob(named: name, db)
         let dataset = try Self.dataset(named: job.datasetName, db)
         let categories = try LabelCategory.fetchAll(datasetId: dataset.id, db).map(\.name)
-        let jobId = try Int64.fetchOne(db, cached: "SELECT id FROM labelingJob WHERE name = ?", arguments: [name])!
+        let jobId = try db.value(Int64.self, "SELECT id FROM labelingJob WHERE name = ?", [name])!
         let answers = try LabelingJobAnswers.answers(jobId: jobId, db)
-        let items = try Row.fetchAll(db, cached: "SELECT position, line, imageId FROM labelingJobItem WHERE jobId = ? ORDER BY position", arguments: [jobId])
+        let items = try db.fetchAll("SELECT position, line, imageId FROM labelingJobItem WHERE jobId = ? ORDER BY position", [jobId])
         return try items.map { item in
             let input: String = item["line"]
             guard let imageId: Int64 = item["imageId"], let answer = answers[item["position"]] else { return (input, nil) }
@@ -238,16 +238,16 @@ extension LabelStore {
         (s3OutputPath.hasSuffix("/") ? s3OutputPath : s3OutputPath + "/") + jobName + "/manifests/output/output.manifest"
     }
 
-    static func labelingJob(named name: String, _ db: Database) throws -> LabelingJob {
-        guard let row = try Row.fetchOne(db, cached: "SELECT * FROM labelingJob WHERE name = ?", arguments: [name]) else {
+    static func labelingJob(named name: String, _ db: any LabelSQL) throws -> LabelingJob {
+        guard let row = try db.fetchOne("SELECT * FROM labelingJob WHERE name = ?", [name]) else {
             throw LabelStoreError(.notFound, "no labeling job named '\(name)'")
         }
-        let failures = try Row.fetchAll(
-            db,
-            cached: "SELECT position, failureReason FROM labelingJobItem WHERE jobId = ? AND failureReason IS NOT NULL ORDER BY position",
-            arguments: [row["id"]]
+        let jobId: Int64 = row["id"]
+        let failures = try db.fetchAll(
+            "SELECT position, failureReason FROM labelingJobItem WHERE jobId = ? AND failureReason IS NOT NULL ORDER BY position",
+            [jobId]
         ).map { LabelingJob.Failure(line: $0["position"], reason: $0["failureReason"]) }
-        return LabelingJob(row: row, counters: try LabelingJobProgress.counters(jobId: row["id"], db), failures: failures)
+        return LabelingJob(row: row, counters: try LabelingJobProgress.counters(jobId: jobId, db), failures: failures)
     }
 
     // MARK: Checking a request

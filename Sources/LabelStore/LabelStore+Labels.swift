@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import GroundTruthFormat
 
 extension LabelStore {
@@ -22,16 +21,16 @@ extension LabelStore {
 
     /// An image's boxes, oldest first.
     public func boxes(onImage imageId: Int64) throws -> [LabelBox] {
-        try dbWriter.read { db in
+        try database.read { db in
             _ = try StoredImage.fetch(id: imageId, db)
-            return try Row.fetchAll(db, cached: "SELECT * FROM box WHERE imageId = ? ORDER BY id", arguments: [imageId]).map(LabelBox.init)
+            return try db.fetchAll("SELECT * FROM box WHERE imageId = ? ORDER BY id", [imageId]).map(LabelBox.init)
         }
     }
 
     /// The box with this id.
     public func box(id: Int64) throws -> LabelBox {
-        try dbWriter.read { db in
-            guard let row = try Row.fetchOne(db, cached: "SELECT * FROM box WHERE id = ?", arguments: [id]) else {
+        try database.read { db in
+            guard let row = try db.fetchOne("SELECT * FROM box WHERE id = ?", [id]) else {
                 throw LabelStoreError(.notFound, "no box with id \(id); `ctl labels show IMAGE` lists an image's boxes")
             }
             return LabelBox(row: row)
@@ -40,22 +39,20 @@ extension LabelStore {
 
     /// Every change ever made to an image's labels, oldest first, undone ones included.
     public func history(ofImage imageId: Int64) throws -> [LabelChange] {
-        try dbWriter.read { db in
+        try database.read { db in
             _ = try StoredImage.fetch(id: imageId, db)
-            return try Row.fetchAll(db, cached: LabelChange.selectSQL + " WHERE c.imageId = ? ORDER BY c.id", arguments: [imageId]).map(
-                LabelChange.init
-            )
+            return try db.fetchAll(LabelChange.selectSQL + " WHERE c.imageId = ? ORDER BY c.id", [imageId]).map(LabelChange.init)
         }
     }
 
     /// Whether an image is labeled: some change to it is in effect (boxes drawn, or submitted with none).
     public func isLabeled(imageId: Int64) throws -> Bool {
-        try dbWriter.read { db in try StoredImage.isLabeled(id: imageId, db) }
+        try database.read { db in try StoredImage.isLabeled(id: imageId, db) }
     }
 
     /// Runs `body` as one label write: one transaction, checked by `LabelWrite.finish()` before it commits.
     func write<T>(summary: String, origin: LabelOrigin = .human, now: Date, _ body: (inout LabelWrite) throws -> T) throws -> T {
-        try dbWriter.write { db in
+        try database.write { db in
             var write = try LabelWrite(db, now: now, summary: summary, origin: origin)
             let result = try body(&write)
             try write.finish()

@@ -1,5 +1,3 @@
-import GRDB
-
 /// A dataset's labeling progress and class balance, with the store's free-tier usage.
 public struct DatasetStats: Sendable, Equatable {
     /// Boxes and images of one class.
@@ -42,32 +40,31 @@ public struct DatasetStats: Sendable, Equatable {
 extension LabelStore {
     /// Counts for `ctl labels stats`.
     public func stats(of dataset: Dataset) throws -> DatasetStats {
-        try dbWriter.read { db in
+        try database.read { db in
             let categories = try LabelCategory.fetchAll(datasetId: dataset.id, db)
             var boxes: [Int: Int] = [:]
             var images: [Int: Int] = [:]
-            for row in try Row.fetchAll(
-                db,
-                cached: "SELECT classId, COUNT(*) AS boxes, COUNT(DISTINCT imageId) AS images FROM box WHERE datasetId = ? GROUP BY classId",
-                arguments: [dataset.id]
+            for row in try db.fetchAll(
+                "SELECT classId, COUNT(*) AS boxes, COUNT(DISTINCT imageId) AS images FROM box WHERE datasetId = ? GROUP BY classId",
+                [dataset.id]
             ) {
                 boxes[row["classId"]] = row["boxes"]
                 images[row["classId"]] = row["images"]
             }
             var perImage: [Int: Int] = [:]
-            for count in try Int.fetchAll(
-                db,
-                cached: """
-                    SELECT (SELECT COUNT(*) FROM box WHERE box.imageId = image.id) FROM image
-                    WHERE image.datasetId = ? AND image.id IN (SELECT imageId FROM labeledImage)
-                    """,
-                arguments: [dataset.id]
+            for count in try db.values(
+                Int.self,
+                """
+                SELECT (SELECT COUNT(*) FROM box WHERE box.imageId = image.id) FROM image
+                WHERE image.datasetId = ? AND image.id IN (SELECT imageId FROM labeledImage)
+                """,
+                [dataset.id]
             ) {
                 perImage[count, default: 0] += 1
             }
             return DatasetStats(
                 dataset: dataset,
-                images: try Int.fetchOne(db, cached: "SELECT COUNT(*) FROM image WHERE datasetId = ?", arguments: [dataset.id]) ?? 0,
+                images: try db.value(Int.self, "SELECT COUNT(*) FROM image WHERE datasetId = ?", [dataset.id]) ?? 0,
                 labeledImages: perImage.values.reduce(0, +),
                 boxes: boxes.values.reduce(0, +),
                 classes: categories.map { DatasetStats.ClassCount(category: $0, boxes: boxes[$0.classId] ?? 0, images: images[$0.classId] ?? 0) },

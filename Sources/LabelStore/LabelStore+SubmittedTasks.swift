@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import GroundTruthFormat
 
 /// One submitted data object of a labeling job, what Ground Truth's intermediate outputs
@@ -21,7 +20,7 @@ public struct SubmittedLabelingTask: Sendable {
 extension LabelStore {
     /// The submitted tasks of a job, in input order.
     public func submittedTasks(ofLabelingJob name: String) throws -> [SubmittedLabelingTask] {
-        try dbWriter.read { db in
+        try database.read { db in
             try Self.jobLines(name, db).enumerated().compactMap { index, item in
                 item.answered.map { SubmittedLabelingTask(dataObjectId: index, line: $0.line, verification: $0.verification, submittedAt: $0.at) }
             }

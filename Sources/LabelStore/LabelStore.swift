@@ -1,18 +1,23 @@
 import GRDB
 
-/// The Ground Truth side of Apiary: datasets of images and their bounding-box labels, in one SQLite file.
+/// The Ground Truth side of Apiary: datasets of images and their bounding-box labels, in one SQLite file — or, for
+/// daemons that share one PostgreSQL database (`ctl serve --database`), in that database.
 ///
-/// One `LabelStore` owns its database writer (a `DatabasePool` on `$APIARY_HOME/labels.sqlite` for `ctl` and the
-/// daemon, an in-memory `DatabaseQueue` in tests) and migrates the schema when it opens. Every write is one
-/// transaction: it happens whole or not at all, even if the process is killed half-way.
+/// One `LabelStore` owns its database (a `DatabasePool` on `$APIARY_HOME/labels.sqlite` for `ctl` and the daemon, an
+/// in-memory `DatabaseQueue` in tests, or PostgresControlPlane's `PostgresLabelDatabase`) and migrates the schema when
+/// it opens. Every write is one transaction: it happens whole or not at all, even if the process is killed half-way.
 public struct LabelStore: Sendable {
-    let dbWriter: any DatabaseWriter
+    let database: any LabelDatabase
 
     /// Opens the store on `dbWriter` and brings its schema up to date.
     /// - Parameter dbWriter: the database connection; connect to a file only once per process.
     public init(_ dbWriter: any DatabaseWriter) throws {
-        self.dbWriter = dbWriter
-        try Self.migrator.migrate(dbWriter)
+        database = try GRDBLabelDatabase(dbWriter, migrator: Self.migrator)
+    }
+
+    /// Opens the store on another database than SQLite (its schema already brought up to date by its owner).
+    package init(database: any LabelDatabase) {
+        self.database = database
     }
 
     /// Opens (creating if needed) the store's file in WAL mode, so readers never block the writer.
@@ -33,6 +38,6 @@ public struct LabelStore: Sendable {
 
     /// The names of the migrations applied so far, oldest first.
     public func appliedMigrations() throws -> [String] {
-        try dbWriter.read { db in try Self.migrator.appliedMigrations(db) }
+        try database.appliedMigrations()
     }
 }

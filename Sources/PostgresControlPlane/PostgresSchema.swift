@@ -1,9 +1,10 @@
 import PostgresNIO
 
-/// The shared database's tables (the same as `ControlPlaneStore`'s SQLite schema, plus the leases on queue entries,
-/// which must outlive any one daemon) and the migrations that make them. Several daemons may start at once: each
-/// migrates under one session-level advisory lock, so the migrations run once, recorded in `apiary_schema_migration`,
-/// and a database migrated by a newer Apiary (a version this one does not know) is refused.
+/// The shared database's tables — the same as `ControlPlaneStore`'s SQLite schema, plus the leases on queue entries,
+/// which must outlive any one daemon; and the label store's (`+Labels`) — and the migrations that make them. Several
+/// daemons may start at once: each migrates under one session-level advisory lock, so the migrations run once,
+/// recorded in `apiary_schema_migration`, and a database migrated by a newer Apiary (a version this one does not know)
+/// is refused.
 package enum PostgresSchema {
     /// Each version's statements, oldest first: version N is `migrations[N - 1]`. Never edit a shipped one; append.
     static let migrations: [[PostgresQuery]] = [
@@ -42,7 +43,8 @@ package enum PostgresSchema {
                 FOREIGN KEY (group_name, stream_name) REFERENCES log_stream ON DELETE CASCADE)
             """,
             "CREATE INDEX log_event_by_stream ON log_event (group_name, stream_name, id)",
-        ]
+        ],
+        labelTables,
     ]
 
     /// The newest schema version this Apiary knows.

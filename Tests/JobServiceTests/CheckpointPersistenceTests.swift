@@ -1,11 +1,12 @@
 import Foundation
 import ModelCore
+import ObjectStore
 import Testing
 
 @testable import JobService
 @testable import TrainingExecution
 
-@Suite("Checkpoints: the file format and the work directory")
+@Suite("Checkpoints: the file format, the work directory and the object store's copy")
 struct CheckpointPersistenceTests {
     /// A checkpoint with every part filled: a real network's weights (batch norm statistics included), values
     /// that equality would not tell apart (−0, subnormals), an optimizer state and a mid-run early-stopping state.
@@ -89,8 +90,8 @@ struct CheckpointPersistenceTests {
             finished: false,
             metrics: [TrainingMetric(name: "validation:mAP", value: 0.5), TrainingMetric(name: "train:smooth_l1", value: .nan)]
         )
-        try work.save(checkpoint, progress: progress)
-        try work.save(checkpoint, progress: progress)
+        try work.save(checkpoint: CheckpointFile.encode(checkpoint), progress: progress)
+        try work.save(checkpoint: CheckpointFile.encode(checkpoint), progress: progress)
         #expect(try work.loadCheckpoint() == checkpoint)
         let loaded = try #require(try work.loadProgress())
         #expect(loaded.completedEpochs == 3 && loaded.metrics[0] == progress.metrics[0] && loaded.metrics[1].value.isNaN)
@@ -100,5 +101,44 @@ struct CheckpointPersistenceTests {
         try Data("garbage".utf8).write(to: work.checkpointFile)
         let error = #expect(throws: AlgorithmError.self) { try work.loadCheckpoint() }
         #expect(error?.description.hasPrefix("AlgorithmError: cannot resume from \(work.checkpointFile.path)") == true)
+    }
+
+    @Test("the object store's copy: the progress names its checkpoint, the previous one is removed, only its own job restores it")
+    func checkpointObjects() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("apiary-checkpoints-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = ObjectStore(root: root.appendingPathComponent("s3"))
+        try store.ensureBucket("spot")
+        let objects = CheckpointObjects(storage: store, prefix: S3URI("s3://spot/run/")!)
+        let fresh = try TrainingWorkDirectory(url: root.appendingPathComponent("node-b"))
+        #expect(try objects.restore(into: fresh, job: "bees") == nil)
+
+        let original = try Self.checkpoint()
+        let checkpoint = try CheckpointFile.encode(original)
+        func progress(_ epochs: Int) -> TrainingWorkDirectory.Progress {
+            .init(completedEpochs: epochs, finished: false, metrics: [TrainingMetric(name: "validation:mAP", value: 0.25)], job: "bees")
+        }
+        try objects.save(checkpoint: checkpoint, progress: progress(1))
+        try objects.save(checkpoint: checkpoint, progress: progress(2))
+        #expect(try store.list(bucket: "spot", prefix: "run/") == ["run/checkpoint-2.apiary", "run/progress.json"])
+
+        // Another job's progress under a reused CheckpointConfig.S3Uri is not resumed.
+        #expect(try objects.restore(into: fresh, job: "other-job") == nil)
+        #expect(try fresh.loadProgress() == nil)
+        #expect(try objects.restore(into: fresh, job: "bees") == 2)
+        #expect(try fresh.loadProgress() == progress(2))
+        #expect(try fresh.loadCheckpoint() == original)
+        // As far along as the store: nothing to copy.
+        #expect(try objects.restore(into: fresh, job: "bees") == nil)
+
+        // A progress whose checkpoint is gone restores nothing (and the local copy stays).
+        try objects.save(progress(3))
+        #expect(try objects.restore(into: fresh, job: "bees") == nil)
+        #expect(try fresh.loadProgress()?.completedEpochs == 2)
+
+        // A missing bucket is the runner's to report, before training.
+        let gone = CheckpointObjects(storage: store, prefix: S3URI("s3://gone/run/")!)
+        #expect(try gone.restore(into: fresh, job: "bees") == nil)
+        #expect(throws: TrainingClientError.self) { try gone.checkBucket() }
     }
 }

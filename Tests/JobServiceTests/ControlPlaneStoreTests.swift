@@ -4,6 +4,7 @@ import Testing
 
 @testable import ControlPlane
 @testable import PostgresControlPlane
+import PostgresTestSupport
 @testable import TrainingExecution
 
 /// What `ControlPlaneStore` promises its callers — resources unique by kind and name, tags, log streams and

@@ -4,6 +4,7 @@ import Testing
 
 @testable import ControlPlane
 @testable import PostgresControlPlane
+import PostgresTestSupport
 @testable import TrainingExecution
 
 /// The PostgreSQL driver as several daemons share it: two `PostgresJobQueue`s on one database, each with its own

@@ -8,6 +8,7 @@ import Testing
 
 @testable import JobService
 @testable import PostgresControlPlane
+import PostgresTestSupport
 
 /// The contract every `TrainingJobQueue` driver keeps (see the protocol's documentation), checked on the memory
 /// driver, on the SQLite driver over a temporary database file and on the PostgreSQL driver over a fresh database of

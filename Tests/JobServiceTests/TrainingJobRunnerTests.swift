@@ -104,7 +104,7 @@ struct TrainingJobRunnerTests {
     /// the checkpoint restores weights, batch norm statistics, optimizer and early-stopping state bit for bit,
     /// and oneDNN runs the same primitives on the same shapes in the same process: the weights must be
     /// identical, not merely close.
-    @Test("a run stopped after epoch 1 and resumed from its checkpoint file ends with exactly the uninterrupted run's weights")
+    @Test("a run stopped after epoch 1 and resumed elsewhere from the object store's checkpoint ends with exactly the uninterrupted run's weights")
     func resumeMatchesUninterrupted() throws {
         let fixture = try TestStore()
         let straight = try Self.run(beeRequest(name: "bees-straight"), in: fixture)
@@ -125,7 +125,13 @@ struct TrainingJobRunnerTests {
 
         let afterEpoch1 = try #require(try TrainingWorkDirectory(url: fixture.workDirectory("bees-resumed")).loadCheckpoint())
 
-        let resumed = try Self.run(beeRequest(name: "bees-resumed"), in: fixture)
+        // Resumed on another node: a work directory that never saw the job, filled from the object store's copy.
+        let stored = CheckpointObjects(storage: fixture.store, prefix: S3URI("s3://models/output/bees-resumed/checkpoints/")!)
+        #expect(try fixture.store.list(bucket: "models", prefix: "output/bees-resumed/checkpoints/") == [
+            "output/bees-resumed/checkpoints/checkpoint-1.apiary", "output/bees-resumed/checkpoints/progress.json",
+        ])
+        #expect(try stored.restore(into: TrainingWorkDirectory(url: fixture.workDirectory("bees-elsewhere")), job: "bees-resumed") == 1)
+        let resumed = try Self.run(beeRequest(name: "bees-resumed"), in: fixture, work: "bees-elsewhere")
         #expect(resumed.outcome.ending == .completed && resumed.outcome.completedEpochs == 2)
         #expect(resumed.events.contains(.resuming(completedEpochs: 1)))
         #expect(resumed.events.contains { $0.message == "Resuming training from the checkpoint of epoch 1" })
@@ -133,7 +139,7 @@ struct TrainingJobRunnerTests {
 
         // Last weights (the final checkpoint) and best weights (the artifact) are bit-identical.
         let straightLast = try #require(try TrainingWorkDirectory(url: fixture.workDirectory("bees-straight")).loadCheckpoint())
-        let resumedLast = try #require(try TrainingWorkDirectory(url: fixture.workDirectory("bees-resumed")).loadCheckpoint())
+        let resumedLast = try #require(try TrainingWorkDirectory(url: fixture.workDirectory("bees-elsewhere")).loadCheckpoint())
         #expect(resumedLast.weights.map(\.name) == straightLast.weights.map(\.name))
         var largestDifference: Float = 0
         for (a, b) in zip(resumedLast.weights, straightLast.weights) {
@@ -141,6 +147,11 @@ struct TrainingJobRunnerTests {
         }
         #expect(largestDifference == 0, "largest weight difference \(largestDifference)")
         #expect(resumedLast == straightLast)
+        // The stored copy followed: epoch 2's checkpoint replaced epoch 1's, and the progress says training finished.
+        #expect(try fixture.store.list(bucket: "models", prefix: "output/bees-resumed/checkpoints/") == [
+            "output/bees-resumed/checkpoints/checkpoint-2.apiary", "output/bees-resumed/checkpoints/progress.json",
+        ])
+        #expect(try CheckpointFile.decode(Array(fixture.store.get(stored.checkpointURI(epochs: 2)))) == resumedLast)
         #expect(resumedLast.weights != afterEpoch1.weights, "the second epoch changed nothing: the comparison would be vacuous")
         #expect(
             try Self.artifact(resumedURI, fixture).weights == Self.artifact("s3://models/output/bees-straight/output/model.tar.gz", fixture).weights

@@ -45,6 +45,18 @@ struct TrainingJobSpecTests {
         #expect(TrainingJobSpec.derivedSeed(jobName: "bees-od-2") != TrainingJobSpec.derivedSeed(jobName: "bees-od-1"))
     }
 
+    @Test("checkpoints go to CheckpointConfig.S3Uri, else <S3OutputPath>/<job>/checkpoints/; a URI that is not s3:// is refused")
+    func checkpointLocations() throws {
+        #expect(try TrainingJobSpec(request: beeRequest(name: "j")).checkpointURI.description == "s3://models/output/j/checkpoints/")
+        #expect(try TrainingJobSpec(request: beeRequest(name: "j", outputPath: "s3://models/a/")).checkpointURI.description == "s3://models/a/j/checkpoints/")
+        #expect(try TrainingJobSpec(request: beeRequest(name: "j", outputPath: "s3://models")).checkpointURI.description == "s3://models/j/checkpoints/")
+        var request = beeRequest(name: "j")
+        request["CheckpointConfig"] = ["S3Uri": "s3://spot/bees/run-1", "LocalPath": "/opt/ml/checkpoints"]
+        #expect(try TrainingJobSpec(request: request).checkpointURI == S3URI(bucket: "spot", key: "bees/run-1"))
+        request["CheckpointConfig"] = ["S3Uri": "https://spot.s3.amazonaws.com/bees"]
+        #expect(throws: AWSError.self) { try TrainingJobSpec(request: request) }
+    }
+
     @Test("uncompressed output points ModelArtifacts at output/model/; a trailing slash in S3OutputPath is not doubled")
     func artifactLocations() throws {
         #expect(

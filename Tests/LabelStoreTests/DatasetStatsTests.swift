@@ -6,26 +6,27 @@ import Testing
 
 @Suite("Stats and random samples of stored datasets")
 struct DatasetStatsTests {
-    @Test("per-class counts, boxes per image, and a warning when one class dominates")
-    func stats() throws {
-        let store = try LabelStore.inMemory()
-        let dataset = try store.ensureDataset(named: "bees")
-        try store.addCategories(["bee", "wasp"], to: dataset)
-        let images = try (0..<4).map {
-            try store.addImage(bytes: try TestImages.jpeg(seed: $0), fileName: "\($0).jpg", sourceRef: nil, to: dataset).image
+    @Test("per-class counts, boxes per image, and a warning when one class dominates", arguments: LabelBackend.available)
+    func stats(_ backend: LabelBackend) throws {
+        try backend.withStore { store in
+            let dataset = try store.ensureDataset(named: "bees")
+            try store.addCategories(["bee", "wasp"], to: dataset)
+            let images = try (0..<4).map {
+                try store.addImage(bytes: try TestImages.jpeg(seed: $0), fileName: "\($0).jpg", sourceRef: nil, to: dataset).image
+            }
+            func box(_ classId: Int) -> GroundTruthAnnotation { .init(classId: classId, left: 1, top: 1, width: 4, height: 4) }
+            try store.apply(
+                (0..<12).map { .add(imageId: images[$0 % 2].id, box(0)) } + [.add(imageId: images[2].id, box(1)), .submit(imageId: images[3].id)]
+            )
+            var stats = try store.stats(of: dataset)
+            #expect((stats.images, stats.labeledImages, stats.unlabeledImages, stats.boxes) == (4, 4, 0, 13))
+            #expect(stats.classes.map(\.boxes) == [12, 1] && stats.classes.map(\.images) == [2, 1])
+            #expect(stats.boxesPerImage == [6: 2, 1: 1, 0: 1])
+            #expect(stats.imbalanceWarning?.contains("'bee' has 12 boxes but 'wasp' only 1 (12×)") == true, "\(stats.imbalanceWarning ?? "none")")
+            try store.apply((0..<2).map { _ in .add(imageId: images[2].id, box(1)) })
+            stats = try store.stats(of: dataset)
+            #expect(stats.imbalanceWarning == nil)
         }
-        func box(_ classId: Int) -> GroundTruthAnnotation { .init(classId: classId, left: 1, top: 1, width: 4, height: 4) }
-        try store.apply(
-            (0..<12).map { .add(imageId: images[$0 % 2].id, box(0)) } + [.add(imageId: images[2].id, box(1)), .submit(imageId: images[3].id)]
-        )
-        var stats = try store.stats(of: dataset)
-        #expect((stats.images, stats.labeledImages, stats.unlabeledImages, stats.boxes) == (4, 4, 0, 13))
-        #expect(stats.classes.map(\.boxes) == [12, 1] && stats.classes.map(\.images) == [2, 1])
-        #expect(stats.boxesPerImage == [6: 2, 1: 1, 0: 1])
-        #expect(stats.imbalanceWarning?.contains("'bee' has 12 boxes but 'wasp' only 1 (12×)") == true, "\(stats.imbalanceWarning ?? "none")")
-        try store.apply((0..<2).map { _ in .add(imageId: images[2].id, box(1)) })
-        stats = try store.stats(of: dataset)
-        #expect(stats.imbalanceWarning == nil)
     }
 
     @Test("a 2% sample of a stored 500-image dataset is 10 images, the same for the same seed")

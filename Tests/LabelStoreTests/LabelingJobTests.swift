@@ -33,85 +33,90 @@ struct LabelingJobTests {
 
         """
 
-    @Test("a job counts submitted, unsubmitted and failed tasks, completes when the last is submitted, and writes Ground Truth's output manifest")
-    func lifecycle() throws {
-        let store = try LabelStore.inMemory()
-        let created = Date(timeIntervalSince1970: 1_700_000_000)
-        let job = try store.createLabelingJob(
-            LabelingJobRequest(name: "bees-500", labelAttributeName: "bees-500", inputManifest: Self.input, categories: Self.bees),
-            now: created,
-            loadImage: Self.loader(try Self.images())
-        )
-        #expect(job.status == .inProgress && job.datasetName == "labeling-job/bees-500")
-        #expect(job.counters == LabelCounters(labeled: 0, failed: 2, unlabeled: 2))
-        #expect(job.failures.map(\.line) == [4, 5])
-        #expect(job.failures[0].reason.contains("no such object: s3://bucket/input/missing.jpg"))
-        #expect(job.failures[1].reason.contains("JPEG"))
-        // Before any label, the output manifest is the input, blank lines dropped.
-        #expect(try store.outputManifest(ofLabelingJob: "bees-500") == Self.input.split(separator: "\n").map { $0 + "\n" }.joined())
-
-        let dataset = try store.dataset(named: job.datasetName)
-        #expect(try store.categories(of: dataset).map(\.name) == ["bee"])
-        let images = try store.images(in: dataset)
-        #expect(images.map(\.fileName) == ["input/10006450.jpg", "input/2.jpg"])
-        let box = GroundTruthAnnotation(classId: 0, left: 177, top: 256.2, width: 95.39999999999998, height: 86.80000000000001)
-        try store.apply([.add(imageId: images[0].id, box)], now: LabelFormatTests.labeledAt)
-        // Drawn is not submitted: the task is still to do.
-        #expect(try store.labelingJob(named: "bees-500").counters == LabelCounters(labeled: 0, failed: 2, unlabeled: 2))
-        try store.apply([.submit(imageId: images[0].id)], now: LabelFormatTests.labeledAt)
-        let halfway = try store.labelingJob(named: "bees-500")
-        #expect(halfway.counters == LabelCounters(labeled: 1, failed: 2, unlabeled: 1) && halfway.status == .inProgress)
-        #expect(abs(halfway.lastModifiedAt.timeIntervalSince(LabelFormatTests.labeledAt)) < 0.001)
-
-        try store.apply([.submit(imageId: images[1].id)], now: LabelFormatTests.labeledAt)
-        let done = try store.labelingJob(named: "bees-500")
-        #expect(done.status == .completed && done.isFinished)
-        #expect(done.counters == LabelCounters(labeled: 2, failed: 2, unlabeled: 0))
-        // An edit after the job completed is the dataset's, not the job's: the output keeps the submitted answer.
-        try store.apply([.add(imageId: images[0].id, .init(classId: 0, left: 1, top: 1, width: 5, height: 5)), .submit(imageId: images[0].id)])
-        #expect(try store.labelingJob(named: "bees-500").counters == done.counters)
-
-        let output = try store.outputManifest(ofLabelingJob: "bees-500").split(separator: "\n").map(String.init)
-        #expect(output.count == 4)
-        // The spec's line, exactly (one worker: confidence 0.0).
-        #expect(output[0] == LabelFormatTests.specLine.replacingOccurrences(of: #""confidence": 0.75"#, with: #""confidence": 0.0"#))
-        // Extra keys pass through byte for byte, the label follows them.
-        #expect(
-            output[1].hasPrefix(
-                #"{"source-ref": "s3://bucket/input/2.jpg", "site": "hive 2", "taken": {"by": "me"}, "bees-500": {"annotations": [], "image_size": [{"width": 64, "depth": 3, "height": 48}]}"#
+    @Test(
+        "a job counts submitted, unsubmitted and failed tasks, completes when the last is submitted, and writes Ground Truth's output manifest",
+        arguments: LabelBackend.available
+    )
+    func lifecycle(_ backend: LabelBackend) throws {
+        try backend.withStore { store in
+            let created = Date(timeIntervalSince1970: 1_700_000_000)
+            let job = try store.createLabelingJob(
+                LabelingJobRequest(name: "bees-500", labelAttributeName: "bees-500", inputManifest: Self.input, categories: Self.bees),
+                now: created,
+                loadImage: Self.loader(try Self.images())
             )
-        )
-        #expect(output[2] == #"{"source-ref": "s3://bucket/input/missing.jpg"}"#)
-        // Training reads it as an augmented manifest.
-        let parsed = try GroundTruthManifest.parse(output.joined(separator: "\n"), labelAttributeName: "bees-500")
-        #expect(parsed.compactMap(\.label).count == 2)
-        #expect(parsed[0].metadata?.jobName == "labeling-job/bees-500")
+            #expect(job.status == .inProgress && job.datasetName == "labeling-job/bees-500")
+            #expect(job.counters == LabelCounters(labeled: 0, failed: 2, unlabeled: 2))
+            #expect(job.failures.map(\.line) == [4, 5])
+            #expect(job.failures[0].reason.contains("no such object: s3://bucket/input/missing.jpg"))
+            #expect(job.failures[1].reason.contains("JPEG"))
+            // Before any label, the output manifest is the input, blank lines dropped.
+            #expect(try store.outputManifest(ofLabelingJob: "bees-500") == Self.input.split(separator: "\n").map { $0 + "\n" }.joined())
+
+            let dataset = try store.dataset(named: job.datasetName)
+            #expect(try store.categories(of: dataset).map(\.name) == ["bee"])
+            let images = try store.images(in: dataset)
+            #expect(images.map(\.fileName) == ["input/10006450.jpg", "input/2.jpg"])
+            let box = GroundTruthAnnotation(classId: 0, left: 177, top: 256.2, width: 95.39999999999998, height: 86.80000000000001)
+            try store.apply([.add(imageId: images[0].id, box)], now: LabelFormatTests.labeledAt)
+            // Drawn is not submitted: the task is still to do.
+            #expect(try store.labelingJob(named: "bees-500").counters == LabelCounters(labeled: 0, failed: 2, unlabeled: 2))
+            try store.apply([.submit(imageId: images[0].id)], now: LabelFormatTests.labeledAt)
+            let halfway = try store.labelingJob(named: "bees-500")
+            #expect(halfway.counters == LabelCounters(labeled: 1, failed: 2, unlabeled: 1) && halfway.status == .inProgress)
+            #expect(abs(halfway.lastModifiedAt.timeIntervalSince(LabelFormatTests.labeledAt)) < 0.001)
+
+            try store.apply([.submit(imageId: images[1].id)], now: LabelFormatTests.labeledAt)
+            let done = try store.labelingJob(named: "bees-500")
+            #expect(done.status == .completed && done.isFinished)
+            #expect(done.counters == LabelCounters(labeled: 2, failed: 2, unlabeled: 0))
+            // An edit after the job completed is the dataset's, not the job's: the output keeps the submitted answer.
+            try store.apply([.add(imageId: images[0].id, .init(classId: 0, left: 1, top: 1, width: 5, height: 5)), .submit(imageId: images[0].id)])
+            #expect(try store.labelingJob(named: "bees-500").counters == done.counters)
+
+            let output = try store.outputManifest(ofLabelingJob: "bees-500").split(separator: "\n").map(String.init)
+            #expect(output.count == 4)
+            // The spec's line, exactly (one worker: confidence 0.0).
+            #expect(output[0] == LabelFormatTests.specLine.replacingOccurrences(of: #""confidence": 0.75"#, with: #""confidence": 0.0"#))
+            // Extra keys pass through byte for byte, the label follows them.
+            #expect(
+                output[1].hasPrefix(
+                    #"{"source-ref": "s3://bucket/input/2.jpg", "site": "hive 2", "taken": {"by": "me"}, "bees-500": {"annotations": [], "image_size": [{"width": 64, "depth": 3, "height": 48}]}"#
+                )
+            )
+            #expect(output[2] == #"{"source-ref": "s3://bucket/input/missing.jpg"}"#)
+            // Training reads it as an augmented manifest.
+            let parsed = try GroundTruthManifest.parse(output.joined(separator: "\n"), labelAttributeName: "bees-500")
+            #expect(parsed.compactMap(\.label).count == 2)
+            #expect(parsed[0].metadata?.jobName == "labeling-job/bees-500")
+        }
     }
 
-    @Test("stopping keeps the labels so far; stopping conditions complete a job early")
-    func stopping() throws {
-        let store = try LabelStore.inMemory()
-        let images = try Self.images()
-        let manifest = "{\"source-ref\": \"s3://bucket/input/10006450.jpg\"}\n{\"source-ref\": \"s3://bucket/input/2.jpg\"}\n"
-        try store.createLabelingJob(
-            .init(name: "stop-me", labelAttributeName: "bees", inputManifest: manifest, categories: Self.bees),
-            loadImage: Self.loader(images)
-        )
-        let first = try store.images(in: store.dataset(named: "labeling-job/stop-me"))[0]
-        try store.apply([.submit(imageId: first.id)])
-        let stopped = try store.stopLabelingJob(named: "stop-me")
-        #expect(stopped.status == .stopped && stopped.counters.totalLabeled == 1)
-        #expect(try store.outputManifest(ofLabelingJob: "stop-me").split(separator: "\n").map { $0.contains("\"bees\"") } == [true, false])
-        #expect(try store.stopLabelingJob(named: "stop-me").status == .stopped)
+    @Test("stopping keeps the labels so far; stopping conditions complete a job early", arguments: LabelBackend.available)
+    func stopping(_ backend: LabelBackend) throws {
+        try backend.withStore { store in
+            let images = try Self.images()
+            let manifest = "{\"source-ref\": \"s3://bucket/input/10006450.jpg\"}\n{\"source-ref\": \"s3://bucket/input/2.jpg\"}\n"
+            try store.createLabelingJob(
+                .init(name: "stop-me", labelAttributeName: "bees", inputManifest: manifest, categories: Self.bees),
+                loadImage: Self.loader(images)
+            )
+            let first = try store.images(in: store.dataset(named: "labeling-job/stop-me"))[0]
+            try store.apply([.submit(imageId: first.id)])
+            let stopped = try store.stopLabelingJob(named: "stop-me")
+            #expect(stopped.status == .stopped && stopped.counters.totalLabeled == 1)
+            #expect(try store.outputManifest(ofLabelingJob: "stop-me").split(separator: "\n").map { $0.contains("\"bees\"") } == [true, false])
+            #expect(try store.stopLabelingJob(named: "stop-me").status == .stopped)
 
-        try store.createLabelingJob(
-            .init(name: "half", labelAttributeName: "bees", inputManifest: manifest, categories: Self.bees, maxPercentageOfInputDatasetLabeled: 50),
-            loadImage: Self.loader(images)
-        )
-        let image = try store.images(in: store.dataset(named: "labeling-job/half"))[1]
-        try store.apply([.submit(imageId: image.id)])
-        #expect(try store.labelingJob(named: "half").status == .completed)
-        #expect(try store.labelingJobs().map(\.name) == ["stop-me", "half"])
+            try store.createLabelingJob(
+                .init(name: "half", labelAttributeName: "bees", inputManifest: manifest, categories: Self.bees, maxPercentageOfInputDatasetLabeled: 50),
+                loadImage: Self.loader(images)
+            )
+            let image = try store.images(in: store.dataset(named: "labeling-job/half"))[1]
+            try store.apply([.submit(imageId: image.id)])
+            #expect(try store.labelingJob(named: "half").status == .completed)
+            #expect(try store.labelingJobs().map(\.name) == ["stop-me", "half"])
+        }
     }
 
     @Test("bad requests are refused with Ground Truth's rules; names are unique")

@@ -1,5 +1,6 @@
-import ModelCore
 import Testing
+
+@testable import ModelCore
 
 @Suite("Conv2D layer (oneDNN) vs the naive reference")
 struct Conv2DTests {
@@ -8,7 +9,10 @@ struct Conv2DTests {
         Conv2DGeometry(batch: 2, inputChannels: 16, outputChannels: 32, height: 12, width: 12, kernelSize: 3, stride: 2, padding: 1),
         Conv2DGeometry(batch: 2, inputChannels: 8, outputChannels: 16, height: 10, width: 10, kernelSize: 3, padding: 2, dilation: 2),
         Conv2DGeometry(batch: 3, inputChannels: 24, outputChannels: 5, height: 7, width: 6, kernelSize: 1),
+        // Winograd's backward kernels on AVX-512 (`winogradInTraining`).
+        winogradGeometry,
     ]
+    static let winogradGeometry = Conv2DGeometry(batch: 2, inputChannels: 16, outputChannels: 32, height: 16, width: 16, kernelSize: 3, padding: 1)
 
     static func layer(_ g: Conv2DGeometry, engine: CPUEngine, rng: inout TestRandom) -> Conv2D {
         let conv = Conv2D(
@@ -27,7 +31,8 @@ struct Conv2DTests {
     }
 
     /// Tolerance: values lie in [-1, 1] and each output sums at most 16·3·3 = 144 products (weight gradients sum
-    /// up to N·OH·OW = 200), so float32 reassociation error stays far below 1e-4 absolute + 1e-4 relative.
+    /// up to N·OH·OW = 512), so float32 reassociation error, and Winograd's transforms' rounding, stay far below
+    /// 1e-4 absolute + 1e-4 relative.
     @Test("forward, backward data and backward weights agree within 1e-4 abs + 1e-4 rel", arguments: geometries)
     func matchesReference(_ g: Conv2DGeometry) throws {
         var rng = TestRandom(seed: UInt64(g.inputChannels * 131 + g.outputChannels))
@@ -100,6 +105,22 @@ struct Conv2DTests {
             numericWeights.append(Float((plus - minus) / Double(2 * epsilon)))
         }
         expectClose(numericWeights, stride(from: 0, to: conv.weight.count, by: 5).map { analyticWeights[$0] }, atol: 2e-2, rtol: 1e-2, "dL/dW")
+    }
+
+    @Test("a 3×3 stride-1 convolution on whole 16-channel blocks runs its backward passes with Winograd's kernels where oneDNN has them (AVX-512)")
+    func winogradInTraining() throws {
+        let g = Self.winogradGeometry
+        #expect(ConvolutionKernel.usesWinograd(g))
+        #expect(!ConvolutionKernel.usesWinograd(Conv2DGeometry(batch: 16, inputChannels: 128, outputChannels: 128, height: 10, width: 10, kernelSize: 3, padding: 1)))
+        var weights = [Float](repeating: 0, count: g.weightDims.reduce(1, *))
+        var gradient = weights
+        let implementations = try weights.withUnsafeMutableBufferPointer { weights in
+            try gradient.withUnsafeMutableBufferPointer { gradient in
+                try ConvolutionKernel(g, buffers: .init(weights: weights, weightsGradient: gradient), engine: CPUEngine()).implementations
+            }
+        }
+        #expect(!implementations[0].contains("wino"), "\(implementations)")
+        #expect(implementations[1...].allSatisfy { $0.contains("wino") } == CPUEngine.runsAVX512, "\(implementations)")
     }
 
     @Test("output size follows stride, padding and dilation")

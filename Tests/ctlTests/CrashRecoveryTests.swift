@@ -58,6 +58,15 @@ struct CrashRecoveryTests {
         return try ModelArtifact(archive: Array(archive)).weights
     }
 
+    /// Expects the models of two jobs in `home`'s object store to hold the same weights, bit for bit.
+    static func expectSameWeights(home: URL, _ first: String, _ second: String) throws {
+        let a = try weights(home: home, job: first)
+        let b = try weights(home: home, job: second)
+        #expect(a.map(\.name) == b.map(\.name))
+        let maxDifference = zip(a, b).map { x, y in zip(x.values, y.values).map { abs($0 - $1) }.max() ?? 0 }.max() ?? .infinity
+        #expect(maxDifference == 0, "max |Δweight| = \(maxDifference)")
+    }
+
     @Test("SIGKILL mid-training: the job resumes from its checkpoint and ends with the uninterrupted run's weights")
     func sigkillMidTraining() throws {
         let daemon = try LiveDaemon()
@@ -84,10 +93,6 @@ struct CrashRecoveryTests {
         let reference = try Self.waitUntil(daemon, "uninterrupted") { ($0["TrainingJobStatus"] as? String) != "InProgress" }
         #expect(reference["TrainingJobStatus"] as? String == "Completed", "\(reference)")
         // Same seed for both (APIARY_SEED=7; otherwise the seed derives from the job name).
-        let a = try Self.weights(home: daemon.home, job: "interrupted")
-        let b = try Self.weights(home: daemon.home, job: "uninterrupted")
-        #expect(a.map(\.name) == b.map(\.name))
-        let maxDifference = zip(a, b).map { x, y in zip(x.values, y.values).map { abs($0 - $1) }.max() ?? 0 }.max() ?? .infinity
-        #expect(maxDifference == 0, "max |Δweight| = \(maxDifference)")
+        try Self.expectSameWeights(home: daemon.home, "interrupted", "uninterrupted")
     }
 }

@@ -3,8 +3,9 @@ import Testing
 
 /// Two `ctl serve` daemons — two ports, two homes — on one fresh PostgreSQL database of the test cluster
 /// (`APIARY_TEST_DATABASE`, which scripts/test.sh sets; the suite is skipped without it), driven by boto3
-/// (Tests/ClientSuites/compat/shared_database.py): one control plane and one queue served by both; and the project's
-/// whole boto3/aws CLI suite against one daemon on PostgreSQL, as `CompatibilityTests` runs it on SQLite.
+/// (Tests/ClientSuites/compat/shared_database.py): one control plane and one queue served by both; one label store, whose
+/// revision check holds across them (two labelers in the labeling UI, one on each); and the project's whole boto3/aws
+/// CLI suite against one daemon on PostgreSQL, as `CompatibilityTests` runs it on SQLite.
 @Suite(
     "two daemons on one PostgreSQL database",
     .serialized,
@@ -13,12 +14,9 @@ import Testing
 struct SharedDatabaseTests {
     @Test("what one daemon acknowledges the other serves; 20 queued jobs each run exactly once across both")
     func twoDaemonsShareTheControlPlaneAndTheQueue() throws {
-        let database = try SharedTestDatabase()
-        defer { database.drop() }
-        let a = try LiveDaemon(extraArguments: ["--database", database.url])
-        defer { a.terminate() }
-        let b = try LiveDaemon(extraArguments: ["--database", database.url])
-        defer { b.terminate() }
+        let daemons = try TwoDaemonsOnOneDatabase()
+        defer { daemons.stop() }
+        let (a, b) = (daemons.a, daemons.b)
         let run = try a.runClient("python3", ["Tests/ClientSuites/compat/shared_database.py"], environment: ["APIARY_URL_B": b.url])
         #expect(
             run.status == 0 && run.output.contains(" passed, 0 failed"),
@@ -42,6 +40,50 @@ struct SharedDatabaseTests {
         #expect(run.status == 0, "\(run.output)\n--- daemon log ---\n\(daemon.daemonLog.suffix(4000))")
     }
 
+    @Test(
+        "two labelers on two daemons edit one image from the same revision: one wins, the other gets the revision conflict, and both daemons show the winner's boxes"
+    )
+    func aLabelRevisionCheckHoldsAcrossDaemons() async throws {
+        let daemons = try TwoDaemonsOnOneDatabase()
+        defer { daemons.stop() }
+        let (a, b) = (daemons.a, daemons.b)
+        // A dataset of one photo with classes bee and wasp, made through daemon A's label API (as `ctl labels` does).
+        let folder = a.home.appendingPathComponent("bees")
+        let generated = try CtlBinary.run(["datasets", "generate-sample", folder.path, "--count", "1", "--test-count", "0"])
+        try #require(generated.status == 0, "\(generated.error)")
+        let imported = try CtlBinary.run(["datasets", "import", folder.appendingPathComponent("images").path, "--dataset", "bees", "--endpoint-url", a.url])
+        try #require(imported.status == 0, "\(imported.error)")
+        let classes = try CtlBinary.run(["labels", "categories", "add", "--dataset", "bees", "bee", "wasp", "--endpoint-url", a.url])
+        try #require(classes.status == 0, "\(classes.error)")
+
+        // One labeler in the UI of each daemon; B's queue lists A's image, and both load it at one revision.
+        let first = try await LabelUIClient(daemon: a)
+        let second = try await LabelUIClient(daemon: b)
+        let image = try #require(try await second.get("queue?dataset=bees").imageIds.first, "daemon B does not list the dataset made on A")
+        let loadedFirst = try await first.get("images/\(image)")
+        let loadedSecond = try await second.get("images/\(image)")
+        let revision = try #require(loadedFirst.revision)
+        #expect(loadedSecond.revision == revision && loadedFirst.boxes.isEmpty && loadedSecond.boxes.isEmpty)
+
+        // Both save a box at once, each on its own daemon: exactly one write is taken.
+        async let savedFirst = first.edit(image: image, atRevision: revision, [["op": "add", "classId": 0, "box": [10, 10, 30, 20]]])
+        async let savedSecond = second.edit(image: image, atRevision: revision, [["op": "add", "classId": 1, "box": [40, 30, 20, 20]]])
+        let answers = try await [savedFirst, savedSecond]
+        #expect(answers.map(\.status).sorted() == [200, 409], "\(answers)")
+        let winner = try #require(answers.first { $0.status == 200 })
+        let loser = try #require(answers.first { $0.status == 409 })
+        #expect(loser.error?.contains("was changed elsewhere") == true && loser.error?.contains("reload the image") == true, "\(loser)")
+        #expect(winner.boxes.count == 1 && winner.revision.map { $0 > revision } == true, "\(winner)")
+
+        // Both daemons now show the winner's boxes at the winner's revision.
+        for labeler in [first, second] {
+            let shown = try await labeler.get("images/\(image)")
+            #expect(shown.boxes == winner.boxes && shown.revision == winner.revision, "\(labeler.base): \(shown)")
+        }
+        // labels.sqlite stays untouched: the labels are the database's.
+        for daemon in [a, b] { #expect(!FileManager.default.fileExists(atPath: daemon.home.appendingPathComponent("labels.sqlite").path)) }
+    }
+
     @Test("a database URL that does not answer stops the daemon at start with the fix")
     func anUnansweringDatabaseIsAClearErrorAtStart() throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("apiary-nodb-\(UUID().uuidString)")
@@ -50,6 +92,32 @@ struct SharedDatabaseTests {
         #expect(run.status == 1)
         #expect(run.error.contains("cannot reach the PostgreSQL database at postgresql://apiary@127.0.0.1:1/apiary"), "\(run.error)")
         #expect(run.error.contains("--database / APIARY_DATABASE"), "\(run.error)")
+    }
+}
+
+/// Two `ctl serve` daemons — two ports, two homes — on one fresh database of the test cluster; `stop()` ends them and
+/// drops the database.
+final class TwoDaemonsOnOneDatabase {
+    let database: SharedTestDatabase
+    let a: LiveDaemon
+    let b: LiveDaemon
+
+    init() throws {
+        let database = try SharedTestDatabase()
+        do {
+            a = try LiveDaemon(extraArguments: ["--database", database.url])
+            b = try LiveDaemon(extraArguments: ["--database", database.url])
+        } catch {
+            database.drop()
+            throw error
+        }
+        self.database = database
+    }
+
+    func stop() {
+        a.terminate()
+        b.terminate()
+        database.drop()
     }
 }
 

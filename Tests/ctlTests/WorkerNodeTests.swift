@@ -1,9 +1,11 @@
 import Foundation
+import ObjectStore
 import Testing
 
 /// `ctl worker` beside a `ctl serve` that runs no jobs itself, on one fresh PostgreSQL database of the test cluster
-/// (`APIARY_TEST_DATABASE`; the live test is skipped without it) and one object store directory, driven by boto3
-/// (Tests/ClientSuites/compat/worker_node.py); and its start errors.
+/// (`APIARY_TEST_DATABASE`; the live tests are skipped without it), reaching the daemon's objects through a shared
+/// directory or through the daemon's S3 API alone, driven by boto3 (Tests/ClientSuites/compat/worker_node.py); a
+/// SIGKILLed worker's job resumed by a worker with another home; and its start errors.
 @Suite("ctl worker: a node that runs a shared queue's jobs", .serialized)
 struct WorkerNodeTests {
     @Test(
@@ -19,7 +21,7 @@ struct WorkerNodeTests {
             "python3", ["-m", "pytest", "-q", "-p", "no:cacheprovider", "Tests/ClientSuites/compat/worker_node.py"],
             environment: ["APIARY_OBJECT_STORE": objects.path])
         let logs = "\(run.output)\n--- daemon ---\n\(daemon.daemonLog.suffix(3000))\n--- worker ---\n\(worker.log.suffix(3000))"
-        #expect(run.status == 0 && run.output.contains("1 passed"), "\(logs)")
+        #expect(run.status == 0 && run.output.contains("2 passed"), "\(logs)")
         // The worker ran it, not the daemon.
         #expect(worker.log.contains("training job started") && !daemon.daemonLog.contains("training job started"), "\(logs)")
         worker.terminate()
@@ -27,24 +29,48 @@ struct WorkerNodeTests {
     }
 
     @Test(
-        "SIGKILL a worker mid-training: once its lease expires (60 s) a second worker on its home resumes the job from its checkpoint to Completed",
+        "a worker with --endpoint-url and no shared directory runs boto3 training jobs (one and two instances) and a transform job through the daemon's S3 API",
+        .enabled(if: ProcessInfo.processInfo.environment["APIARY_TEST_DATABASE"] != nil, "needs APIARY_TEST_DATABASE (scripts/test.sh)"))
+    func aWorkerReachesObjectsThroughTheS3API() throws {
+        let node = try WorkerNodeScratch()
+        defer { node.close() }
+        let daemon = node.daemon
+        let home = node.scratch.appendingPathComponent("remote-home")
+        let worker = try LiveWorker(arguments: ["--database", node.database.url, "--endpoint-url", daemon.url, "--home", home.path])
+        defer { worker.terminate() }
+        let run = try daemon.runClient("python3", ["-m", "pytest", "-q", "-p", "no:cacheprovider", "Tests/ClientSuites/compat/worker_node.py"])
+        let logs = "\(run.output)\n--- daemon ---\n\(daemon.daemonLog.suffix(3000))\n--- worker ---\n\(worker.log.suffix(3000))"
+        #expect(run.status == 0 && run.output.contains("2 passed"), "\(logs)")
+        #expect(worker.log.contains("training job started") && worker.log.contains("transform job ended"), "\(logs)")
+        // Nothing of the store's directory was touched from the worker's home: no s3/ there, and its jobs' work
+        // directories (input cache included) are gone with the jobs.
+        #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent("s3").path), "\(logs)")
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: home.appendingPathComponent("jobs").path)) ?? [] == [], "\(logs)")
+        worker.terminate()
+        #expect(worker.process.terminationStatus == 0, "\(logs)")
+    }
+
+    @Test(
+        "SIGKILL a worker mid-training: once its lease expires (60 s) a worker with another home resumes the job from the stored checkpoint and ends with an uninterrupted run's weights",
         .enabled(if: ProcessInfo.processInfo.environment["APIARY_TEST_DATABASE"] != nil, "needs APIARY_TEST_DATABASE (scripts/test.sh)"))
     func aKilledWorkersJobIsResumedByAnother() throws {
         let node = try WorkerNodeScratch()
         defer { node.close() }
         let daemon = node.daemon
         try CrashRecoveryTests.stageSampleData(home: node.scratch)
-        let arguments = node.workerArguments
-        let first = try LiveWorker(arguments: arguments)
+        let first = try LiveWorker(arguments: node.workerArguments)
         defer { first.terminate() }
         try CrashRecoveryTests.createJob(daemon, name: "handed-over", epochs: 3)
-        let checkpoint = node.scratch.appendingPathComponent("home/jobs/handed-over/checkpoint.apiary")
+        // The object store's copy is written after the local one: wait for it, the commit record last of all.
+        let progress = S3URI(bucket: "bees", key: "output/handed-over/checkpoints/progress.json")
         let deadline = Date().addingTimeInterval(600)
-        while !FileManager.default.fileExists(atPath: checkpoint.path) && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        #expect(FileManager.default.fileExists(atPath: checkpoint.path), "no checkpoint appeared:\n\(first.log.suffix(3000))")
+        while !ObjectStore(root: node.objects).exists(progress) && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(ObjectStore(root: node.objects).exists(progress), "no stored checkpoint appeared:\n\(first.log.suffix(3000))")
         first.kill()
 
-        let second = try LiveWorker(arguments: arguments)
+        // Another home: no local checkpoint there, only the object store's.
+        let otherHome = node.scratch.appendingPathComponent("other-home")
+        let second = try LiveWorker(arguments: ["--database", node.database.url, "--object-store", node.objects.path, "--home", otherHome.path])
         defer { second.terminate() }
         let job = try CrashRecoveryTests.waitUntil(daemon, "handed-over") { ($0["TrainingJobStatus"] as? String) != "InProgress" }
         let logs = "--- first ---\n\(first.log.suffix(2000))\n--- second ---\n\(second.log.suffix(2000))"
@@ -52,6 +78,42 @@ struct WorkerNodeTests {
         let messages = (job["SecondaryStatusTransitions"] as? [[String: Any]] ?? []).compactMap { $0["StatusMessage"] as? String }
         #expect(messages.contains { $0.contains("Resuming training from the checkpoint of epoch") }, "\(messages)\n\(logs)")
         #expect(second.log.contains("job=handed-over [TrainingExecution] training job started"), "\(logs)")
+        #expect(second.log.contains("fetched the checkpoint of epoch"), "\(logs)")
+
+        // Same seed (APIARY_SEED=7), never interrupted: the same weights, bit for bit.
+        try CrashRecoveryTests.createJob(daemon, name: "uninterrupted", epochs: 3)
+        let reference = try CrashRecoveryTests.waitUntil(daemon, "uninterrupted") { ($0["TrainingJobStatus"] as? String) != "InProgress" }
+        #expect(reference["TrainingJobStatus"] as? String == "Completed", "\(reference)")
+        try CrashRecoveryTests.expectSameWeights(home: node.scratch, "handed-over", "uninterrupted")
+    }
+
+    @Test("an S3 endpoint that does not answer stops the worker at start with the fix")
+    func anUnansweringEndpointIsAClearErrorAtStart() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("apiary-worker-noep-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let run = try CtlBinary.run([
+            "worker", "--home", home.path, "--database", "postgresql://apiary@127.0.0.1:1/apiary", "--endpoint-url", "http://127.0.0.1:1",
+        ])
+        #expect(run.status == 1)
+        #expect(run.error.contains("cannot reach the daemon's S3 API at http://127.0.0.1:1 (--endpoint-url)"), "\(run.error)")
+        #expect(run.error.contains("Is `ctl serve` running there"), "\(run.error)")
+    }
+
+    @Test("credentials the daemon does not accept stop the worker at start, naming the variables to set")
+    func refusedCredentialsAreAClearErrorAtStart() throws {
+        let daemon = try LiveDaemon(extraArguments: ["--auth", "verify", "--credentials", "AKIAWORKERGOOD000000:worker-secret"])
+        defer { daemon.terminate() }
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("apiary-worker-creds-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let arguments = ["worker", "--home", home.path, "--database", "postgresql://apiary@127.0.0.1:1/apiary", "--endpoint-url", daemon.url]
+        let refused = try CtlBinary.run(arguments, environment: ["AWS_ACCESS_KEY_ID": "AKIAWORKERBAD0000000", "AWS_SECRET_ACCESS_KEY": "wrong"])
+        #expect(refused.status == 1)
+        #expect(refused.error.contains("refused this worker's credentials (InvalidAccessKeyId"), "\(refused.error)")
+        #expect(refused.error.contains("Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"), "\(refused.error)")
+        // The right pair passes the check: the worker gets as far as the database (which does not answer here).
+        let accepted = try CtlBinary.run(arguments, environment: ["AWS_ACCESS_KEY_ID": "AKIAWORKERGOOD000000", "AWS_SECRET_ACCESS_KEY": "worker-secret"])
+        #expect(accepted.status == 1)
+        #expect(accepted.error.contains("cannot reach the PostgreSQL database"), "\(accepted.error)")
     }
 
     @Test("without a database the worker says how to give one")

@@ -1,5 +1,6 @@
 import AWSProtocol
 import Foundation
+import ObjectStore
 
 /// How `ctl serve` runs: where it listens, where it keeps its data, how it checks signatures, whose account
 /// its ARNs name, how many jobs train at once. Flags override the environment (`APIARY_*`), which overrides
@@ -33,8 +34,8 @@ public struct DaemonConfiguration: Sendable {
     public var testHooks = false
     /// Host names the daemon answers to besides IP addresses, `localhost`, `--host` and the machine's name (`HostPolicy`).
     public var allowedHosts: [String] = []
-    /// `postgresql://user[:password]@host[:port]/database`: the control plane and the training/transform queue in a
-    /// PostgreSQL database other daemons may share; nil keeps them in `state.sqlite`. Labels stay in `labels.sqlite`.
+    /// `postgresql://user[:password]@host[:port]/database`: the control plane, the training/transform queue and the
+    /// label store in a PostgreSQL database other daemons may share; nil keeps them in `state.sqlite` and `labels.sqlite`.
     public var database: String?
     /// Seconds a worker's lease on a job of the shared queue (`database`) lasts without a heartbeat: a job whose
     /// node died is taken over by another node this long after its last heartbeat. Heartbeats come every third of it.
@@ -42,6 +43,10 @@ public struct DaemonConfiguration: Sendable {
     /// The object store's directory, when it is not the home's `s3/`: one directory every node sharing `database`
     /// reads channels from and writes models to (a shared file system across hosts).
     public var objectStore: URL?
+
+    /// A worker node's way to the objects without a shared directory (`ctl worker --endpoint-url`): a daemon's S3 API
+    /// and the credentials its requests are signed with. Not with `objectStore`.
+    public var objectEndpoint: S3Endpoint?
 
     /// The object store's directory: `objectStore`, else `$APIARY_HOME/s3`.
     public var objectStoreDirectory: URL { objectStore ?? home.appendingPathComponent("s3", isDirectory: true) }

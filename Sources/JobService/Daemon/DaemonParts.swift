@@ -9,6 +9,7 @@ import LambdaAPI
 import Logging
 import NIOCore
 import ObjectStore
+import PostgresControlPlane
 import S3API
 import SageMakerAPI
 import TrainingExecution
@@ -23,7 +24,8 @@ final class DaemonParts: Sendable {
     let homeLock: HomeLock
     let store: ControlPlaneStore
     let objects: ObjectStore
-    /// The labeling store (`$APIARY_HOME/labels.sqlite`); the daemon is the only process that opens it.
+    /// The labeling store: `$APIARY_HOME/labels.sqlite`, which the daemon is the only process to open, or with a shared
+    /// database the label tables every daemon on it serves.
     let labels: LabelStore
     let endpoints: EndpointHost
     let lambdaRuntimes: LambdaRuntimes
@@ -37,15 +39,28 @@ final class DaemonParts: Sendable {
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         homeLock = try HomeLock(home: home)
         LambdaSandbox.lockDown(home: home)
-        let queueParts = try QueueParts(configuration: configuration, logger: logger)
-        (store, objects, queue) = (queueParts.store, queueParts.objects, queueParts.queue)
-        labels = try LabelStore.open(path: home.appendingPathComponent("labels.sqlite").path)
+        objects = ObjectStore(root: configuration.objectStoreDirectory)
+        let queueParts = try QueueParts(configuration: configuration, objects: objects, logger: logger)
+        (store, queue) = (queueParts.store, queueParts.queue)
+        labels = try Self.openLabels(home: home, sharedDatabase: queueParts.sharedDatabase)
         endpoints = EndpointHost(store: store, objects: objects, logger: logger, sharedControlPlane: configuration.database != nil)
         // A directory other nodes share (--object-store) may hold their uploads in flight.
         if configuration.objectStore == nil { objects.removeTemporaries() }
         lambdaRuntimes = LambdaRuntimes(
             root: home.appendingPathComponent("lambda", isDirectory: true), store: store, idleLimit: .seconds(configuration.lambdaIdleSeconds),
             initPhase: .seconds(configuration.lambdaInitSeconds), logger: logger)
+    }
+
+    /// The label store in the shared database when there is one (so a label revision check holds across daemons),
+    /// else in the home's `labels.sqlite`.
+    /// - Throws: `DaemonConfigurationError` when the shared database refuses the label tables' migration.
+    private static func openLabels(home: URL, sharedDatabase: PostgresConnections?) throws -> LabelStore {
+        guard let sharedDatabase else { return try LabelStore.open(path: home.appendingPathComponent("labels.sqlite").path) }
+        do {
+            return LabelStore(database: try PostgresLabelDatabase(connections: sharedDatabase))
+        } catch let error as PostgresDatabaseError {
+            throw DaemonConfigurationError(error.description)
+        }
     }
 
     /// The daemon's one router: every surface of the port over these stores.

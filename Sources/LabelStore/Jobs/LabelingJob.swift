@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A labeling job: an input manifest's images to label with a set of classes, in the job's own dataset
 /// (`labeling-job/<name>`), and how far it has got.
@@ -48,7 +47,7 @@ public struct LabelingJob: Sendable, Equatable {
     /// Completed or stopped: the output manifest is final.
     public var isFinished: Bool { status != .inProgress }
 
-    init(row: Row, counters: LabelCounters, failures: [Failure]) {
+    init(row: SQLRow, counters: LabelCounters, failures: [Failure]) {
         name = row["name"]
         labelAttributeName = row["labelAttributeName"]
         datasetName = Self.datasetName(ofJob: row["name"])

@@ -32,39 +32,40 @@ enum LabelingJobAnswers {
                 );
                 """
         )
-        let items = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT item.jobId, item.position, item.imageId, revision.at, revision.origin FROM labelingJobItem item
-                JOIN labeledImage labeled ON labeled.imageId = item.imageId JOIN revision ON revision.id = labeled.revisionId
-                """
+        let sql = GRDBLabelSQL(db: db)
+        let items = try sql.fetchAll(
+            """
+            SELECT item.jobId, item.position, item.imageId, revision.at, revision.origin FROM labelingJobItem item
+            JOIN labeledImage labeled ON labeled.imageId = item.imageId JOIN revision ON revision.id = labeled.revisionId
+            """
         )
         for item in items {
-            let boxes = try Row.fetchAll(db, sql: "SELECT * FROM box WHERE imageId = ? ORDER BY id", arguments: [item["imageId"]])
-            try insert(
-                jobId: item["jobId"], position: item["position"],
-                Answer(boxes: boxes.map { LabelBox(row: $0).annotation }, submittedAt: Date(timeIntervalSince1970: item["at"]),
-                       origin: LabelOrigin(rawValue: item["origin"]) ?? .human),
-                db
+            let boxes = try sql.fetchAll("SELECT * FROM box WHERE imageId = ? ORDER BY id", [item["imageId"] as Int64])
+            // The table has no verdict columns yet (v6 adds them).
+            try sql.execute(
+                "INSERT INTO labelingJobAnswer (jobId, position, submittedAt, origin, boxes) VALUES (?, ?, ?, ?, ?)",
+                [
+                    item["jobId"] as Int64, item["position"] as Int, item["at"] as Double, item["origin"] as String,
+                    try encode(boxes.map { LabelBox(row: $0).annotation }),
+                ]
             )
         }
     }
 
     /// Records the submission of these images' tasks in in-progress jobs: each answer is the image's boxes now (and
     /// for a verification task, its verdict in `verdicts`).
-    static func submit(imageIds: Set<Int64>, verdicts: [Int64: VerificationAnswer] = [:], origin: LabelOrigin, now: Date, _ db: Database) throws {
+    static func submit(imageIds: Set<Int64>, verdicts: [Int64: VerificationAnswer] = [:], origin: LabelOrigin, now: Date, _ db: any LabelSQL) throws {
         for imageId in imageIds.sorted() {
             guard
-                let item = try Row.fetchOne(
-                    db,
-                    cached: """
-                        SELECT item.jobId, item.position FROM labelingJobItem item JOIN labelingJob job ON job.id = item.jobId
-                        WHERE item.imageId = ? AND job.status = ?
-                        """,
-                    arguments: [imageId, LabelingJob.Status.inProgress.rawValue]
+                let item = try db.fetchOne(
+                    """
+                    SELECT item.jobId, item.position FROM labelingJobItem item JOIN labelingJob job ON job.id = item.jobId
+                    WHERE item.imageId = ? AND job.status = ?
+                    """,
+                    [imageId, LabelingJob.Status.inProgress.rawValue]
                 )
             else { continue }
-            let boxes = try Row.fetchAll(db, cached: "SELECT * FROM box WHERE imageId = ? ORDER BY id", arguments: [imageId])
+            let boxes = try db.fetchAll("SELECT * FROM box WHERE imageId = ? ORDER BY id", [imageId])
             try insert(
                 jobId: item["jobId"], position: item["position"],
                 Answer(boxes: boxes.map { LabelBox(row: $0).annotation }, submittedAt: now, origin: origin, verification: verdicts[imageId]), db)
@@ -72,9 +73,9 @@ enum LabelingJobAnswers {
     }
 
     /// A job's answers by input position.
-    static func answers(jobId: Int64, _ db: Database) throws -> [Int: Answer] {
+    static func answers(jobId: Int64, _ db: any LabelSQL) throws -> [Int: Answer] {
         var answers: [Int: Answer] = [:]
-        for row in try Row.fetchAll(db, cached: "SELECT * FROM labelingJobAnswer WHERE jobId = ?", arguments: [jobId]) {
+        for row in try db.fetchAll("SELECT * FROM labelingJobAnswer WHERE jobId = ?", [jobId]) {
             answers[row["position"]] = Answer(
                 boxes: try JSONDecoder().decode([GroundTruthAnnotation].self, from: Data((row["boxes"] as String).utf8)),
                 submittedAt: Date(timeIntervalSince1970: row["submittedAt"]),
@@ -95,22 +96,22 @@ enum LabelingJobAnswers {
         )
     }
 
-    private static func insert(jobId: Int64, position: Int, _ answer: Answer, _ db: Database) throws {
-        var arguments: StatementArguments = [
-            jobId, position, answer.submittedAt.timeIntervalSince1970, answer.origin.rawValue,
-            String(decoding: try JSONEncoder().encode(answer.boxes), as: UTF8.self),
-        ]
-        // Before v6 (the v4 migration) the table has no verdict columns; only a verification answer writes them.
-        guard let verification = answer.verification else {
-            try db.execute(
-                cached: "INSERT OR REPLACE INTO labelingJobAnswer (jobId, position, submittedAt, origin, boxes) VALUES (?, ?, ?, ?, ?)",
-                arguments: arguments)
-            return
-        }
-        arguments += [verification.verdict.rawValue, verification.comment]
+    /// Records (or replaces) a task's answer.
+    private static func insert(jobId: Int64, position: Int, _ answer: Answer, _ db: any LabelSQL) throws {
         try db.execute(
-            cached: "INSERT OR REPLACE INTO labelingJobAnswer (jobId, position, submittedAt, origin, boxes, verdict, comment) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            arguments: arguments
+            """
+            INSERT INTO labelingJobAnswer (jobId, position, submittedAt, origin, boxes, verdict, comment) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (jobId, position) DO UPDATE SET submittedAt = excluded.submittedAt, origin = excluded.origin, boxes = excluded.boxes,
+                verdict = excluded.verdict, comment = excluded.comment
+            """,
+            [
+                jobId, position, answer.submittedAt.timeIntervalSince1970, answer.origin.rawValue, try encode(answer.boxes),
+                answer.verification?.verdict.rawValue, answer.verification?.comment,
+            ]
         )
+    }
+
+    private static func encode(_ boxes: [GroundTruthAnnotation]) throws -> String {
+        String(decoding: try JSONEncoder().encode(boxes), as: UTF8.self)
     }
 }

@@ -1,5 +1,3 @@
-import GRDB
-
 /// Ground Truth's free tier: the first 500 labeled objects (images, not boxes) are free. The store refuses to
 /// label a 501st distinct image unless it has been opted in, and reports how many images are beyond the tier.
 public struct FreeTier: Sendable, Equatable {
@@ -16,16 +14,16 @@ public struct FreeTier: Sendable, Equatable {
 
     static let settingKey = "labelingBeyondFreeTier"
 
-    static func current(_ db: Database) throws -> FreeTier {
+    static func current(_ db: any LabelSQL) throws -> FreeTier {
         FreeTier(
-            labeledImages: try Int.fetchOne(db, cached: "SELECT COUNT(*) FROM labeledImage") ?? 0,
-            optedIn: try String.fetchOne(db, cached: "SELECT value FROM setting WHERE key = ?", arguments: [settingKey]) == "yes"
+            labeledImages: try db.value(Int.self, "SELECT COUNT(*) FROM labeledImage") ?? 0,
+            optedIn: try db.value(String.self, "SELECT value FROM setting WHERE key = ?", [settingKey]) == "yes"
         )
     }
 
     /// Refuses a write that took the store past the cap, or further past it, without the opt-in. Called last
     /// in the write's transaction, so a refusal rolls everything back.
-    static func check(_ db: Database, labeledBefore: Int) throws {
+    static func check(_ db: any LabelSQL, labeledBefore: Int) throws {
         let now = try current(db)
         guard !now.optedIn, now.labeledImages > cap, now.labeledImages > labeledBefore else { return }
         let more = now.labeledImages - labeledBefore

@@ -1,12 +1,11 @@
 import Foundation
-import GRDB
 import GroundTruthFormat
 
 /// One write to labels, inside one transaction: it gets a revision, changes boxes, appends a history entry for
 /// every change, and on `finish()` enforces the free tier and updates labeling jobs — so the write happens
 /// whole or not at all.
 struct LabelWrite {
-    let db: Database
+    let db: any LabelSQL
     let now: Date
     let summary: String
     let origin: LabelOrigin
@@ -23,7 +22,7 @@ struct LabelWrite {
     private var categoriesByDataset: [Int64: [LabelCategory]] = [:]
     private let labeledBefore: Int
 
-    init(_ db: Database, now: Date, summary: String, origin: LabelOrigin, predrawing: Bool = false) throws {
+    init(_ db: any LabelSQL, now: Date, summary: String, origin: LabelOrigin, predrawing: Bool = false) throws {
         self.db = db
         self.predrawing = predrawing
         self.now = now
@@ -76,11 +75,11 @@ struct LabelWrite {
         let image = try StoredImage.fetch(id: imageId, db)
         try editable(image)
         try validate(annotation, on: image)
-        try db.execute(
-            cached: #"INSERT INTO box (imageId, datasetId, classId, "left", top, width, height) VALUES (?, ?, ?, ?, ?, ?, ?)"#,
-            arguments: [imageId, image.datasetId, annotation.classId, annotation.left, annotation.top, annotation.width, annotation.height]
+        let boxId = try db.insert(
+            #"INSERT INTO box (imageId, datasetId, classId, "left", top, width, height) VALUES (?, ?, ?, ?, ?, ?, ?)"#,
+            [imageId, image.datasetId, annotation.classId, annotation.left, annotation.top, annotation.width, annotation.height]
         )
-        try record(.add, image: image, boxId: db.lastInsertedRowID, before: nil, after: annotation)
+        try record(.add, image: image, boxId: boxId, before: nil, after: annotation)
     }
 
     private mutating func update(boxId: Int64, to annotation: GroundTruthAnnotation) throws {
@@ -97,7 +96,7 @@ struct LabelWrite {
         let box = try self.box(id: boxId)
         let image = try StoredImage.fetch(id: box.imageId, db)
         try editable(image)
-        try db.execute(cached: "DELETE FROM box WHERE id = ?", arguments: [boxId])
+        try db.execute("DELETE FROM box WHERE id = ?", [boxId])
         try record(.delete, image: image, boxId: boxId, before: box.annotation, after: nil)
     }
 
@@ -136,14 +135,13 @@ struct LabelWrite {
     private mutating func undo(imageId: Int64) throws {
         let image = try StoredImage.fetch(id: imageId, db)
         try editable(image)
-        let latest = try Row.fetchAll(
-            db,
-            cached: """
-                SELECT * FROM effectiveChange
-                WHERE imageId = ? AND revisionId = (SELECT MAX(revisionId) FROM effectiveChange WHERE imageId = ?)
-                ORDER BY id DESC
-                """,
-            arguments: [imageId, imageId]
+        let latest = try db.fetchAll(
+            """
+            SELECT * FROM effectiveChange
+            WHERE imageId = ? AND revisionId = (SELECT MAX(revisionId) FROM effectiveChange WHERE imageId = ?)
+            ORDER BY id DESC
+            """,
+            [imageId, imageId]
         )
         guard !latest.isEmpty else {
             throw LabelStoreError(.conflict, "nothing to undo on image \(imageId) (\(image.fileName)): every change to it is already undone")
@@ -155,14 +153,14 @@ struct LabelWrite {
             let after = try LabelChange.decode(row["after"])
             switch LabelChange.Action(rawValue: row["action"]) {
             case .add?:
-                try db.execute(cached: "DELETE FROM box WHERE id = ?", arguments: [boxId])
+                try db.execute("DELETE FROM box WHERE id = ?", [boxId])
             case .update?:
                 if let before, let boxId { try write(before, boxId: boxId) }
             case .delete?:
                 if let before {
                     try db.execute(
-                        cached: #"INSERT INTO box (id, imageId, datasetId, classId, "left", top, width, height) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"#,
-                        arguments: [boxId, imageId, image.datasetId, before.classId, before.left, before.top, before.width, before.height]
+                        #"INSERT INTO box (id, imageId, datasetId, classId, "left", top, width, height) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"#,
+                        [boxId, imageId, image.datasetId, before.classId, before.left, before.top, before.width, before.height]
                     )
                 }
             case .submit?, .undo?, nil:
@@ -187,10 +185,10 @@ struct LabelWrite {
     private mutating func isVerification(_ image: StoredImage) throws -> Bool {
         if let known = verificationDatasets[image.datasetId] { return known }
         let verifies =
-            try Bool.fetchOne(
-                db,
-                cached: "SELECT EXISTS (SELECT 1 FROM labelingJob WHERE datasetId = ? AND taskType = ?)",
-                arguments: [image.datasetId, LabelingTaskType.verification.rawValue]
+            try db.value(
+                Bool.self,
+                "SELECT EXISTS (SELECT 1 FROM labelingJob WHERE datasetId = ? AND taskType = ?)",
+                [image.datasetId, LabelingTaskType.verification.rawValue]
             ) ?? false
         verificationDatasets[image.datasetId] = verifies
         return verifies
@@ -205,11 +203,11 @@ struct LabelWrite {
         undoes: Int64? = nil
     ) throws {
         let revisionId = try revision()
-        try db.execute(
-            cached: #"INSERT INTO labelChange (revisionId, imageId, boxId, action, "before", "after", undoes) VALUES (?, ?, ?, ?, ?, ?, ?)"#,
-            arguments: [revisionId, image.id, boxId, action.rawValue, try LabelChange.encode(before), try LabelChange.encode(after), undoes]
+        let changeId = try db.insert(
+            #"INSERT INTO labelChange (revisionId, imageId, boxId, action, "before", "after", undoes) VALUES (?, ?, ?, ?, ?, ?, ?)"#,
+            [revisionId, image.id, boxId, action.rawValue, try LabelChange.encode(before), try LabelChange.encode(after), undoes]
         )
-        let row = try Row.fetchOne(db, cached: LabelChange.selectSQL + " WHERE c.id = ?", arguments: [db.lastInsertedRowID])!
+        let row = try db.fetchOne(LabelChange.selectSQL + " WHERE c.id = ?", [changeId])!
         changes.append(try LabelChange(row: row))
         touchedDatasets.insert(image.datasetId)
     }
@@ -217,27 +215,30 @@ struct LabelWrite {
     /// This write's revision, created with its first change.
     private mutating func revision() throws -> Int64 {
         if let revisionId { return revisionId }
-        try db.execute(cached: "INSERT INTO revision (at, summary, origin) VALUES (?, ?, ?)", arguments: [now.timeIntervalSince1970, summary, origin.rawValue])
-        revisionId = db.lastInsertedRowID
-        return db.lastInsertedRowID
+        let id = try db.insert(
+            "INSERT INTO revision (at, summary, origin) VALUES (?, ?, ?)",
+            [now.timeIntervalSince1970, summary, origin.rawValue]
+        )
+        revisionId = id
+        return id
     }
 
     private func write(_ annotation: GroundTruthAnnotation, boxId: Int64) throws {
         try db.execute(
-            cached: #"UPDATE box SET classId = ?, "left" = ?, top = ?, width = ?, height = ? WHERE id = ?"#,
-            arguments: [annotation.classId, annotation.left, annotation.top, annotation.width, annotation.height, boxId]
+            #"UPDATE box SET classId = ?, "left" = ?, top = ?, width = ?, height = ? WHERE id = ?"#,
+            [annotation.classId, annotation.left, annotation.top, annotation.width, annotation.height, boxId]
         )
     }
 
     private func box(id: Int64) throws -> LabelBox {
-        guard let row = try Row.fetchOne(db, cached: "SELECT * FROM box WHERE id = ?", arguments: [id]) else {
+        guard let row = try db.fetchOne("SELECT * FROM box WHERE id = ?", [id]) else {
             throw LabelStoreError(.notFound, "no box with id \(id); `ctl labels show IMAGE` lists an image's boxes")
         }
         return LabelBox(row: row)
     }
 
     private func boxes(imageId: Int64) throws -> [LabelBox] {
-        try Row.fetchAll(db, cached: "SELECT * FROM box WHERE imageId = ? ORDER BY id", arguments: [imageId]).map(LabelBox.init)
+        try db.fetchAll("SELECT * FROM box WHERE imageId = ? ORDER BY id", [imageId]).map(LabelBox.init)
     }
 
     /// A box must have a class of the image's dataset and lie inside the image.

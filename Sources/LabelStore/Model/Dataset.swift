@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A named set of images with its label categories and boxes; the scope of labeling (a labeling job labels
 /// its own dataset, `labeling-job/<name>`).
@@ -8,7 +7,7 @@ public struct Dataset: Sendable, Equatable {
     public let name: String
     public let createdAt: Date
 
-    init(row: Row) {
+    init(row: SQLRow) {
         id = row["id"]
         name = row["name"]
         createdAt = row["createdAt"]

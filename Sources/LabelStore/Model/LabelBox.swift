@@ -1,4 +1,3 @@
-import GRDB
 import GroundTruthFormat
 
 /// A box drawn on an image: its class and geometry in upright pixels (top-left origin), as Ground Truth writes
@@ -8,7 +7,7 @@ public struct LabelBox: Sendable, Equatable {
     public let imageId: Int64
     public var annotation: GroundTruthAnnotation
 
-    init(row: Row) {
+    init(row: SQLRow) {
         id = row["id"]
         imageId = row["imageId"]
         annotation = GroundTruthAnnotation(classId: row["classId"], left: row["left"], top: row["top"], width: row["width"], height: row["height"])

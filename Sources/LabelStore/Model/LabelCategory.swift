@@ -1,5 +1,3 @@
-import GRDB
-
 /// A class boxes can have in a dataset. `classId` is its index in the label category list — Ground Truth's
 /// `class_id` — and never changes; renaming a class changes only `name`, so no box is lost or moved.
 public struct LabelCategory: Sendable, Equatable, Codable {
@@ -14,8 +12,8 @@ public struct LabelCategory: Sendable, Equatable, Codable {
 
 extension LabelCategory {
     /// A dataset's classes in class-id order.
-    static func fetchAll(datasetId: Int64, _ db: Database) throws -> [LabelCategory] {
-        try Row.fetchAll(db, cached: "SELECT classId, name FROM labelCategory WHERE datasetId = ? ORDER BY classId", arguments: [datasetId]).map {
+    static func fetchAll(datasetId: Int64, _ db: any LabelSQL) throws -> [LabelCategory] {
+        try db.fetchAll("SELECT classId, name FROM labelCategory WHERE datasetId = ? ORDER BY classId", [datasetId]).map {
             LabelCategory(classId: $0["classId"], name: $0["name"])
         }
     }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import GroundTruthFormat
 
 /// One entry of the append-only label history: what a write did to one box (or, for `submit`, to an image).
@@ -32,7 +31,7 @@ public struct LabelChange: Sendable, Equatable {
     /// Whether a later `undo` reversed this change.
     public let undone: Bool
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         id = row["id"]
         revisionId = row["revisionId"]
         at = Date(timeIntervalSince1970: row["at"])

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import ImageCodec
 
 /// An image in a dataset. Its pixels are stored upright (EXIF orientation already applied), so `width` and
@@ -21,7 +20,7 @@ public struct StoredImage: Sendable, Equatable {
     /// Where the image came from: a path, or a URI given at import (`s3://bucket/images/0001.jpg`).
     public let sourceRef: String?
 
-    init(row: Row) {
+    init(row: SQLRow) {
         id = row["id"]
         datasetId = row["datasetId"]
         fileName = row["fileName"]
@@ -37,8 +36,8 @@ public struct StoredImage: Sendable, Equatable {
 
 extension StoredImage {
     /// The image `id`; `.notFound` (naming how to list ids) when there is none.
-    static func fetch(id: Int64, _ db: Database) throws -> StoredImage {
-        guard let row = try Row.fetchOne(db, cached: "SELECT * FROM image WHERE id = ?", arguments: [id]) else {
+    static func fetch(id: Int64, _ db: any LabelSQL) throws -> StoredImage {
+        guard let row = try db.fetchOne("SELECT * FROM image WHERE id = ?", [id]) else {
             throw LabelStoreError(.notFound, "no image with id \(id); `ctl labels todo --dataset NAME --all` lists image ids")
         }
         return StoredImage(row: row)
@@ -47,7 +46,7 @@ extension StoredImage {
 
 extension StoredImage {
     /// Whether image `id` is labeled: some change to it is in effect (boxes drawn, or submitted with none).
-    static func isLabeled(id: Int64, _ db: Database) throws -> Bool {
-        try Bool.fetchOne(db, cached: "SELECT EXISTS (SELECT 1 FROM labeledImage WHERE imageId = ?)", arguments: [id]) ?? false
+    static func isLabeled(id: Int64, _ db: any LabelSQL) throws -> Bool {
+        try db.value(Bool.self, "SELECT EXISTS (SELECT 1 FROM labeledImage WHERE imageId = ?)", [id]) ?? false
     }
 }

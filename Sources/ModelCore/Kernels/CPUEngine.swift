@@ -33,4 +33,10 @@ public final class CPUEngine: @unchecked Sendable {
     func wait() throws {
         try dnnlCheck(dnnl_stream_wait(stream), "wait for stream")
     }
+
+    /// Whether oneDNN runs its AVX-512 kernels on this CPU (Winograd's convolutions exist only there).
+    static var runsAVX512: Bool {
+        let avx512 = dnnl_cpu_isa_avx512_core.rawValue
+        return dnnl_get_effective_cpu_isa().rawValue & avx512 == avx512
+    }
 }

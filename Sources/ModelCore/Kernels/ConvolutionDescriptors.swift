@@ -26,7 +26,7 @@ struct ConvolutionDescriptors {
     }
 
     /// The forward pass, for training (`dnnl_forward_training`) or inference (`dnnl_forward_inference`), computed
-    /// directly or, for inference, with `dnnl_convolution_winograd`.
+    /// directly or with `dnnl_convolution_winograd`.
     mutating func forward(_ kind: dnnl_prop_kind_t, algorithm: dnnl_alg_kind_t = dnnl_convolution_direct) throws -> dnnl_convolution_desc_t {
         var desc = dnnl_convolution_desc_t()
         try dnnlCheck(
@@ -36,23 +36,32 @@ struct ConvolutionDescriptors {
         return desc
     }
 
-    /// The gradient with respect to the input.
-    mutating func backwardData() throws -> dnnl_convolution_desc_t {
+    /// The gradient with respect to the input, computed directly or with `dnnl_convolution_winograd`.
+    mutating func backwardData(algorithm: dnnl_alg_kind_t = dnnl_convolution_direct) throws -> dnnl_convolution_desc_t {
         var desc = dnnl_convolution_desc_t()
         try dnnlCheck(
             dnnl_dilated_convolution_backward_data_desc_init(
-                &desc, dnnl_convolution_direct, &source, &weights, &destination, strides, dilates, padding, padding),
+                &desc, algorithm, &source, &weights, &destination, strides, dilates, padding, padding),
             "describe convolution backward data \(geometry)")
         return desc
     }
 
-    /// The gradients with respect to the weights and the bias.
-    mutating func backwardWeights() throws -> dnnl_convolution_desc_t {
+    /// The gradients with respect to the weights and the bias, computed directly or with `dnnl_convolution_winograd`.
+    mutating func backwardWeights(algorithm: dnnl_alg_kind_t = dnnl_convolution_direct) throws -> dnnl_convolution_desc_t {
         var desc = dnnl_convolution_desc_t()
         try dnnlCheck(
             dnnl_dilated_convolution_backward_weights_desc_init(
-                &desc, dnnl_convolution_direct, &source, &weights, &bias, &destination, strides, dilates, padding, padding),
+                &desc, algorithm, &source, &weights, &bias, &destination, strides, dilates, padding, padding),
             "describe convolution backward weights \(geometry)")
         return desc
+    }
+
+    /// The primitive `make` builds with Winograd's algorithm when `winograd` is asked for and oneDNN implements it for
+    /// this CPU and pass (AVX-512 only), else with the direct one.
+    static func primitive(winograd: Bool, _ make: (dnnl_alg_kind_t) throws -> DNNLPrimitive) throws -> DNNLPrimitive {
+        if winograd {
+            do { return try make(dnnl_convolution_winograd) } catch let error as KernelError where error.status == "dnnl_unimplemented" {}
+        }
+        return try make(dnnl_convolution_direct)
     }
 }

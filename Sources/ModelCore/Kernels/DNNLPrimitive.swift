@@ -34,6 +34,13 @@ final class DNNLPrimitive {
         try self.init(descriptor: pd!, engine: engine, what: what, threadLimit: threadLimit)
     }
 
+    /// oneDNN's name for the implementation it chose, e.g. `jit_wino_4x3:avx512_core` (for tests and diagnostics).
+    var implementation: String {
+        var name: UnsafePointer<CChar>?
+        guard dnnl_primitive_desc_query(descriptor, dnnl_query_impl_info_str, 0, &name) == dnnl_success, let name else { return "" }
+        return String(cString: name)
+    }
+
     /// A reorder from one layout to another.
     convenience init(reorderFrom source: dnnl_memory_desc_t, to destination: dnnl_memory_desc_t, engine: CPUEngine) throws {
         var source = source

@@ -51,13 +51,10 @@ final class InferenceConvolutionKernel {
     /// oneDNN implements it for this CPU and these post-ops; else the direct one.
     private static func primitive(_ g: Conv2DGeometry, attributes: dnnl_primitive_attr_t, engine: CPUEngine) throws -> DNNLPrimitive {
         var descriptors = try ConvolutionDescriptors(g, hasBias: true)
-        if g.kernelSize == 3, g.stride == 1, g.dilation == 1, g.inputChannels % 16 == 0, g.flops >= winogradMinimumFLOPs {
-            do {
-                let winograd = try descriptors.forward(dnnl_forward_inference, algorithm: dnnl_convolution_winograd)
-                return try DNNLPrimitive(winograd, attributes: attributes, engine: engine, what: "Winograd inference convolution")
-            } catch let error as KernelError where error.status == "dnnl_unimplemented" {}
+        let winograd = g.kernelSize == 3 && g.stride == 1 && g.dilation == 1 && g.inputChannels % 16 == 0 && g.flops >= winogradMinimumFLOPs
+        return try ConvolutionDescriptors.primitive(winograd: winograd) {
+            try DNNLPrimitive(descriptors.forward(dnnl_forward_inference, algorithm: $0), attributes: attributes, engine: engine, what: "inference convolution")
         }
-        return try DNNLPrimitive(descriptors.forward(dnnl_forward_inference), attributes: attributes, engine: engine, what: "inference convolution")
     }
 
     /// Runs `body` with oneDNN primitive attributes carrying the post-op chain, released afterwards (a primitive

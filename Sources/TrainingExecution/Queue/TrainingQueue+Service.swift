@@ -13,7 +13,7 @@ extension TrainingQueue: Service {
     ///   - shared: the queue several daemons share (with how often idle workers poll it), or nil for the daemon's
     ///     own `SQLiteJobQueue` over `store`.
     package convenience init(
-        store: ControlPlaneStore, shared: (jobs: any TrainingJobQueue, pollInterval: Double)? = nil, objects: ObjectStore,
+        store: ControlPlaneStore, shared: (jobs: any TrainingJobQueue, pollInterval: Double)? = nil, objects: any ObjectStorage,
         jobsDirectory: URL, rankExecutable: URL, concurrency: Int, logger: Logger
     ) {
         let training = TrainingWorker(store: store, objects: objects, jobsDirectory: jobsDirectory, rankExecutable: rankExecutable, logger: logger)

@@ -31,7 +31,7 @@ extension ChannelReader {
             guard let uri = S3URI(record.identifier) else {
                 throw TrainingClientError("Line \(line) of \(channel.uri): source-ref '\(record.identifier)' is not an s3:// URI.")
             }
-            guard store.exists(uri) else {
+            guard try store.exists(uri) else {
                 throw TrainingClientError("Line \(line) of \(channel.uri): the image \(uri) does not exist.")
             }
         }

@@ -30,7 +30,7 @@ extension ChannelReader {
     /// Every object whose key starts with the channel's key (S3 semantics: a string prefix, not a folder).
     private func prefixObjects(_ channel: TrainingChannelSpec) throws -> [ChannelObject] {
         let prefix = channel.uri
-        guard store.bucketExists(prefix.bucket) else {
+        guard try store.bucketExists(prefix.bucket) else {
             throw TrainingClientError("The bucket '\(prefix.bucket)' of channel '\(channel.name)' (\(prefix)) does not exist.")
         }
         let keys = try store.list(bucket: prefix.bucket, prefix: prefix.key).filter { !$0.hasSuffix("/") }
@@ -59,7 +59,7 @@ extension ChannelReader {
                 throw TrainingClientError("The \(what), \(channel.uri): entry \(index + 1) is \(entry.rendered()), not a key string (\(shape)).")
             }
             let uri = S3URI(bucket: prefix.bucket, key: prefix.key + relative)
-            guard store.exists(uri) else {
+            guard try store.exists(uri) else {
                 throw TrainingClientError("The \(what), \(channel.uri), lists \(uri), which does not exist.")
             }
             return ChannelObject(uri: uri, relativeKey: relative)

@@ -16,12 +16,12 @@ import ObjectStore
 /// the URI or line. Objects and manifests are checked up front; images are decoded lazily during training
 /// (an unreadable one fails the job with a `ClientError` naming its URI then).
 public struct ChannelReader: Sendable {
-    public let store: ObjectStore
+    public let store: any ObjectStorage
 
     /// The channels the algorithm reads.
     public static let channelNames = ["train", "validation", "train_annotation", "validation_annotation"]
 
-    public init(store: ObjectStore) {
+    public init(store: any ObjectStorage) {
         self.store = store
     }
 

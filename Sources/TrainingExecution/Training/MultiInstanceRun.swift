@@ -15,19 +15,20 @@ package struct MultiInstanceRun {
     let instanceCount: Int
     /// The `ctl` whose `training-rank` the ranks run: the daemon's own executable.
     let rankExecutable: URL
-    /// The object store's directory, which every rank reads the channels from and rank 0 uploads into.
-    let objectStore: URL
+    /// How every rank reaches the object store it reads the channels from and rank 0 writes checkpoints and the model
+    /// to: `--object-store <directory>`, or `--endpoint-url <a daemon's URL>` (its S3 API).
+    let objectArguments: [String]
     /// The job's work directory: the request file and rank 0's checkpoints, which every rank resumes from.
     let workDirectory: URL
 
     /// Seconds `mpirun` has to end its ranks after SIGTERM before it is killed.
     static let terminationGrace = 10.0
 
-    package init(request: JSONValue, instanceCount: Int, rankExecutable: URL, objectStore: URL, workDirectory: URL) {
+    package init(request: JSONValue, instanceCount: Int, rankExecutable: URL, objectArguments: [String], workDirectory: URL) {
         self.request = request
         self.instanceCount = instanceCount
         self.rankExecutable = rankExecutable
-        self.objectStore = objectStore
+        self.objectArguments = objectArguments
         self.workDirectory = workDirectory
     }
 
@@ -38,8 +39,9 @@ package struct MultiInstanceRun {
         return [
             "mpirun", "--allow-run-as-root", "--oversubscribe", "--tag-output", "-np", String(instanceCount),
             "-x", "OMP_NUM_THREADS=\(threads)", "-x", "OMP_WAIT_POLICY=PASSIVE",
-            rankExecutable.path, "training-rank", "--object-store", objectStore.path, "--request", requestFile.path,
-            "--work-dir", workDirectory.path, "--report",
+            rankExecutable.path, "training-rank",
+        ] + objectArguments + [
+            "--request", requestFile.path, "--work-dir", workDirectory.path, "--report",
         ]
     }
 

@@ -8,10 +8,12 @@ import ObjectStore
 ///
 /// The run: check the image and the output bucket → `Downloading` (resolve the channels) → `Training` (the
 /// configuration lines, the hyperparameters, then epochs, each followed by an atomic checkpoint in
-/// `workDirectory`) → `Uploading` (the best model to `TrainingJobSpec.modelArtifacts`). A run started on a
-/// work directory holding a checkpoint resumes after its epoch and ends exactly as an uninterrupted run with
-/// the same seed would. The caller owns the work directory: it keeps it while the job may be restarted and
-/// deletes it once the job is terminal.
+/// `workDirectory` and its copy in the object store, `CheckpointObjects` at `TrainingJobSpec.checkpointURI`) →
+/// `Uploading` (the best model to `TrainingJobSpec.modelArtifacts`). A run started on a work directory holding a
+/// checkpoint resumes after its epoch and ends exactly as an uninterrupted run with the same seed would (a node
+/// that never ran the job first restores the stored copy into it: `CheckpointObjects.restore`). The caller owns
+/// the work directory: it keeps it while the job may be restarted and deletes it once the job is terminal. Channels
+/// are read through `ObjectStorage.inputCache` in the work directory's `input/` (File mode on a remote store).
 ///
 /// Stopping: `stopRequested` is polled after every batch and every epoch's checkpoint; a non-nil answer ends
 /// training there. A stopped run that completed at least one epoch uploads the best model so far (as the
@@ -22,13 +24,13 @@ import ObjectStore
 /// directory's checkpoint, and only rank 0 (`algo-1`) writes checkpoints and uploads the model.
 public struct TrainingJobRunner {
     public let spec: TrainingJobSpec
-    public let store: ObjectStore
+    public let store: any ObjectStorage
     /// The job's private directory for checkpoints (created if needed).
     public let workDirectory: URL
     /// This process's rank among the job's instances; a `SingleProcessReducer` for a job on one instance.
     public let reducer: any GradientReducer
 
-    public init(spec: TrainingJobSpec, store: ObjectStore, workDirectory: URL, reducer: any GradientReducer = SingleProcessReducer()) {
+    public init(spec: TrainingJobSpec, store: any ObjectStorage, workDirectory: URL, reducer: any GradientReducer = SingleProcessReducer()) {
         self.spec = spec
         self.store = store
         self.workDirectory = workDirectory
@@ -82,9 +84,12 @@ public struct TrainingJobRunner {
         }
         let upload = ModelArtifactUpload(store: store, destination: spec.modelArtifacts, compression: spec.outputCompression)
         try upload.checkBucket()
+        let checkpoints = CheckpointObjects(storage: store, prefix: spec.checkpointURI)
+        try checkpoints.checkBucket()
 
         progress(.secondaryStatus(.downloading, message: "Downloading input data"))
-        let data = try ChannelReader(store: store).read(spec.channels)
+        let input = store.inputCache(in: workDirectory.appendingPathComponent("input", isDirectory: true))
+        let data = try ChannelReader(store: input).read(spec.channels)
         let parallel = self.parallel
         let training = parallel.trainingData == .sharded ? parallel.shard(data.training) : data.training
 
@@ -99,7 +104,7 @@ public struct TrainingJobRunner {
             engine: CPUEngine(),
             parallel: parallel
         )
-        let (bestWeights, stopReason) = try train(trainer, work: work, state: &state, stopRequested: stopRequested, progress: progress)
+        let (bestWeights, stopReason) = try train(trainer, work: work, checkpoints: checkpoints, state: &state, stopRequested: stopRequested, progress: progress)
 
         let ending: TrainingJobOutcome.Ending = stopReason.map { .stopped($0) } ?? .completed
         guard state.completedEpochs > 0, stopReason != .shutdown, parallel.isLeader else {
@@ -136,11 +141,13 @@ public struct TrainingJobRunner {
         return hyperparameters
     }
 
-    /// Trains from the work directory's checkpoint (if any) to the end or a stop, checkpointing every epoch.
+    /// Trains from the work directory's checkpoint (if any) to the end or a stop, checkpointing every epoch into the
+    /// work directory, then into the object store.
     /// Returns the best weights and why training stopped early (nil: it ran to its end).
     private func train(
         _ trainer: ObjectDetectionTrainer,
         work: TrainingWorkDirectory,
+        checkpoints: CheckpointObjects,
         state: inout RunState,
         stopRequested: () -> TrainingStopReason?,
         progress: (TrainingProgress) -> Void
@@ -175,10 +182,11 @@ public struct TrainingJobRunner {
                 epochStart = Date()
                 progress(.epochMetrics(epoch: summary.epoch, metrics: state.metrics))
                 if reducer.rank == 0 {
-                    try work.save(
-                        checkpoint,
-                        progress: .init(completedEpochs: checkpoint.completedEpochs, finished: false, metrics: state.metrics, history: state.history)
-                    )
+                    let bytes = try CheckpointFile.encode(checkpoint)
+                    let epoch = TrainingWorkDirectory.Progress(
+                        completedEpochs: checkpoint.completedEpochs, finished: false, metrics: state.metrics, history: state.history, job: spec.jobName)
+                    try work.save(checkpoint: bytes, progress: epoch)
+                    try checkpoints.save(checkpoint: bytes, progress: epoch)
                     progress(.checkpointSaved(completedEpochs: checkpoint.completedEpochs))
                 }
             }
@@ -188,14 +196,10 @@ public struct TrainingJobRunner {
             }
         }
         if !outcome.wasStopped, reducer.rank == 0 {
-            try work.save(
-                TrainingWorkDirectory.Progress(
-                    completedEpochs: outcome.completedEpochs,
-                    finished: true,
-                    metrics: state.metrics,
-                    history: state.history
-                )
-            )
+            let finished = TrainingWorkDirectory.Progress(
+                completedEpochs: outcome.completedEpochs, finished: true, metrics: state.metrics, history: state.history, job: spec.jobName)
+            try work.save(finished)
+            try checkpoints.save(finished)
         }
         return (outcome.bestWeights, stopReason)
     }

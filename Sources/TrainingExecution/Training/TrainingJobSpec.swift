@@ -19,6 +19,10 @@ public struct TrainingJobSpec: Sendable, Equatable {
     public var outputPath: S3URI
     /// `OutputDataConfig.CompressionType`.
     public var outputCompression: OutputCompression
+    /// Where the job's checkpoint is kept in the object store, so that a job resumed on any node continues from it:
+    /// `CheckpointConfig.S3Uri` when the request has one, else `<S3OutputPath>/<job>/checkpoints/`
+    /// (`defaultCheckpointURI`).
+    public var checkpointURI: S3URI
     /// `StoppingCondition.MaxRuntimeInSeconds`; enforcing it is the caller's (through the stop hook).
     public var maxRuntimeInSeconds: Int?
     /// Seeds weight initialisation, data order and augmentation: `Environment["APIARY_SEED"]` when given,
@@ -64,6 +68,16 @@ public struct TrainingJobSpec: Sendable, Equatable {
                 try Self.enumeration($0, OutputCompression.self, "OutputDataConfig.CompressionType")
             } ?? .gzip
 
+        if let value = request["CheckpointConfig"]?["S3Uri"] {
+            let text = try Self.string(value, "CheckpointConfig.S3Uri")
+            guard let uri = S3URI(text) else {
+                throw AWSError.validation("CheckpointConfig.S3Uri '\(text)' is not an s3:// URI (s3://bucket/prefix)")
+            }
+            checkpointURI = uri
+        } else {
+            checkpointURI = Self.defaultCheckpointURI(outputPath: outputURI, jobName: name)
+        }
+
         if let runtime = request["StoppingCondition"]?["MaxRuntimeInSeconds"] {
             guard let seconds = runtime.intValue, seconds >= 1 else {
                 throw AWSError.validation("StoppingCondition.MaxRuntimeInSeconds must be a positive integer, got \(runtime.rendered())")
@@ -82,6 +96,14 @@ public struct TrainingJobSpec: Sendable, Equatable {
         } else {
             seed = Self.derivedSeed(jobName: name)
         }
+    }
+
+    /// The checkpoint prefix of a job without `CheckpointConfig`: `<S3OutputPath>/<job>/checkpoints/`, beside the
+    /// `output/` folder of its model (trailing slashes of the output path are not doubled).
+    public static func defaultCheckpointURI(outputPath: S3URI, jobName: String) -> S3URI {
+        var base = outputPath
+        while base.key.hasSuffix("/") { base.key.removeLast() }
+        return base.appending("\(jobName)/checkpoints/")
     }
 
     /// The seed of a job without `APIARY_SEED`: the 64-bit FNV-1a hash of the name's UTF-8 bytes (stable

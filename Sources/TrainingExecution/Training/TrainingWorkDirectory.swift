@@ -8,7 +8,7 @@ import ModelCore
 ///   its upload does not train on, e.g. past an early stop).
 ///
 /// Both are replaced atomically after every epoch, progress first: whenever a checkpoint exists, the progress
-/// file is at least as recent.
+/// file is at least as recent. `CheckpointObjects` keeps a copy of both in the object store, written after them.
 struct TrainingWorkDirectory {
     let url: URL
 
@@ -21,6 +21,10 @@ struct TrainingWorkDirectory {
         var metrics: [TrainingMetric]
         /// Every completed epoch (nil in progress files written before it was kept).
         var history: [TrainingResults.Row]?
+        /// The job these epochs are of (nil in progress files written before it was kept): a checkpoint in the
+        /// object store resumes only its own job (`CheckpointObjects`).
+        var job: String?
+
     }
 
     /// Creates the directory if needed.
@@ -32,14 +36,14 @@ struct TrainingWorkDirectory {
     var checkpointFile: URL { url.appendingPathComponent("checkpoint.apiary") }
     var progressFile: URL { url.appendingPathComponent("progress.json") }
 
-    /// Records a completed epoch.
-    func save(_ checkpoint: TrainingCheckpoint, progress: Progress) throws {
+    /// Records a completed epoch: `checkpoint` is its `CheckpointFile` encoding.
+    func save(checkpoint: [UInt8], progress: Progress) throws {
         try save(progress)
-        try AtomicFile.save(CheckpointFile.encode(checkpoint), to: checkpointFile)
+        try AtomicFile.save(checkpoint, to: checkpointFile)
     }
 
     func save(_ progress: Progress) throws {
-        try AtomicFile.save(Array(Self.encoder.encode(progress)), to: progressFile)
+        try AtomicFile.save(progress.encoded(), to: progressFile)
     }
 
     /// The saved checkpoint, or nil when no epoch was completed yet.
@@ -56,11 +60,7 @@ struct TrainingWorkDirectory {
     /// The saved progress, or nil.
     func loadProgress() throws -> Progress? {
         guard let data = try contents(of: progressFile) else { return nil }
-        do {
-            return try Self.decoder.decode(Progress.self, from: Data(data))
-        } catch {
-            throw AlgorithmError("cannot read \(progressFile.path): \(error)")
-        }
+        return try Progress(encoded: data, source: progressFile.path)
     }
 
     private func contents(of file: URL) throws -> [UInt8]? {
@@ -70,14 +70,28 @@ struct TrainingWorkDirectory {
     }
 
     /// Metrics are finite in practice, but JSON has no literal for NaN or infinity, so encode them by name.
-    private static var encoder: JSONEncoder {
+    static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return encoder
     }
-    private static var decoder: JSONDecoder {
+    static var decoder: JSONDecoder {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return decoder
+    }
+}
+
+extension TrainingWorkDirectory.Progress {
+    /// As `progress.json` holds it.
+    func encoded() throws -> [UInt8] { Array(try TrainingWorkDirectory.encoder.encode(self)) }
+
+    /// - Throws: `AlgorithmError` naming `source` when `bytes` are not a progress file.
+    init(encoded bytes: [UInt8], source: String) throws {
+        do {
+            self = try TrainingWorkDirectory.decoder.decode(Self.self, from: Data(bytes))
+        } catch {
+            throw AlgorithmError("cannot read \(source): \(error)")
+        }
     }
 }

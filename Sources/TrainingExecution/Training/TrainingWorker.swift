@@ -12,14 +12,15 @@ package struct TrainingWorker: Sendable {
     static let logGroup = "/aws/sagemaker/TrainingJobs"
 
     let store: ControlPlaneStore
-    let objects: ObjectStore
-    /// `$APIARY_HOME/jobs`: one work directory (checkpoints) per job.
+    /// The object store on this host, or a daemon's through its S3 API (a worker node).
+    let objects: any ObjectStorage
+    /// `$APIARY_HOME/jobs`: one work directory (checkpoints, a remote store's input cache) per job.
     let jobsDirectory: URL
     /// The `ctl` that runs the ranks of multi-instance jobs (`MultiInstanceRun`): the daemon's own executable.
     let rankExecutable: URL
     let logger: Logger
 
-    package init(store: ControlPlaneStore, objects: ObjectStore, jobsDirectory: URL, rankExecutable: URL, logger: Logger) {
+    package init(store: ControlPlaneStore, objects: any ObjectStorage, jobsDirectory: URL, rankExecutable: URL, logger: Logger) {
         self.store = store
         self.objects = objects
         self.jobsDirectory = jobsDirectory
@@ -83,14 +84,20 @@ package struct TrainingWorker: Sendable {
                 }
             }
             let workDirectory = jobsDirectory.appendingPathComponent(name, isDirectory: true)
+            let spec = try TrainingJobSpec(request: job.document)
+            // A job another node ran until it died: continue from the checkpoint it stored.
+            let checkpoints = CheckpointObjects(storage: objects, prefix: spec.checkpointURI)
+            if let epochs = try checkpoints.restore(into: TrainingWorkDirectory(url: workDirectory), job: name) {
+                logger.info("fetched the checkpoint of epoch \(epochs)", metadata: ["job": "\(name)", "from": "\(spec.checkpointURI)"])
+            }
             let instances = job.document["ResourceConfig"]?["InstanceCount"]?.intValue ?? 1
             if instances > 1 {
                 let run = MultiInstanceRun(
-                    request: job.document, instanceCount: instances, rankExecutable: rankExecutable, objectStore: objects.root,
+                    request: job.document, instanceCount: instances, rankExecutable: rankExecutable, objectArguments: try rankObjectArguments(),
                     workDirectory: workDirectory)
                 outcome = run.run(stopRequested: stopRequested, progress: progress) { rank, line in log(rank, [AlgorithmLog.line(line)]) }
             } else {
-                let runner = TrainingJobRunner(spec: try TrainingJobSpec(request: job.document), store: objects, workDirectory: workDirectory)
+                let runner = TrainingJobRunner(spec: spec, store: objects, workDirectory: workDirectory)
                 outcome = runner.run(stopRequested: stopRequested, progress: progress)
             }
         } catch {
@@ -112,8 +119,18 @@ package struct TrainingWorker: Sendable {
             logger.info("training job paused for shutdown; it resumes on the next start", metadata: ["job": "\(name)"])
             return
         }
-        // Ended for good: the checkpoints are no longer needed.
+        // Ended for good: the checkpoints (and a remote store's downloaded input) are no longer needed.
         try? FileManager.default.removeItem(at: jobsDirectory.appendingPathComponent(name, isDirectory: true))
         logger.info("training job ended", metadata: ["job": "\(name)", "status": "\(outcome.ending)"])
+    }
+
+    /// How the ranks of a multi-instance job reach this worker's object store (`ctl training-rank`'s options); they
+    /// inherit its environment, and with it the credentials of a remote one.
+    private func rankObjectArguments() throws -> [String] {
+        switch objects {
+        case let local as ObjectStore: return ["--object-store", local.root.path]
+        case let remote as RemoteObjectStore: return ["--endpoint-url", remote.endpoint.url.absoluteString]
+        default: throw AlgorithmError("the ranks of a multi-instance job cannot reach this worker's object store (\(type(of: objects)))")
+        }
     }
 }

@@ -13,7 +13,7 @@ struct TransformInputs {
     }
 
     /// - Throws: `TransformFailure` naming what cannot be read.
-    static func items(of request: JSONValue, objects: ObjectStore) throws -> [Item] {
+    static func items(of request: JSONValue, objects: any ObjectStorage) throws -> [Item] {
         let source = request["TransformInput"]?["DataSource"]?["S3DataSource"] ?? [:]
         let uriText = source["S3Uri"]?.stringValue ?? ""
         guard let uri = S3URI(uriText) else { throw TransformFailure("ClientError: S3Uri '\(uriText)' is not an s3:// URI.") }

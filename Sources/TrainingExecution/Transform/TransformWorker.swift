@@ -18,10 +18,10 @@ package struct TransformWorker: Sendable {
     static let contentTypes: Set<String> = ["image/jpeg", "image/png", "application/x-image"]
 
     let store: ControlPlaneStore
-    let objects: ObjectStore
+    let objects: any ObjectStorage
     let logger: Logger
 
-    package init(store: ControlPlaneStore, objects: ObjectStore, logger: Logger) {
+    package init(store: ControlPlaneStore, objects: any ObjectStorage, logger: Logger) {
         self.store = store
         self.objects = objects
         self.logger = logger

@@ -1,9 +1,6 @@
 import AWSProtocol
 import Foundation
-
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
+import ObjectStore
 
 /// The daemon's S3 API, path-style (`/<bucket>/<key>`) and signed for `s3` as botocore signs it: what `ctl` needs
 /// to read images straight from `s3://`.
@@ -52,35 +49,5 @@ extension APIClient {
     /// `text` percent-encoded as botocore sends it: a bucket or key keeps its `/`, a query value does not.
     private static func encoded(_ text: String, keeping extra: String = "/") -> String {
         SigV4.percentEncode(Array(text.utf8), keeping: extra)
-    }
-}
-
-/// The text of every element of an S3 XML answer, by element name (`Key`, `NextContinuationToken`, `Code`, …);
-/// S3's listing and error documents are flat enough that names alone say what a value is.
-private final class S3XMLText: NSObject, XMLParserDelegate {
-    private var texts: [String: [String]] = [:]
-    private var current = ""
-    /// Whether the whole document parsed.
-    private(set) var isWellFormed = false
-
-    init(_ data: Data) {
-        super.init()
-        let parser = XMLParser(data: data)
-        parser.delegate = self
-        isWellFormed = parser.parse()
-    }
-
-    func values(_ element: String) -> [String] { texts[element] ?? [] }
-
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:])
-    {
-        current = ""
-    }
-
-    func parser(_ parser: XMLParser, foundCharacters string: String) { current += string }
-
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-        texts[name, default: []].append(current)
-        current = ""
     }
 }

@@ -28,9 +28,8 @@ struct APIClient {
         }
         self.endpoint = endpoint
         endpointSource = source
-        self.region = region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? "us-east-1"
-        accessKeyID = environment["AWS_ACCESS_KEY_ID"] ?? "APIARYLOCALACCESSKEY"
-        secretAccessKey = environment["AWS_SECRET_ACCESS_KEY"] ?? "apiary-local-secret"
+        let credentials = ClientCredentials(environment: environment, region: region)
+        (self.region, accessKeyID, secretAccessKey) = (credentials.region, credentials.accessKeyID, credentials.secretAccessKey)
     }
 
     /// The `Host` header SigV4 signs: host and non-default port.

@@ -66,8 +66,8 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Keep the control plane and the training/transform queue in this PostgreSQL database (postgresql://user@host:port/database; default $APIARY_DATABASE, else the home's state.sqlite), shared with other daemons on it.",
-            discussion: "Labels (labels.sqlite), objects (s3/) and checkpoints (jobs/) stay in this daemon's home."))
+            "Keep the control plane, the training/transform queue and the label store in this PostgreSQL database (postgresql://user@host:port/database; default $APIARY_DATABASE, else the home's state.sqlite and labels.sqlite), shared with other daemons on it.",
+            discussion: "Objects (s3/) and checkpoints (jobs/) stay in this daemon's home."))
     var database: String?
 
     @Option(help: "The object store's directory (default the home's s3/): with --database, the one directory every daemon and `ctl worker` shares.")

@@ -10,9 +10,10 @@ import ObjectStore
 /// `ctl training-rank`: one rank of a data-parallel training job (`ResourceConfig.InstanceCount > 1`), the
 /// process `mpirun` starts N of. Hidden: people create training jobs, and the ranks are the launcher's.
 ///
-/// Every rank reads the channels from the daemon's object store directory, trains its part of each global batch and sums
-/// gradients with the others over Open MPI; rank 0 (`algo-1`) checkpoints into the shared work directory and
-/// uploads the model. A rank that fails ends the whole job (`MPI_Abort`), so none waits on a dead peer.
+/// Every rank reads the channels from the daemon's object store directory (or, on a `ctl worker --endpoint-url`, through
+/// the daemon's S3 API, signed with `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`), trains its part of each global batch
+/// and sums gradients with the others over Open MPI; rank 0 (`algo-1`) checkpoints into the shared work directory (and
+/// the object store) and uploads the model. A rank that fails ends the whole job (`MPI_Abort`), so none waits on a dead peer.
 struct TrainingRank: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "training-rank",
@@ -27,7 +28,9 @@ struct TrainingRank: ParsableCommand {
     )
 
     @Option(help: "The object store's directory ($APIARY_HOME/s3): it holds the channels and receives the model.")
-    var objectStore: String
+    var objectStore: String?
+    @Option(help: "Instead of --object-store: a daemon's URL, whose S3 API holds the channels and receives the model.")
+    var endpointURL: String?
     @Option(help: "The job's CreateTrainingJob request, as a JSON file.")
     var request: String
     @Option(help: "The job's work directory for checkpoints, shared by the ranks (created if needed).")
@@ -45,12 +48,18 @@ struct TrainingRank: ParsableCommand {
         } catch {
             fail(host, "cannot read the training job request \(request): \(error)", mpi: mpi)
         }
-        let runner = TrainingJobRunner(
-            spec: spec,
-            store: ObjectStore(root: URL(fileURLWithPath: objectStore, isDirectory: true)),
-            workDirectory: URL(fileURLWithPath: workDir, isDirectory: true),
-            reducer: reducer
-        )
+        let workDirectory = URL(fileURLWithPath: workDir, isDirectory: true)
+        let store: any ObjectStorage
+        switch (objectStore, endpointURL.flatMap { URL(string: $0) }) {
+        case (let directory?, nil):
+            store = ObjectStore(root: URL(fileURLWithPath: directory, isDirectory: true))
+        case (nil, let url?):
+            let endpoint = S3Endpoint(url: url, credentials: ClientCredentials(environment: ProcessInfo.processInfo.environment))
+            store = RemoteObjectStore(endpoint: endpoint, scratch: workDirectory.appendingPathComponent("tmp-\(host)", isDirectory: true))
+        default:
+            fail(host, "pass either --object-store DIR or --endpoint-url URL (an http(s) URL)", mpi: mpi)
+        }
+        let runner = TrainingJobRunner(spec: spec, store: store, workDirectory: workDirectory, reducer: reducer)
         let outcome = runner.run(stopRequested: { nil }) { event in
             if report {
                 RankReport(event).map { emit($0.line) }

@@ -144,7 +144,8 @@ def main():
     check("every acknowledged tag is there", not lost_tags, lost_tags[:5])
 
     ended = wait_until_ended(sm["b"], created, timeout=600)
-    check("every acknowledged job was run to its end", sorted(ended) == sorted(created), sorted(set(created) - set(ended))[:5])
+    stuck = sorted(set(created) - set(ended))
+    check("every acknowledged job was run to its end", not stuck, [describe_and_log_lines(sm["b"], name) for name in stuck[:2]])
     failed = [n for n, job in ended.items() if job["TrainingJobStatus"] != "Failed" or "missing-bucket" not in job.get("FailureReason", "")]
     check("each ended as its one run does", not failed, failed[:5])
     # A run leaves one stream with one run's lines (a log line written while the database was down may be missing);
@@ -155,6 +156,16 @@ def main():
 
     print(f"{results['passed']} passed, {results['failed']} failed", flush=True)
     return 1 if results["failed"] else 0
+
+
+def describe_and_log_lines(sm, name):
+    """What a job that never ended looks like: its status, secondary transitions and every daemon log line naming it."""
+    job = sm.describe_training_job(TrainingJobName=name)
+    transitions = [(t["Status"], t.get("StatusMessage", "")) for t in job.get("SecondaryStatusTransitions", [])]
+    lines = [f"{label}: {line}" for label, variable in (("A", "APIARY_LOG"), ("B", "APIARY_LOG_B"))
+             for line in log_text(variable).splitlines() if f"job={name} " in line or f'"{name}"' in line]
+    return {"name": name, "status": job["TrainingJobStatus"], "secondary": job.get("SecondaryStatus"),
+            "transitions": transitions, "log": lines[-20:]}
 
 
 def exists(sm, name):

@@ -1,21 +1,21 @@
 import Foundation
 import Logging
+import PostgresControlPlane
 import PostgresNIO
 import Testing
 
-@testable import PostgresControlPlane
-
 /// A fresh database on the test's PostgreSQL cluster (`APIARY_TEST_DATABASE`, which scripts/test.sh sets from
 /// scripts/throwaway-postgres.sh), so that each test has its own tables, advisory locks and queue; `drop()` removes
-/// it. Tests that need one are skipped when the variable is absent.
-final class TestDatabase: Sendable {
-    static let variable = "APIARY_TEST_DATABASE"
-    static var isConfigured: Bool { ProcessInfo.processInfo.environment[variable] != nil }
+/// it. Tests that need one are skipped when the variable is absent. Its own target, so that every suite that runs
+/// against PostgreSQL (the queue's, the label store's) makes its databases the same way.
+package final class TestDatabase: Sendable {
+    package static let variable = "APIARY_TEST_DATABASE"
+    package static var isConfigured: Bool { ProcessInfo.processInfo.environment[variable] != nil }
 
-    let url: PostgresURL
+    package let url: PostgresURL
     private let server: PostgresURL
 
-    init() throws {
+    package init() throws {
         server = try PostgresURL(try #require(ProcessInfo.processInfo.environment[Self.variable], "\(Self.variable) is not set"))
         let name = "apiary_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         url = server.on(database: name)
@@ -23,12 +23,12 @@ final class TestDatabase: Sendable {
     }
 
     /// A daemon's connections to this database.
-    func connections(size: Int = 2) throws -> PostgresConnections {
+    package func connections(size: Int = 2) throws -> PostgresConnections {
         try PostgresConnections(url: url, size: size, logger: Logger(label: "test"))
     }
 
     /// Removes the database (closing whatever connections are still open on it).
-    func drop() {
+    package func drop() {
         do {
             try administer { try $0.query("DROP DATABASE IF EXISTS \(unescaped: url.database) WITH (FORCE)") }
         } catch {
