@@ -7,7 +7,8 @@ import Prometheus
 
 /// The endpoints this daemon serves: loads deployments on their own threads (an HTTP request never waits for a
 /// model to load), swaps an updated deployment in atomically (requests already running finish on the old
-/// one, which is released when the last of them ends), and brings endpoints back after a restart.
+/// one, which is released when the last of them ends), and brings endpoints back after a restart. On a control
+/// plane other daemons share, it also serves the endpoints they deployed (`adopted`).
 package final class EndpointHost: @unchecked Sendable {
     /// Document members that hold the deployment snapshots; never shown by DescribeEndpoint.
     package static let deploymentKey = "ApiaryDeployment"
@@ -17,8 +18,13 @@ package final class EndpointHost: @unchecked Sendable {
     let store: ControlPlaneStore
     private let objects: ObjectStore
     private let logger: Logger
+    /// Other daemons share `store` (a PostgreSQL database): an endpoint one of them deployed is served here too.
+    private let sharedControlPlane: Bool
     private let lock = NSLock()
     private var serving: [String: DeployedEndpoint] = [:]
+    /// Endpoints another daemon deployed, loaded here on their first invocation: the deployment snapshot loaded and
+    /// its load (shared by the invocations that wait for it).
+    private var adoptions: [String: (snapshot: JSONValue, load: Task<DeployedEndpoint, any Error>)] = [:]
     /// Endpoints loading again after a restart (the store already says InService), with the invocations waiting for
     /// them: such an endpoint answers once its model is back, never "not found".
     private var recovering: [String: [CheckedContinuation<DeployedEndpoint?, Never>]] = [:]
@@ -29,10 +35,13 @@ package final class EndpointHost: @unchecked Sendable {
     private var loading = 0
     private var loadsEnded: [CheckedContinuation<Void, Never>] = []
 
-    package init(store: ControlPlaneStore, objects: ObjectStore, logger: Logger) {
+    /// - Parameter sharedControlPlane: other daemons share `store`, so that the endpoints they deployed are
+    ///   served here as well (from `objects`, which must then be the object store they share).
+    package init(store: ControlPlaneStore, objects: ObjectStore, logger: Logger, sharedControlPlane: Bool = false) {
         self.store = store
         self.objects = objects
         self.logger = logger
+        self.sharedControlPlane = sharedControlPlane
     }
 
     /// The deployment serving `name`, if it is InService or Updating.
@@ -48,6 +57,50 @@ package final class EndpointHost: @unchecked Sendable {
                 return .none
             }
             if let ready { continuation.resume(returning: ready) }
+        }
+    }
+
+    /// The deployment that answers an invocation of `name`: this daemon's own, waiting for it when it is loading
+    /// again after a restart; on a shared control plane, else the one another daemon deployed (`adopted`).
+    /// - Throws: `AWSError` when another daemon's endpoint cannot be loaded here; the store's errors.
+    func deploymentToInvoke(_ name: String) async throws -> DeployedEndpoint? {
+        if let own = await deploymentWhenRecovered(name) { return own }
+        return sharedControlPlane ? try await adopted(name) : nil
+    }
+
+    /// An endpoint InService (or Updating) that another daemon sharing the control plane deployed, loaded here from
+    /// the object store on its first invocation — and again when its record names another deployment (an update) —
+    /// on a thread of its own; nil (and let go) once the record is gone or no longer serving.
+    private func adopted(_ name: String) async throws -> DeployedEndpoint? {
+        let record = try store.resource(.endpoint, named: name)
+        guard let record, [.inService, .updating].contains(record.status(as: EndpointStatus.self)),
+            let snapshot = record.document[Self.deploymentKey]
+        else {
+            lock.withLock { adoptions[name] = nil }
+            return nil
+        }
+        let load = lock.withLock {
+            if let adoption = adoptions[name], adoption.snapshot == snapshot { return adoption.load }
+            logger.info("endpoint another daemon deployed loads here", metadata: ["endpoint": "\(name)"])
+            let load = Task<DeployedEndpoint, any Error> {
+                try await withCheckedThrowingContinuation { continuation in
+                    let thread = Thread { [self] in
+                        continuation.resume(with: Result { try DeployedEndpoint.load(snapshot: snapshot, objects: objects, endpoint: name, metrics: metrics(name)) })
+                    }
+                    thread.name = "apiary-adopt-\(name)"
+                    thread.start()
+                }
+            }
+            adoptions[name] = (snapshot, load)
+            return load
+        }
+        do {
+            return try await load.value
+        } catch {
+            throw AWSError(
+                "ValidationError",
+                "Endpoint \(name) was deployed by another Apiary daemon and its model cannot be loaded here (\(error)): invoke it through "
+                    + "that daemon, or give every daemon the same --object-store.")
         }
     }
 
@@ -127,6 +180,7 @@ package final class EndpointHost: @unchecked Sendable {
     package func remove(_ name: String) {
         lock.withLock {
             serving[name] = nil
+            adoptions[name] = nil
             metricsByEndpoint.removeValue(forKey: name)?.unregister()
         }
     }
@@ -134,6 +188,7 @@ package final class EndpointHost: @unchecked Sendable {
     package func removeAll() {
         lock.withLock {
             serving.removeAll()
+            adoptions.removeAll()
             metricsByEndpoint.values.forEach { $0.unregister() }
             metricsByEndpoint.removeAll()
         }

@@ -22,7 +22,7 @@ package struct InvocationHandler: Sendable {
     package func invoke(
         endpoint name: String, body: [UInt8], contentType: String?, accept: String?, targetVariant: String?, context: AWSRequestContext
     ) async throws -> (body: [UInt8], contentType: String, variant: String) {
-        guard let deployment = await host.deploymentWhenRecovered(name) else {
+        guard let deployment = try await host.deploymentToInvoke(name) else {
             throw AWSError("ValidationError", "Endpoint \(name) of account \(context.account) not found.")
         }
         let metrics = host.metrics(name)

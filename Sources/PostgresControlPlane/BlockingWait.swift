@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOPosix
 
@@ -12,5 +13,39 @@ extension EventLoopFuture where Value: Sendable {
             "a PostgreSQL call blocked an event loop thread; call the synchronous store from a worker thread or task"
         )
         return try wait()
+    }
+
+    /// `waitOffEventLoop`, giving up after `timeout`: nil when the future has not resolved by then (it is left to
+    /// resolve unobserved). A statement's own deadline, which does not depend on postgres-nio failing the future of a
+    /// statement sent on a connection that is closing (a ROLLBACK after a restart was seen waiting for ever).
+    func waitOffEventLoop(timeout: TimeAmount) throws -> Value? {
+        precondition(
+            MultiThreadedEventLoopGroup.currentEventLoop == nil,
+            "a PostgreSQL call blocked an event loop thread; call the synchronous store from a worker thread or task"
+        )
+        let outcome = FutureOutcome<Value>()
+        whenComplete { outcome.resolve($0) }
+        return try outcome.wait(until: Date(timeIntervalSinceNow: Double(timeout.nanoseconds) / 1e9))?.get()
+    }
+}
+
+/// A future's result, handed from the event loop to the one thread waiting for it.
+private final class FutureOutcome<Value: Sendable>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var result: Result<Value, any Error>?
+
+    func resolve(_ result: Result<Value, any Error>) {
+        condition.withLock {
+            self.result = result
+            condition.broadcast()
+        }
+    }
+
+    /// The result, or nil when `deadline` passed first.
+    func wait(until deadline: Date) -> Result<Value, any Error>? {
+        condition.withLock {
+            while result == nil, condition.wait(until: deadline) {}
+            return result
+        }
     }
 }

@@ -10,6 +10,9 @@ package enum PostgresDatabaseError: Error, CustomStringConvertible {
     case schemaTooNew(PostgresURL, found: Int, known: Int)
     /// A statement failed on the server (`sqlState` is PostgreSQL's error code).
     case server(message: String, sqlState: String?)
+    /// The connection broke, or the server ended it (a restart), while a statement ran: it did not happen, or — a
+    /// COMMIT — its outcome is unknown.
+    case connectionLost(reason: String)
     /// A stored row this Apiary cannot read.
     case unreadableRow(String)
 
@@ -25,8 +28,20 @@ package enum PostgresDatabaseError: Error, CustomStringConvertible {
                 + "Apiary has used it. Run that version here too, or give this one another database."
         case .server(let message, let sqlState):
             "PostgreSQL: \(message)" + (sqlState.map { " (SQLSTATE \($0))" } ?? "")
+        case .connectionLost(let reason):
+            "the connection to the PostgreSQL database was lost: \(reason)"
         case .unreadableRow(let what):
             "a row of the shared database cannot be read: \(what)"
+        }
+    }
+
+    /// What went wrong when the database did not answer (it is restarting, stopped, or out of reach), nil for other
+    /// errors: a call that met it may succeed when retried, which API callers are told with `ServiceUnavailable`.
+    package var unavailability: String? {
+        switch self {
+        case .unreachable(let url, let reason): "cannot reach \(url): \(reason)"
+        case .connectionLost(let reason): "the connection was lost: \(reason)"
+        default: nil
         }
     }
 

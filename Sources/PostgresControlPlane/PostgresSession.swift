@@ -1,4 +1,5 @@
 import Logging
+import NIOCore
 import PostgresNIO
 
 /// One connection, checked out of `PostgresConnections` for the length of a transaction or a statement: the
@@ -12,18 +13,35 @@ package struct PostgresSession {
     /// before postgres-nio has noticed that its channel closed.
     var isBroken: Bool { failure.seen }
 
-    /// Runs one statement and collects its rows; a statement the server refuses throws `PostgresDatabaseError.server`.
+    /// How long a statement may go unanswered before its connection is taken for lost and closed: every statement
+    /// Apiary runs takes milliseconds, and one that a server going down never answers must not hold its caller (an API
+    /// request, a heartbeat, a worker recording a job's end) for ever.
+    static let deadline = TimeAmount.seconds(10)
+
+    /// Runs one statement and collects its rows; a statement the server refuses throws `PostgresDatabaseError.server`,
+    /// one that meets a broken connection, or gets no answer within `deadline`, `.connectionLost` (the connection is
+    /// then closed, and never used again).
     @discardableResult
     package func query(_ query: PostgresQuery) throws -> PostgresQueryResult {
+        guard !failure.seen else { throw PostgresDatabaseError.connectionLost(reason: "an earlier statement on it failed") }
+        let result: PostgresQueryResult?
         do {
-            return try connection.query(query, logger: logger).waitOffEventLoop()
+            result = try connection.query(query, logger: logger).waitOffEventLoop(timeout: Self.deadline)
         } catch {
-            if ConnectionFailure.breaksConnection(error) { failure.seen = true }
-            throw PostgresDatabaseError.wrapping(error)
+            guard ConnectionFailure.breaksConnection(error) else { throw PostgresDatabaseError.wrapping(error) }
+            failure.seen = true
+            throw PostgresDatabaseError.connectionLost(reason: PostgresDatabaseError.reason(error))
         }
+        guard let result else {
+            failure.seen = true
+            connection.close().whenComplete { [connection] _ in withExtendedLifetime(connection) {} }
+            throw PostgresDatabaseError.connectionLost(reason: "no answer within \(Self.deadline.nanoseconds / 1_000_000_000) s")
+        }
+        return result
     }
 
-    /// Runs `body` in one transaction on this connection: committed when it returns, rolled back when it throws.
+    /// Runs `body` in one transaction on this connection: committed when it returns, rolled back when it throws (on
+    /// a connection that broke, the server has rolled it back already).
     /// - Parameter begin: the statement that starts it, e.g. `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`.
     package func transaction<T>(begin: PostgresQuery = "BEGIN", _ body: () throws -> T) throws -> T {
         try query(begin)
@@ -32,7 +50,7 @@ package struct PostgresSession {
             try query("COMMIT")
             return value
         } catch {
-            _ = try? query("ROLLBACK")
+            if !failure.seen { _ = try? query("ROLLBACK") }
             throw error
         }
     }

@@ -111,7 +111,7 @@ struct PostgresJobQueueTests {
         try withTwoDaemons { one, two in
             #expect(try one.enqueue(try queuedTrainingJob("a", running: true), tags: []))
             let lease = try #require(try one.claim(worker: "one/0", now: 0))
-            let control = TrainingJobControl(lease: lease, queue: one, clock: { 30 })
+            let control = TrainingJobControl(lease: lease, queue: one, clock: { 30 }, logger: Logger(label: "test"))
             let holder = try two.stop(
                 lease.job,
                 ifQueued: { _ in Issue.record("the job is held") },
@@ -120,6 +120,7 @@ struct PostgresJobQueueTests {
             #expect(holder == "one/0")
             #expect(try two.record(lease.job)?.status == "Stopping")
             // Daemon one's worker learns of it at its next heartbeat (due: a third of the lease has passed).
+            control.renewLease()
             #expect(control.requested == .userStop)
         }
     }

@@ -1,7 +1,9 @@
+import AWSProtocol
 import Foundation
 import Logging
 import Testing
 
+@testable import JobService
 @testable import PostgresControlPlane
 
 /// The database URL and the errors that name it: never with its password, always with the fix.
@@ -30,5 +32,20 @@ import Testing
         #expect(error.description.contains("postgresql://apiary@127.0.0.1:1/control"))
         #expect(!error.description.contains("s3cret"))
         #expect(error.description.contains("APIARY_DATABASE"))
+    }
+
+    /// A database that stops answering later (a restart) is `ServiceUnavailable` to API callers, which retry it;
+    /// any other unexpected error stays `InternalFailure`.
+    @Test func anUnansweringDatabaseIsServiceUnavailableToCallers() throws {
+        let url = try PostgresURL("postgresql://apiary:s3cret@127.0.0.1:1/control")
+        for error in [PostgresDatabaseError.unreachable(url, reason: "connection refused"), .connectionLost(reason: "server closed the connection")] {
+            let answer = AWSError.unexpected(error)
+            #expect(answer.code == "ServiceUnavailable" && answer.status == 503, "\(answer)")
+            #expect(answer.message.hasPrefix("Apiary's PostgreSQL database did not answer ("))
+            #expect(answer.message.hasSuffix("retry the call once it is back."))
+            #expect(!answer.message.contains("s3cret"))
+        }
+        let refused = AWSError.unexpected(PostgresDatabaseError.server(message: "syntax error", sqlState: "42601"))
+        #expect(refused.code == "InternalFailure" && refused.status == 500 && refused.message.contains("syntax error"))
     }
 }

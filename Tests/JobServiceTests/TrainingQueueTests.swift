@@ -159,21 +159,92 @@ import Testing
         #expect(try jobs.queuedJobs().isEmpty)
     }
 
-    @Test func pollingRenewsTheLeaseAndALostLeaseMeansStopWithoutEnding() throws {
+    @Test func heartbeatsRenewTheLeaseAndALostLeaseMeansStopWithoutEnding() throws {
         #expect(try jobs.enqueue(try queuedTrainingJob("a"), tags: []))
         let lease = try #require(try jobs.claim(worker: "test/0", now: 1000))
-        let control = TrainingJobControl(lease: lease, queue: jobs, clock: { [clock] in clock.now })
+        let control = TrainingJobControl(lease: lease, queue: jobs, clock: { [clock] in clock.now }, logger: Logger(label: "test"))
         clock.now = 1010
+        control.renewLease()
         #expect(control.requested == nil)
         #expect(jobs.lease(on: a)?.expires == 1060)  // not due before a third of the lease has passed
         clock.now = 1030
+        control.renewLease()
         #expect(control.requested == nil)
         #expect(jobs.lease(on: a)?.expires == 1090)
         clock.now = 1200
         #expect(try jobs.recoverExpiredLeases(now: 1200) { _ in .requeue } == [a])
+        control.renewLease()
         #expect(control.requested == .shutdown)
         #expect(throws: JobLeaseLost.self) { try control.complete { $0.status = "Completed" } }
         #expect(jobs.record(a)?.status == "InProgress")
+    }
+
+    /// The database does not answer for a while (a PostgreSQL restart): the run keeps its job while the lease lasts,
+    /// the heartbeat going through once the database is back; only with a third of the lease left unrenewed does the
+    /// run stop (the job staying queued), before another node may recover it.
+    @Test func aHeartbeatTheDatabaseRefusesKeepsTheJobUntilAThirdOfTheLeaseIsLeft() throws {
+        let database = UnreachableDatabaseQueue(jobs)
+        #expect(try jobs.enqueue(try queuedTrainingJob("a"), tags: []))
+        #expect(try jobs.enqueue(try queuedTrainingJob("b"), tags: []))
+        let logger = Logger(label: "test")
+        let control = TrainingJobControl(
+            lease: try #require(try database.claim(worker: "test/0", now: 1000)), queue: database, clock: { [clock] in clock.now }, logger: logger)
+        database.down = true
+        clock.now = 1025
+        control.renewLease()
+        #expect(control.requested == nil, "35 s of the lease are left")
+        database.down = false
+        clock.now = 1030
+        control.renewLease()
+        #expect(control.requested == nil)
+        #expect(jobs.lease(on: a)?.expires == 1090, "renewed once the database answers")
+
+        let other = TrainingJobControl(
+            lease: try #require(try database.claim(worker: "test/1", now: 1030)), queue: database, clock: { [clock] in clock.now }, logger: logger)
+        database.down = true
+        clock.now = 1055
+        other.renewLease()
+        #expect(other.requested == nil)
+        clock.now = 1071
+        other.renewLease()
+        #expect(other.requested == .shutdown, "19 s of b's lease are left, and no renewal went through")
+        #expect(jobs.lease(on: b)?.expires == 1090, "the lease is left to expire, not taken away")
+    }
+
+    /// An end the database refuses is written once it answers, through the same lease; past the lease's expiry the
+    /// error is thrown instead (another node may have recovered the job).
+    @Test func anEndTheDatabaseRefusesIsWrittenOnceItAnswers() throws {
+        let database = UnreachableDatabaseQueue(jobs)
+        #expect(try jobs.enqueue(try queuedTrainingJob("a"), tags: []))
+        let control = TrainingJobControl(
+            lease: try #require(try database.claim(worker: "test/0", now: 1000)), queue: database, clock: { [clock] in clock.now },
+            logger: Logger(label: "test"))
+        database.down = true
+        let ended = DispatchSemaphore(value: 0)
+        let outcome = Locked<String?>(nil)
+        Thread {
+            do {
+                try control.complete { try TrainingJobLifecycle.apply(.completed(metrics: []), to: &$0, at: 1010) }
+                outcome.update { $0 = "completed" }
+            } catch {
+                outcome.update { $0 = "\(error)" }
+            }
+            ended.signal()
+        }.start()
+        waitFor(database.refusedEnd, "the end met the unreachable database")
+        database.down = false
+        waitFor(ended, "the end was written")
+        #expect(outcome.value == "completed")
+        #expect(jobs.record(a)?.status == "Completed")
+
+        #expect(try jobs.enqueue(try queuedTrainingJob("b"), tags: []))
+        let late = TrainingJobControl(
+            lease: try #require(try database.claim(worker: "test/0", now: 1000)), queue: database, clock: { [clock] in clock.now },
+            logger: Logger(label: "test"))
+        database.down = true
+        clock.now = 1060
+        #expect(throws: UnreachableDatabaseQueue.Unreachable.self) { try late.complete { $0.status = "Completed" } }
+        #expect(jobs.record(b)?.status == "InProgress")
     }
 }
 

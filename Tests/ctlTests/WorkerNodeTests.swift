@@ -124,6 +124,20 @@ struct WorkerNodeTests {
         #expect(!FileManager.default.fileExists(atPath: "/tmp/apiary-worker-unused"))
     }
 
+    @Test("a lease under 3 s is refused, by ctl serve and ctl worker, from the flag or APIARY_LEASE_SECONDS")
+    func aTooShortLeaseIsACLIMessage() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("apiary-lease-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let serve = try CtlBinary.run(["serve", "--port", "0", "--home", home.path, "--lease-seconds", "1"])
+        #expect(serve.status == 64)
+        #expect(serve.error.contains("--lease-seconds 1.0 is not a lease duration: give a number of seconds, 3 or more"), "\(serve.error)")
+        let worker = try CtlBinary.run(
+            ["worker", "--home", home.path, "--database", "postgresql://apiary@127.0.0.1:1/apiary"], environment: ["APIARY_LEASE_SECONDS": "soon"])
+        #expect(worker.status == 1)
+        #expect(worker.error.contains("APIARY_LEASE_SECONDS 'soon' is not a lease duration"), "\(worker.error)")
+        #expect(!FileManager.default.fileExists(atPath: home.path))
+    }
+
     @Test("a database URL that does not answer stops the worker at start with the fix")
     func anUnansweringDatabaseIsAClearErrorAtStart() throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("apiary-worker-nodb-\(UUID().uuidString)")

@@ -25,8 +25,8 @@ public func buildApplication(
 ) throws -> some ApplicationProtocol {
     let parts = try DaemonParts(configuration: configuration, logger: logger)
     try parts.queue.recoverInterruptedJobs()
-    // An endpoint is hosted by the daemon that deployed it, from its own object store: on a shared database another
-    // daemon's endpoints are not this one's to load (nor to mark Failed when their model is not here).
+    // On a shared database the endpoints are not this daemon's alone to load at start (nor to mark Failed when their
+    // model is not here): each daemon loads one on its first invocation there (`EndpointHost.adopted`).
     if configuration.database == nil {
         try parts.endpoints.recover(onLoaded: EndpointOperations.recovered, onFailed: EndpointOperations.creationFailed)
     }

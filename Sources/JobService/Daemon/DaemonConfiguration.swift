@@ -37,6 +37,9 @@ public struct DaemonConfiguration: Sendable {
     /// `postgresql://user[:password]@host[:port]/database`: the control plane, the training/transform queue and the
     /// label store in a PostgreSQL database other daemons may share; nil keeps them in `state.sqlite` and `labels.sqlite`.
     public var database: String?
+    /// Seconds a worker's lease on a job of the shared queue (`database`) lasts without a heartbeat: a job whose
+    /// node died is taken over by another node this long after its last heartbeat. Heartbeats come every third of it.
+    public var leaseSeconds = 60.0
     /// The object store's directory, when it is not the home's `s3/`: one directory every node sharing `database`
     /// reads channels from and writes models to (a shared file system across hosts).
     public var objectStore: URL?
@@ -55,7 +58,7 @@ public struct DaemonConfiguration: Sendable {
     /// Defaults, then `APIARY_HOME`, `APIARY_HOST`, `APIARY_PORT`, `APIARY_AUTH` (off|parse|verify),
     /// `APIARY_CREDENTIALS` (`AKID:secret,AKID2:secret2`), `APIARY_ACCOUNT`, `APIARY_REGION`,
     /// `APIARY_TRAINING_CONCURRENCY`, `APIARY_INSTANCE_SLOTS`, `APIARY_LAMBDA_IDLE_SECONDS`, `APIARY_LAMBDA_INIT_SECONDS`,
-    /// `APIARY_ALLOWED_HOSTS` (comma-separated names), `APIARY_DATABASE` (a `postgresql://` URL).
+    /// `APIARY_ALLOWED_HOSTS` (comma-separated names), `APIARY_DATABASE` (a `postgresql://` URL), `APIARY_LEASE_SECONDS`.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DaemonConfiguration {
         let home =
             environment["APIARY_HOME"].map { URL(fileURLWithPath: $0) }
@@ -85,6 +88,9 @@ public struct DaemonConfiguration: Sendable {
             guard let count = Int(value), count >= 1 else { throw DaemonConfigurationError("APIARY_INSTANCE_SLOTS must be 1 or more, got '\(value)'") }
             configuration.instanceSlots = count
         }
+        if let value = environment["APIARY_LEASE_SECONDS"] {
+            configuration.leaseSeconds = try validLeaseSeconds(Double(value), given: "APIARY_LEASE_SECONDS '\(value)'")
+        }
         let lambdaSettings: [(String, WritableKeyPath<DaemonConfiguration, Double>)] = [
             ("APIARY_LAMBDA_IDLE_SECONDS", \.lambdaIdleSeconds), ("APIARY_LAMBDA_INIT_SECONDS", \.lambdaInitSeconds),
         ]
@@ -109,6 +115,16 @@ public struct DaemonConfiguration: Sendable {
             credentials[String(parts[0])] = String(parts[1])
         }
         return credentials
+    }
+
+    /// `value` as a lease duration, refused unless it is a number of seconds of at least 3 (heartbeats come every
+    /// third of it, and a node's idle workers look for expired leases every 2 s).
+    /// - Parameter given: what was given, as the error names it (`--lease-seconds 1`).
+    public static func validLeaseSeconds(_ value: Double?, given: String) throws -> Double {
+        guard let value, value.isFinite, value >= 3 else {
+            throw DaemonConfigurationError("\(given) is not a lease duration: give a number of seconds, 3 or more (default 60)")
+        }
+        return value
     }
 
     /// Checks the combination before anything starts.

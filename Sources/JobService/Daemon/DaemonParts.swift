@@ -43,7 +43,7 @@ final class DaemonParts: Sendable {
         let queueParts = try QueueParts(configuration: configuration, objects: objects, logger: logger)
         (store, queue) = (queueParts.store, queueParts.queue)
         labels = try Self.openLabels(home: home, sharedDatabase: queueParts.sharedDatabase)
-        endpoints = EndpointHost(store: store, objects: objects, logger: logger)
+        endpoints = EndpointHost(store: store, objects: objects, logger: logger, sharedControlPlane: configuration.database != nil)
         // A directory other nodes share (--object-store) may hold their uploads in flight.
         if configuration.objectStore == nil { objects.removeTemporaries() }
         lambdaRuntimes = LambdaRuntimes(

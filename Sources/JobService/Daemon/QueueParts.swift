@@ -20,7 +20,9 @@ struct QueueParts {
     ///   daemon's S3 API).
     /// - Throws: `DaemonConfigurationError` for a database that does not parse or answer, or an error opening SQLite.
     init(configuration: DaemonConfiguration, objects: any ObjectStorage, logger: Logger) throws {
-        let shared = try configuration.database.map { try Self.openShared($0, concurrency: configuration.trainingConcurrency, logger: logger) }
+        let shared = try configuration.database.map {
+            try Self.openShared($0, concurrency: configuration.trainingConcurrency, leaseSeconds: configuration.leaseSeconds, logger: logger)
+        }
         store = try shared?.store ?? ControlPlaneStore.open(path: configuration.home.appendingPathComponent("state.sqlite").path)
         sharedDatabase = shared?.connections
         queue = TrainingQueue(
@@ -32,17 +34,18 @@ struct QueueParts {
     /// How often idle workers look at a shared queue for jobs other nodes queued and for expired leases.
     static let sharedQueuePollInterval = 2.0
 
-    /// The control plane and queue in the PostgreSQL database at `url`, its schema brought up to date, and the
-    /// connections they share.
+    /// The control plane and queue in the PostgreSQL database at `url`, its schema brought up to date, the queue's
+    /// leases lasting `leaseSeconds`, and the connections they share.
     /// - Throws: `DaemonConfigurationError` saying what is wrong (a URL that does not parse or answer, a newer schema).
     static func openShared(
-        _ url: String, concurrency: Int, logger: Logger
+        _ url: String, concurrency: Int, leaseSeconds: Double, logger: Logger
     ) throws -> (store: ControlPlaneStore, queue: PostgresJobQueue, connections: PostgresConnections) {
         do {
-            // One connection per worker thread, the rest for request handlers and the lease recovery.
-            let connections = try PostgresConnections(url: try PostgresURL(url), size: concurrency + 8, logger: logger)
+            // One connection per worker thread and one per running job's heartbeats, the rest for request handlers
+            // and the lease recovery.
+            let connections = try PostgresConnections(url: try PostgresURL(url), size: 2 * concurrency + 8, logger: logger)
             let store = ControlPlaneStore(backend: try PostgresStoreBackend(connections: connections))
-            return (store, try PostgresJobQueue(connections: connections), connections)
+            return (store, try PostgresJobQueue(connections: connections, leaseDuration: leaseSeconds), connections)
         } catch let error as PostgresDatabaseError {
             throw DaemonConfigurationError(error.description)
         }

@@ -142,7 +142,7 @@ struct EdgeResponder: HTTPResponder {
             return AWSResponses.json11(error, requestID: context.requestID, version: version)
         } catch {
             logger.error("internal failure", metadata: ["operation": "\(operation)", "error": "\(error)", "requestId": "\(context.requestID)"])
-            return AWSResponses.json11(AWSError.internalFailure("\(error)"), requestID: context.requestID, version: version)
+            return AWSResponses.json11(AWSError.unexpected(error), requestID: context.requestID, version: version)
         }
     }
 
@@ -166,7 +166,7 @@ struct EdgeResponder: HTTPResponder {
         } catch let error as AWSError {
             return AWSResponses.restJSON(error, requestID: context.requestID)
         } catch {
-            return AWSResponses.restJSON(AWSError.internalFailure("\(error)"), requestID: context.requestID)
+            return AWSResponses.restJSON(AWSError.unexpected(error), requestID: context.requestID)
         }
     }
 

@@ -155,13 +155,16 @@ package final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
                 lease = nil
             }
             if let lease {
-                let control = TrainingJobControl(lease: lease, queue: jobs, clock: clock)
+                let control = TrainingJobControl(lease: lease, queue: jobs, clock: clock, logger: logger)
                 let registered = condition.withLock {
                     guard !shuttingDown else { return false }
                     running[lease.job] = control
                     return true
                 }
-                if registered { return control }
+                if registered {
+                    control.startHeartbeats()
+                    return control
+                }
                 control.releaseUnlessEnded(logger: logger)
                 return nil
             }

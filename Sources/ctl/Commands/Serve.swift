@@ -18,6 +18,7 @@ struct Serve: AsyncParsableCommand {
             State lives in $APIARY_HOME (default ~/.apiary). SIGTERM or Ctrl-C stops gracefully: running training \
             jobs checkpoint and resume on the next start. Environment: APIARY_HOME, APIARY_HOST, APIARY_PORT, \
             APIARY_AUTH, APIARY_CREDENTIALS, APIARY_ACCOUNT, APIARY_REGION, APIARY_TRAINING_CONCURRENCY, APIARY_INSTANCE_SLOTS, \
+            APIARY_DATABASE, APIARY_LEASE_SECONDS, \
             APIARY_LAMBDA_IDLE_SECONDS (a warm Lambda environment idle this long is stopped, default 300), \
             APIARY_LAMBDA_INIT_SECONDS (Lambda's init phase limit, default 10).
 
@@ -72,6 +73,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The object store's directory (default the home's s3/): with --database, the one directory every daemon and `ctl worker` shares.")
     var objectStore: String?
 
+    @Option(help: Serve.leaseSecondsHelp)
+    var leaseSeconds: Double?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -92,6 +96,9 @@ struct Serve: AsyncParsableCommand {
             if let trainingConcurrency { configuration.trainingConcurrency = trainingConcurrency }
             if let database { configuration.database = database }
             if let objectStore { configuration.objectStore = URL(fileURLWithPath: objectStore) }
+            if let leaseSeconds {
+                configuration.leaseSeconds = try DaemonConfiguration.validLeaseSeconds(leaseSeconds, given: "--lease-seconds \(leaseSeconds)")
+            }
             if let instanceSlots {
                 guard instanceSlots >= 1 else { throw ValidationError("--instance-slots must be 1 or more, got \(instanceSlots)") }
                 configuration.instanceSlots = instanceSlots
@@ -117,6 +124,12 @@ struct Serve: AsyncParsableCommand {
             throw CLIError(error.description, exitCode: 1)
         }
     }
+
+    /// `--lease-seconds`, the same for `ctl serve` and `ctl worker`.
+    static let leaseSecondsHelp = ArgumentHelp(
+        "With --database: seconds a job's lease lasts without a heartbeat (default $APIARY_LEASE_SECONDS, else 60; 3 or more).",
+        discussion: "A job whose daemon or worker died is taken over by another node this long after its last heartbeat; heartbeats come "
+            + "every third of it.")
 
     /// The process's logger at `level` (`--log-level`).
     static func logger(level: String) throws -> Logger {

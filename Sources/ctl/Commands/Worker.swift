@@ -17,7 +17,8 @@ struct Worker: AsyncParsableCommand {
             does), or through an object store directory every node shares (--object-store; the daemons take the \
             same directory). Every epoch's checkpoint is stored in the object store too, so a job whose worker died \
             resumes on any node. SIGTERM or Ctrl-C stops gracefully: running jobs checkpoint and stay queued. \
-            Environment: APIARY_DATABASE, APIARY_HOME, APIARY_TRAINING_CONCURRENCY, AWS_REGION.
+            Environment: APIARY_DATABASE, APIARY_HOME, APIARY_TRAINING_CONCURRENCY, \
+            APIARY_LEASE_SECONDS, AWS_REGION.
 
             Examples:
               ctl worker --database postgresql://apiary@db/apiary \\
@@ -41,6 +42,9 @@ struct Worker: AsyncParsableCommand {
     @Option(help: "Jobs run at once (default 1).")
     var concurrency: Int?
 
+    @Option(help: Serve.leaseSecondsHelp)
+    var leaseSeconds: Double?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -57,6 +61,9 @@ struct Worker: AsyncParsableCommand {
             }
             if let home { configuration.home = URL(fileURLWithPath: home) }
             if let concurrency { configuration.trainingConcurrency = concurrency }
+            if let leaseSeconds {
+                configuration.leaseSeconds = try DaemonConfiguration.validLeaseSeconds(leaseSeconds, given: "--lease-seconds \(leaseSeconds)")
+            }
             try await runWorker(configuration: configuration, logger: try Serve.logger(level: logLevel))
         } catch let error as DaemonConfigurationError {
             throw CLIError(error.description, exitCode: 1)
