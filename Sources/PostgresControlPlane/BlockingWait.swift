@@ -8,10 +8,7 @@ extension EventLoopFuture where Value: Sendable {
     /// until the future resolves while the work runs on NIO's event loops. Never on an event loop thread (that loop
     /// could then never resolve the future): doing so is a programming error and stops the process.
     func waitOffEventLoop() throws -> Value {
-        precondition(
-            MultiThreadedEventLoopGroup.currentEventLoop == nil,
-            "a PostgreSQL call blocked an event loop thread; call the synchronous store from a worker thread or task"
-        )
+        Self.preconditionOffEventLoop()
         return try wait()
     }
 
@@ -19,13 +16,20 @@ extension EventLoopFuture where Value: Sendable {
     /// resolve unobserved). A statement's own deadline, which does not depend on postgres-nio failing the future of a
     /// statement sent on a connection that is closing (a ROLLBACK after a restart was seen waiting for ever).
     func waitOffEventLoop(timeout: TimeAmount) throws -> Value? {
+        Self.preconditionOffEventLoop()
+        let outcome = FutureOutcome<Value>()
+        whenComplete { outcome.resolve($0) }
+        return try outcome.wait(until: Date(timeIntervalSinceNow: Double(timeout.nanoseconds) / 1e9))?.get()
+    }
+}
+
+extension EventLoopFuture {
+    /// Stops the process when called on an event loop thread (that loop could then never resolve the future waited for).
+    fileprivate static func preconditionOffEventLoop() {
         precondition(
             MultiThreadedEventLoopGroup.currentEventLoop == nil,
             "a PostgreSQL call blocked an event loop thread; call the synchronous store from a worker thread or task"
         )
-        let outcome = FutureOutcome<Value>()
-        whenComplete { outcome.resolve($0) }
-        return try outcome.wait(until: Date(timeIntervalSinceNow: Double(timeout.nanoseconds) / 1e9))?.get()
     }
 }
 

@@ -19,8 +19,8 @@ package struct PostgresSession {
     static let deadline = TimeAmount.seconds(10)
 
     /// Runs one statement and collects its rows; a statement the server refuses throws `PostgresDatabaseError.server`,
-    /// one that meets a broken connection, or gets no answer within `deadline`, `.connectionLost` (the connection is
-    /// then closed, and never used again).
+    /// one that meets a broken connection, or gets no answer within `deadline`, `.connectionLost` (the session is then
+    /// broken: it refuses further statements, and `PostgresConnections` closes its connection when it is checked in).
     @discardableResult
     package func query(_ query: PostgresQuery) throws -> PostgresQueryResult {
         guard !failure.seen else { throw PostgresDatabaseError.connectionLost(reason: "an earlier statement on it failed") }
@@ -34,14 +34,13 @@ package struct PostgresSession {
         }
         guard let result else {
             failure.seen = true
-            connection.close().whenComplete { [connection] _ in withExtendedLifetime(connection) {} }
             throw PostgresDatabaseError.connectionLost(reason: "no answer within \(Self.deadline.nanoseconds / 1_000_000_000) s")
         }
         return result
     }
 
-    /// Runs `body` in one transaction on this connection: committed when it returns, rolled back when it throws (on
-    /// a connection that broke, the server has rolled it back already).
+    /// Runs `body` in one transaction on this connection: committed when it returns, rolled back when it throws (a
+    /// broken session sends no ROLLBACK: the server has rolled the transaction back already).
     /// - Parameter begin: the statement that starts it, e.g. `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`.
     package func transaction<T>(begin: PostgresQuery = "BEGIN", _ body: () throws -> T) throws -> T {
         try query(begin)
@@ -50,7 +49,7 @@ package struct PostgresSession {
             try query("COMMIT")
             return value
         } catch {
-            if !failure.seen { _ = try? query("ROLLBACK") }
+            _ = try? query("ROLLBACK")
             throw error
         }
     }
