@@ -8,8 +8,8 @@
 # Needs release builds of ctl and model-bench (APIARY_BENCH=1 swift build -c release --scratch-path .build-bench).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/apiary_openmp.sh
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 BIN=.build-bench/release
 CTL="${CTL:-$BIN/ctl}"   # e.g. CTL=.build/release/ctl to reuse the demo's build
 HOME_DIR="$(mktemp -d /tmp/apiary-endpoint-bench.XXXX)"
@@ -60,10 +60,10 @@ PY
             | grep '^{' | sed 's/"client"/"image": "4032x3024", "client"/'
         python3 -c "import boto3; boto3.client('sagemaker', endpoint_url='$URL', region_name='us-east-1', aws_access_key_id='x', aws_secret_access_key='x').delete_endpoint(EndpointName='$name')"
     done
-    "$BIN/model-bench" network "$base" 300 1 10
+    "${APIARY_OPENMP[@]}" "$BIN/model-bench" network "$base" 300 1 10
     aws --endpoint-url "$URL" s3 cp "s3://bees/output/train-$base/output/model.tar.gz" "$HOME_DIR/$base.tar.gz" --only-show-errors
     # Model-only: the request bench's network_ms (median over many passes of the real artifact) is the reference.
     if [ "$base" = "vgg-16" ]; then passes=10; else passes=100; fi
-    "$BIN/model-bench" request "$HOME_DIR/$base.tar.gz" "$IMAGE" "$passes"
-    "$BIN/model-bench" request "$HOME_DIR/$base.tar.gz" "$LARGE" $(( passes / 4 ))
+    "${APIARY_OPENMP[@]}" "$BIN/model-bench" request "$HOME_DIR/$base.tar.gz" "$IMAGE" "$passes"
+    "${APIARY_OPENMP[@]}" "$BIN/model-bench" request "$HOME_DIR/$base.tar.gz" "$LARGE" $(( passes / 4 ))
 done

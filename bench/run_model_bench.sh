@@ -4,11 +4,12 @@
 #        network, shape, batch, round)
 #   CONFIGS="apiary-mobile 300 16;resnet-50 300 8"   the (base, image shape, batch) triples to run
 #   PEER_VARIANTS="eager channels-last compiled"        the PyTorch variants of the training step
-# Apiary runs as it does in production (OMP_WAIT_POLICY=PASSIVE, see Sources/ctl/OpenMPEnvironment.swift); the
+# Apiary runs as it does in production (GOMP_SPINCOUNT=10000, bench/apiary_openmp.sh); the
 # peers run with their default OpenMP policy. After the training rounds, batch-1 inference of ONNX Runtime.
 # Needs: APIARY_BENCH=1 release build of model-bench (done here); torch 2.13.0+cpu, onnxruntime, onnx (PEER_PYTHON).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/apiary_openmp.sh
 ITERATIONS="${1:-5}"
 ROUNDS="${2:-2}"
 CONFIGS="${CONFIGS:-apiary-mobile 300 16;apiary-mobile 512 8;resnet-50 300 8;vgg-16 300 4}"
@@ -22,7 +23,7 @@ for config in "${configs[@]}"; do
     "$PYTHON" bench/pytorch_peer.py "$1" "$2" "$3" 0 --flops
     # Alternate the implementations round by round so that machine noise hits all alike.
     for round in $(seq "$ROUNDS"); do
-        OMP_WAIT_POLICY=PASSIVE "$BENCH" network "$1" "$2" "$3" "$ITERATIONS"
+        "${APIARY_OPENMP[@]}" "$BENCH" network "$1" "$2" "$3" "$ITERATIONS"
         for variant in $PEER_VARIANTS; do
             env -u OMP_WAIT_POLICY "$PYTHON" bench/pytorch_peer.py "$1" "$2" "$3" "$ITERATIONS" --variant "$variant"
         done

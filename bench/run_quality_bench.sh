@@ -22,7 +22,6 @@ BUDGETS=("$@")
 TRAIN="${TRAIN:-1500}" VALIDATION="${VALIDATION:-300}" TEST="${TEST:-500}" IMAGE_SHAPE="${IMAGE_SHAPE:-320}"
 CTL="${CTL:-.build-bench/release/ctl}"
 [ -x "$CTL" ] || swift build -c release --product ctl --scratch-path .build-bench >&2
-export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 python3 -c "import ultralytics, pycocotools, matplotlib" 2>/dev/null || python3 -m pip install --quiet ultralytics pycocotools matplotlib
 WORK="$(mktemp -d /tmp/apiary-quality.XXXX)"
 "$CTL" serve --home "$WORK/home" --port 0 --port-file "$WORK/port" >"$WORK/daemon.log" 2>&1 &

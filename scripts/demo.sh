@@ -7,7 +7,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
-export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 OUT="${APIARY_DEMO_DIR:-$PWD/out/demo}"
 EPOCHS="${APIARY_DEMO_EPOCHS:-10}"
 START=$(date +%s)

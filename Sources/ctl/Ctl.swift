@@ -22,7 +22,7 @@ struct Ctl: AsyncParsableCommand {
     )
 
     static func main() async {
-        OpenMPEnvironment.ensurePassiveWaiting()
+        OpenMPEnvironment.ensureShortSpinning()
         let command: any ParsableCommand
         do {
             command = try parseAsRoot(nil)
