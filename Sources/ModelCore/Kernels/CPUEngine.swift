@@ -8,6 +8,8 @@ import CDNNL
 public final class CPUEngine: @unchecked Sendable {
     let engine: dnnl_engine_t
     let stream: dnnl_stream_t
+    /// The buffers of values that live for part of a step (backward's gradients), shared by every layer.
+    let recycler = BufferRecycler()
 
     /// Creates CPU engine 0 and a stream on it.
     public init() throws {

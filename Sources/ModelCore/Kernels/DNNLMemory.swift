@@ -2,18 +2,42 @@ import CDNNL
 
 /// A oneDNN memory object: a descriptor (shape, data type, layout) plus a buffer.
 ///
-/// The buffer is either owned by the library (`DNNL_MEMORY_ALLOCATE`) or borrowed from Swift (a `Parameter`'s
-/// plain array), in which case the owner must outlive this object. Activations stay in the layout a primitive
-/// asks for (often a blocked one such as `nChw8c`); only reorders cross between layouts.
+/// The buffer is owned by the library (`DNNL_MEMORY_ALLOCATE`), borrowed from Swift (a `Parameter`'s plain array,
+/// whose owner must outlive this object), or lent by the engine's `BufferRecycler` and given back when this object
+/// goes. Activations stay in the layout a primitive asks for (often a blocked one such as `nChw8c`); only reorders
+/// cross between layouts.
 final class DNNLMemory {
     typealias Descriptor = dnnl_memory_desc_t
 
     let handle: dnnl_memory_t
     let descriptor: dnnl_memory_desc_t
     unowned let engine: CPUEngine
+    /// The buffer lent by a recycler, and that recycler (held, so that it outlives the buffers it lent).
+    private let lent: (buffer: UnsafeMutableRawPointer, recycler: BufferRecycler)?
 
     /// Allocates memory for `descriptor` on `engine`, or wraps `buffer` when one is given.
-    init(_ descriptor: dnnl_memory_desc_t, engine: CPUEngine, buffer: UnsafeMutableRawPointer? = nil) throws {
+    convenience init(_ descriptor: dnnl_memory_desc_t, engine: CPUEngine, buffer: UnsafeMutableRawPointer? = nil) throws {
+        try self.init(descriptor, engine: engine, buffer: buffer, recycler: nil)
+    }
+
+    /// Memory for `descriptor` in a buffer of `engine`'s recycler, for a value that lives for part of a step. The
+    /// buffer holds what its last user left, except that a blocked layout's padding is zeroed, as oneDNN requires.
+    static func recycled(_ descriptor: dnnl_memory_desc_t, engine: CPUEngine) throws -> DNNLMemory {
+        var md = descriptor
+        let byteCount = dnnl_memory_desc_get_size(&md)
+        let buffer = engine.recycler.take(byteCount: byteCount)
+        let memory: DNNLMemory
+        do {
+            memory = try DNNLMemory(descriptor, engine: engine, buffer: buffer, recycler: engine.recycler)
+        } catch {
+            engine.recycler.give(buffer, byteCount: byteCount)
+            throw error
+        }
+        if byteCount != memory.dims.reduce(MemoryLayout<Float>.size, *) { memory.zero() }
+        return memory
+    }
+
+    private init(_ descriptor: dnnl_memory_desc_t, engine: CPUEngine, buffer: UnsafeMutableRawPointer?, recycler: BufferRecycler?) throws {
         var descriptor = descriptor
         var handle: dnnl_memory_t?
         try dnnlCheck(
@@ -23,9 +47,13 @@ final class DNNLMemory {
         self.handle = handle!
         self.descriptor = descriptor
         self.engine = engine
+        lent = recycler.map { (buffer!, $0) }
     }
 
-    deinit { dnnl_memory_destroy(handle) }
+    deinit {
+        dnnl_memory_destroy(handle)
+        if let lent { lent.recycler.give(lent.buffer, byteCount: byteCount) }
+    }
 
     /// Size of the buffer in bytes, padding of blocked layouts included.
     var byteCount: Int {

@@ -2,12 +2,12 @@ import CDNNL
 
 /// One oneDNN operation for one input shape: its forward primitive and, for training, the backward primitive
 /// that yields the input's gradient, with the buffers they write and the adapters that bring their arguments
-/// into the layouts they chose. The part every layer kernel (eltwise, pooling, batch norm, convolution) shares.
+/// into the layouts they chose. The output is the plan's own (backward reads it as the next layer's saved input);
+/// each input gradient is a recycled buffer (`BufferRecycler`), alive while its reader holds it. The part every layer kernel (eltwise, pooling, batch norm, convolution) shares.
 final class PrimitivePlan {
     let forward: DNNLPrimitive
     let backward: DNNLPrimitive?
     let output: DNNLMemory
-    let inputGradient: DNNLMemory?
     /// What the forward pass leaves for backward (max pooling's argmax, fused ReLU's mask), or `nil`.
     let workspace: DNNLMemory?
     /// The input as the forward primitive read it, kept by a training pass for backward.
@@ -20,7 +20,6 @@ final class PrimitivePlan {
         self.forward = forward
         self.backward = backward
         output = try forward.allocate(dnnl_query_dst_md)
-        inputGradient = try backward?.allocate(dnnl_query_diff_src_md)
         self.workspace = workspace ? try forward.allocate(dnnl_query_workspace_md) : nil
         inputAdapter = LayoutAdapter(engine: forward.engine)
         gradientAdapter = LayoutAdapter(engine: forward.engine)
@@ -46,8 +45,9 @@ final class PrimitivePlan {
     ///   - readsSource: whether the backward primitive takes the forward input (eltwise, batch norm) or not.
     ///   - arguments: the operation's other arguments (weights, statistics, parameter gradients).
     func runBackward(_ outputGradient: Tensor, readsSource: Bool, _ arguments: [(Int32, DNNLMemory)] = []) throws -> Tensor {
-        guard let backward, let inputGradient, let savedSource else { preconditionFailure("backward without a training forward pass") }
+        guard let backward, let savedSource else { preconditionFailure("backward without a training forward pass") }
         let gradient = try adaptGradient(outputGradient, to: backward)
+        let inputGradient = try DNNLMemory.recycled(backward.memoryDescriptor(dnnl_query_diff_src_md), engine: backward.engine)
         try backward.execute(
             [(DNNL_ARG_DIFF_DST, gradient), (DNNL_ARG_DIFF_SRC, inputGradient)] + workspaceArgument
                 + (readsSource ? [(DNNL_ARG_SRC, savedSource)] : []) + arguments

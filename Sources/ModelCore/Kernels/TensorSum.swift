@@ -3,11 +3,12 @@ import CDNNL
 /// Adds two tensors of the same logical shape with oneDNN's binary primitive, in the first one's layout.
 ///
 /// Used where a value fans out and its gradients meet again (a feature map read by a head and by the next
-/// stage), and for residual connections. The output buffer is reused: valid until the next `add`.
+/// stage), and for residual connections. Each sum is written into a recycled buffer (`BufferRecycler`), alive
+/// while its reader holds it: a gradient sum is dead once the layer before has read it, and a forward sum is held
+/// by the ReLU after it until the next step.
 final class TensorSum {
     private let engine: CPUEngine
     private var primitive: DNNLPrimitive?
-    private var output: DNNLMemory?
     private let secondAdapter: LayoutAdapter
 
     init(engine: CPUEngine) {
@@ -27,10 +28,10 @@ final class TensorSum {
             try dnnlCheck(dnnl_binary_desc_init(&desc, dnnl_binary_add, &source0, &source1, &destination), "describe add \(a.dims)")
             let primitive = try DNNLPrimitive(desc, engine: engine, what: "add")
             self.primitive = primitive
-            output = try primitive.allocate(dnnl_query_dst_md)
         }
         let second = try secondAdapter.adapt(b.memory, to: layout)
-        try primitive!.execute([(DNNL_ARG_SRC_0, a.memory), (DNNL_ARG_SRC_1, second), (DNNL_ARG_DST, output!)])
-        return Tensor(output!)
+        let output = try DNNLMemory.recycled(primitive!.memoryDescriptor(dnnl_query_dst_md), engine: engine)
+        try primitive!.execute([(DNNL_ARG_SRC_0, a.memory), (DNNL_ARG_SRC_1, second), (DNNL_ARG_DST, output)])
+        return Tensor(output)
     }
 }
