@@ -1,3 +1,3 @@
 # Sourced by the benchmarks: the OpenMP environment ctl runs oneDNN with (Sources/ctl/OpenMPEnvironment.swift), for
 # the benchmark binaries that do not set it themselves. Use as: "${APIARY_OPENMP[@]}" model-bench …
-APIARY_OPENMP=(env -u OMP_WAIT_POLICY GOMP_SPINCOUNT=10000)
+APIARY_OPENMP=(env -u OMP_WAIT_POLICY GOMP_SPINCOUNT=3000)

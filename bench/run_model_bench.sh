@@ -4,7 +4,7 @@
 #        network, shape, batch, round)
 #   CONFIGS="apiary-mobile 300 16;resnet-50 300 8"   the (base, image shape, batch) triples to run
 #   PEER_VARIANTS="eager channels-last compiled"        the PyTorch variants of the training step
-# Apiary runs as it does in production (GOMP_SPINCOUNT=10000, bench/apiary_openmp.sh); the
+# Apiary runs as it does in production (GOMP_SPINCOUNT=3000, bench/apiary_openmp.sh); the
 # peers run with their default OpenMP policy. After the training rounds, batch-1 inference of ONNX Runtime.
 # Needs: APIARY_BENCH=1 release build of model-bench (done here); torch 2.13.0+cpu, onnxruntime, onnx (PEER_PYTHON).
 set -euo pipefail
