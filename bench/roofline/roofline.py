@@ -7,12 +7,17 @@ places each layer at its arithmetic intensity under min(peak, intensity × bandw
 max(FLOPs / peak, bytes / bandwidth) is the fastest a forward pass can be on this machine; a training step does
 about three times the forward work (forward, backward-data, backward-weights).
 
-Usage: roofline.py PEAK_GFLOPS BANDWIDTH_GBS OUT.png [BASE:SIZE:BATCH:MEASURED_TRAIN_IMG_S ...]
+Usage: roofline.py PEAK_GFLOPS BANDWIDTH_GBS OUT.png [BASE:SIZE:BATCH:MEASURED_TRAIN_IMG_S ...] [measured=BASE:BATCH:LOG ...]
 Prints one JSON line per network (FLOPs, bound, share of time in memory-bound layers) and writes the figure.
+`measured=BASE:BATCH:LOG` adds what each convolution of BASE achieved in a `DNNL_VERBOSE=1 model-bench network` log:
+per shape and pass (forward, backward data, backward weights), its fastest execution at batch BATCH, as counted
+(direct-convolution) FLOPs over time, at the intensity of the bytes it moves; prints one JSON line per pass.
 Elementwise layers are counted at 1 FLOP (ReLU), 8 (batch norm, training) and k² (max pool) per output.
 """
+import collections
 import json
 import os
+import re
 import sys
 
 import matplotlib
@@ -53,9 +58,36 @@ def layers(base, size, batch):
     return rows
 
 
+SHAPE = re.compile(r"mb(\d+)(?:_g(\d+))?_ic(\d+)oc(\d+)_ih(\d+)oh(\d+)kh(\d+)\D.*_iw(\d+)ow(\d+)kw(\d+)")
+PASSES = {"forward_training": "forward", "backward_data": "backward data", "backward_weights": "backward weights"}
+
+
+def measured_convolutions(log, batch):
+    """{pass: [(FLOPs, bytes, fastest seconds)]} for every convolution shape executed at `batch` in a DNNL_VERBOSE log."""
+    fastest = {}
+    for line in open(log):
+        fields = line.strip().split(",")
+        if not line.startswith("onednn_verbose,exec") or fields[3] != "convolution" or fields[5] not in PASSES:
+            continue
+        match = SHAPE.search(line)
+        if not match or int(match.group(1)) != batch:
+            continue
+        key = (PASSES[fields[5]], match.groups())
+        fastest[key] = min(fastest.get(key, float("inf")), float(fields[-1]) / 1000)
+    passes = collections.defaultdict(list)
+    for (kind, shape), seconds in fastest.items():
+        mb, groups, ic, oc, ih, oh, kh, iw, ow, kw = (int(x) if x else 1 for x in shape)
+        flops = 2 * mb * oc * oh * ow * ic // groups * kh * kw
+        moved = 4 * (mb * ic * ih * iw + oc * ic // groups * kh * kw + mb * oc * oh * ow)
+        passes[kind].append((flops, moved, seconds))
+    return passes
+
+
 def main():
     peak, bandwidth, out = float(sys.argv[1]) * 1e9, float(sys.argv[2]) * 1e9, sys.argv[3]
-    networks = [spec.split(":") for spec in sys.argv[4:]] or [["resnet-50", "300", "8", "0"], ["apiary-mobile", "300", "16", "0"]]
+    specs = [a for a in sys.argv[4:] if not a.startswith("measured=")]
+    measurements = [a[len("measured="):].split(":", 2) for a in sys.argv[4:] if a.startswith("measured=")]
+    networks = [spec.split(":") for spec in specs] or [["resnet-50", "300", "8", "0"], ["apiary-mobile", "300", "16", "0"]]
     figure, axis = plt.subplots(figsize=(9, 6))
     intensities = [2 ** (i / 4) for i in range(-16, 48)]
     axis.plot(intensities, [min(peak, i * bandwidth) / 1e9 for i in intensities], "k-", label="roofline (FMA peak, triad bandwidth)")
@@ -84,6 +116,15 @@ def main():
                 axis.scatter([p[0] for p in points], [p[1] for p in points], s=[max(8, 600 * p[2] / bound) for p in points],
                              marker=markers[kind], color=colours.get(base, "grey"), alpha=0.6,
                              label=f"{base} {kind}" if kind.startswith("conv") or base == networks[0][0] else None)
+    pass_markers = {"forward": "o", "backward data": "<", "backward weights": ">"}
+    for base, batch, log in measurements:
+        for kind, rows in measured_convolutions(log, int(batch)).items():
+            flops, seconds = sum(f for f, _, _ in rows), sum(t for _, _, t in rows)
+            print(json.dumps({"base_network": base, "batch": int(batch), "pass": kind, "shapes": len(rows),
+                              "gflop": flops / 1e9, "seconds": seconds, "achieved_gflops": flops / seconds / 1e9}))
+            axis.scatter([f / b for f, b, _ in rows], [f / t / 1e9 for f, _, t in rows], marker=pass_markers[kind],
+                         facecolors="none", edgecolors=colours.get(base, "grey"), s=30,
+                         label=f"{base} {kind}, measured (DNNL_VERBOSE)")
     axis.set_xscale("log", base=2)
     axis.set_yscale("log", base=10)
     axis.set_xlabel("arithmetic intensity (FLOP per byte moved, fp32, forward)")
