@@ -1,12 +1,14 @@
 extension ControlPlaneStore {
     /// Appends events to a stream, creating the stream on first use.
     public func appendLogEvents(group: String, stream: String, _ events: [(timestamp: Int64, message: String)], now: Int64) throws {
+        guard !NULCharacterError.isIn(group, stream) else { throw NULCharacterError(field: "log group or stream name") }
         try backend.appendLogEvents(group: group, stream: stream, events, now: now)
     }
 
     /// The streams of `group` whose names start with `prefix`, by name.
     public func logStreams(group: String, prefix: String = "") throws -> [LogStreamSummary] {
-        try backend.logStreams(group: group, prefix: prefix)
+        guard !NULCharacterError.isIn(group, prefix) else { return [] }
+        return try backend.logStreams(group: group, prefix: prefix)
     }
 
     /// Names of the log groups that have streams, sorted.
@@ -16,7 +18,8 @@ extension ControlPlaneStore {
 
     /// Whether the stream exists.
     public func logStreamExists(group: String, stream: String) throws -> Bool {
-        try backend.logStreamExists(group: group, stream: stream)
+        guard !NULCharacterError.isIn(group, stream) else { return false }
+        return try backend.logStreamExists(group: group, stream: stream)
     }
 
     /// Events of one stream with `id` in `ids`, timestamps within `[start, end)`, oldest first, at most `limit`.
@@ -30,7 +33,8 @@ extension ControlPlaneStore {
         limit: Int,
         fromEnd: Bool
     ) throws -> [LogEvent] {
-        try backend.logEvents(group: group, stream: stream, ids: ids, start: start, end: end, limit: limit, fromEnd: fromEnd)
+        guard !NULCharacterError.isIn(group, stream) else { return [] }
+        return try backend.logEvents(group: group, stream: stream, ids: ids, start: start, end: end, limit: limit, fromEnd: fromEnd)
     }
 
     /// Events of `group` with `id` above `after`, in the streams named `streams` (all when nil) whose names start
@@ -44,6 +48,7 @@ extension ControlPlaneStore {
         end: Int64?,
         limit: Int
     ) throws -> [(stream: String, event: LogEvent)] {
-        try backend.logEvents(group: group, streams: streams, prefix: prefix, after: after, start: start, end: end, limit: limit)
+        guard !NULCharacterError.isIn(group, prefix), !(streams ?? []).contains(where: { NULCharacterError.isIn($0) }) else { return [] }
+        return try backend.logEvents(group: group, streams: streams, prefix: prefix, after: after, start: start, end: end, limit: limit)
     }
 }

@@ -15,6 +15,9 @@ package enum PostgresDatabaseError: Error, CustomStringConvertible {
     case connectionLost(reason: String)
     /// A stored row this Apiary cannot read.
     case unreadableRow(String)
+    /// A statement carried the NUL character (U+0000), which PostgreSQL's text cannot hold (SQLSTATE 22021): a name or
+    /// text from a request that SQLite would have taken; a client error, not the database's.
+    case textWithNUL
 
     package var description: String {
         switch self {
@@ -32,6 +35,8 @@ package enum PostgresDatabaseError: Error, CustomStringConvertible {
             "the connection to the PostgreSQL database was lost: \(reason)"
         case .unreadableRow(let what):
             "a row of the shared database cannot be read: \(what)"
+        case .textWithNUL:
+            "the NUL character (U+0000) cannot be stored in or looked up by Apiary's PostgreSQL database; remove it"
         }
     }
 
@@ -53,9 +58,17 @@ package enum PostgresDatabaseError: Error, CustomStringConvertible {
         return "\(error.code)"
     }
 
-    /// A failed statement as `.server`, other errors as they are.
+    /// Whether this is the refusal of the NUL character.
+    package var isTextWithNUL: Bool {
+        if case .textWithNUL = self { return true }
+        return false
+    }
+
+    /// A failed statement as `.server` (or `.textWithNUL`), other errors as they are.
     static func wrapping(_ error: any Error) -> any Error {
         guard let error = error as? PSQLError, let info = error.serverInfo, let message = info[.message] else { return error }
+        // Swift strings are valid UTF-8, so the one byte sequence the server can refuse as such is 0x00.
+        if info[.sqlState] == "22021" { return PostgresDatabaseError.textWithNUL }
         return PostgresDatabaseError.server(message: message, sqlState: info[.sqlState])
     }
 

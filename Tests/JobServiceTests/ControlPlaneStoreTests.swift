@@ -57,6 +57,37 @@ import PostgresTestSupport
         )
     }
 
+    /// A name with a NUL character (`%00` in a request's path) is no resource on either backend — SQLite used to compare
+    /// it up to the NUL, so `m%00` found, changed and deleted `m` — and is not stored (`NULCharacterError`); PostgreSQL,
+    /// whose text cannot hold the character, refuses other text with it as `textWithNUL`.
+    @Test(arguments: backends)
+    func aNameWithANULCharacterIsNoResource(backend: String) throws {
+        let harness = try Harness(backend)
+        defer { withExtendedLifetime(harness) {} }
+        let store = harness.store
+        #expect(try store.insert(model("m")))
+        let nul = "m\u{0}"
+        #expect(try store.resource(.model, named: nul) == nil)
+        #expect(try store.resource(arn: model(nul).arn) == nil)
+        #expect(try store.update(.model, named: nul) { $0.status = "x" } == nil)
+        #expect(try !store.delete(.model, named: nul))
+        #expect(try store.resource(.model, named: "m") == model("m"))
+        #expect(throws: NULCharacterError.self) { try store.insert(model(nul)) }
+        #expect(throws: NULCharacterError.self) { try store.addTags([("k", "v")], to: model(nul).arn, limit: 50) }
+        #expect(try store.tags(of: model(nul).arn).isEmpty)
+        try store.appendLogEvents(group: "g", stream: "s", [(1, "line")], now: 1)
+        #expect(try !store.logStreamExists(group: "g", stream: "s\u{0}"))
+        #expect(throws: NULCharacterError.self) { try store.appendLogEvents(group: "g", stream: "s\u{0}", [(1, "x")], now: 1) }
+        #expect(try store.logStreams(group: "g").map(\.streamName) == ["s"])
+        guard backend == "postgres" else { return }
+        // Other text with the character: PostgreSQL's own refusal, typed.
+        #expect {
+            try store.appendLogEvents(group: "g", stream: "s", [(2, "a\u{0}b")], now: 2)
+        } throws: { error in
+            (error as? PostgresDatabaseError)?.isTextWithNUL == true
+        }
+    }
+
     @Test(arguments: backends)
     func aResourceIsUniqueByKindAndNameAndChangesInPlace(backend: String) throws {
         let harness = try Harness(backend)
