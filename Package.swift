@@ -216,7 +216,13 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "ImageCodecTests", dependencies: ["ImageCodec"]),
         .testTarget(name: "ModelCoreTests", dependencies: ["ModelCore", "ImageCodec"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ctlTests", dependencies: ["ctl", "ObjectStore", "LabelStore", "ModelCore", "ImageCodec"]),
+        .testTarget(
+            name: "ctlTests",
+            dependencies: [
+                "ctl", "ObjectStore", "LabelStore", "ModelCore", "ImageCodec", "PostgresControlPlane",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "GroundTruthFormatTests", dependencies: ["GroundTruthFormat"]),
         .testTarget(name: "AWSProtocolTests", dependencies: ["AWSProtocol"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "AWSProtocol"]),

@@ -13,5 +13,11 @@ echo "==> checking the architecture (docs/architecture.md against Package.swift 
 python3 scripts/check_architecture.py
 echo "==> building (debug)" >&2
 swift build --build-tests
+# The suites that drive live daemons, once more with every daemon's stores in PostgreSQL (a fresh database of the
+# throwaway cluster each, Tests/ctlTests/LiveDaemon.swift); the store, queue, label and two-daemon suites run against
+# both drivers in the pass below. This pass goes first so that the closing line is the whole suite's.
+DAEMON_SUITES="SDKCompatibilityTests|EndpointTests|LabelUITests|LiveLabelingJobTests|LabelsCommandTests|CourseWorkflowTests|LambdaLifecycleTests|BeeDetectorLambdaTests|LambdaSandboxTests|ErrorPolicyTests|JSONOutputTests|MultiInstanceTrainingTests|CrashRecoveryTests|DaemonLifecycleTests|LabelCrashTests|WireFuzzTests|DoorTests|S3AuthTests|S3DurabilityTests|TrainingJobCheckTests"
+echo "==> running the daemon suites on PostgreSQL" >&2
+APIARY_TEST_DRIVER=postgresql swift test --skip-build --filter "$DAEMON_SUITES"
 echo "==> running tests" >&2
 swift test --skip-build

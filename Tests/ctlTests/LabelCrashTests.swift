@@ -19,10 +19,8 @@ struct LabelCrashTests {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("apiary-crash-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: home) }
-        let path = home.appendingPathComponent("labels.sqlite").path
         var imageIds: [Int64] = []
-        do {
-            let store = try LabelStore.open(path: path)
+        try LiveDaemon.withLabelStore(home: home) { store in
             let dataset = try store.ensureDataset(named: "bees")
             try store.addCategories(["bee"], to: dataset)
             for index in 0..<20 {
@@ -72,9 +70,12 @@ struct LabelCrashTests {
         }
 
         daemon.terminate()
-        let store = try LabelStore.open(path: path)
-        let widths = try imageIds.flatMap { try store.boxes(onImage: $0).map(\.annotation.width) }
-        let revisions = try imageIds.flatMap { try store.history(ofImage: $0).map(\.revisionId) }
+        let (widths, revisions) = try LiveDaemon.withLabelStore(home: home) { store in
+            (
+                try imageIds.flatMap { try store.boxes(onImage: $0).map(\.annotation.width) },
+                try imageIds.flatMap { try store.history(ofImage: $0).map(\.revisionId) }
+            )
+        }
         let perRevision = Dictionary(grouping: revisions, by: { $0 }).values.map(\.count)
         var boxesByLine: [Int: Int] = [:]
         for width in widths { boxesByLine[Int(((width - 1) * 1000).rounded()), default: 0] += 1 }

@@ -52,8 +52,7 @@ struct LabelUITests {
             #expect(stored == boxes.map { "\($0[0]) \($0[1])" }, "image \(id)")
             #expect(image["labeled"] as? Bool == true)
         }
-        let store = try LabelStore.open(path: home.appendingPathComponent("labels.sqlite").path)
-        let job = try store.labelingJob(named: Self.job)
+        let job = try LiveDaemon.withLabelStore(home: home) { try $0.labelingJob(named: Self.job) }
         // Three tasks were submitted (two in the session, one from the keyboard); other images have boxes drawn, not
         // submitted.
         #expect(job.counters.totalLabeled == 3 && job.counters.unlabeled == images - 3 && job.status == .inProgress)
@@ -76,14 +75,15 @@ struct LabelUITests {
         try #require(generated.status == 0, "\(generated.error)")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("images").path).sorted()
         let manifest = files.map { #"{"source-ref": "\#(folder.appendingPathComponent("images/\($0)").path)"}"# }.joined(separator: "\n")
-        let store = try LabelStore.open(path: home.appendingPathComponent("labels.sqlite").path)
         let request = LabelingJobRequest(
             name: job,
             labelAttributeName: job,
             inputManifest: manifest,
             categories: LabelCategoryConfig(names: ["bee", "wasp"])
         )
-        let created = try store.createLabelingJob(request) { [UInt8](try Data(contentsOf: URL(fileURLWithPath: $0))) }
+        let created = try LiveDaemon.withLabelStore(home: home) { store in
+            try store.createLabelingJob(request) { [UInt8](try Data(contentsOf: URL(fileURLWithPath: $0))) }
+        }
         try #require(created.counters.unlabeled == files.count)
         return files.count
     }

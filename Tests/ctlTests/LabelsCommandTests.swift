@@ -128,8 +128,7 @@ struct LabelsCommandTests {
         defer { home.remove() }
         // 501 small images, 500 of them labeled, made through the library for speed.
         try FileManager.default.createDirectory(at: home.url, withIntermediateDirectories: true)
-        do {
-            let store = try LabelStore.open(path: home.url.appendingPathComponent("labels.sqlite").path)
+        try LiveDaemon.withLabelStore(home: home.url) { store in
             let dataset = try store.ensureDataset(named: "bees")
             try store.addCategories(["bee"], to: dataset)
             var ids: [Int64] = []

@@ -2,6 +2,11 @@ import Foundation
 
 /// A `ctl serve` subprocess on a free port with its own data directory, for tests that drive it with real
 /// clients (boto3, the aws CLI, moto's suite). Stopped (SIGTERM) when the test is done.
+///
+/// Its stores are SQLite files in its home, or — with `APIARY_TEST_DRIVER=postgresql`, as scripts/test.sh's first
+/// pass runs the daemon suites — a fresh database of the test cluster (`APIARY_TEST_DATABASE`) that belongs to its home
+/// (`LiveDaemonDatabases`), kept across restarts and dropped when this object goes; a test that names its own
+/// `--database` keeps it.
 final class LiveDaemon {
     let home: URL
     private(set) var process: Process
@@ -11,6 +16,11 @@ final class LiveDaemon {
     let environment: [String: String]
     /// Whether `home` was made here, and so is removed with the daemon (its log and port files always are).
     private let ownsHome: Bool
+    /// The database the daemon keeps its stores in under `APIARY_TEST_DRIVER=postgresql`.
+    private let database: SharedTestDatabase?
+
+    /// Whether the daemons of this test run keep their stores in PostgreSQL.
+    static var runsOnPostgreSQL: Bool { ProcessInfo.processInfo.environment["APIARY_TEST_DRIVER"] == "postgresql" }
 
     var url: String { "http://127.0.0.1:\(port)" }
 
@@ -22,8 +32,14 @@ final class LiveDaemon {
         ownsHome = home == nil
         log = self.home.appendingPathExtension("log")
         self.environment = environment
+        database = Self.runsOnPostgreSQL && !extraArguments.contains("--database") ? try LiveDaemonDatabases.shared.database(for: self.home) : nil
         process = Process()
-        try start(extraArguments: extraArguments)
+        do {
+            try start(extraArguments: extraArguments)
+        } catch {
+            if database != nil { LiveDaemonDatabases.shared.drop(for: self.home) }
+            throw error
+        }
     }
 
     /// Starts (or restarts) the daemon on a fresh free port and waits until it listens.
@@ -35,6 +51,7 @@ final class LiveDaemon {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
         process.arguments =
             ["serve", "--port", "0", "--port-file", portFile.path, "--home", home.path, "--test-hooks", "--account", "123456789012"] + extraArguments
+            + (database.map { ["--database", $0.url] } ?? [])
         if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: log)
         handle.seekToEndOfFile()
@@ -72,6 +89,7 @@ final class LiveDaemon {
 
     deinit {
         terminate()
+        if database != nil { LiveDaemonDatabases.shared.drop(for: home) }
         // The log and port files beside the home are the daemon's own; the home goes only when made here.
         for url in [log, home.appendingPathExtension("port")] + (ownsHome ? [home] : []) { try? FileManager.default.removeItem(at: url) }
     }
@@ -87,6 +105,8 @@ final class LiveDaemon {
         env["APIARY_URL"] = url
         env["APIARY_HOME"] = home.path
         env["APIARY_CTL"] = CtlBinary.url.path
+        // A client that starts `ctl serve` on the same home itself (the UI suite's restarts) reaches the same stores.
+        if let database { env["APIARY_DATABASE"] = database.url }
         env["AWS_ACCESS_KEY_ID"] = "AKIAAPIARYTEST000000"
         env["AWS_SECRET_ACCESS_KEY"] = "apiary-test-secret"
         env["AWS_DEFAULT_REGION"] = "us-east-1"
