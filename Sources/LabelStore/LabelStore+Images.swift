@@ -56,7 +56,7 @@ extension LabelStore {
     /// The image called `fileName` in `dataset`.
     public func image(named fileName: String, in dataset: Dataset) throws -> StoredImage {
         try database.read { db in
-            guard
+            guard !fileName.contains("\0"),
                 let row = try db.fetchOne("SELECT * FROM image WHERE datasetId = ? AND fileName = ?", [dataset.id, fileName])
             else {
                 throw LabelStoreError(

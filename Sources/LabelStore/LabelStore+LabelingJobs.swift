@@ -239,7 +239,7 @@ extension LabelStore {
     }
 
     static func labelingJob(named name: String, _ db: any LabelSQL) throws -> LabelingJob {
-        guard let row = try db.fetchOne("SELECT * FROM labelingJob WHERE name = ?", [name]) else {
+        guard !name.contains("\0"), let row = try db.fetchOne("SELECT * FROM labelingJob WHERE name = ?", [name]) else {
             throw LabelStoreError(.notFound, "no labeling job named '\(name)'")
         }
         let jobId: Int64 = row["id"]

@@ -26,6 +26,7 @@ struct PreparedImage: Sendable {
     /// Checks and prepares `bytes`.
     /// - Throws: `LabelStoreError` (`.invalid`) saying why the file cannot be used: not an image, corrupt, too big.
     init(fileName: String, bytes: [UInt8]) throws {
+        guard !fileName.contains("\0") else { throw LabelStoreError(.invalid, "a file name cannot carry the NUL character (U+0000)") }
         guard bytes.count <= Self.maxFileBytes else {
             throw LabelStoreError(.invalid, "\(bytes.count / 1_048_576) MB is over the 40 MB image limit")
         }
