@@ -1,4 +1,6 @@
 import Foundation
+import ImageCodec
+import ModelCore
 import Testing
 
 /// Two `ctl serve` daemons — two ports, two homes — on one fresh PostgreSQL database of the test cluster
@@ -28,6 +30,39 @@ struct SharedDatabaseTests {
             return String(line[job.upperBound...].prefix(while: { $0 != " " }))
         }
         #expect(starts.sorted() == (["one"] + (0..<20).map { String(format: "%02d", $0) }).sorted(), "\(starts.sorted())")
+    }
+
+    @Test("an UpdateEndpoint and a DeleteEndpoint made through one daemon reach the daemon that deployed the endpoint, without a restart")
+    func anEndpointFollowsItsRecordOnEveryDaemon() throws {
+        let database = try SharedTestDatabase()
+        defer { database.drop() }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("apiary-shared-endpoints-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        // Two tiny untrained models (which deployment answers is what is looked at) and a JPEG to send.
+        var environment: [String: String] = [:]
+        for (name, seed) in [("FIRST", UInt64(1)), ("SECOND", 2)] {
+            let network = try SSDNetwork(baseNetwork: "apiary-mobile", classes: 1, seed: seed, engine: CPUEngine())
+            let archive = try ModelArtifact(hyperparameters: ["num_classes": "1"], symbol: network.symbol(imageShape: 300), weights: network.weights()).archive()
+            let file = scratch.appendingPathComponent("\(name).tar.gz")
+            try Data(archive).write(to: file)
+            environment["APIARY_MODEL_\(name)"] = file.path
+        }
+        let image = scratch.appendingPathComponent("bee.jpg")
+        try Data(try JPEGCodec.encode(RGBImage(width: 48, height: 40), quality: 90)).write(to: image)
+        environment["APIARY_IMAGE"] = image.path
+
+        let arguments = ["--database", database.url, "--object-store", scratch.appendingPathComponent("s3").path]
+        let a = try LiveDaemon(extraArguments: arguments)
+        defer { a.terminate() }
+        let b = try LiveDaemon(extraArguments: arguments)
+        defer { b.terminate() }
+        environment["APIARY_URL_B"] = b.url
+        let run = try a.runClient("python3", ["Tests/ClientSuites/compat/shared_endpoints.py"], environment: environment)
+        #expect(
+            run.status == 0 && run.output.contains(" passed, 0 failed"),
+            "\(run.output)\n--- A ---\n\(a.daemonLog.suffix(3000))\n--- B ---\n\(b.daemonLog.suffix(3000))")
+        #expect(a.daemonLog.contains("endpoint=shared-bees [EndpointRuntime] endpoint let go here: it was deleted through another daemon"), "\(a.daemonLog.suffix(3000))")
     }
 
     @Test("the boto3 and aws CLI suite (Tests/ClientSuites/compat) passes against a daemon on PostgreSQL")
