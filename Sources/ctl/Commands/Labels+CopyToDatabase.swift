@@ -18,7 +18,8 @@ extension Labels {
                 elsewhere on the database may keep running). labels.sqlite is only read, and stays as it was.
 
                 Example:
-                  ctl labels copy-to-database --home ~/.apiary --database postgresql://apiary@db.internal:5432/apiary
+                  ctl labels copy-to-database --home ~/.apiary \\
+                      --database postgresql://apiary@db.internal:5432/apiary
                 """
         )
 
