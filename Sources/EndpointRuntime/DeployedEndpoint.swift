@@ -17,11 +17,19 @@ package final class DeployedEndpoint: Sendable {
 
     package let configName: String
     let variants: [Variant]
+    /// Which deployment this is: the snapshot it was loaded from, as `source(of:)` names it.
+    let source: String
 
-    private init(configName: String, variants: [Variant]) {
+    private init(configName: String, variants: [Variant], source: String) {
         self.configName = configName
         self.variants = variants
+        self.source = source
     }
+
+    /// The name of the deployment `snapshot` describes: its compact rendering (keys sorted, a whole number written one
+    /// way whether it is held as an integer or a double), so that a snapshot read back from a database names the same
+    /// deployment as the one that was loaded.
+    static func source(of snapshot: JSONValue) -> String { snapshot.rendered() }
 
     /// The variant to serve a request: the one named, or a weighted random pick. nil when the name is unknown.
     func variant(named target: String?) -> Variant? {
@@ -73,7 +81,7 @@ package final class DeployedEndpoint: Sendable {
             variants.append(Variant(name: variantName, weight: variant["InitialVariantWeight"]?.doubleValue ?? 1, image: image, batcher: batcher))
         }
         guard !variants.isEmpty else { throw DeploymentFailure("The endpoint configuration has no production variants.") }
-        return DeployedEndpoint(configName: config["EndpointConfigName"]?.stringValue ?? "", variants: variants)
+        return DeployedEndpoint(configName: config["EndpointConfigName"]?.stringValue ?? "", variants: variants, source: source(of: snapshot))
     }
 }
 

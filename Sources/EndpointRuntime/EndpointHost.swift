@@ -8,7 +8,8 @@ import Prometheus
 /// The endpoints this daemon serves: loads deployments on their own threads (an HTTP request never waits for a
 /// model to load), swaps an updated deployment in atomically (requests already running finish on the old
 /// one, which is released when the last of them ends), and brings endpoints back after a restart. On a control
-/// plane other daemons share, it also serves the endpoints they deployed (`adopted`).
+/// plane other daemons share, every invocation follows the endpoint's record (`followed`): the endpoints other daemons
+/// deployed are served here too, and an update or deletion made through any daemon reaches this one.
 package final class EndpointHost: @unchecked Sendable {
     /// Document members that hold the deployment snapshots; never shown by DescribeEndpoint.
     package static let deploymentKey = "ApiaryDeployment"
@@ -22,9 +23,11 @@ package final class EndpointHost: @unchecked Sendable {
     private let sharedControlPlane: Bool
     private let lock = NSLock()
     private var serving: [String: DeployedEndpoint] = [:]
-    /// Endpoints another daemon deployed, loaded here on their first invocation: the deployment snapshot loaded and
-    /// its load (shared by the invocations that wait for it).
-    private var adoptions: [String: (snapshot: JSONValue, load: Task<DeployedEndpoint, any Error>)] = [:]
+    /// On a shared control plane, the deployments loaded here because an endpoint's record names one this daemon did
+    /// not load itself (another daemon deployed or updated the endpoint): which deployment (`DeployedEndpoint.source`)
+    /// and its load, shared by the invocations that wait for it. A load that failed is dropped, so that the next
+    /// invocation tries again.
+    private var adoptions: [String: (source: String, load: Task<DeployedEndpoint, any Error>)] = [:]
     /// Endpoints loading again after a restart (the store already says InService), with the invocations waiting for
     /// them: such an endpoint answers once its model is back, never "not found".
     private var recovering: [String: [CheckedContinuation<DeployedEndpoint?, Never>]] = [:]
@@ -61,26 +64,52 @@ package final class EndpointHost: @unchecked Sendable {
     }
 
     /// The deployment that answers an invocation of `name`: this daemon's own, waiting for it when it is loading
-    /// again after a restart; on a shared control plane, else the one another daemon deployed (`adopted`).
-    /// - Throws: `AWSError` when another daemon's endpoint cannot be loaded here; the store's errors.
+    /// again after a restart; on a shared control plane, the one the endpoint's record names now (`followed`).
+    /// - Throws: `AWSError` when a deployment made through another daemon cannot be loaded here; the store's errors.
     func deploymentToInvoke(_ name: String) async throws -> DeployedEndpoint? {
-        if let own = await deploymentWhenRecovered(name) { return own }
-        return sharedControlPlane ? try await adopted(name) : nil
+        sharedControlPlane ? try await followed(name) : await deploymentWhenRecovered(name)
     }
 
-    /// An endpoint InService (or Updating) that another daemon sharing the control plane deployed, loaded here from
-    /// the object store on its first invocation — and again when its record names another deployment (an update) —
-    /// on a thread of its own; nil (and let go) once the record is gone or no longer serving.
-    private func adopted(_ name: String) async throws -> DeployedEndpoint? {
-        let record = try store.resource(.endpoint, named: name)
-        guard let record, [.inService, .updating].contains(record.status(as: EndpointStatus.self)),
-            let snapshot = record.document[Self.deploymentKey]
-        else {
-            lock.withLock { adoptions[name] = nil }
+    /// What answers an invocation on a shared control plane.
+    private enum Followed {
+        case loaded(DeployedEndpoint)
+        case loading(Task<DeployedEndpoint, any Error>)
+    }
+
+    /// On a shared control plane, the deployment `name`'s record names now — each invocation reads the record, so an
+    /// UpdateEndpoint or DeleteEndpoint made through any daemon reaches this one: this daemon's own when it loaded
+    /// that deployment, else one loaded here from the object store on a thread of its own (the first invocation of an
+    /// endpoint another daemon deployed, or the first after another daemon updated it), and the deployment it replaces
+    /// let go. nil for an endpoint not InService or Updating; nil, and whatever was loaded for it let go, once the
+    /// record is gone. While the database does not answer, the deployment loaded here last goes on answering.
+    /// - Throws: `AWSError` when the deployment cannot be loaded here (the next invocation tries again); the store's
+    ///   errors when it does not answer and nothing is loaded for `name`.
+    private func followed(_ name: String) async throws -> DeployedEndpoint? {
+        let record: ResourceRecord?
+        do {
+            record = try store.resource(.endpoint, named: name)
+        } catch {
+            guard let held = lock.withLock({ serving[name].map(Followed.loaded) ?? adoptions[name].map { Followed.loading($0.load) } }) else {
+                throw error
+            }
+            logger.warning("endpoint answers from the deployment loaded here: its record cannot be read", metadata: ["endpoint": "\(name)", "error": "\(error)"])
+            return try await loaded(held, name)
+        }
+        guard let record else {
+            if remove(name) { logger.info("endpoint let go here: it was deleted through another daemon", metadata: ["endpoint": "\(name)"]) }
             return nil
         }
-        let load = lock.withLock {
-            if let adoption = adoptions[name], adoption.snapshot == snapshot { return adoption.load }
+        guard [.inService, .updating].contains(record.status(as: EndpointStatus.self)), let snapshot = record.document[Self.deploymentKey] else {
+            return nil
+        }
+        let source = DeployedEndpoint.source(of: snapshot)
+        let found = lock.withLock { () -> Followed in
+            if let own = serving[name] {
+                if own.source == source { return .loaded(own) }
+                // Updated through another daemon: the new deployment loads below, and requests running on this one finish.
+                serving[name] = nil
+            }
+            if let adoption = adoptions[name], adoption.source == source { return .loading(adoption.load) }
             logger.info("endpoint another daemon deployed loads here", metadata: ["endpoint": "\(name)"])
             let load = Task<DeployedEndpoint, any Error> {
                 try await withCheckedThrowingContinuation { continuation in
@@ -91,16 +120,28 @@ package final class EndpointHost: @unchecked Sendable {
                     thread.start()
                 }
             }
-            adoptions[name] = (snapshot, load)
-            return load
+            adoptions[name] = (source, load)
+            return .loading(load)
         }
-        do {
-            return try await load.value
-        } catch {
-            throw AWSError(
-                "ValidationError",
-                "Endpoint \(name) was deployed by another Apiary daemon and its model cannot be loaded here (\(error)): invoke it through "
-                    + "that daemon, or give every daemon the same --object-store.")
+        return try await loaded(found, name)
+    }
+
+    /// The deployment `found` is, once loaded. - Throws: `AWSError` when its load failed, which is then dropped.
+    private func loaded(_ found: Followed, _ name: String) async throws -> DeployedEndpoint {
+        switch found {
+        case .loaded(let deployed):
+            return deployed
+        case .loading(let load):
+            do {
+                return try await load.value
+            } catch {
+                lock.withLock { if adoptions[name]?.load == load { adoptions[name] = nil } }
+                throw AWSError(
+                    "ValidationError",
+                    "Endpoint \(name) was deployed (or last updated) by another Apiary daemon and its model cannot be loaded here (\(error)): "
+                        + "put the model where this daemon's object store has it (the next invocation tries again), invoke the endpoint "
+                        + "through that daemon, or give every daemon the same --object-store.")
+            }
         }
     }
 
@@ -140,7 +181,11 @@ package final class EndpointHost: @unchecked Sendable {
                     switch result {
                     case .success(let deployed):
                         // Installed only if the endpoint still exists (it may have been deleted while loading).
-                        if try store.update(.endpoint, named: name, { try installed(&$0, deployed, now) }) != nil { serving[name] = deployed }
+                        if try store.update(.endpoint, named: name, { try installed(&$0, deployed, now) }) != nil {
+                            serving[name] = deployed
+                            // What the record names now is this daemon's own: nothing loaded for it otherwise is needed.
+                            adoptions[name] = nil
+                        }
                     case .failure(let error):
                         try store.update(.endpoint, named: name) { try failed(&$0, "\(error)", now) }
                     }
@@ -177,11 +222,14 @@ package final class EndpointHost: @unchecked Sendable {
     }
 
     /// Stops serving `name`: new requests are refused; running ones finish on the deployment they hold.
-    package func remove(_ name: String) {
+    /// - Returns: whether a deployment of `name` was loaded (or loading) here.
+    @discardableResult
+    package func remove(_ name: String) -> Bool {
         lock.withLock {
-            serving[name] = nil
-            adoptions[name] = nil
             metricsByEndpoint.removeValue(forKey: name)?.unregister()
+            let own = serving.removeValue(forKey: name) != nil
+            let adopted = adoptions.removeValue(forKey: name) != nil
+            return own || adopted
         }
     }
 

@@ -7,7 +7,8 @@ import GRDB
 /// in-memory `DatabaseQueue` in tests, or PostgresControlPlane's `PostgresLabelDatabase`) and migrates the schema when
 /// it opens. Every write is one transaction: it happens whole or not at all, even if the process is killed half-way.
 public struct LabelStore: Sendable {
-    let database: any LabelDatabase
+    /// Also read whole, row by row, when a store is copied into another database (PostgresControlPlane's copy).
+    package let database: any LabelDatabase
 
     /// Opens the store on `dbWriter` and brings its schema up to date.
     /// - Parameter dbWriter: the database connection; connect to a file only once per process.

@@ -1,8 +1,9 @@
+import AWSProtocol
 import PostgresNIO
 
 /// What goes wrong between Apiary and its PostgreSQL database, said with the database's URL (never its password)
 /// and what to do about it: the daemon prints these at start.
-package enum PostgresDatabaseError: Error, CustomStringConvertible {
+package enum PostgresDatabaseError: ServiceUnavailability, CustomStringConvertible {
     case invalidURL(String, reason: String)
     /// The server does not answer, or refuses the connection.
     case unreachable(PostgresURL, reason: String)
@@ -41,7 +42,7 @@ package enum PostgresDatabaseError: Error, CustomStringConvertible {
     }
 
     /// What went wrong when the database did not answer (it is restarting, stopped, or out of reach), nil for other
-    /// errors: a call that met it may succeed when retried, which API callers are told with `ServiceUnavailable`.
+    /// errors: a call that met it may succeed when retried, which each API tells its callers (`AWSError.unavailable`).
     package var unavailability: String? {
         switch self {
         case .unreachable(let url, let reason): "cannot reach \(url): \(reason)"

@@ -1,5 +1,6 @@
 @testable import EndpointRuntime
 @testable import TrainingExecution
+import AWSHTTP
 import AWSProtocol
 import Foundation
 import HTTPTypes
@@ -7,6 +8,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOEmbedded
+import PostgresTestSupport
 import Testing
 
 @testable import JobService
@@ -25,9 +27,11 @@ struct EdgeRouterTests {
         let daemon: DaemonParts
         let responder: EdgeResponder
 
-        init(authMode: AuthMode = .parse) throws {
+        /// - Parameter database: a PostgreSQL database to share, as `--database` gives it.
+        init(authMode: AuthMode = .parse, database: String? = nil) throws {
             var configuration = DaemonConfiguration(home: home)
             configuration.authMode = authMode
+            configuration.database = database
             configuration.credentials = EdgeRouterTests.credentials
             var logger = Logger(label: "edge-router-tests")
             logger.logLevel = .critical
@@ -94,6 +98,39 @@ struct EdgeRouterTests {
         #expect(describe.status == 400)
         let error = try JSONValue.parse(describe.body)
         #expect(error["__type"]?.stringValue == "ValidationException" && error["message"]?.stringValue == "Requested resource not found.")
+    }
+
+    @Test(
+        "a shared database that does not answer: SageMaker's ServiceUnavailable, API Gateway's ServiceUnavailableException (503), Lambda's ServiceException (500), execute-api's 503",
+        .enabled(if: TestDatabase.isConfigured, "needs APIARY_TEST_DATABASE (scripts/test.sh)"))
+    func anUnansweringDatabaseIsEachServicesRetryableError() async throws {
+        let database = try TestDatabase()
+        defer { database.drop() }
+        let edge = try Edge(database: database.connectionString)
+        #expect(try await edge.send(.get, "/2015-03-31/functions/", service: "lambda").status == 200)
+        #expect(try await edge.send(.get, "/restapis", service: "apigateway").status == 200)
+        // The database goes away under the daemon (its connections are ended, and a new one finds no database).
+        database.drop()
+
+        let sageMaker = try await edge.send(
+            .post, "/", headers: [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "SageMaker.ListTrainingJobs")],
+            body: Array("{}".utf8), service: "sagemaker")
+        #expect(sageMaker.status == 503 && sageMaker.headers[AWSResponses.errorTypeHeader] == "ServiceUnavailable")
+        let outage = "Apiary's PostgreSQL database did not answer ("
+        for (path, service, status, code) in [
+            ("/restapis", "apigateway", 503, "ServiceUnavailableException"), ("/2015-03-31/functions/", "lambda", 500, "ServiceException"),
+            ("/2015-03-31/functions/bee/invocations", "lambda", 500, "ServiceException"),
+        ] {
+            let answer = try await edge.send(path.hasSuffix("invocations") ? .post : .get, path, service: service)
+            let body = try JSONValue.parse(answer.body)
+            #expect(answer.status == status && answer.headers[AWSResponses.errorTypeHeader] == code, "\(path): \(answer.status) \(body)")
+            #expect(body["message"]?.stringValue?.hasPrefix(outage) == true && body["message"]?.stringValue?.hasSuffix("retry the call once it is back.") == true)
+            if service == "lambda" { #expect(body["Type"] == "Service") }
+        }
+        // A deployed API's invocation: 503, not the 403 of an API that is not there.
+        let executed = try await edge.send(.get, "/restapis/abcdef1234/prod/_user_request_/bees")
+        #expect(executed.status == 503 && executed.headers[AWSResponses.errorTypeHeader] == "ServiceUnavailableException")
+        #expect(try JSONValue.parse(executed.body)["message"] == "Service Unavailable")
     }
 
     @Test("--auth verify: a wrong secret is InvalidSignatureException; unsigned /metrics is refused; the right secret answers")

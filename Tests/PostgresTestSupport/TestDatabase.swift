@@ -22,6 +22,11 @@ package final class TestDatabase: Sendable {
         try administer { try $0.query("CREATE DATABASE \(unescaped: name)") }
     }
 
+    /// The database's URL as `--database` takes it (with its password, if the cluster has one).
+    package var connectionString: String {
+        "postgresql://\(url.user)\(url.password.map { ":\($0)" } ?? "")@\(url.host):\(url.port)/\(url.database)"
+    }
+
     /// A daemon's connections to this database.
     package func connections(size: Int = 2) throws -> PostgresConnections {
         try PostgresConnections(url: url, size: size, logger: Logger(label: "test"))

@@ -1,4 +1,8 @@
 import Foundation
+import GroundTruthFormat
+import ImageCodec
+import LabelStore
+import ModelCore
 import Testing
 
 /// Two `ctl serve` daemons — two ports, two homes — on one fresh PostgreSQL database of the test cluster
@@ -28,6 +32,39 @@ struct SharedDatabaseTests {
             return String(line[job.upperBound...].prefix(while: { $0 != " " }))
         }
         #expect(starts.sorted() == (["one"] + (0..<20).map { String(format: "%02d", $0) }).sorted(), "\(starts.sorted())")
+    }
+
+    @Test("an UpdateEndpoint and a DeleteEndpoint made through one daemon reach the daemon that deployed the endpoint, without a restart")
+    func anEndpointFollowsItsRecordOnEveryDaemon() throws {
+        let database = try SharedTestDatabase()
+        defer { database.drop() }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("apiary-shared-endpoints-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        // Two tiny untrained models (which deployment answers is what is looked at) and a JPEG to send.
+        var environment: [String: String] = [:]
+        for (name, seed) in [("FIRST", UInt64(1)), ("SECOND", 2)] {
+            let network = try SSDNetwork(baseNetwork: "apiary-mobile", classes: 1, seed: seed, engine: CPUEngine())
+            let archive = try ModelArtifact(hyperparameters: ["num_classes": "1"], symbol: network.symbol(imageShape: 300), weights: network.weights()).archive()
+            let file = scratch.appendingPathComponent("\(name).tar.gz")
+            try Data(archive).write(to: file)
+            environment["APIARY_MODEL_\(name)"] = file.path
+        }
+        let image = scratch.appendingPathComponent("bee.jpg")
+        try Data(try JPEGCodec.encode(RGBImage(width: 48, height: 40), quality: 90)).write(to: image)
+        environment["APIARY_IMAGE"] = image.path
+
+        let arguments = ["--database", database.url, "--object-store", scratch.appendingPathComponent("s3").path]
+        let a = try LiveDaemon(extraArguments: arguments)
+        defer { a.terminate() }
+        let b = try LiveDaemon(extraArguments: arguments)
+        defer { b.terminate() }
+        environment["APIARY_URL_B"] = b.url
+        let run = try a.runClient("python3", ["Tests/ClientSuites/compat/shared_endpoints.py"], environment: environment)
+        #expect(
+            run.status == 0 && run.output.contains(" passed, 0 failed"),
+            "\(run.output)\n--- A ---\n\(a.daemonLog.suffix(3000))\n--- B ---\n\(b.daemonLog.suffix(3000))")
+        #expect(a.daemonLog.contains("endpoint=shared-bees [EndpointRuntime] endpoint let go here: it was deleted through another daemon"), "\(a.daemonLog.suffix(3000))")
     }
 
     @Test("the boto3 and aws CLI suite (Tests/ClientSuites/compat) passes against a daemon on PostgreSQL")
@@ -82,6 +119,51 @@ struct SharedDatabaseTests {
         }
         // labels.sqlite stays untouched: the labels are the database's.
         for daemon in [a, b] { #expect(!FileManager.default.fileExists(atPath: daemon.home.appendingPathComponent("labels.sqlite").path)) }
+    }
+
+    @Test(
+        "ctl labels copy-to-database moves a home's labels.sqlite into the database, leaving the file as it was; a daemon on that home then serves them; a second copy and a copy under a running daemon are refused with the fix"
+    )
+    func aHomesLabelsAreCopiedIntoTheDatabase() throws {
+        let database = try SharedTestDatabase()
+        defer { database.drop() }
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("apiary-labels-copy-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        let file = home.appendingPathComponent("labels.sqlite")
+        do {
+            // A home's label store from before --database: one image with a box, moved once.
+            let store = try LabelStore.open(path: file.path)
+            let bees = try store.ensureDataset(named: "bees")
+            try store.addCategories(["bee"], to: bees)
+            let photo = try JPEGCodec.encode(RGBImage(width: 32, height: 24), quality: 90)
+            let image = try store.addImage(bytes: photo, fileName: "1.jpg", sourceRef: nil, to: bees).image
+            let box = try store.addBox(GroundTruthAnnotation(classId: 0, left: 1, top: 1, width: 8, height: 8), toImage: image.id)
+            try store.apply([.update(boxId: box.id, GroundTruthAnnotation(classId: 0, left: 2, top: 1, width: 8, height: 8))])
+        }
+        let contents = { try Data(contentsOf: file) }
+        let before = try contents()
+        let copy = ["labels", "copy-to-database", "--home", home.path, "--database", database.url]
+
+        let copied = try CtlBinary.run(copy)
+        #expect(copied.status == 0, "\(copied.error)")
+        #expect(copied.output.contains("1 datasets, 1 images, 1 boxes, 2 history entries, 0 labeling jobs"), "\(copied.output)")
+        #expect(try contents() == before, "labels.sqlite is only read")
+
+        // The daemon the home is then served by, on the database, has the labels.
+        let daemon = try LiveDaemon(home: home, extraArguments: ["--database", database.url])
+        defer { daemon.terminate() }
+        let stats = try CtlBinary.run(["labels", "stats", "--dataset", "bees", "--endpoint-url", daemon.url])
+        #expect(stats.status == 0 && stats.output.contains("bees: 1 images, 1 labeled, 0 to label, 1 boxes"), "\(stats.output)\(stats.error)")
+        let busy = try CtlBinary.run(copy)
+        #expect(busy.status == 1 && busy.error.contains("is running on \(home.path): stop it first"), "\(busy.error)")
+        daemon.terminate()
+
+        let again = try CtlBinary.run(copy)
+        #expect(again.status == 1, "\(again.output)")
+        #expect(again.error.contains("the database already holds dataset 'bees' of the same name; nothing was copied"), "\(again.error)")
+        #expect(again.error.contains("If this home was copied there already, there is nothing left to do"), "\(again.error)")
+        #expect(try contents() == before)
     }
 
     @Test("a database URL that does not answer stops the daemon at start with the fix")

@@ -26,7 +26,7 @@ public func buildApplication(
     let parts = try DaemonParts(configuration: configuration, logger: logger)
     try parts.queue.recoverInterruptedJobs()
     // On a shared database the endpoints are not this daemon's alone to load at start (nor to mark Failed when their
-    // model is not here): each daemon loads one on its first invocation there (`EndpointHost.adopted`).
+    // model is not here): each daemon loads one on its first invocation there (`EndpointHost.followed`).
     if configuration.database == nil {
         try parts.endpoints.recover(onLoaded: EndpointOperations.recovered, onFailed: EndpointOperations.creationFailed)
     }

@@ -11,7 +11,6 @@ extension AWSError {
         if error is NULCharacterError || (error as? PostgresDatabaseError)?.isTextWithNUL == true {
             return AWSError("ValidationException", "The request carries the NUL character (U+0000): \(error).", status: 400)
         }
-        guard let reason = (error as? PostgresDatabaseError)?.unavailability else { return .internalFailure("\(error)") }
-        return AWSError("ServiceUnavailable", "Apiary's PostgreSQL database did not answer (\(reason)); retry the call once it is back.", status: 503)
+        return AWSError.unavailable(error, code: "ServiceUnavailable") ?? .internalFailure("\(error)")
     }
 }

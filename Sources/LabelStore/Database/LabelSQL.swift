@@ -12,20 +12,20 @@ package protocol LabelSQL {
 }
 
 extension LabelSQL {
-    func execute(_ sql: String) throws { try execute(sql, []) }
+    package func execute(_ sql: String) throws { try execute(sql, []) }
 
-    func fetchAll(_ sql: String) throws -> [SQLRow] { try fetchAll(sql, []) }
+    package func fetchAll(_ sql: String) throws -> [SQLRow] { try fetchAll(sql, []) }
 
     /// The query's first row, if any.
-    func fetchOne(_ sql: String, _ arguments: SQLArguments = []) throws -> SQLRow? { try fetchAll(sql, arguments).first }
+    package func fetchOne(_ sql: String, _ arguments: SQLArguments = []) throws -> SQLRow? { try fetchAll(sql, arguments).first }
 
     /// The first column of every row.
-    func values<T: SQLValueConvertible>(_ type: T.Type, _ sql: String, _ arguments: SQLArguments = []) throws -> [T] {
+    package func values<T: SQLValueConvertible>(_ type: T.Type, _ sql: String, _ arguments: SQLArguments = []) throws -> [T] {
         try fetchAll(sql, arguments).map { $0[0] }
     }
 
     /// The first column of the first row; nil when there is no row or it is NULL.
-    func value<T: SQLValueConvertible>(_ type: T.Type, _ sql: String, _ arguments: SQLArguments = []) throws -> T? {
+    package func value<T: SQLValueConvertible>(_ type: T.Type, _ sql: String, _ arguments: SQLArguments = []) throws -> T? {
         guard let row = try fetchOne(sql, arguments) else { return nil }
         let value: T? = row[0]
         return value

@@ -106,11 +106,21 @@ extension Optional: SQLValueConvertible where Wrapped: SQLValueConvertible {
     }
 }
 
+/// A cell as it is, whatever it holds: a copy of a store moves rows without reading them as one type.
+extension SQLValue: SQLValueConvertible {
+    package var sqlValue: SQLValue { self }
+    package init?(sqlValue value: SQLValue) { self = value }
+}
+
 /// A statement's arguments, in the order of its `?` placeholders: `[name, dataset.id, nil]`.
 package struct SQLArguments: ExpressibleByArrayLiteral, Sendable {
     package let values: [SQLValue]
 
     package init(arrayLiteral elements: (any SQLValueConvertible)?...) {
         values = elements.map { $0?.sqlValue ?? .null }
+    }
+
+    package init(_ values: [SQLValue]) {
+        self.values = values
     }
 }

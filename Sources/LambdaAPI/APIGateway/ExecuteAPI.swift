@@ -60,7 +60,17 @@ package struct ExecuteAPI: Sendable {
 
     package func respond(to request: Request, target: Target, body: [UInt8]?, requestID: String) async -> Response {
         guard let body else { return Self.answer(413, "Request Too Long", requestID: requestID) }
-        guard let record = try? store.resource(.restAPI, named: target.apiID) else { return Self.answer(403, "Forbidden", requestID: requestID) }
+        let found: ResourceRecord?
+        do {
+            found = try store.resource(.restAPI, named: target.apiID)
+        } catch {
+            // The database did not answer: a 503 the caller may retry, not a 403 that says the API is not there.
+            logger.warning("execute-api: the API cannot be read", metadata: ["api": "\(target.apiID)", "error": "\(error)"])
+            return (error as? any ServiceUnavailability)?.unavailability != nil
+                ? Self.answer(503, "Service Unavailable", code: "ServiceUnavailableException", requestID: requestID)
+                : Self.answer(500, "Internal server error", code: "InternalServerErrorException", requestID: requestID)
+        }
+        guard let record = found else { return Self.answer(403, "Forbidden", requestID: requestID) }
         let api = RestAPI(document: record.document)
         guard let deploymentID = api.stages[target.stage]?["deploymentId"]?.stringValue,
             let snapshot = api.deployments[deploymentID]?["snapshot"]

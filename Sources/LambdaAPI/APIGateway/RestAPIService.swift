@@ -24,7 +24,9 @@ package struct RestAPIService: Sendable {
         } catch let error as AWSError {
             return AWSResponses.restJSON(error, requestID: context.requestID)
         } catch {
-            return AWSResponses.restJSON(AWSError("InternalServerErrorException", "\(error)", status: 500), requestID: context.requestID)
+            // A database that did not answer: API Gateway's own ServiceUnavailableException (503), which clients retry.
+            let answer = AWSError.unavailable(error, code: "ServiceUnavailableException") ?? AWSError("InternalServerErrorException", "\(error)", status: 500)
+            return AWSResponses.restJSON(answer, requestID: context.requestID)
         }
     }
 

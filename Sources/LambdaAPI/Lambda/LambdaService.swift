@@ -39,7 +39,10 @@ package struct LambdaService: Sendable {
         } catch let error as AWSError {
             return Self.error(error, requestID: context.requestID)
         } catch {
-            return Self.error(AWSError("ServiceException", "\(error)", status: 500), requestID: context.requestID)
+            // A database that did not answer is Lambda's ServiceException too — its model's one service-side error
+            // (no 503 there); botocore retries its 500 — with the words every API gives an outage.
+            let answer = AWSError.unavailable(error, code: "ServiceException", status: 500) ?? AWSError("ServiceException", "\(error)", status: 500)
+            return Self.error(answer, requestID: context.requestID)
         }
     }
 

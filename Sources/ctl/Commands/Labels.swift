@@ -6,7 +6,7 @@ struct Labels: AsyncParsableCommand {
         commandName: "labels",
         abstract: "Label images with bounding boxes in the daemon's label store (`ctl serve` owns labels.sqlite in its home).",
         discussion: """
-            Every command asks the running daemon (--endpoint-url, default $APIARY_URL, $AWS_ENDPOINT_URL or \
+            Every command but copy-to-database asks the running daemon (--endpoint-url, default $APIARY_URL, $AWS_ENDPOINT_URL or \
             http://127.0.0.1:4566) over its signed label API, so it works whatever the shell's $APIARY_HOME is and \
             from another machine. Boxes are in pixels of the upright image (EXIF orientation applied at import), \
             top-left origin: left,top,width,height. Every change is kept in an append-only history and can be \
@@ -27,7 +27,7 @@ struct Labels: AsyncParsableCommand {
             """,
         subcommands: [
             Categories.self, Todo.self, Show.self, Add.self, Update.self, Delete.self, Submit.self, Undo.self, History.self, Apply.self,
-            Stats.self, Export.self, Import.self, FreeTierCommand.self, Open.self,
+            Stats.self, Export.self, Import.self, FreeTierCommand.self, Open.self, CopyToDatabase.self,
         ]
     )
 }

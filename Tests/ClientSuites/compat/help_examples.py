@@ -23,6 +23,7 @@ CTL = os.environ["APIARY_CTL"]
 SKIPPED = {
     "ctl serve": "starts a second daemon (the test already runs one)",
     "ctl worker": "needs a PostgreSQL database the daemons share (WorkerNodeTests runs one)",
+    "ctl labels copy-to-database": "needs a PostgreSQL database the daemons share (SharedDatabaseTests runs one)",
     "ctl datasets generate-sample ./field": "writes 2,000 images (minutes of CPU)",
     "ctl training-jobs create": "trains a model (minutes of CPU); the request checks run in the create tests",
     "ctl training-jobs wait": "needs a training job to end",
