@@ -115,7 +115,10 @@ package struct MultiInstanceRun {
             if terminated == nil, let termination, Date() >= termination {
                 terminated = Date()
                 ranks = Self.children(of: process.processIdentifier)
-                process.terminate()  // SIGTERM: mpirun forwards it to its ranks and exits
+                // SIGTERM to the ranks as well as to mpirun, which would forward it: mpirun inherits the signal mask
+                // of the daemon's worker thread, where SIGTERM is blocked; it exits once they have.
+                process.terminate()
+                for rank in ranks { kill(rank, SIGTERM) }
             } else if let terminated, Date().timeIntervalSince(terminated) > Self.terminationGrace, process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
             }
