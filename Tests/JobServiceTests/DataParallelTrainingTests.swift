@@ -79,7 +79,10 @@ struct DataParallelTrainingTests {
     }
 
     /// Runs the `size` ranks of `request` as threads of this process (`ThreadRanks`); returns rank 0's outcome.
-    static func runAsThreads(_ size: Int, _ request: JSONValue, _ fixture: TestStore) throws -> TrainingJobOutcome {
+    /// `stops(rank, epochs)` is rank `rank`'s stop hook once it has seen `epochs` epochs end.
+    static func runAsThreads(
+        _ size: Int, _ request: JSONValue, _ fixture: TestStore, stops: @escaping @Sendable (_ rank: Int, _ epochs: Int) -> Bool = { _, _ in false }
+    ) throws -> TrainingJobOutcome {
         let spec = try TrainingJobSpec(request: request)
         let ranks = ThreadRanks(size: size)
         let (store, work) = (fixture.store, fixture.workDirectory(spec.jobName))
@@ -89,7 +92,11 @@ struct DataParallelTrainingTests {
             done.enter()
             Thread {
                 let runner = TrainingJobRunner(spec: spec, store: store, workDirectory: work, reducer: ranks.reducer(rank: rank))
-                outcomes.set(rank, runner.run(stopRequested: { nil }, progress: { _ in }))
+                var epochs = 0
+                let outcome = runner.run(stopRequested: { stops(rank, epochs) ? .userStop : nil }) { event in
+                    if case .epochMetrics = event { epochs += 1 }
+                }
+                outcomes.set(rank, outcome)
                 done.leave()
             }.start()
         }
@@ -163,6 +170,20 @@ struct DataParallelTrainingTests {
         #expect(run.output.contains("#throughput_metric: host=algo-2, train throughput="))
         #expect(run.output.contains("#quality_metric: host=algo-1, epoch=1, validation mAP <score>=("))
         #expect(!run.output.contains("host=algo-2, epoch=1, validation mAP"))
+    }
+
+    @Test("a stop one rank alone is asked for stops every rank at the same step; rank 0 uploads the best model so far")
+    func stopAgreedByTheRanks() throws {
+        let fixture = try TestStore()
+        var request = Self.request(name: "stopped", miniBatchSize: 2, network: "apiary-mobile")
+        request["HyperParameters"]?["epochs"] = "3"
+        // Rank 1 (algo-2) is asked after the first epoch; rank 0, which uploads, never is. A rank left training would
+        // wait in the next step's allreduce for ever.
+        let outcome = try Self.runAsThreads(2, request, fixture) { rank, epochs in rank == 1 && epochs >= 1 }
+        #expect(outcome.ending == .stopped(.userStop))
+        #expect(outcome.completedEpochs == 1)
+        #expect(outcome.modelArtifacts == S3URI("s3://models/output/stopped/output/model.tar.gz"))
+        _ = try TrainingJobRunnerTests.artifact("s3://models/output/stopped/output/model.tar.gz", fixture)
     }
 
     @Test("ShardedByS3Key: each rank trains on its own half of the train channel; rank 0 alone uploads")

@@ -5,7 +5,7 @@ import Testing
 /// (Tests/ClientSuites/compat/multi_instance_training.py).
 @Suite("multi-instance training jobs against a live daemon", .serialized)
 struct MultiInstanceTrainingTests {
-    @Test("a 2-instance job completes with a log stream per host and deploys; 3 instances are refused; Stop ends the ranks")
+    @Test("a 2-instance job completes with a log stream per host and deploys; 3 instances are refused; a stop before an epoch ends the ranks without a model")
     func twoInstances() throws {
         let daemon = try LiveDaemon(extraArguments: ["--instance-slots", "2"])
         defer { daemon.terminate() }

@@ -7,8 +7,11 @@ import ModelCore
 ///
 /// Rank 0 reports its statuses, log and outcome as `RankReport` lines, which reach `progress` as an in-process job's
 /// events would; every other line of a rank goes to `rankLog` with the rank. `stopRequested` is polled while the
-/// ranks run; a stop ends `mpirun`, which ends its ranks (no model is uploaded). A rank that fails or dies ends the
-/// job `Failed` with a reason naming its host.
+/// ranks run. StopTrainingJob and `MaxRuntimeInSeconds` write the `RankStopFile`: the ranks stop together at a step's
+/// end and rank 0 uploads the best model so far, as a one-instance job does (SIGTERM after `stopGrace` if they have
+/// not ended); a shutdown ends `mpirun` at once, the job staying queued. A rank that dies has the ranks
+/// started again from rank 0's last checkpoint (`RankRestartPolicy`); a rank that fails ends the job `Failed` with a
+/// reason naming its host.
 package struct MultiInstanceRun {
     /// The job's CreateTrainingJob request (its stored document).
     let request: JSONValue
@@ -23,6 +26,11 @@ package struct MultiInstanceRun {
 
     /// Seconds `mpirun` has to end its ranks after SIGTERM before it is killed.
     static let terminationGrace = 10.0
+    /// Seconds the ranks have after the `RankStopFile` to reach a step's end and upload the best model before they are
+    /// ended with SIGTERM: SageMaker's grace after its own SIGTERM.
+    static let stopGrace = 120.0
+    /// When the ranks are started again.
+    static let restarts = RankRestartPolicy()
 
     package init(request: JSONValue, instanceCount: Int, rankExecutable: URL, objectArguments: [String], workDirectory: URL) {
         self.request = request
@@ -48,11 +56,32 @@ package struct MultiInstanceRun {
     package func run(
         stopRequested: () -> TrainingStopReason?, progress: (TrainingProgress) -> Void, rankLog: (Int, String) -> Void
     ) -> TrainingJobOutcome {
-        let failed = { (reason: String) in
-            TrainingJobOutcome(ending: .failed(failureReason: reason), finalMetrics: [], modelArtifacts: nil, completedEpochs: 0)
+        var attempt = 1
+        while true {
+            let ending = launch(stopRequested: stopRequested, progress: progress, rankLog: rankLog)
+            let checkpoint = (try? TrainingWorkDirectory(url: workDirectory).loadProgress())?.completedEpochs
+            switch Self.restarts.next(after: ending, attempt: attempt, checkpointEpochs: checkpoint) {
+            case .end(let outcome):
+                return outcome
+            case .restart(let message):
+                progress(.log(message))
+                progress(.secondaryStatus(.training, message: message))
+            }
+            if let stop = stopRequested() {
+                return TrainingJobOutcome(ending: .stopped(stop), finalMetrics: [], modelArtifacts: nil, completedEpochs: 0)
+            }
+            attempt += 1
         }
+    }
+
+    /// Runs `mpirun` once, to its end.
+    private func launch(
+        stopRequested: () -> TrainingStopReason?, progress: (TrainingProgress) -> Void, rankLog: (Int, String) -> Void
+    ) -> RankRestartPolicy.LaunchEnding {
         let process = Process()
         let output = RankOutput()
+        let stopFile = RankStopFile(workDirectory: workDirectory)
+        stopFile.clear()
         do {
             try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
             let requestFile = workDirectory.appendingPathComponent("request.json")
@@ -66,11 +95,12 @@ package struct MultiInstanceRun {
             try process.run()
             output.read(pipe.fileHandleForReading)
         } catch {
-            return failed("AlgorithmError: cannot start mpirun for \(instanceCount) instances: \(error). Is Open MPI installed (openmpi-bin)?")
+            return .failed(reason: "AlgorithmError: cannot start mpirun for \(instanceCount) instances: \(error). Is Open MPI installed (openmpi-bin)?")
         }
         var state = Tally()
         var stop: TrainingStopReason?
-        var stopSent: Date?
+        var termination: Date?
+        var terminated: Date?
         var ranks: [Int32] = []
         while true {
             let (lines, ended) = output.take(waiting: 0.25)
@@ -78,21 +108,31 @@ package struct MultiInstanceRun {
             if ended { break }
             if stop == nil, let reason = stopRequested() {
                 stop = reason
-                stopSent = Date()
+                // Asked through the file, the ranks have `stopGrace` to stop together; a shutdown ends them now.
+                let asked = reason != .shutdown && (try? stopFile.request()) != nil
+                termination = Date().addingTimeInterval(asked ? Self.stopGrace : 0)
+            }
+            if terminated == nil, let termination, Date() >= termination {
+                terminated = Date()
                 ranks = Self.children(of: process.processIdentifier)
-                process.terminate()  // SIGTERM: mpirun forwards it to its ranks and exits
-            } else if let sent = stopSent, Date().timeIntervalSince(sent) > Self.terminationGrace, process.isRunning {
+                // SIGTERM to the ranks as well as to mpirun, which would forward it: mpirun inherits the signal mask
+                // of the daemon's worker thread, where SIGTERM is blocked; it exits once they have.
+                process.terminate()
+                for rank in ranks { kill(rank, SIGTERM) }
+            } else if let terminated, Date().timeIntervalSince(terminated) > Self.terminationGrace, process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
             }
         }
         process.waitUntilExit()
         Self.removeSessionDirectory(of: process.processIdentifier)
-        if let stop {
-            Self.end(ranks)
-            return TrainingJobOutcome(ending: .stopped(stop), finalMetrics: [], modelArtifacts: nil, completedEpochs: 0)
+        guard let stop else { return state.ending(status: process.terminationStatus) }
+        if terminated != nil { Self.end(ranks) }
+        // The ranks stopped together (rank 0 uploaded the best model if an epoch had completed), or finished first.
+        if var outcome = state.outcome, terminated == nil || outcome.failureReason == nil {
+            if case .stopped = outcome.ending { outcome.ending = .stopped(stop) }
+            return .ended(outcome)
         }
-        if let outcome = state.outcome, process.terminationStatus == 0 || outcome.failureReason != nil { return outcome }
-        return failed(state.failureReason(status: process.terminationStatus))
+        return .ended(TrainingJobOutcome(ending: .stopped(stop), finalMetrics: [], modelArtifacts: nil, completedEpochs: 0))
     }
 
     /// The ranks of the `mpirun` with process id `pid`: its children. It starts each in a process group of its own,
@@ -154,18 +194,23 @@ package struct MultiInstanceRun {
             return Int(text[range.upperBound...].prefix { $0.isNumber })
         }
 
-        /// The `FailureReason` of ranks that ended without rank 0's outcome.
-        func failureReason(status: Int32) -> String {
-            if let rankError {
-                // `algo-2: ClientError: Unable to read image …` → `ClientError: algo-2: Unable to read image …`
-                let parts = rankError.split(separator: ":", maxSplits: 2).map { $0.trimmingCharacters(in: .whitespaces) }
-                if parts.count == 3, ["ClientError", "AlgorithmError"].contains(parts[1]) { return "\(parts[1]): \(parts[0]): \(parts[2])" }
-                return "AlgorithmError: \(rankError)"
-            }
+        /// How `mpirun` ended, with status `status`: with rank 0's outcome, a rank's own failure (its error line, unless
+        /// it is only an MPI call that failed as a peer died), or a rank's death `mpirun` noticed.
+        func ending(status: Int32) -> RankRestartPolicy.LaunchEnding {
+            if let outcome, status == 0 || outcome.failureReason != nil { return .ended(outcome) }
+            if let rankError, !rankError.contains(": AlgorithmError: MPI_") { return .failed(reason: Self.failureReason(rankError)) }
             if let deadRank {
-                return "AlgorithmError: \(DataParallelTraining.host(rank: deadRank.rank)) died (\(deadRank.line.trimmingCharacters(in: .whitespaces))); mpirun ended the other instances."
+                return .rankDied(host: DataParallelTraining.host(rank: deadRank.rank), notice: deadRank.line.trimmingCharacters(in: .whitespaces))
             }
-            return "AlgorithmError: mpirun exited with status \(status) before algo-1 reported an outcome; see the job's algo-N log streams."
+            if let rankError { return .failed(reason: Self.failureReason(rankError)) }
+            return .failed(reason: "AlgorithmError: mpirun exited with status \(status) before algo-1 reported an outcome; see the job's algo-N log streams.")
+        }
+
+        /// `algo-2: ClientError: Unable to read image …` → `ClientError: algo-2: Unable to read image …`
+        static func failureReason(_ rankError: String) -> String {
+            let parts = rankError.split(separator: ":", maxSplits: 2).map { $0.trimmingCharacters(in: .whitespaces) }
+            if parts.count == 3, ["ClientError", "AlgorithmError"].contains(parts[1]) { return "\(parts[1]): \(parts[0]): \(parts[2])" }
+            return "AlgorithmError: \(rankError)"
         }
     }
 }

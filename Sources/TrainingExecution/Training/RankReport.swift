@@ -9,7 +9,7 @@ package enum RankReport: Codable, Equatable {
     case status(TrainingSecondaryStatus.RawValue, message: String)
     case resuming(completedEpochs: Int)
     case log(String)
-    /// `ending` is `Completed` or `Failed`: ranks never stop on their own, the launcher ends them.
+    /// `ending` is `Completed`, `Failed`, or `Stopped` when the ranks stopped on the launcher's `RankStopFile`.
     case outcome(ending: String, failureReason: String?, metrics: [TrainingMetric], modelArtifacts: String?, completedEpochs: Int)
 
     static let prefix = "apiary-rank-report "
@@ -26,8 +26,14 @@ package enum RankReport: Codable, Equatable {
     }
 
     package init(_ outcome: TrainingJobOutcome) {
+        let ending =
+            switch outcome.ending {
+            case .completed: "Completed"
+            case .stopped: "Stopped"
+            case .failed: "Failed"
+            }
         self = .outcome(
-            ending: outcome.failureReason == nil ? "Completed" : "Failed", failureReason: outcome.failureReason,
+            ending: ending, failureReason: outcome.failureReason,
             metrics: outcome.finalMetrics, modelArtifacts: outcome.modelArtifacts?.description, completedEpochs: outcome.completedEpochs)
     }
 
@@ -55,11 +61,17 @@ package enum RankReport: Codable, Equatable {
         }
     }
 
-    /// The outcome reported, if this is one.
+    /// The outcome reported, if this is one; a stop's reason is the launcher's to give (`userStop` until it does).
     var outcome: TrainingJobOutcome? {
         guard case .outcome(let ending, let reason, let metrics, let artifacts, let epochs) = self else { return nil }
+        let end: TrainingJobOutcome.Ending =
+            switch ending {
+            case "Completed": .completed
+            case "Stopped": .stopped(.userStop)
+            default: .failed(failureReason: reason ?? "AlgorithmError: algo-1 failed")
+            }
         return TrainingJobOutcome(
-            ending: ending == "Completed" ? .completed : .failed(failureReason: reason ?? "AlgorithmError: algo-1 failed"),
+            ending: end,
             finalMetrics: metrics, modelArtifacts: artifacts.flatMap(S3URI.init), completedEpochs: epochs)
     }
 }

@@ -21,7 +21,8 @@ import ObjectStore
 ///
 /// As one rank of a data-parallel job (`ResourceConfig.InstanceCount > 1`, ranks under `mpirun`): the train
 /// channel is sharded when its `S3DataDistributionType` is `ShardedByS3Key`; every rank resumes from the work
-/// directory's checkpoint, and only rank 0 (`algo-1`) writes checkpoints and uploads the model.
+/// directory's checkpoint, and only rank 0 (`algo-1`) writes checkpoints and uploads the model. Every rank's stop
+/// answer is summed over the ranks at each of those points (`agreedStop`), so that all stop at the same step.
 public struct TrainingJobRunner {
     public let spec: TrainingJobSpec
     public let store: any ObjectStorage
@@ -190,7 +191,7 @@ public struct TrainingJobRunner {
                     progress(.checkpointSaved(completedEpochs: checkpoint.completedEpochs))
                 }
             }
-            if let reason = stopRequested() {
+            if let reason = try agreedStop(stopRequested) {
                 stopReason = reason
                 throw TrainingStop()
             }
@@ -202,5 +203,16 @@ public struct TrainingJobRunner {
             try checkpoints.save(finished)
         }
         return (outcome.bestWeights, stopReason)
+    }
+
+    /// This rank's stop answer, agreed by every rank of a data-parallel job: one `MPI_Allreduce` of one value, which
+    /// every rank makes at the same batch and epoch ends, so a stop any rank was asked for ends all of them at the
+    /// same step and none is left waiting in the next step's collectives. A rank that was not asked itself stops
+    /// for a user's stop: the ranks are asked only for those (a shutdown ends them instead, `MultiInstanceRun`).
+    private func agreedStop(_ stopRequested: () -> TrainingStopReason?) throws -> TrainingStopReason? {
+        let reason = stopRequested()
+        guard reducer.size > 1 else { return reason }
+        let asked: [Double] = [reason == nil ? 0 : 1]
+        return try reducer.sum(asked)[0] > 0 ? (reason ?? .userStop) : nil
     }
 }

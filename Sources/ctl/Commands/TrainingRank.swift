@@ -14,6 +14,8 @@ import ObjectStore
 /// the daemon's S3 API, signed with `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`), trains its part of each global batch
 /// and sums gradients with the others over Open MPI; rank 0 (`algo-1`) checkpoints into the shared work directory (and
 /// the object store) and uploads the model. A rank that fails ends the whole job (`MPI_Abort`), so none waits on a dead peer.
+/// A file `stop` in the work directory (`RankStopFile`) stops the ranks together at a step's end, rank 0 uploading the
+/// best model so far.
 struct TrainingRank: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "training-rank",
@@ -22,7 +24,9 @@ struct TrainingRank: ParsableCommand {
             mpirun -np 2 ctl training-rank --object-store ~/.apiary/s3 --request create-training-job.json --work-dir ~/.apiary/jobs/bees-2
             """,
         discussion: """
-            Without mpirun it trains alone, as a one-instance job would. Exit status: 0 Completed, 1 Failed (on any rank).
+            Without mpirun it trains alone, as a one-instance job would. A file named stop in the work directory \
+            (touch WORK_DIR/stop) stops the ranks at the next step; an epoch completed, rank 0 uploads the best model \
+            so far. Exit status: 0 Completed or stopped, 1 Failed (on any rank).
             """,
         shouldDisplay: false
     )
@@ -60,7 +64,8 @@ struct TrainingRank: ParsableCommand {
             fail(host, "pass either --object-store DIR or --endpoint-url URL (an http(s) URL)", mpi: mpi)
         }
         let runner = TrainingJobRunner(spec: spec, store: store, workDirectory: workDirectory, reducer: reducer)
-        let outcome = runner.run(stopRequested: { nil }) { event in
+        let stopFile = RankStopFile(workDirectory: workDirectory)
+        let outcome = runner.run(stopRequested: { stopFile.isRequested ? .userStop : nil }) { event in
             if report {
                 RankReport(event).map { emit($0.line) }
             } else if case .log(let line) = event {

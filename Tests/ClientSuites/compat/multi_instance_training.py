@@ -1,7 +1,8 @@
 """A training job on two instances (`ResourceConfig.InstanceCount: 2`) through unmodified boto3: the daemon runs its
 ranks algo-1 and algo-2 under mpirun; the job completes with rank 0's metrics, keeps InstanceCount in Describe,
 writes one CloudWatch log stream per host, and its model deploys; asking for more instances than the daemon's slots
-is ResourceLimitExceeded naming the option; StopTrainingJob ends the ranks.
+is ResourceLimitExceeded naming the option; StopTrainingJob before an epoch has completed ends the ranks, the job
+Stopped with no model (as a one-instance job).
 
 Needs APIARY_CTL (to generate sample bees). Run: APIARY_URL=… APIARY_CTL=… pytest Tests/ClientSuites/compat/multi_instance_training.py"""
 import json
@@ -44,14 +45,14 @@ def bees(tmp_path_factory):
     s3.delete_bucket(Bucket=bucket)
 
 
-def request(name, bucket, instances, epochs=1):
+def request(name, bucket, instances, epochs=1, mini_batch_size=2):
     channels = [{"ChannelName": c, "DataSource": {"S3DataSource": {
         "S3DataType": "AugmentedManifestFile", "S3Uri": f"s3://{bucket}/{c}.manifest", "S3DataDistributionType": "FullyReplicated",
         "AttributeNames": ["source-ref", "bees-500"]}}, "ContentType": "application/x-recordio", "RecordWrapperType": "RecordIO"}
         for c in ("train", "validation")]
     return dict(
         TrainingJobName=name, RoleArn=ROLE, AlgorithmSpecification={"TrainingImage": IMAGE, "TrainingInputMode": "Pipe"},
-        HyperParameters={"base_network": "apiary-mobile", "num_classes": "1", "mini_batch_size": "2", "epochs": str(epochs),
+        HyperParameters={"base_network": "apiary-mobile", "num_classes": "1", "mini_batch_size": str(mini_batch_size), "epochs": str(epochs),
                          "image_shape": "300", "optimizer": "adam", "num_training_samples": "8"},
         InputDataConfig=channels, OutputDataConfig={"S3OutputPath": f"s3://{bucket}/output"},
         ResourceConfig={"InstanceType": "ml.p3.2xlarge", "InstanceCount": instances, "VolumeSizeInGB": 50},
@@ -104,17 +105,17 @@ def test_more_instances_than_slots_is_resource_limit_exceeded(bees):
     assert error["Code"] == "ResourceLimitExceeded" and "--instance-slots" in error["Message"], error
 
 
-def test_stop_ends_the_ranks(bees):
+def test_stop_before_an_epoch_ends_the_ranks_without_a_model(bees):
     name = "multi-" + uuid.uuid4().hex[:10]
-    sm.create_training_job(**request(name, bees[0], 2, epochs=200))
+    # One image a rank a step: an epoch is four steps, so the stop reaches the ranks well before the first one ends.
+    sm.create_training_job(**request(name, bees[0], 2, epochs=200, mini_batch_size=1))
     deadline = time.time() + 300
-    while time.time() < deadline:
-        streams = logs.describe_log_streams(logGroupName=GROUP, logStreamNamePrefix=name + "/algo-2-")["logStreams"]
-        if streams and any("host=algo-2, epoch=0, batch=" in m for m in messages(streams[0]["logStreamName"])):
-            break
-        time.sleep(0.5)
+    while time.time() < deadline and sm.describe_training_job(TrainingJobName=name)["SecondaryStatus"] != "Training":
+        time.sleep(0.1)
     sm.stop_training_job(TrainingJobName=name)
     job = wait_for(sm, name, {"Completed", "Failed", "Stopped"})
     assert job["TrainingJobStatus"] == "Stopped", job.get("FailureReason")
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bees[0], Prefix=f"output/{name}/").get("Contents", [])]
+    assert not any(key.endswith("model.tar.gz") for key in keys), keys
     ranks = subprocess.run(["pgrep", "-f", f"training-rank .*{name}"], capture_output=True, text=True).stdout.split()
     assert ranks == [], ranks
