@@ -7,9 +7,10 @@ import PostgresNIO
 /// records in `resource`, and the leases in the entries' own columns (worker, token, expiry), so a lease holds
 /// across daemons and outlives the one that took it until `recoverExpiredLeases` — which any daemon may run — ends
 /// it. Every method is one transaction; a claim locks the oldest unleased entry with `FOR UPDATE SKIP LOCKED`, so
-/// concurrent claimers never wait for each other nor take the same job. Holds no lock of its own.
+/// concurrent claimers never wait for each other nor take the same job. Holds no lock of its own. It also schedules the
+/// gangs of multi-instance jobs across nodes (`+Gangs`).
 package final class PostgresJobQueue: TrainingJobQueue, Sendable {
-    private let connections: PostgresConnections
+    let connections: PostgresConnections
     package let leaseDuration: Double
 
     /// Brings the database's schema up to date (once across daemons starting together) and opens the queue on it.
@@ -81,14 +82,20 @@ package final class PostgresJobQueue: TrainingJobQueue, Sendable {
     }
 
     package func release(_ lease: JobLease) throws {
-        try connections.withSession { session in
-            _ = try session.execute(
+        try connections.transaction { session in
+            guard try session.execute(
                 """
-                UPDATE training_queue SET lease_worker = NULL, lease_token = NULL, lease_expires_at = NULL
+                UPDATE training_queue SET lease_worker = NULL, lease_token = NULL, lease_expires_at = NULL, gang_started = false
                 WHERE name = \(Self.entry(lease.job)) AND lease_token = \(lease.token)
                 """
-            )
+            ) == 1 else { return }
+            try Self.disband(lease.job, session)
         }
+    }
+
+    /// A job's lease ended without an end state: its gang (`GangScheduling`), if any, is let go with it, its members free.
+    private static func disband(_ job: QueuedJob, _ session: PostgresSession) throws {
+        try session.query("DELETE FROM gang_member WHERE job = \(entry(job))")
     }
 
     package func stop(_ job: QueuedJob, ifQueued: Change, ifClaimed: Change) throws -> String? {
@@ -124,10 +131,11 @@ package final class PostgresJobQueue: TrainingJobQueue, Sendable {
                     recovery == .remove
                         ? "DELETE FROM training_queue WHERE name = \(Self.entry(job))"
                         : """
-                        UPDATE training_queue SET lease_worker = NULL, lease_token = NULL, lease_expires_at = NULL
+                        UPDATE training_queue SET lease_worker = NULL, lease_token = NULL, lease_expires_at = NULL, gang_started = false
                         WHERE name = \(Self.entry(job))
                         """
                 )
+                if recovery == .requeue { try Self.disband(job, session) }
             }
             return expired
         }

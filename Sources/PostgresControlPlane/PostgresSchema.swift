@@ -1,7 +1,7 @@
 import PostgresNIO
 
 /// The shared database's tables — the same as `ControlPlaneStore`'s SQLite schema, plus the leases on queue entries,
-/// which must outlive any one daemon; and the label store's (`+Labels`) — and the migrations that make them. Several
+/// which must outlive any one daemon; the label store's (`+Labels`); the gangs of multi-instance jobs (`+Gangs`) — and the migrations that make them. Several
 /// daemons may start at once: each migrates under one session-level advisory lock, so the migrations run once,
 /// recorded in `apiary_schema_migration`, and a database migrated by a newer Apiary (a version this one does not know)
 /// is refused.
@@ -45,6 +45,7 @@ package enum PostgresSchema {
             "CREATE INDEX log_event_by_stream ON log_event (group_name, stream_name, id)",
         ],
         labelTables,
+        gangTables,
     ]
 
     /// The newest schema version this Apiary knows.

@@ -57,7 +57,9 @@ extension PostgresSession {
     package func insertQueued(_ record: ResourceRecord, tags: [(key: String, value: String)]) throws -> Bool {
         guard try insert(record) else { return false }
         try setTags(tags, on: record.arn)
-        try query("INSERT INTO training_queue (name) VALUES (\(QueueEntry.entry(record.kind, record.name)))")
+        // How many workers' slots the job's gang needs (`GangScheduling`); 1 for every job that runs on one worker.
+        let instances = record.kind == .trainingJob ? max(1, record.document["ResourceConfig"]?["InstanceCount"]?.intValue ?? 1) : 1
+        try query("INSERT INTO training_queue (name, instances) VALUES (\(QueueEntry.entry(record.kind, record.name)), \(instances))")
         return true
     }
 

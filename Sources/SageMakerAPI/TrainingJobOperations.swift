@@ -7,8 +7,9 @@ import TrainingExecution
 struct TrainingJobOperations {
     let store: ControlPlaneStore
     let scheduler: any TrainingScheduler
-    /// The most instances one job may ask for: the ranks (`algo-1` … `algo-N`) the daemon runs on this host under
-    /// `mpirun` (`ctl serve --instance-slots`).
+    /// The most instances one job may ask for (`ctl serve --instance-slots`): the ranks (`algo-1` … `algo-N`) the
+    /// daemon runs on this host under `mpirun`, or, on a shared database, the largest gang of workers (on any nodes) it
+    /// accepts a job for — a job no gang can ever fill would wait for ever, so the operator bounds it.
     let instanceSlots: Int
 
     func create(_ input: JSONValue, _ context: AWSRequestContext) throws -> JSONValue {

@@ -12,17 +12,6 @@ import PostgresTestSupport
 /// fresh database of the test cluster, dropped at its end.
 @Suite(.enabled(if: TestDatabase.isConfigured, "needs APIARY_TEST_DATABASE (scripts/test.sh starts a throwaway cluster)"))
 struct PostgresJobQueueTests {
-    /// Two daemons' queues on one fresh database; `body` runs with them, then everything is closed and dropped.
-    func withTwoDaemons(_ body: (PostgresJobQueue, PostgresJobQueue) throws -> Void) throws {
-        let database = try TestDatabase()
-        defer { database.drop() }
-        let first = try database.connections(size: 3)
-        defer { first.close() }
-        let second = try database.connections(size: 3)
-        defer { second.close() }
-        try body(try PostgresJobQueue(connections: first), try PostgresJobQueue(connections: second))
-    }
-
     @Test func twoDaemonsClaimAndCompleteEachOfTwentyJobsExactlyOnce() throws {
         try withTwoDaemons { one, two in
             let names = (0..<20).map { String(format: "job-%02d", $0) }
@@ -193,6 +182,18 @@ struct PostgresJobQueueTests {
         #expect(found == PostgresSchema.version + 1 && known == PostgresSchema.version)
         #expect(error.description.contains(database.url.description) && error.description.contains("newer"))
     }
+}
+
+/// Two daemons' queues on one fresh database (`GangSchedulingTests` takes them for two nodes); `body` runs with them,
+/// then everything is closed and dropped.
+func withTwoDaemons(_ body: (PostgresJobQueue, PostgresJobQueue) throws -> Void) throws {
+    let database = try TestDatabase()
+    defer { database.drop() }
+    let first = try database.connections(size: 3)
+    defer { first.close() }
+    let second = try database.connections(size: 3)
+    defer { second.close() }
+    try body(try PostgresJobQueue(connections: first), try PostgresJobQueue(connections: second))
 }
 
 /// What concurrent claimers took (or the errors they met), gathered from their threads.

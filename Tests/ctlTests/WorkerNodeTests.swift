@@ -15,7 +15,8 @@ struct WorkerNodeTests {
         let node = try WorkerNodeScratch()
         defer { node.close() }
         let (daemon, objects) = (node.daemon, node.objects)
-        let worker = try LiveWorker(arguments: node.workerArguments)
+        // Two slots: the two-instance job's gang is both of this worker's.
+        let worker = try LiveWorker(arguments: node.workerArguments + ["--concurrency", "2"])
         defer { worker.terminate() }
         let run = try daemon.runClient(
             "python3", ["-m", "pytest", "-q", "-p", "no:cacheprovider", "Tests/ClientSuites/compat/worker_node.py"],
@@ -36,7 +37,7 @@ struct WorkerNodeTests {
         defer { node.close() }
         let daemon = node.daemon
         let home = node.scratch.appendingPathComponent("remote-home")
-        let worker = try LiveWorker(arguments: ["--database", node.database.url, "--endpoint-url", daemon.url, "--home", home.path])
+        let worker = try LiveWorker(arguments: ["--database", node.database.url, "--endpoint-url", daemon.url, "--home", home.path, "--concurrency", "2"])
         defer { worker.terminate() }
         let run = try daemon.runClient("python3", ["-m", "pytest", "-q", "-p", "no:cacheprovider", "Tests/ClientSuites/compat/worker_node.py"])
         let logs = "\(run.output)\n--- daemon ---\n\(daemon.daemonLog.suffix(3000))\n--- worker ---\n\(worker.log.suffix(3000))"
@@ -87,6 +88,35 @@ struct WorkerNodeTests {
         try CrashRecoveryTests.expectSameWeights(home: node.scratch, "handed-over", "uninterrupted")
     }
 
+    @Test(
+        "a two-instance job waits for a second worker node's slot, then runs its ranks from a hostfile of both workers' advertised hosts and holds both until it ends",
+        .enabled(if: ProcessInfo.processInfo.environment["APIARY_TEST_DATABASE"] != nil, "needs APIARY_TEST_DATABASE (scripts/test.sh)"))
+    func aGangOfTwoWorkerNodesRunsATwoInstanceJob() throws {
+        let node = try WorkerNodeScratch()
+        defer { node.close() }
+        let daemon = node.daemon
+        // Two names of this machine, as two hosts would advertise theirs; mpirun starts both ranks here without ssh.
+        func worker(_ name: String, advertising host: String) throws -> LiveWorker {
+            try LiveWorker(arguments: [
+                "--database", node.database.url, "--object-store", node.objects.path, "--home", node.scratch.appendingPathComponent(name).path,
+                "--concurrency", "1", "--advertise-host", host,
+            ])
+        }
+        let environment = ["GANG_HOSTS": "localhost, 127.0.0.1"]
+        let leader = try worker("leader", advertising: "localhost")
+        defer { leader.terminate() }
+        let waiting = try daemon.runClient("python3", ["Tests/ClientSuites/compat/gang_scheduling.py", "create"], environment: environment)
+        #expect(waiting.status == 0, "\(waiting.output)\n--- leader ---\n\(leader.log.suffix(3000))")
+        let member = try worker("member", advertising: "127.0.0.1")
+        defer { member.terminate() }
+        let run = try daemon.runClient("python3", ["Tests/ClientSuites/compat/gang_scheduling.py", "finish"], environment: environment)
+        let logs = "\(run.output)\n--- leader ---\n\(leader.log.suffix(4000))\n--- member ---\n\(member.log.suffix(4000))"
+        #expect(run.status == 0, "\(logs)")
+        #expect(leader.log.contains("job=gang-pair [TrainingExecution] Starting 2 instances under mpirun on the gang's hosts: localhost, 127.0.0.1"), "\(logs)")
+        #expect(member.log.contains("joined the gang of a multi-instance training job") && member.log.contains("left the gang"), "\(logs)")
+        #expect(!member.log.contains("job=gang-pair [TrainingExecution] training job started"), "the member's worker ran no rank launch of its own: \(logs)")
+    }
+
     @Test("an S3 endpoint that does not answer stops the worker at start with the fix")
     func anUnansweringEndpointIsAClearErrorAtStart() throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("apiary-worker-noep-\(UUID().uuidString)")
@@ -135,6 +165,20 @@ struct WorkerNodeTests {
             ["worker", "--home", home.path, "--database", "postgresql://apiary@127.0.0.1:1/apiary"], environment: ["APIARY_LEASE_SECONDS": "soon"])
         #expect(worker.status == 1)
         #expect(worker.error.contains("APIARY_LEASE_SECONDS 'soon' is not a lease duration"), "\(worker.error)")
+        #expect(!FileManager.default.fileExists(atPath: home.path))
+    }
+
+    @Test("an advertised host that cannot stand in a hostfile is refused, by ctl serve and ctl worker, from the flag or APIARY_ADVERTISE_HOST")
+    func aBadAdvertisedHostIsACLIMessage() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("apiary-advertise-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let serve = try CtlBinary.run(["serve", "--port", "0", "--home", home.path, "--advertise-host", "two words"])
+        #expect(serve.status == 64)
+        #expect(serve.error.contains("--advertise-host 'two words' is not a host name: give the name or address other nodes reach this one at"), "\(serve.error)")
+        let worker = try CtlBinary.run(
+            ["worker", "--home", home.path, "--database", "postgresql://apiary@127.0.0.1:1/apiary"], environment: ["APIARY_ADVERTISE_HOST": "host#1"])
+        #expect(worker.status == 1)
+        #expect(worker.error.contains("APIARY_ADVERTISE_HOST 'host#1' is not a host name"), "\(worker.error)")
         #expect(!FileManager.default.fileExists(atPath: home.path))
     }
 

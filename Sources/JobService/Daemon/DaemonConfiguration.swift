@@ -22,8 +22,12 @@ public struct DaemonConfiguration: Sendable {
     /// Jobs this process's workers run at once; 0 (only with a shared `database`) leaves them to other nodes.
     public var trainingConcurrency = 1
     /// The most instances (`ResourceConfig.InstanceCount`) one training job may ask for: its ranks run on this host
-    /// under `mpirun`, one process each.
+    /// under `mpirun`, one process each — or, with a shared `database`, on the hosts of as many workers of any nodes
+    /// (gang scheduling), so there it is the largest gang this daemon accepts a job for.
     public var instanceSlots = 2
+    /// With a shared `database`: the name other nodes reach this one at, which the leader of a multi-instance job's
+    /// gang writes into its `mpirun` hostfile for this node's workers. Default: the machine's host name.
+    public var advertiseHost = HostPolicy.machineName() ?? "localhost"
     /// The `ctl` whose `training-rank` runs the ranks of multi-instance jobs: this process's own executable.
     public var rankExecutable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
     /// Seconds a warm Lambda execution environment may sit idle before it is stopped.
@@ -58,7 +62,8 @@ public struct DaemonConfiguration: Sendable {
     /// Defaults, then `APIARY_HOME`, `APIARY_HOST`, `APIARY_PORT`, `APIARY_AUTH` (off|parse|verify),
     /// `APIARY_CREDENTIALS` (`AKID:secret,AKID2:secret2`), `APIARY_ACCOUNT`, `APIARY_REGION`,
     /// `APIARY_TRAINING_CONCURRENCY`, `APIARY_INSTANCE_SLOTS`, `APIARY_LAMBDA_IDLE_SECONDS`, `APIARY_LAMBDA_INIT_SECONDS`,
-    /// `APIARY_ALLOWED_HOSTS` (comma-separated names), `APIARY_DATABASE` (a `postgresql://` URL), `APIARY_LEASE_SECONDS`.
+    /// `APIARY_ALLOWED_HOSTS` (comma-separated names), `APIARY_DATABASE` (a `postgresql://` URL), `APIARY_LEASE_SECONDS`,
+    /// `APIARY_ADVERTISE_HOST`.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DaemonConfiguration {
         let home =
             environment["APIARY_HOME"].map { URL(fileURLWithPath: $0) }
@@ -87,6 +92,9 @@ public struct DaemonConfiguration: Sendable {
         if let value = environment["APIARY_INSTANCE_SLOTS"] {
             guard let count = Int(value), count >= 1 else { throw DaemonConfigurationError("APIARY_INSTANCE_SLOTS must be 1 or more, got '\(value)'") }
             configuration.instanceSlots = count
+        }
+        if let host = environment["APIARY_ADVERTISE_HOST"], !host.isEmpty {
+            configuration.advertiseHost = try validAdvertiseHost(host, given: "APIARY_ADVERTISE_HOST '\(host)'")
         }
         if let value = environment["APIARY_LEASE_SECONDS"] {
             configuration.leaseSeconds = try validLeaseSeconds(Double(value), given: "APIARY_LEASE_SECONDS '\(value)'")
@@ -125,6 +133,15 @@ public struct DaemonConfiguration: Sendable {
             throw DaemonConfigurationError("\(given) is not a lease duration: give a number of seconds, 3 or more (default 60)")
         }
         return value
+    }
+
+    /// `host` as a name for an Open MPI hostfile line, refused when empty or holding blanks or `#`.
+    /// - Parameter given: what was given, as the error names it (`--advertise-host 'a b'`).
+    public static func validAdvertiseHost(_ host: String, given: String) throws -> String {
+        guard !host.isEmpty, !host.contains(where: { $0.isWhitespace || $0 == "#" }) else {
+            throw DaemonConfigurationError("\(given) is not a host name: give the name or address other nodes reach this one at (default this machine's host name)")
+        }
+        return host
     }
 
     /// Checks the combination before anything starts.

@@ -26,7 +26,8 @@ struct QueueParts {
         store = try shared?.store ?? ControlPlaneStore.open(path: configuration.home.appendingPathComponent("state.sqlite").path)
         sharedDatabase = shared?.connections
         queue = TrainingQueue(
-            store: store, shared: shared.map { ($0.queue, pollInterval: Self.sharedQueuePollInterval) }, objects: objects,
+            store: store, shared: shared.map { ($0.queue, pollInterval: Self.sharedQueuePollInterval, advertisedHost: configuration.advertiseHost) },
+            objects: objects,
             jobsDirectory: configuration.home.appendingPathComponent("jobs", isDirectory: true), rankExecutable: configuration.rankExecutable,
             concurrency: configuration.trainingConcurrency, logger: logger)
     }

@@ -10,17 +10,20 @@ extension TrainingQueue: Service {
     /// `TransformWorker`, both on the queue's worker threads; `rankExecutable` is the `ctl` that runs the ranks of
     /// multi-instance training jobs.
     /// - Parameters:
-    ///   - shared: the queue several daemons share (with how often idle workers poll it), or nil for the daemon's
-    ///     own `SQLiteJobQueue` over `store`.
+    ///   - shared: the queue several daemons share (with how often idle workers poll it, and the name this node is
+    ///     reachable at for the hostfiles of multi-instance jobs' gangs), or nil for the daemon's own `SQLiteJobQueue`
+    ///     over `store`.
     package convenience init(
-        store: ControlPlaneStore, shared: (jobs: any TrainingJobQueue, pollInterval: Double)? = nil, objects: any ObjectStorage,
-        jobsDirectory: URL, rankExecutable: URL, concurrency: Int, logger: Logger
+        store: ControlPlaneStore, shared: (jobs: any TrainingJobQueue, pollInterval: Double, advertisedHost: String)? = nil,
+        objects: any ObjectStorage, jobsDirectory: URL, rankExecutable: URL, concurrency: Int, logger: Logger
     ) {
-        let training = TrainingWorker(store: store, objects: objects, jobsDirectory: jobsDirectory, rankExecutable: rankExecutable, logger: logger)
+        let training = TrainingWorker(
+            store: store, objects: objects, jobsDirectory: jobsDirectory, rankExecutable: rankExecutable, advertisedHost: shared?.advertisedHost,
+            logger: logger)
         let transform = TransformWorker(store: store, objects: objects, logger: logger)
         self.init(
             jobs: shared?.jobs ?? SQLiteJobQueue(store: store), concurrency: concurrency, clock: { AWSTimestamp.seconds(Date()) },
-            logger: logger, pollInterval: shared?.pollInterval
+            logger: logger, pollInterval: shared?.pollInterval, advertisedHost: shared?.advertisedHost
         ) { job, control in
             if job.kind == .transformJob { transform.run(job.name, control: control) } else { training.run(job.name, control: control) }
         }

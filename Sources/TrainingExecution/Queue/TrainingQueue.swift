@@ -6,7 +6,9 @@ import Logging
 /// cannot make the API slow — each claiming the oldest queued job from a `TrainingJobQueue` (training jobs and
 /// batch transform jobs, in arrival order; the daemon's SQLite driver keeps them across restarts) and running it.
 /// Each worker lowers its own priority before it touches oneDNN (whose OpenMP threads inherit it). The lock here
-/// guards only which controls are running; the queue's database work happens outside it.
+/// guards only which controls are running; the queue's database work happens outside it. On a queue that schedules
+/// gangs (`GangScheduling`, a shared database), an idle worker first joins the oldest gang of a multi-instance job
+/// still short of members and holds its slot — taking no job of its own — until that job's leader lets the gang go.
 package final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
     /// Runs one job to its end on the calling worker thread, recording the end through `control`; a run that
     /// returns without doing so (a shutdown) leaves the job queued.
@@ -20,6 +22,9 @@ package final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
     /// Seconds between looks at a queue other daemons share (nil for the daemon's own): they enqueue jobs and let
     /// leases expire without waking this daemon's workers.
     private let pollInterval: Double?
+    /// The queue's gangs and the name this node's workers are reachable at for the leaders' hostfiles; nil where a
+    /// job's ranks run beside the worker that claimed it.
+    private let gangs: (queue: any GangScheduling, host: String)?
     let logger: Logger
     private let condition = NSCondition()
     private var running: [QueuedJob: TrainingJobControl] = [:]
@@ -37,6 +42,8 @@ package final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
     ///   - clock: seconds since 1970, for leases and the state changes of stops and recoveries.
     ///   - pollInterval: for a queue other daemons share, how often an idle worker looks for new jobs and recovers
     ///     expired leases (the jobs of a daemon that died), so that another daemon's worker resumes them.
+    ///   - advertisedHost: for a queue that schedules gangs, the name this node is reachable at: its idle workers
+    ///     then join other workers' gangs.
     ///   - runner: what a worker does with a job it has claimed.
     package init(
         jobs: any TrainingJobQueue,
@@ -45,6 +52,7 @@ package final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
         clock: @escaping @Sendable () -> Double,
         logger: Logger,
         pollInterval: Double? = nil,
+        advertisedHost: String? = nil,
         runner: @escaping Runner
     ) {
         self.jobs = jobs
@@ -53,6 +61,7 @@ package final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
         self.clock = clock
         self.runner = runner
         self.pollInterval = pollInterval
+        if let queue = jobs as? any GangScheduling, let advertisedHost { gangs = (queue, advertisedHost) } else { gangs = nil }
         self.logger = logger
     }
 
@@ -128,12 +137,23 @@ package final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
         condition.unlock()
     }
 
+    /// What an idle worker found: a job of its own, or a slot in another worker's gang.
+    private enum Assignment {
+        case job(TrainingJobControl)
+        case member(GangSlot)
+    }
+
     private func work(worker: String) {
         WorkerPriority.lowerForBackgroundWork()
-        while let control = claim(worker: worker) {
-            runner(control.job, control)
-            control.releaseUnlessEnded(logger: logger)
-            condition.withLock { running[control.job] = nil }
+        while let assignment = claim(worker: worker) {
+            switch assignment {
+            case .job(let control):
+                runner(control.job, control)
+                control.releaseUnlessEnded(logger: logger)
+                condition.withLock { running[control.job] = nil }
+            case .member(let slot):
+                hold(slot)
+            }
             wakeWorkers()
         }
         condition.withLock {
@@ -142,13 +162,21 @@ package final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
         }
     }
 
-    /// Waits for the oldest queued job nobody holds and registers its control; nil once shutting down.
-    private func claim(worker: String) -> TrainingJobControl? {
+    /// Waits for a slot in the oldest gang short of members or, failing one, the oldest queued job nobody holds (and
+    /// registers its control); nil once shutting down.
+    private func claim(worker: String) -> Assignment? {
         while true {
             let looked = condition.withLock { wakeups }
             recoverIfDue()
             let lease: JobLease?
             do {
+                if let gangs, let slot = try gangs.queue.join(worker: worker, host: gangs.host, now: clock()) {
+                    guard condition.withLock({ !shuttingDown }) else {
+                        try? gangs.queue.leave(slot)
+                        return nil
+                    }
+                    return .member(slot)
+                }
                 lease = try jobs.claim(worker: worker, now: clock())
             } catch {
                 logger.error("cannot read the training queue", metadata: ["error": "\(error)"])
@@ -163,7 +191,7 @@ package final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
                 }
                 if registered {
                     control.startHeartbeats()
-                    return control
+                    return .job(control)
                 }
                 control.releaseUnlessEnded(logger: logger)
                 return nil
@@ -178,6 +206,38 @@ package final class TrainingQueue: TrainingScheduler, @unchecked Sendable {
             }
             guard !shuttingDown else { return nil }
         }
+    }
+
+    /// A member's slot in another worker's gang, renewed every `pollInterval` (and at least every sixth of the lease)
+    /// until the slot is gone — the job ended, was given back, or its leader's lease was lost — or the daemon shuts
+    /// down (the slot is given up; ranks the leader already started on this host are `mpirun`'s, and run on).
+    private func hold(_ slot: GangSlot) {
+        guard let gangs else { return }
+        let job: Logger.Metadata = ["job": "\(slot.job.name)", "host": "\(slot.host)"]
+        logger.info("joined the gang of a multi-instance training job", metadata: job)
+        let tick = min(pollInterval ?? 1, gangs.queue.leaseDuration / 6)
+        var slot = slot
+        while true {
+            let stopping = condition.withLock { () -> Bool in
+                let deadline = Date(timeIntervalSinceNow: tick)
+                while !shuttingDown, condition.wait(until: deadline) {}
+                return shuttingDown
+            }
+            if stopping {
+                do { try gangs.queue.leave(slot) } catch { logger.error("cannot give up a gang slot", metadata: job.merging(["error": "\(error)"]) { $1 }) }
+                break
+            }
+            do {
+                guard let renewed = try gangs.queue.renew(slot, now: clock()) else { break }
+                slot = renewed
+            } catch let error where clock() < slot.expires {
+                logger.warning("cannot renew a gang slot; trying again", metadata: job.merging(["error": "\(error)"]) { $1 })
+            } catch {
+                logger.error("a gang slot expired unrenewed; leaving the gang", metadata: job.merging(["error": "\(error)"]) { $1 })
+                break
+            }
+        }
+        logger.info("left the gang of a multi-instance training job", metadata: job)
     }
 
     /// On a shared queue, one worker per `pollInterval` hands the jobs whose leases expired back to the queue.

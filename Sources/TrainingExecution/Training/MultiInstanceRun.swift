@@ -3,7 +3,8 @@ import Foundation
 import ModelCore
 
 /// A training job on `ResourceConfig.InstanceCount` N > 1, run by the daemon as N ranks of `ctl training-rank`
-/// under Open MPI's `mpirun` on this host (the instances `algo-1` … `algo-N`), each a process of its own.
+/// under Open MPI's `mpirun` (the instances `algo-1` … `algo-N`), each a process of its own: on this host, or on the
+/// hosts of the job's gang (`GangScheduling`) from a hostfile, which `mpirun` reaches over ssh.
 ///
 /// Rank 0 reports its statuses, log and outcome as `RankReport` lines, which reach `progress` as an in-process job's
 /// events would; every other line of a rank goes to `rankLog` with the rank. `stopRequested` is polled while the
@@ -23,6 +24,8 @@ package struct MultiInstanceRun {
     let objectArguments: [String]
     /// The job's work directory: the request file and rank 0's checkpoints, which every rank resumes from.
     let workDirectory: URL
+    /// The gang's hosts in rank order, one per instance (this worker's first); empty: every rank on this host.
+    let hosts: [String]
 
     /// Seconds `mpirun` has to end its ranks after SIGTERM before it is killed.
     static let terminationGrace = 10.0
@@ -32,20 +35,37 @@ package struct MultiInstanceRun {
     /// When the ranks are started again.
     static let restarts = RankRestartPolicy()
 
-    package init(request: JSONValue, instanceCount: Int, rankExecutable: URL, objectArguments: [String], workDirectory: URL) {
+    package init(request: JSONValue, instanceCount: Int, rankExecutable: URL, objectArguments: [String], workDirectory: URL, hosts: [String] = []) {
         self.request = request
         self.instanceCount = instanceCount
         self.rankExecutable = rankExecutable
         self.objectArguments = objectArguments
         self.workDirectory = workDirectory
+        self.hosts = hosts
     }
 
-    /// The `mpirun` command line: one slot per instance on this host, output lines tagged with their rank, each
-    /// rank's OpenMP threads a share of the cores.
-    func arguments(requestFile: URL) -> [String] {
-        let threads = max(1, ProcessInfo.processInfo.activeProcessorCount / instanceCount)
-        return [
-            "mpirun", "--allow-run-as-root", "--oversubscribe", "--tag-output", "-np", String(instanceCount),
+    /// Variables the ranks on other hosts need from this worker's environment (a remote object store's credentials),
+    /// passed on by `mpirun -x` when they are set.
+    static let forwardedVariables = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION"]
+
+    /// Open MPI's hostfile for `hosts` in rank order: one line per slot (a host named k times has k slots), so that
+    /// `mpirun`, filling each host's slots in the order the hosts first appear, starts rank 0 (algo-1) on the first.
+    /// Not `<host> slots=<k>`: two names of one machine (`localhost`, `127.0.0.1`) are one node to Open MPI, which
+    /// refuses two slot counts for it, and adds up repeated lines.
+    package static func hostfile(_ hosts: [String]) -> String {
+        hosts.map { $0 + "\n" }.joined()
+    }
+
+    /// The `mpirun` command line: one slot per instance on this host (or the hostfile's), output lines tagged with
+    /// their rank, each rank's OpenMP threads a share of its host's cores.
+    func arguments(requestFile: URL, hostfile: URL? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+        let ranksPerHost = hosts.isEmpty ? instanceCount : Dictionary(grouping: hosts) { $0 }.values.map(\.count).max() ?? 1
+        let threads = max(1, ProcessInfo.processInfo.activeProcessorCount / ranksPerHost)
+        var placement: [String] = []
+        if let hostfile {
+            placement = ["--hostfile", hostfile.path] + Self.forwardedVariables.filter { environment[$0] != nil }.flatMap { ["-x", $0] }
+        }
+        return ["mpirun", "--allow-run-as-root", "--oversubscribe", "--tag-output", "-np", String(instanceCount)] + placement + [
             "-x", "OMP_NUM_THREADS=\(threads)", "-x", "OMP_WAIT_POLICY=PASSIVE",
             rankExecutable.path, "training-rank",
         ] + objectArguments + [
@@ -86,8 +106,10 @@ package struct MultiInstanceRun {
             try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
             let requestFile = workDirectory.appendingPathComponent("request.json")
             try Data(request.rendered().utf8).write(to: requestFile, options: .atomic)
+            let hostfile = hosts.isEmpty ? nil : workDirectory.appendingPathComponent("hostfile")
+            if let hostfile { try Data(Self.hostfile(hosts).utf8).write(to: hostfile, options: .atomic) }
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = arguments(requestFile: requestFile)
+            process.arguments = arguments(requestFile: requestFile, hostfile: hostfile)
             let pipe = Pipe()
             process.standardOutput = pipe
             process.standardError = pipe

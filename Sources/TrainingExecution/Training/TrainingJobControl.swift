@@ -23,7 +23,7 @@ enum StopRequest: Sendable, Equatable {
 package final class TrainingJobControl: @unchecked Sendable {
     let job: QueuedJob
     private let queue: any TrainingJobQueue
-    private let clock: @Sendable () -> Double
+    let clock: @Sendable () -> Double
     private let logger: Logger
     private let condition = NSCondition()
     private var lease: JobLease
@@ -57,6 +57,21 @@ package final class TrainingJobControl: @unchecked Sendable {
             return reason!
         }
     }
+
+    /// Blocks until a stop is asked for or `seconds` have passed. - Returns: the stop asked for, if any.
+    func wait(upTo seconds: Double) -> StopRequest? {
+        condition.withLock {
+            let deadline = Date(timeIntervalSinceNow: seconds)
+            while reason == nil, condition.wait(until: deadline) {}
+            return reason
+        }
+    }
+
+    /// The lease as last renewed.
+    var currentLease: JobLease { condition.withLock { lease } }
+
+    /// The job's queue when it schedules the gangs of multi-instance jobs across nodes (a shared database).
+    var gangs: (any GangScheduling)? { queue as? any GangScheduling }
 
     /// Renews the lease from a thread of its own until the job's end is recorded or its lease let go: it looks every
     /// second (less for leases under 6 s) whether a renewal is due.

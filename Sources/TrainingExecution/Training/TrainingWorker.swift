@@ -18,13 +18,19 @@ package struct TrainingWorker: Sendable {
     let jobsDirectory: URL
     /// The `ctl` that runs the ranks of multi-instance jobs (`MultiInstanceRun`): the daemon's own executable.
     let rankExecutable: URL
+    /// On a queue that schedules gangs (a shared database), the name this node is reachable at: a multi-instance job
+    /// this worker claims waits for its gang (`GangLeader`) and runs its ranks on the gang's hosts. Nil: on this host.
+    let advertisedHost: String?
     let logger: Logger
 
-    package init(store: ControlPlaneStore, objects: any ObjectStorage, jobsDirectory: URL, rankExecutable: URL, logger: Logger) {
+    package init(
+        store: ControlPlaneStore, objects: any ObjectStorage, jobsDirectory: URL, rankExecutable: URL, advertisedHost: String? = nil, logger: Logger
+    ) {
         self.store = store
         self.objects = objects
         self.jobsDirectory = jobsDirectory
         self.rankExecutable = rankExecutable
+        self.advertisedHost = advertisedHost
         self.logger = logger
     }
 
@@ -51,6 +57,8 @@ package struct TrainingWorker: Sendable {
             let stream = "\(name)/\(DataParallelTraining.host(rank: rank))-\(Int(job.creationTime))"
             try? store.appendLogEvents(group: Self.logGroup, stream: stream, lines.map { (now, $0) }, now: now)
         }
+        let instances = job.document["ResourceConfig"]?["InstanceCount"]?.intValue ?? 1
+        guard let hosts = try gangHosts(name, instances: instances, control: control, log: log) else { return }
         logger.info("training job started", metadata: ["job": "\(name)"])
         let maxRuntime = job.document["StoppingCondition"]?["MaxRuntimeInSeconds"]?.doubleValue
         let started = Date()
@@ -90,11 +98,10 @@ package struct TrainingWorker: Sendable {
             if let epochs = try checkpoints.restore(into: TrainingWorkDirectory(url: workDirectory), job: name) {
                 logger.info("fetched the checkpoint of epoch \(epochs)", metadata: ["job": "\(name)", "from": "\(spec.checkpointURI)"])
             }
-            let instances = job.document["ResourceConfig"]?["InstanceCount"]?.intValue ?? 1
             if instances > 1 {
                 let run = MultiInstanceRun(
                     request: job.document, instanceCount: instances, rankExecutable: rankExecutable, objectArguments: try rankObjectArguments(),
-                    workDirectory: workDirectory)
+                    workDirectory: workDirectory, hosts: hosts)
                 outcome = run.run(stopRequested: stopRequested, progress: progress) { rank, line in log(rank, [AlgorithmLog.line(line)]) }
             } else {
                 let runner = TrainingJobRunner(spec: spec, store: objects, workDirectory: workDirectory)

@@ -18,7 +18,7 @@ struct Serve: AsyncParsableCommand {
             State lives in $APIARY_HOME (default ~/.apiary). SIGTERM or Ctrl-C stops gracefully: running training \
             jobs checkpoint and resume on the next start. Environment: APIARY_HOME, APIARY_HOST, APIARY_PORT, \
             APIARY_AUTH, APIARY_CREDENTIALS, APIARY_ACCOUNT, APIARY_REGION, APIARY_TRAINING_CONCURRENCY, APIARY_INSTANCE_SLOTS, \
-            APIARY_DATABASE, APIARY_LEASE_SECONDS, \
+            APIARY_DATABASE, APIARY_LEASE_SECONDS, APIARY_ADVERTISE_HOST, \
             APIARY_LAMBDA_IDLE_SECONDS (a warm Lambda environment idle this long is stopped, default 300), \
             APIARY_LAMBDA_INIT_SECONDS (Lambda's init phase limit, default 10).
 
@@ -52,8 +52,14 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Training jobs run at once (default 1; 0, with --database, leaves them to other nodes such as `ctl worker`).")
     var trainingConcurrency: Int?
 
-    @Option(help: "The most instances (InstanceCount) one training job may ask for; its ranks run here under mpirun (default 2).")
+    @Option(
+        help: ArgumentHelp(
+            "The most instances (InstanceCount) one training job may ask for; its ranks run here under mpirun (default 2).",
+            discussion: "With --database, a job's ranks run on the hosts of as many idle workers of any nodes (a gang), so give at most the worker slots of all nodes together."))
     var instanceSlots: Int?
+
+    @Option(help: Serve.advertiseHostHelp)
+    var advertiseHost: String?
 
     @Flag(help: "Allow listening on a non-loopback address.")
     var allowRemote = false
@@ -99,6 +105,9 @@ struct Serve: AsyncParsableCommand {
             if let leaseSeconds {
                 configuration.leaseSeconds = try DaemonConfiguration.validLeaseSeconds(leaseSeconds, given: "--lease-seconds \(leaseSeconds)")
             }
+            if let advertiseHost {
+                configuration.advertiseHost = try DaemonConfiguration.validAdvertiseHost(advertiseHost, given: "--advertise-host '\(advertiseHost)'")
+            }
             if let instanceSlots {
                 guard instanceSlots >= 1 else { throw ValidationError("--instance-slots must be 1 or more, got \(instanceSlots)") }
                 configuration.instanceSlots = instanceSlots
@@ -124,6 +133,11 @@ struct Serve: AsyncParsableCommand {
             throw CLIError(error.description, exitCode: 1)
         }
     }
+
+    /// `--advertise-host`, the same for `ctl serve` and `ctl worker`.
+    static let advertiseHostHelp = ArgumentHelp(
+        "With --database: the name other nodes reach this one at (default $APIARY_ADVERTISE_HOST, else this machine's host name).",
+        discussion: "The worker that leads a multi-instance job's gang writes it into mpirun's hostfile for this node's workers; mpirun reaches it over ssh.")
 
     /// `--lease-seconds`, the same for `ctl serve` and `ctl worker`.
     static let leaseSecondsHelp = ArgumentHelp(

@@ -18,7 +18,9 @@ struct Worker: AsyncParsableCommand {
             same directory). Every epoch's checkpoint is stored in the object store too, so a job whose worker died \
             resumes on any node. SIGTERM or Ctrl-C stops gracefully: running jobs checkpoint and stay queued. \
             Environment: APIARY_DATABASE, APIARY_HOME, APIARY_TRAINING_CONCURRENCY, \
-            APIARY_LEASE_SECONDS, AWS_REGION.
+            APIARY_LEASE_SECONDS, APIARY_ADVERTISE_HOST, AWS_REGION. A training job on N instances runs when N \
+            workers of any nodes are idle (a gang): the first one's mpirun starts the ranks on the others' hosts \
+            (--advertise-host) over ssh.
 
             Examples:
               ctl worker --database postgresql://apiary@db/apiary \\
@@ -45,6 +47,9 @@ struct Worker: AsyncParsableCommand {
     @Option(help: Serve.leaseSecondsHelp)
     var leaseSeconds: Double?
 
+    @Option(help: Serve.advertiseHostHelp)
+    var advertiseHost: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -61,6 +66,9 @@ struct Worker: AsyncParsableCommand {
             }
             if let home { configuration.home = URL(fileURLWithPath: home) }
             if let concurrency { configuration.trainingConcurrency = concurrency }
+            if let advertiseHost {
+                configuration.advertiseHost = try DaemonConfiguration.validAdvertiseHost(advertiseHost, given: "--advertise-host '\(advertiseHost)'")
+            }
             if let leaseSeconds {
                 configuration.leaseSeconds = try DaemonConfiguration.validLeaseSeconds(leaseSeconds, given: "--lease-seconds \(leaseSeconds)")
             }
