@@ -60,9 +60,12 @@ package struct Gang: Sendable, Equatable {
 
     package var isComplete: Bool { hosts.count >= instances }
 
-    /// DescribeTrainingJob's status message while the gang is short: `Waiting for 1 more instance (2 of 3 leased)`.
+    /// DescribeTrainingJob's status message while the gang is short: `Waiting for 1 more instance (2 of 3 leased)`,
+    /// and where instances come from (a lone daemon with one training worker never completes a gang of two).
     package var waitingMessage: String {
         let missing = instances - hosts.count
-        return "Waiting for \(missing) more instance\(missing == 1 ? "" : "s") (\(hosts.count) of \(instances) leased)"
+        return "Waiting for \(missing) more instance\(missing == 1 ? "" : "s") (\(hosts.count) of \(instances) leased): "
+            + "each instance is an idle training worker of a node on this database; start a ctl worker, or give a daemon "
+            + "more --training-concurrency"
     }
 }

@@ -50,7 +50,7 @@ def create():
     bucket = upload_sample_bees(s3, folder, "gang", 8)
     sm.create_training_job(**request(PAIR, bucket, 2))
     waiting = "Waiting for 1 more instance (1 of 2 leased)"
-    until("the job to wait for its second instance", lambda: pair()["SecondaryStatusTransitions"][-1].get("StatusMessage") == waiting)
+    until("the job to wait for its second instance", lambda: pair()["SecondaryStatusTransitions"][-1].get("StatusMessage", "").startswith(waiting + ": "))
     job = pair()
     assert (job["TrainingJobStatus"], job["SecondaryStatus"]) == ("InProgress", "Starting"), job
     until("the waiting line in algo-1's log", lambda: streams(PAIR) and any(waiting in m for m in messages(streams(PAIR)[0])))
