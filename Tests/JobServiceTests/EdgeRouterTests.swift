@@ -101,7 +101,7 @@ struct EdgeRouterTests {
     }
 
     @Test(
-        "a shared database that does not answer: SageMaker's ServiceUnavailable, API Gateway's ServiceUnavailableException (503), Lambda's ServiceException (500), execute-api's 503",
+        "a shared database that does not answer: SageMaker's and the label API's ServiceUnavailable, API Gateway's ServiceUnavailableException (503), Lambda's ServiceException (500), execute-api's and the labeling UI's 503",
         .enabled(if: TestDatabase.isConfigured, "needs APIARY_TEST_DATABASE (scripts/test.sh)"))
     func anUnansweringDatabaseIsEachServicesRetryableError() async throws {
         let database = try TestDatabase()
@@ -131,6 +131,13 @@ struct EdgeRouterTests {
         let executed = try await edge.send(.get, "/restapis/abcdef1234/prod/_user_request_/bees")
         #expect(executed.status == 503 && executed.headers[AWSResponses.errorTypeHeader] == "ServiceUnavailableException")
         #expect(try JSONValue.parse(executed.body)["message"] == "Service Unavailable")
+        // `ctl labels`' API answers as SageMaker does; the labeling UI's 503 tells its page to keep the write and retry.
+        let labels = try await edge.send(.post, "/_apiary/labels/datasets", body: Array("{}".utf8), service: "sagemaker")
+        #expect(labels.status == 503 && labels.headers[AWSResponses.errorTypeHeader] == "ServiceUnavailable", "\(labels.status)")
+        #expect(try JSONValue.parse(labels.body)["message"]?.stringValue?.hasPrefix(outage) == true)
+        let page = try await edge.send(.get, "/label/api/sources")
+        #expect(page.status == 503, "\(page.status) \(String(decoding: page.body, as: UTF8.self))")
+        #expect(try JSONValue.parse(page.body)["error"]?.stringValue?.hasPrefix(outage) == true)
     }
 
     @Test("--auth verify: a wrong secret is InvalidSignatureException; unsigned /metrics is refused; the right secret answers")

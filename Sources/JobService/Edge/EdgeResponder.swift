@@ -6,7 +6,6 @@ import HTTPTypes
 import Hummingbird
 import LambdaAPI
 import Logging
-import NIOPosix
 import S3API
 import SageMakerAPI
 
@@ -105,7 +104,7 @@ struct EdgeResponder: HTTPResponder {
             return await lambda.respond(to: request, body: body, context: awsContext)
         }
         if signingName == "apigateway" || path.hasPrefix(RestAPIService.pathPrefix) {
-            return await offCooperativeThreads { [restAPIs] in restAPIs.respond(to: request, body: body, context: awsContext) }
+            return await BlockingStoreWork.run { [restAPIs] in restAPIs.respond(to: request, body: body, context: awsContext) }
         }
         if target == nil, path == "/", let parameters = QueryProtocolService.action(body: body, query: request.uri.query) {
             let answer = query.respond(service: signingName, parameters: parameters, requestID: requestID)
@@ -117,15 +116,7 @@ struct EdgeResponder: HTTPResponder {
         }
         let service = target[..<dot]
         let operation = String(target[target.index(after: dot)...])
-        return await offCooperativeThreads { [self] in json11(service: service, operation: operation, body: body, context: awsContext) }
-    }
-
-    /// Runs an operation whose store calls block — SQLite, or the shared PostgreSQL database, which may keep a
-    /// statement waiting up to its 10 s deadline while it is away — on NIO's blocking-I/O threads, so that it holds
-    /// none of Swift's cooperative threads (two on a two-core machine), on which every other request's async work runs.
-    private func offCooperativeThreads(_ operation: @escaping @Sendable () -> Response) async -> Response {
-        // The singleton pool is never shut down; were it inactive, the operation runs here as before.
-        (try? await NIOThreadPool.singleton.runIfActive(operation)) ?? operation()
+        return await BlockingStoreWork.run { [self] in json11(service: service, operation: operation, body: body, context: awsContext) }
     }
 
     /// Whether the request announces a body (a non-zero `Content-Length`, or chunked transfer coding).

@@ -30,6 +30,11 @@ struct LabelAPI: Sendable {
             return AWSResponses.restJSON(AWSError("RequestEntityTooLarge", "The request body is larger than \(Self.maximumBody) bytes.", status: 413), requestID: requestID)
         }
         let body = Array(buffer: buffer)
+        return await BlockingStoreWork.run { [self] in answer(operation, request: request, body: body, authenticator: authenticator, requestID: requestID) }
+    }
+
+    /// The answer to a request whose body has been read; its store calls block.
+    private func answer(_ operation: String, request: Request, body: [UInt8], authenticator: EdgeAuthenticator, requestID: String) -> Response {
         do {
             _ = try authenticator.authenticate(request, body: body)
             if request.method == .get, operation.hasPrefix("images/"), let id = Int64(operation.dropFirst("images/".count)) {
@@ -45,7 +50,7 @@ struct LabelAPI: Sendable {
         } catch is DecodingError {
             return AWSResponses.restJSON(AWSError.serialization("The request body is not what /_apiary/labels/\(operation) takes."), requestID: requestID)
         } catch {
-            return AWSResponses.restJSON(AWSError.internalFailure("\(error)"), requestID: requestID)
+            return AWSResponses.restJSON(AWSError.unexpected(error), requestID: requestID)
         }
     }
 

@@ -64,13 +64,28 @@ struct LabelUI: Sendable {
         } catch let error as LabelUIRequestError {
             return Self.error(error.status, error.message)
         } catch {
+            // The page keeps a write that met an outage and sends it again (outbox.js); anything else is refused.
+            if let reason = (error as? any ServiceUnavailability)?.unavailability {
+                return Self.error(503, "Apiary's PostgreSQL database did not answer (\(reason)).")
+            }
             return Self.error(500, "\(error)")
         }
     }
 
+    /// `/label/api/…`: the body is read here, the store calls run on blocking-I/O threads (`BlockingStoreWork`).
     private func api(_ parts: [String], request: Request) async throws -> Response {
-        let query = request.uri.queryParameters
         if request.method == .post, let problem = session.writeProblem(request) { return Self.error(403, problem) }
+        // The two POSTs, `images/{id}/edits` and `images/{id}/predictions`, carry a JSON object.
+        let body = request.method == .post && parts.count == 3 && parts[0] == "images" ? try await Self.body(request) : nil
+        if request.method == .post, parts.count == 3, parts[0] == "images", parts[2] == "predictions", let body {
+            return try await predict(image: try Self.imageId(parts[1]), body: body)
+        }
+        return try await BlockingStoreWork.run { [self] in try storeAnswer(parts, request: request, body: body ?? .object([:])) }
+    }
+
+    /// Every answer but predictions: the store's alone.
+    private func storeAnswer(_ parts: [String], request: Request, body: JSONValue) throws -> Response {
+        let query = request.uri.queryParameters
         // Once a request, before anything reports a job: a job whose tasks expired shows Completed, as Describe does.
         if request.method == .get { try? store.expireLabelingJobs() }
         switch (request.method, parts.count, parts.first) {
@@ -128,7 +143,6 @@ struct LabelUI: Sendable {
             return response
         case (.post, 3, "images"?) where parts[2] == "edits":
             let id = try Self.imageId(parts[1])
-            let body = try await Self.body(request)
             guard let revision = body["revision"]?.intValue, let edits = body["edits"]?.arrayValue else {
                 throw LabelUIRequestError(400, "the body must be {\"revision\": N, \"edits\": [...]}")
             }
@@ -140,23 +154,21 @@ struct LabelUI: Sendable {
             answer["submitted"] = try submitted(result.labels.image)
             answer["freeTier"] = LabelUIJSON.freeTier(try store.freeTier())
             return Self.json(answer)
-        case (.post, 3, "images"?) where parts[2] == "predictions":
-            let id = try Self.imageId(parts[1])
-            let body = try await Self.body(request)
-            guard let endpoint = body["endpoint"]?.stringValue else { throw LabelUIRequestError(400, "name an endpoint") }
-            let image = try store.image(id: id)
-            let classes = try store.categories(of: try dataset(of: image)).count
-            let boxes = try await predictions.boxes(
-                endpoint: endpoint,
-                image: image,
-                bytes: try store.imageBytes(id: id),
-                classes: classes,
-                threshold: body["threshold"]?.doubleValue ?? 0.5
-            )
-            return Self.json(["boxes": .array(boxes.map(LabelUIJSON.annotation))])
         default:
             return Self.error(404, "no labeling API at \(request.method) /label/api/\(parts.joined(separator: "/"))")
         }
+    }
+
+    /// `POST /label/api/images/{id}/predictions`: the boxes an endpoint finds on the image.
+    private func predict(image id: Int64, body: JSONValue) async throws -> Response {
+        guard let endpoint = body["endpoint"]?.stringValue else { throw LabelUIRequestError(400, "name an endpoint") }
+        let (image, bytes, classes) = try await BlockingStoreWork.run { [self] in
+            let image = try store.image(id: id)
+            return (image, try store.imageBytes(id: id), try store.categories(of: try dataset(of: image)).count)
+        }
+        let boxes = try await predictions.boxes(
+            endpoint: endpoint, image: image, bytes: bytes, classes: classes, threshold: body["threshold"]?.doubleValue ?? 0.5)
+        return Self.json(["boxes": .array(boxes.map(LabelUIJSON.annotation))])
     }
 
     /// The labeling job whose dataset this is (`labeling-job/<name>`), if any.

@@ -1,9 +1,12 @@
-"""Every change is stored or visibly pending: a daemon killed mid-session, a tab closed with changes unsent.
+"""Every change is stored or visibly pending: a daemon killed mid-session, a tab closed with changes unsent, the
+daemon's PostgreSQL database away mid-session.
 
 Run by Tests/ctlTests/LabelUITests.swift after test_label_ui.py; uses the job's images 6 and 7.
 """
 
 import os
+import subprocess
+import urllib.parse
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -13,6 +16,8 @@ from labelui import api, drag, keys, open_page, page, queue, save_state, shot, s
 if "APIARY_LABEL_JOB" not in os.environ:
     pytest.skip("run by Tests/ctlTests/LabelUITests.swift, which prepares the daemon and its job", allow_module_level=True)
 
+# The daemon's database when it runs on PostgreSQL (scripts/test.sh's PostgreSQL pass), else None.
+DATABASE = os.environ.get("APIARY_DATABASE")
 PENDING = "return Object.keys(localStorage).filter(k => k.startsWith('apiary-label-pending:')).length"
 
 
@@ -79,3 +84,41 @@ def test_tab_closed_with_unsent_changes(driver, daemon):
     wait(driver, lambda d: save_state(d) == "saved" and shown(d) == [(1, [50, 60, 70, 50])], "the page shows it saved")
     assert driver.execute_script(PENDING) == 0
     assert api(f"images/{image}")["labeled"] is True
+
+
+def set_database_open(is_open):
+    """Lets the daemon's database take connections again, or ends its connections and refuses new ones: an outage of
+    that database alone (the cluster's other databases, other tests', go on)."""
+    parts = urllib.parse.urlsplit(DATABASE)
+    name = parts.path.lstrip("/")
+    statements = [f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {"true" if is_open else "false"}']
+    if not is_open:
+        statements.append(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+    for sql in statements:
+        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", parts._replace(path="/postgres").geturl(), "-c", sql],
+                       check=True, capture_output=True)
+
+
+@pytest.mark.skipif(not DATABASE, reason="the daemon keeps its labels in SQLite; scripts/test.sh's PostgreSQL pass runs this")
+def test_database_away_mid_session(driver, daemon):
+    image = queue()["images"][7]["id"]
+    before = stored(image)
+    open_page(driver, page(image))
+    keys(driver, "d", "1")
+    set_database_open(False)
+    try:
+        drag(driver, (200, 40), (260, 100), settle=False)
+        wait(driver, lambda d: save_state(d) == "offline", "the page says the change is not saved")
+        assert status(driver) == "1 change not saved · database unreachable, retrying", status(driver)
+        assert banner(driver).startswith("Apiary's PostgreSQL database did not answer ("), banner(driver)
+        assert "Your changes are kept in this browser" in banner(driver)
+        assert driver.execute_script(PENDING) == 1 and leaving_warns(driver)
+        shot(driver, "label-ui-database-away.png")
+    finally:
+        set_database_open(True)
+
+    # The database is back: the page's next try stores the kept change.
+    expected = before + [(0, [200, 40, 60, 60])]
+    wait(driver, lambda d: save_state(d) == "saved", "the kept change is sent once the database answers", timeout=30)
+    assert stored(image) == expected == shown(driver)
+    assert banner(driver) is None and driver.execute_script(PENDING) == 0

@@ -110,8 +110,11 @@ const outbox = new Outbox(
       document.body.dataset.saveState = "error";
       if (state.image?.id === write.imageId) reloadLabels();
     },
-    offline() {
-      showBanner("Cannot reach the daemon (is `ctl serve` running?). Your changes are kept in this browser and sent, in order, as soon as it answers.", true, "offline");
+    offline(error) {
+      const kept = "Your changes are kept in this browser and sent, in order, as soon as it answers.";
+      showBanner(error.status === 503
+        ? `${error.message} ${kept}`
+        : `Cannot reach the daemon (is \`ctl serve\` running?). ${kept}`, true, "offline");
     },
     online() { clearBanner("offline"); },
     changed: renderSaveState,
@@ -134,7 +137,7 @@ function renderSaveState() {
   document.body.dataset.pending = String(n);
   const unsaved = `${n} change${n === 1 ? "" : "s"} not saved`;
   $("save-state").textContent = {
-    saving: `${unsaved} · saving…`, offline: `${unsaved} · daemon unreachable, retrying`, saved: "All changes saved", error: "Last change not saved", idle: "–",
+    saving: `${unsaved} · saving…`, offline: `${unsaved} · ${outbox.offline} unreachable, retrying`, saved: "All changes saved", error: "Last change not saved", idle: "–",
   }[value];
   $("save-state").classList.toggle("error", value === "error" || value === "offline");
 }

@@ -17,7 +17,8 @@ class Outbox {
 
   /**
    * @param send `(imageId, revision, edits) → Promise<answer>`; throws an error with `status` 0 when the
-   *   daemon cannot be reached (the write is kept and retried), any other status refuses it.
+   *   daemon cannot be reached, or 503 when its database does not answer (either way the write is kept and
+   *   retried); any other status refuses it.
    * @param events `confirmed(write, answer)`, `refused(write, error, dropped)`, `offline(error)`, `online()`,
    *   `changed()` (the count changed).
    */
@@ -33,7 +34,7 @@ class Outbox {
     this.keys = 0;
     this.done = new Map();   // seq → callback with the answer (this page only)
     this.sending = false;
-    this.offline = false;
+    this.offline = false;    // or what did not answer: "daemon" or "database"
     this.retryDelay = 1000;
     this.retryTimer = null;
     this.waiters = [];
@@ -97,7 +98,7 @@ class Outbox {
       try {
         answer = await this.send(write.imageId, this.revisions[write.imageId], edits);
       } catch (error) {
-        if (error.status === 0) { this.goOffline(error); break; }
+        if (Outbox.isOutage(error)) { this.goOffline(error); break; }
         this.refuse(write, error);
         continue;
       }
@@ -122,8 +123,11 @@ class Outbox {
   /** The id a box has now: the daemon's for a box stored since the key was made. */
   idOf(id) { return typeof id === "string" ? this.ids[id] ?? id : id; }
 
+  /** An error that says nothing about the write: the daemon, or its database, did not answer. */
+  static isOutage(error) { return error.status === 0 || error.status === 503; }
+
   goOffline(error) {
-    this.offline = true;
+    this.offline = error.status === 503 ? "database" : "daemon";
     this.events.offline(error);
     this.retryTimer = setTimeout(() => this.pump(), this.retryDelay);
     this.retryDelay = Math.min(this.retryDelay * 2, 5000);
