@@ -93,6 +93,12 @@ struct SynchronizedBatchNormTests {
         return Dictionary(uniqueKeysWithValues: network.parameters.map { ($0.name, Array($0.gradient)) })
     }
 
+    /// The one pass over four images runs the synchronised batch norm too, as a single rank: its statistics are then
+    /// the same sums in `Double`, so both passes put every fused ReLU's input on the same side of zero. Against
+    /// oneDNN's own statistics (the layer test above) a value within rounding of zero may fall on the other side,
+    /// and one such element moves its channel's shift gradient by a whole output gradient, a jump no precision
+    /// removes: on an AVX2 machine one channel of conv4_3_bn.beta differed by 3.1e-4 while its 127 others agreed
+    /// to 2e-8, and 5.8e-2 reached conv4_3.weight upstream.
     @Test("a whole network's gradients over two ranks of two images sum to those of one pass over four")
     func networkGradientsSum() throws {
         let engine = try CPUEngine()
@@ -102,7 +108,7 @@ struct SynchronizedBatchNormTests {
         let images = (0..<4 * 3 * 300 * 300).map { _ in random.nextNormal() }
         let locations = (0..<4 * anchors * 4).map { _ in random.nextNormal() * 1e-3 }
         let classes = (0..<4 * anchors * 2).map { _ in random.nextNormal() * 1e-3 }
-        let whole = try Self.networkGradients(images, locations, classes, batch: 4, synchronizer: nil)
+        let whole = try Self.networkGradients(images, locations, classes, batch: 4, synchronizer: ThreadRanks(size: 1).reducer(rank: 0))
         let ranks = ThreadRanks(size: 2)
         let slots = GradientSlots()
         let done = DispatchGroup()
@@ -123,6 +129,7 @@ struct SynchronizedBatchNormTests {
             let difference = Self.relativeDifference(zip(first[name]!, second[name]!).map(+), gradient)
             if difference > worst.value { worst = (name, difference) }
         }
+        for (name, gradient) in whole.sorted(by: { $0.key < $1.key }) { print("DBG \(name) \(Self.relativeDifference(zip(first[name]!, second[name]!).map(+), gradient))") }
         print("network gradients: largest relative difference \(worst.value) (\(worst.name))")
         #expect(worst.value < 1e-4, "\(worst.name)")
     }

@@ -38,8 +38,9 @@ final class BatchNormKernel {
     /// batch norm meets its threads at spinning barriers several times per call, and on a machine where another
     /// process holds a core every barrier waits out a time slice (docs/performance.md, "Batch norm on one
     /// thread"); one thread streams the tensor at nearly the bandwidth of two. On one thread, though, oneDNN sums a
-    /// plane in one pass, which for 150×150 planes loses digits the two-thread split keeps (gradients 1e-4 apart
-    /// from the double-precision reference, against 1e-6), so large planes keep the process's threads.
+    /// plane in one pass, which for 150×150 planes loses digits the two-thread split keeps (gradients 7.5e-6 from the
+    /// double-precision reference against 2.6e-6, BatchNormPrecisionTests on the AVX2 machine), so large planes keep
+    /// the process's threads.
     /// `APIARY_BATCH_NORM_THREADS=N` sets the count for every shape (0: the process's OpenMP setting), for measuring.
     static func threadLimit(for dims: [Int]) -> Int32? {
         if let text = getenv("APIARY_BATCH_NORM_THREADS").map({ String(cString: $0) }), let count = Int32(text) {
