@@ -129,7 +129,6 @@ struct SynchronizedBatchNormTests {
             let difference = Self.relativeDifference(zip(first[name]!, second[name]!).map(+), gradient)
             if difference > worst.value { worst = (name, difference) }
         }
-        for (name, gradient) in whole.sorted(by: { $0.key < $1.key }) { print("DBG \(name) \(Self.relativeDifference(zip(first[name]!, second[name]!).map(+), gradient))") }
         print("network gradients: largest relative difference \(worst.value) (\(worst.name))")
         #expect(worst.value < 1e-4, "\(worst.name)")
     }

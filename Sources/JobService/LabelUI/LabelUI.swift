@@ -65,9 +65,7 @@ struct LabelUI: Sendable {
             return Self.error(error.status, error.message)
         } catch {
             // The page keeps a write that met an outage and sends it again (outbox.js); anything else is refused.
-            if let reason = (error as? any ServiceUnavailability)?.unavailability {
-                return Self.error(503, "Apiary's PostgreSQL database did not answer (\(reason)).")
-            }
+            if let outage = databaseOutageMessage(error) { return Self.error(503, "\(outage).") }
             return Self.error(500, "\(error)")
         }
     }
@@ -77,9 +75,7 @@ struct LabelUI: Sendable {
         if request.method == .post, let problem = session.writeProblem(request) { return Self.error(403, problem) }
         // The two POSTs, `images/{id}/edits` and `images/{id}/predictions`, carry a JSON object.
         let body = request.method == .post && parts.count == 3 && parts[0] == "images" ? try await Self.body(request) : nil
-        if request.method == .post, parts.count == 3, parts[0] == "images", parts[2] == "predictions", let body {
-            return try await predict(image: try Self.imageId(parts[1]), body: body)
-        }
+        if let body, parts[2] == "predictions" { return try await predict(image: try Self.imageId(parts[1]), body: body) }
         return try await BlockingStoreWork.run { [self] in try storeAnswer(parts, request: request, body: body ?? .object([:])) }
     }
 
