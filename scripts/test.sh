@@ -9,6 +9,12 @@ source scripts/throwaway-postgres.sh
 # oneDNN's OpenMP workers must not spin on a shared 2-core machine (see Sources/ctl/OpenMPEnvironment.swift).
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 
+# Swift Testing runs each test body on Swift's cooperative thread pool, one thread per core: two here. A test that
+# waits on a daemon or a client process holds one of them, and the other tests queue behind it while the cores idle.
+# Without the cooperative pool (a Swift runtime setting, for the test process alone: the daemons, workers and clients
+# the tests start run with it, Tests/ctlTests/ChildEnvironment.swift) the whole pass took 721 s instead of 897.
+export SWIFT_DEBUG_CONCURRENCY_ENABLE_COOPERATIVE_QUEUES=false
+
 echo "==> checking the architecture (docs/architecture.md against Package.swift and the sources)" >&2
 python3 scripts/check_architecture.py
 echo "==> building (debug)" >&2

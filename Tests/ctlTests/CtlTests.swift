@@ -18,7 +18,7 @@ enum CtlBinary {
         status: Int32, output: String, error: String
     ) {
         let process = Process()
-        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, given in given } }
+        process.environment = ChildEnvironment.inherited(adding: environment)
         process.executableURL = program.contains("/") ? URL(fileURLWithPath: program) : URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = program.contains("/") ? arguments : [program] + arguments
         let output = Pipe()

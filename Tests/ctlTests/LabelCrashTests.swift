@@ -43,6 +43,7 @@ struct LabelCrashTests {
 
             let process = Process()
             process.executableURL = CtlBinary.url
+            process.environment = ChildEnvironment.inherited()
             process.arguments = ["labels", "apply", "--endpoint-url", daemon.url]
             process.standardInput = try FileHandle(forReadingFrom: input)
             let output = Pipe()

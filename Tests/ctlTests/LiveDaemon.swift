@@ -48,7 +48,7 @@ final class LiveDaemon {
         try? FileManager.default.removeItem(at: portFile)
         process = Process()
         process.executableURL = CtlBinary.url
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
+        process.environment = ChildEnvironment.inherited(adding: environment)
         process.arguments =
             ["serve", "--port", "0", "--port-file", portFile.path, "--home", home.path, "--test-hooks", "--account", "123456789012"] + extraArguments
             + (database.map { ["--database", $0.url] } ?? [])
@@ -101,7 +101,7 @@ final class LiveDaemon {
         client.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         client.arguments = [executable] + arguments
         client.currentDirectoryURL = Self.repositoryRoot
-        var env = ProcessInfo.processInfo.environment
+        var env = ChildEnvironment.inherited()
         env["APIARY_URL"] = url
         env["APIARY_HOME"] = home.path
         env["APIARY_CTL"] = CtlBinary.url.path

@@ -15,7 +15,7 @@ struct S3DurabilityTests {
         client.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         client.arguments = ["python3", "Tests/ClientSuites/compat/s3_stalled_upload.py", "durable", "model/weights.bin"]
         client.currentDirectoryURL = LiveDaemon.repositoryRoot
-        client.environment = ProcessInfo.processInfo.environment.merging(["APIARY_URL": daemon.url, "PYTHONDONTWRITEBYTECODE": "1"]) { $1 }
+        client.environment = ChildEnvironment.inherited(adding: ["APIARY_URL": daemon.url, "PYTHONDONTWRITEBYTECODE": "1"])
         let output = Pipe()
         client.standardOutput = output
         client.standardError = output

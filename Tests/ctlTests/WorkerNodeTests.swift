@@ -228,6 +228,7 @@ final class LiveWorker {
         FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let handle = try FileHandle(forWritingTo: logFile)
         process.executableURL = CtlBinary.url
+        process.environment = ChildEnvironment.inherited()
         process.arguments = ["worker"] + arguments
         process.standardOutput = handle
         process.standardError = handle
