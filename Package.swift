@@ -220,7 +220,7 @@ let package = Package(
         .testTarget(
             name: "ctlTests",
             dependencies: [
-                "ctl", "ObjectStore", "LabelStore", "ModelCore", "ImageCodec", "PostgresControlPlane",
+                "ctl", "ObjectStore", "LabelStore", "ModelCore", "ImageCodec", "PostgresControlPlane", "LambdaAPI",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

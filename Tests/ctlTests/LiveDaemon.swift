@@ -1,4 +1,5 @@
 import Foundation
+import LambdaAPI
 
 /// A `ctl serve` subprocess on a free port with its own data directory, for tests that drive it with real
 /// clients (boto3, the aws CLI, moto's suite). Stopped (SIGTERM) when the test is done.
@@ -81,10 +82,13 @@ final class LiveDaemon {
     /// The exit status of the last run, once it has ended.
     var exitStatus: Int32? { process.isRunning ? nil : process.terminationStatus }
 
+    /// SIGKILLs the daemon and removes the Lambda work directory it leaves in /tmp, as a graceful stop would (a
+    /// restart on the same home makes a fresh one).
     func kill() {
         guard process.isRunning else { return }
         Foundation.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
+        try? FileManager.default.removeItem(at: LambdaSandbox.workDirectory(forRoot: home.appendingPathComponent("lambda", isDirectory: true)))
     }
 
     deinit {
@@ -112,7 +116,8 @@ final class LiveDaemon {
         env["AWS_DEFAULT_REGION"] = "us-east-1"
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         // What the client leaves in its temporary folder (pytest's tmp_path, Chromium's profiles) goes with it.
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("apiary-client-\(UUID().uuidString)")
+        // A short name: Chromium puts its singleton socket two levels below, and a Unix socket's path has 107 bytes.
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("client-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         env["TMPDIR"] = scratch.path

@@ -75,8 +75,7 @@ package struct LambdaSandbox: Sendable {
     /// named after the home so a restart clears what a killed daemon left.
     func workRoot(for root: URL) -> URL {
         guard user != nil else { return root }
-        let name = "apiary-lambda-" + Digest.hex(Digest.sha256(Array(root.standardizedFileURL.path.utf8))).prefix(16)
-        let directory = URL(fileURLWithPath: "/tmp").appendingPathComponent(name)
+        let directory = Self.workDirectory(forRoot: root)
         try? FileManager.default.removeItem(at: directory)
         if mkdir(directory.path, 0o711) == 0 {
             chmod(directory.path, 0o711)
@@ -87,6 +86,14 @@ package struct LambdaSandbox: Sendable {
         guard let made = mkdtemp(&template) else { return root }
         chmod(made, 0o711)
         return URL(fileURLWithPath: String(cString: made))
+    }
+
+    /// The work directory of a sandboxed daemon whose Lambda root is `root` (`<home>/lambda`),
+    /// `/tmp/apiary-lambda-<hash of the root>`: removed at a graceful stop, and by the next start on that home after a
+    /// daemon was killed.
+    package static func workDirectory(forRoot root: URL) -> URL {
+        let name = "apiary-lambda-" + Digest.hex(Digest.sha256(Array(root.standardizedFileURL.path.utf8))).prefix(16)
+        return URL(fileURLWithPath: "/tmp").appendingPathComponent(name)
     }
 
     /// The code directory an environment runs in: the stored package itself without a sandbox user; else a copy in
