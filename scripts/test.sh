@@ -19,8 +19,8 @@ export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 # Swift Testing runs each test body on Swift's cooperative thread pool, one thread per core: two here. A test that
 # waits on a daemon or a client process holds one of them, and the other tests queue behind it while the cores idle.
 # Without the cooperative pool (a Swift runtime setting, for the test process alone: the daemons, workers and clients
-# the tests start run with it, Tests/ctlTests/ChildEnvironment.swift) the whole pass took 721 s on this 2-core machine,
-# against 897 s in the CI run before the change.
+# the tests start run with it, Tests/ctlTests/ChildEnvironment.swift) the whole pass took 716 s in CI on this 2-core
+# machine, against 897 s in the CI run before the change.
 export SWIFT_DEBUG_CONCURRENCY_ENABLE_COOPERATIVE_QUEUES=false
 
 echo "==> checking the architecture (docs/architecture.md against Package.swift and the sources)" >&2
