@@ -19,32 +19,17 @@ IMAGE_SHAPE="${IMAGE_SHAPE:-320}" BATCH="${BATCH:-16}" BASE="${BASE:-apiary-mobi
 APIARY_BENCH=1 swift build -c release --product model-bench --scratch-path .build-bench >&2
 CTL=.build-bench/release/ctl BENCH=.build-bench/release/model-bench
 WORK="$(mktemp -d /tmp/apiary-job-vs-network.XXXX)"
-"$CTL" serve --home "$WORK/home" --port 0 --port-file "$WORK/port" >"$WORK/daemon.log" 2>&1 &
-DAEMON=$!
-trap 'kill $DAEMON 2>/dev/null; wait $DAEMON 2>/dev/null || true; rm -rf "$WORK"' EXIT
-while [ ! -s "$WORK/port" ]; do sleep 0.2; done
-URL="http://127.0.0.1:$(cat "$WORK/port")"
-export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_DEFAULT_REGION=us-east-1 APIARY_URL="$URL"
-
-"$CTL" datasets generate-sample "$WORK/data" --style "$STYLE" --seed "$SEED" --count $((TRAIN + VALIDATION)) \
-    --source-ref-prefix s3://bench/images/ >&2
-head -n "$TRAIN" "$WORK/data/output.manifest" >"$WORK/train.manifest"
-tail -n "$VALIDATION" "$WORK/data/output.manifest" >"$WORK/validation.manifest"
-aws --endpoint-url "$URL" s3 mb s3://bench >/dev/null
-aws --endpoint-url "$URL" s3 sync "$WORK/data/images" s3://bench/images/ --only-show-errors
-aws --endpoint-url "$URL" s3 cp "$WORK/train.manifest" s3://bench/train.manifest --only-show-errors
-aws --endpoint-url "$URL" s3 cp "$WORK/validation.manifest" s3://bench/validation.manifest --only-show-errors
+source bench/lib/bench_daemon.sh
+trap 'kill ${DAEMON:-} 2>/dev/null; wait ${DAEMON:-} 2>/dev/null || true; rm -rf "$WORK"' EXIT
+start_bench_daemon
+stage_sample_bees "$STYLE" "$SEED" "$TRAIN" "$VALIDATION"
 
 network() {
     "${APIARY_OPENMP[@]}" "$BENCH" network "$BASE" "$IMAGE_SHAPE" "$BATCH" 8 |
         python3 -c 'import json,sys; print("net:", *[json.loads(l)["train_images_per_s"] for l in sys.stdin if "train_images_per_s" in l])'
 }
 job() {  # name → trains through the daemon, prints its throughput per epoch and its time splits
-    "$CTL" training-jobs create "$1" --train s3://bench/train.manifest --validation s3://bench/validation.manifest \
-        --output s3://bench/output --label-attribute bees-500 --num-training-samples "$TRAIN" \
-        --base-network "$BASE" --image-shape "$IMAGE_SHAPE" --epochs "$EPOCHS" --mini-batch-size "$BATCH" \
-        --optimizer adam --learning-rate 0.001 >/dev/null
-    "$CTL" training-jobs wait "$1" >/dev/null 2>&1
+    train_bench_job "$1" "$EPOCHS" "$TRAIN" "$BASE" "$IMAGE_SHAPE" "$BATCH"
     "$CTL" training-jobs logs "$1" >"$WORK/$1.log"
     echo "job: $1 $(sed -n 's/.*train throughput=\([0-9.]*\) records\/second.*/\1/p' "$WORK/$1.log" | tr '\n' ' ')"
     grep "time split" "$WORK/$1.log" | sed 's/^/    /'

@@ -24,28 +24,13 @@ CTL="${CTL:-.build-bench/release/ctl}"
 [ -x "$CTL" ] || swift build -c release --product ctl --scratch-path .build-bench >&2
 python3 -c "import ultralytics, pycocotools, matplotlib" 2>/dev/null || python3 -m pip install --quiet ultralytics pycocotools matplotlib
 WORK="$(mktemp -d /tmp/apiary-quality.XXXX)"
-"$CTL" serve --home "$WORK/home" --port 0 --port-file "$WORK/port" >"$WORK/daemon.log" 2>&1 &
-DAEMON=$!
-trap 'kill $DAEMON 2>/dev/null; wait $DAEMON 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT  # KEEP=1 keeps it
-while [ ! -s "$WORK/port" ]; do sleep 0.2; done
-URL="http://127.0.0.1:$(cat "$WORK/port")"
-export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_DEFAULT_REGION=us-east-1 APIARY_URL="$URL"
-
-"$CTL" datasets generate-sample "$WORK/data" --style "$STYLE" --seed "$SEED" --count $((TRAIN + VALIDATION)) \
-    --test-count "$TEST" --source-ref-prefix s3://bench/images/ >&2
-head -n "$TRAIN" "$WORK/data/output.manifest" >"$WORK/train.manifest"
-tail -n "$VALIDATION" "$WORK/data/output.manifest" >"$WORK/validation.manifest"
-aws --endpoint-url "$URL" s3 mb s3://bench >/dev/null
-aws --endpoint-url "$URL" s3 sync "$WORK/data/images" s3://bench/images/ --only-show-errors
-aws --endpoint-url "$URL" s3 cp "$WORK/train.manifest" s3://bench/train.manifest --only-show-errors
-aws --endpoint-url "$URL" s3 cp "$WORK/validation.manifest" s3://bench/validation.manifest --only-show-errors
+source bench/lib/bench_daemon.sh
+trap 'kill ${DAEMON:-} 2>/dev/null; wait ${DAEMON:-} 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT  # KEEP=1 keeps it
+start_bench_daemon
+stage_sample_bees "$STYLE" "$SEED" "$TRAIN" "$VALIDATION" --test-count "$TEST"
 
 apiary_job() {  # name epochs → trains, deploys, prints the job's seconds
-    "$CTL" training-jobs create "$1" --train s3://bench/train.manifest --validation s3://bench/validation.manifest \
-        --output s3://bench/output --label-attribute bees-500 --num-training-samples "$TRAIN" \
-        --base-network apiary-mobile --image-shape "$IMAGE_SHAPE" --epochs "$2" --mini-batch-size 16 \
-        --optimizer adam --learning-rate 0.001 >/dev/null
-    "$CTL" training-jobs wait "$1" >/dev/null 2>&1
+    train_bench_job "$1" "$2" "$TRAIN" apiary-mobile "$IMAGE_SHAPE" 16
     aws --endpoint-url "$URL" sagemaker describe-training-job --training-job-name "$1" --query TrainingTimeInSeconds --output text
 }
 

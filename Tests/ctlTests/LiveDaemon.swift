@@ -88,7 +88,7 @@ final class LiveDaemon {
         guard process.isRunning else { return }
         Foundation.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        try? FileManager.default.removeItem(at: LambdaSandbox.workDirectory(forRoot: home.appendingPathComponent("lambda", isDirectory: true)))
+        try? FileManager.default.removeItem(at: LambdaSandbox.workDirectory(forRoot: LambdaRuntimes.root(home: home)))
     }
 
     deinit {

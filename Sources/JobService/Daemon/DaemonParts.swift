@@ -47,7 +47,7 @@ final class DaemonParts: Sendable {
         // A directory other nodes share (--object-store) may hold their uploads in flight.
         if configuration.objectStore == nil { objects.removeTemporaries() }
         lambdaRuntimes = LambdaRuntimes(
-            root: home.appendingPathComponent("lambda", isDirectory: true), store: store, idleLimit: .seconds(configuration.lambdaIdleSeconds),
+            root: LambdaRuntimes.root(home: home), store: store, idleLimit: .seconds(configuration.lambdaIdleSeconds),
             initPhase: .seconds(configuration.lambdaInitSeconds), logger: logger)
     }
 

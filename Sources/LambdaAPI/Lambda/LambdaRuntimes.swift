@@ -37,6 +37,9 @@ package final class LambdaRuntimes: Sendable {
     /// Runtime → command prefix, probed once per runtime.
     private let commands = Mutex([String: [String]]())
 
+    /// Where a daemon on `home` keeps its functions (`<home>/lambda`): the `root` it makes its runtimes with.
+    package static func root(home: URL) -> URL { home.appendingPathComponent("lambda", isDirectory: true) }
+
     package init(
         root: URL, store: ControlPlaneStore, maximumEnvironments: Int = 4, idleLimit: Duration = .seconds(300),
         initPhase: Duration = .seconds(10), logger: Logger

@@ -9,7 +9,7 @@ import Glibc
 /// as the unprivileged system user `nobody` (through util-linux's `setpriv`, groups cleared, no new privileges), and
 /// keeps `APIARY_HOME` closed to other users (umask 077; the databases, the object store and job directories are the
 /// daemon's alone). Each environment gets its own copy of the function's code (`/var/task`'s role) beside its `HOME`
-/// and `TMPDIR`, in a work directory outside the home (`/tmp/apiary-lambda-<hash of the home>`): the only files a
+/// and `TMPDIR`, in a work directory outside the home (`/tmp/apiary-lambda-<hash of its lambda folder>`): the only files a
 /// function can reach besides the system's. A daemon running as another user has no lower user to switch to: its
 /// functions run as that user, from the home.
 package struct LambdaSandbox: Sendable {
